@@ -1,0 +1,26 @@
+"""Application factory: config, extensions, blueprints. Nothing else."""
+from flask import Flask
+
+from config import CONFIGS, Config
+import os
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or CONFIGS[os.environ.get("APP_ENV", "development")]
+    if hasattr(config_class, "check"):
+        config_class.check()
+    app = Flask(__name__)
+    app.config.from_object(config_class)
+
+    from extensions import csrf, db, login_manager, migrate
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from web import register_blueprints
+    register_blueprints(app)
+
+    from cli import register_commands
+    register_commands(app)
+    return app

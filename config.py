@@ -1,0 +1,62 @@
+"""Application settings, read from the environment once.
+
+Every domain number that regions set differently (ratios, deadlines) is a setting
+with the default DOMAIN.md gives.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+def _sqlite_default() -> str:
+    instance = BASE_DIR / "instance"
+    instance.mkdir(exist_ok=True)
+    return f"sqlite:///{instance / 'app.db'}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+
+    # Domain settings (DOMAIN.md defaults).
+    MAX_CAMPAIGN_DEPARTMENTS = int(os.environ.get("MAX_CAMPAIGN_DEPARTMENTS", "5"))
+    DEFAULT_RATIOS = {"A": 3.0, "B": 5.0, "C": 20.0, "D": 60.0}
+    MIN_OFFICERS_PER_ENTERPRISE = 2
+    PUBLICATION_WORKING_DAYS = int(os.environ.get("PUBLICATION_WORKING_DAYS", "20"))
+    REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "5"))
+    RECTIFICATION_WORKING_DAYS = int(os.environ.get("RECTIFICATION_WORKING_DAYS", "15"))
+    API_TOKEN_HOURS = 12
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that are only safe on a laptop."""
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEV_SECRET:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
+            raise RuntimeError("production requires DATABASE_URL pointing at PostgreSQL")
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}

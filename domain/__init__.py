@@ -1,0 +1,1 @@
+"""Pure domain rules with no I/O."""

@@ -1,0 +1,28 @@
+"""The enterprise directory (检查对象名录库)."""
+from typing import Optional
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.catalogue import Industry
+from models.org import Region
+
+STATUSES = ("存续", "注销", "吊销", "撤销", "迁出")
+CREDIT_CLASSES = ("A", "B", "C", "D")
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprise"
+    __table_args__ = (Index("ix_enterprise_scope", "industry_id", "region_id", "status", "credit_class"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    legacy_code: Mapped[bool] = mapped_column(default=False)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    industry_id: Mapped[int] = mapped_column(ForeignKey("industry.id"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    address: Mapped[Optional[str]] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="存续")
+    credit_class: Mapped[str] = mapped_column(String(1))
+    industry: Mapped[Industry] = relationship()
+    region: Mapped[Region] = relationship()

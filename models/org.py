@@ -1,0 +1,81 @@
+"""Regions, departments, people and their roles."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+
+ROLES = ("official", "department_admin", "designer", "supervisor", "admin")
+
+
+class Region(Base):
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Department(Base):
+    __tablename__ = "department"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    region: Mapped[Region] = relationship()
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(100))
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"), index=True)
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
+    cert_no: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
+    specialties: Mapped[Optional[str]] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    department: Mapped[Optional[Department]] = relationship()
+    roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def has_role(self, *names: str) -> bool:
+        return any(r.role in names for r in self.roles)
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(r.role for r in self.roles)
+
+    # Flask-Login protocol; kept here because it is about identity, not presentation.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(30), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class ApiToken(Base):
+    """Bearer tokens for the JSON API; only the SHA-256 of the token is stored."""
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    user: Mapped[User] = relationship()

@@ -1,0 +1,81 @@
+"""Deployed process definitions, persisted instances and the human-task index.
+
+The workflow JSON is the engine's state; the human_task rows are what inboxes,
+deadlines and dashboards query, so nothing outside the runtime deserializes a workflow.
+"""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.org import User
+
+
+class ProcessDefinition(Base):
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(String(200))
+    deployed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    deployed_at: Mapped[datetime]
+
+
+class WorkflowInstance(Base):
+    __tablename__ = "workflow_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
+    inspection_id: Mapped[Optional[int]] = mapped_column(ForeignKey("inspection.id"), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="running")  # running / completed
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    definition: Mapped[ProcessDefinition] = relationship()
+
+    # Optimistic lock: two concurrent saves of one instance cannot both succeed.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    __tablename__ = "human_task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id"),
+        Index("ix_human_task_open_department", "status", "department_id"),
+        Index("ix_human_task_open_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instance.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str] = mapped_column(String(60))
+    lane: Mapped[Optional[str]] = mapped_column(String(60))
+    stage: Mapped[Optional[str]] = mapped_column(String(20))
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
+    inspection_id: Mapped[Optional[int]] = mapped_column(ForeignKey("inspection.id"))
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"))
+    role: Mapped[Optional[str]] = mapped_column(String(30))
+    claimed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open / completed / cancelled
+    created_at: Mapped[datetime]
+    due_at: Mapped[Optional[datetime]]
+    completed_at: Mapped[Optional[datetime]]
+    completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    instance: Mapped[WorkflowInstance] = relationship()
+    claimed_by: Mapped[Optional[User]] = relationship(foreign_keys=[claimed_by_id])
+    completed_by: Mapped[Optional[User]] = relationship(foreign_keys=[completed_by_id])
+    candidates: Mapped[list["TaskCandidate"]] = relationship(cascade="all, delete-orphan")
+
+
+class TaskCandidate(Base):
+    """Named people who may take a task (the officers matched to an enterprise)."""
+    __tablename__ = "task_candidate"
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True, index=True)

@@ -1,0 +1,40 @@
+"""Who may take a human task: lanes in the BPMN map to departments, roles or named people."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from engine.runner import ReadyTask
+from extensions import db
+from models import Campaign, InspectionOfficer, WorkflowInstance
+from services.errors import DomainError
+
+# Lane names as drawn in the diagrams (Chinese) and their English keys.
+LANE_RULES = {
+    "联席会办公室": "supervisor", "supervisor": "supervisor",
+    "牵头部门": "lead_department", "lead_department": "lead_department",
+    "配合部门": "partner_department", "partner_department": "partner_department",
+    "检查组": "inspection_team", "inspection_team": "inspection_team",
+}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    department_id: int | None = None
+    role: str | None = None
+    user_ids: list[int] = field(default_factory=list)
+
+
+def resolve(instance: WorkflowInstance, task: ReadyTask) -> Assignment:
+    rule = LANE_RULES.get(task.lane or "")
+    if rule is None:
+        raise DomainError(f"任务 {task.element_id} 的泳道 {task.lane!r} 没有对应的部门或角色")
+    if rule == "supervisor":
+        return Assignment(role="supervisor")
+    if rule == "lead_department":
+        campaign = db.session.get(Campaign, instance.campaign_id)
+        return Assignment(department_id=campaign.lead_department_id, role="official")
+    if rule == "partner_department":
+        return Assignment(department_id=int(task.data["partner_department_id"]), role="official")
+    officers = db.session.scalars(select(InspectionOfficer.user_id).where(
+        InspectionOfficer.inspection_id == instance.inspection_id)).all()
+    return Assignment(role="official", user_ids=list(officers))

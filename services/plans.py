@@ -1,0 +1,69 @@
+"""The annual plan (年度抽查计划): entries per industry, approved by the supervisor."""
+from flask import current_app
+from sqlalchemy import select
+
+from extensions import db
+from models import Department, Industry, Matter, PlanEntry, User
+from services import audit, campaigns, clock
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+def list_entries(year: int | None = None) -> list[PlanEntry]:
+    query = select(PlanEntry).order_by(PlanEntry.year.desc(), PlanEntry.id)
+    if year:
+        query = query.where(PlanEntry.year == year)
+    return list(db.session.scalars(query))
+
+
+def create_entry(actor: User, data: dict) -> PlanEntry:
+    """`data` has been shape-checked by schemas.plan.PlanEntryCreateSchema; here the domain rules."""
+    _require_supervisor(actor)
+    industry = db.session.get(Industry, data["industry_id"])
+    lead = db.session.get(Department, data["lead_department_id"])
+    errors = {}
+    if industry is None:
+        errors["industry_id"] = ["行业不存在"]
+    if lead is None:
+        errors["lead_department_id"] = ["牵头部门不存在"]
+    partners = db.session.scalars(select(Department).where(Department.id.in_(data["partner_department_ids"]))).all()
+    if len(partners) != len(set(data["partner_department_ids"])) or (lead and lead in partners):
+        errors["partner_department_ids"] = ["配合部门无效，或与牵头部门重复"]
+    limit = current_app.config["MAX_CAMPAIGN_DEPARTMENTS"]
+    if len(partners) + 1 > limit:
+        errors["partner_department_ids"] = [f"联合检查最多 {limit} 个部门（含牵头部门）"]
+    matters = db.session.scalars(select(Matter).where(Matter.id.in_(data["matter_ids"]))).all()
+    if industry and (len(matters) != len(set(data["matter_ids"])) or any(m not in industry.matters for m in matters)):
+        errors["matter_ids"] = ["检查事项必须属于该行业的监管事项清单"]
+    if errors:
+        raise ValidationFailed(errors)
+    entry = PlanEntry(
+        year=data["year"], industry=industry, lead_department=lead, partners=list(partners), matters=list(matters),
+        ratios=data["ratios"], method=data["method"], timing=data["timing"],
+        result_handling=data.get("result_handling"), status="draft", created_by_id=actor.id, created_at=clock.now(),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(actor, "plan.create", "plan_entry", entry.id, industry_id=industry.id, year=entry.year)
+    db.session.commit()
+    return entry
+
+
+def approve_entry(actor: User, entry_id: int) -> PlanEntry:
+    """Approval sends the task to the lead department once: it opens the campaign instance."""
+    _require_supervisor(actor)
+    entry = db.session.get(PlanEntry, entry_id)
+    if entry is None:
+        raise NotFound("计划条目不存在")
+    if entry.status != "draft":
+        raise Conflict("该计划条目已审批")
+    entry.status, entry.approved_by_id, entry.approved_at = "approved", actor.id, clock.now()
+    audit.record(actor, "plan.approve", "plan_entry", entry.id)
+    campaigns.open_campaign(actor, kind="plan", industry=entry.industry, lead=entry.lead_department,
+                            ratios=entry.ratios, matters=list(entry.matters), plan_entry=entry)
+    db.session.commit()
+    return entry
+
+
+def _require_supervisor(actor: User) -> None:
+    if not actor.has_role("supervisor"):
+        raise Forbidden("只有联席会办公室（监督员）可以制定和审批年度计划")

@@ -1,0 +1,128 @@
+from datetime import date, timedelta
+
+import chinese_calendar
+import pytest
+from hypothesis import given, strategies as st
+
+from domain.workdays import Deadline, add_working_days, is_working_day, working_days_between
+
+UNKNOWN_YEAR = 2031
+
+
+def test_package_does_not_know_the_fallback_year():
+    # Guard: if chinesecalendar gains 2031 data, the fallback tests need another year.
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(date(UNKNOWN_YEAR, 1, 6))
+
+
+def test_spring_festival_2025_matches_package():
+    assert is_working_day(date(2025, 1, 26)) == (True, True)  # swapped Sunday
+    assert is_working_day(date(2025, 2, 8)) == (True, True)  # swapped Saturday
+    for offset in range(8):
+        day = date(2025, 1, 28) + timedelta(days=offset)
+        assert is_working_day(day) == (False, True)
+        assert not chinese_calendar.is_workday(day)
+
+
+def test_deadline_crossing_spring_festival_2025():
+    # Fri Jan 24 → Sun Jan 26 (swap), Mon Jan 27, holiday Jan 28–Feb 4, then Feb 5, 6, 7, Sat Feb 8 (swap).
+    assert add_working_days(date(2025, 1, 24), 1) == Deadline(date(2025, 1, 26), False)
+    assert add_working_days(date(2025, 1, 24), 2) == Deadline(date(2025, 1, 27), False)
+    assert add_working_days(date(2025, 1, 24), 3) == Deadline(date(2025, 2, 5), False)
+    assert add_working_days(date(2025, 1, 24), 6) == Deadline(date(2025, 2, 8), False)
+    assert add_working_days(date(2025, 1, 24), 7) == Deadline(date(2025, 2, 10), False)
+
+
+def test_twenty_working_days_across_spring_festival_2025():
+    expected = _count_with_package(date(2025, 1, 20), 20)
+    assert add_working_days(date(2025, 1, 20), 20) == Deadline(expected, False)
+    # Hand count: Jan 21-24, 26, 27, Feb 5-8, 10-14, 17-21 = 20 working days.
+    assert expected == date(2025, 2, 21)
+
+
+def test_national_day_2024():
+    assert is_working_day(date(2024, 9, 29)) == (True, True)
+    assert is_working_day(date(2024, 10, 12)) == (True, True)
+    assert is_working_day(date(2024, 10, 7)) == (False, True)
+    # Fri Sep 27 → Sun Sep 29, Mon Sep 30, holiday Oct 1–7, Tue Oct 8.
+    assert add_working_days(date(2024, 9, 27), 2).due == date(2024, 9, 30)
+    assert add_working_days(date(2024, 9, 27), 3).due == date(2024, 10, 8)
+    # Oct 8–11 are four days, then the swapped Saturday Oct 12.
+    assert add_working_days(date(2024, 9, 30), 5).due == date(2024, 10, 12)
+    assert working_days_between(date(2024, 9, 30), date(2024, 10, 7)) == 0
+
+
+def test_year_end_crossing_2025_to_2026():
+    start = date(2025, 12, 26)
+    expected = _count_with_package(start, 10)
+    result = add_working_days(start, 10)
+    assert result == Deadline(expected, False)
+    assert result.due.year == 2026
+    assert working_days_between(start, result.due) == 10
+
+
+def test_unknown_year_falls_back_to_weekdays_and_is_provisional():
+    assert is_working_day(date(UNKNOWN_YEAR, 1, 1)) == (True, False)  # Wednesday, normally a holiday
+    assert is_working_day(date(UNKNOWN_YEAR, 1, 4)) == (False, False)  # Saturday
+    # Fri Jan 3 2031 + 1 working day skips the weekend.
+    assert add_working_days(date(UNKNOWN_YEAR, 1, 3), 1) == Deadline(date(UNKNOWN_YEAR, 1, 6), True)
+    assert working_days_between(date(UNKNOWN_YEAR, 1, 1), date(UNKNOWN_YEAR, 1, 31)) == 22
+
+
+def test_crossing_into_unknown_year_becomes_provisional():
+    last_known = date(2026, 12, 31)
+    assert add_working_days(last_known - timedelta(days=1), 1).provisional is False
+    assert add_working_days(last_known, 1).provisional is True
+
+
+def test_override_makes_unknown_day_a_known_holiday():
+    new_year = date(UNKNOWN_YEAR, 1, 1)
+    overrides = {new_year: False}
+    assert is_working_day(new_year, overrides) == (False, True)
+    # Dec 31 2030 is unknown too, so only the overridden Jan 1 is examined.
+    assert add_working_days(date(UNKNOWN_YEAR - 1, 12, 31), 1, overrides) == Deadline(date(UNKNOWN_YEAR, 1, 2), True)
+    full = {new_year: False, date(UNKNOWN_YEAR, 1, 2): True}
+    assert add_working_days(date(UNKNOWN_YEAR - 1, 12, 31), 1, full) == Deadline(date(UNKNOWN_YEAR, 1, 2), False)
+
+
+def test_override_beats_package():
+    holiday = date(2025, 1, 28)
+    assert is_working_day(holiday, {holiday: True}) == (True, True)
+    assert add_working_days(date(2025, 1, 27), 1, {holiday: True}).due == holiday
+
+
+def test_zero_days_returns_start():
+    assert add_working_days(date(2025, 1, 28), 0) == Deadline(date(2025, 1, 28), False)
+    assert add_working_days(date(UNKNOWN_YEAR, 3, 1), 0) == Deadline(date(UNKNOWN_YEAR, 3, 1), False)
+
+
+def test_negative_days_rejected():
+    with pytest.raises(ValueError):
+        add_working_days(date(2025, 1, 1), -1)
+
+
+def test_working_days_between_sign_and_bounds():
+    start, end = date(2025, 1, 24), date(2025, 2, 10)
+    assert working_days_between(start, end) == 7
+    assert working_days_between(end, start) == -7
+    assert working_days_between(start, start) == 0
+
+
+@given(
+    st.dates(min_value=date(2004, 1, 1), max_value=date(2035, 12, 31)),
+    st.integers(min_value=0, max_value=60),
+)
+def test_add_and_between_are_consistent(start, n):
+    deadline = add_working_days(start, n)
+    assert working_days_between(start, deadline.due) == n
+    if n:
+        assert is_working_day(deadline.due)[0]
+
+
+def _count_with_package(start, n):
+    """Independent oracle: walk the days using chinese_calendar directly."""
+    day = start
+    while n:
+        day += timedelta(days=1)
+        n -= chinese_calendar.is_workday(day)
+    return day

@@ -1,0 +1,51 @@
+"""The OpenAPI document for /api/v1, built by apispec from the marshmallow schemas."""
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from schemas.campaign import CampaignDetailSchema, CampaignSchema
+from schemas.task import TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
+
+PROBLEM = {"description": "Problem document (RFC 9457)",
+           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _op(summary: str, ok_schema: str | None = None, body: str | None = None, auth: bool = True, status: str = "200"):
+    op = {"summary": summary, "responses": {status: {"description": "OK"}, "401": PROBLEM, "403": PROBLEM,
+                                             "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}}
+    if ok_schema:
+        op["responses"][status]["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ok_schema}"}}}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
+    if auth:
+        op["security"] = [{"bearer": []}]
+    return op
+
+
+def _id(name: str) -> list:
+    return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict:
+    spec = APISpec(title="一业一查联合监管平台 API", version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()], servers=[{"url": "/api/v1"}])
+    for name, schema in (("Task", TaskSchema), ("TaskDetail", TaskDetailSchema), ("TaskComplete", TaskCompleteSchema),
+                         ("TokenRequest", TokenRequestSchema), ("Token", TokenSchema), ("Campaign", CampaignSchema),
+                         ("CampaignDetail", CampaignDetailSchema)):
+        spec.components.schema(name, schema=schema)
+    spec.components.schema("Problem", {"type": "object", "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"}, "errors": {"type": "object"}}})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.path(path="/tokens", operations={"post": _op("Log in and get a bearer token", "Token", "TokenRequest", auth=False, status="201")})
+    spec.path(path="/tasks", operations={"get": _op("My tasks and my department's unclaimed tasks")})
+    spec.path(path="/tasks/{task_id}", parameters=_id("task_id"), operations={"get": _op("Task with its form", "TaskDetail")})
+    spec.path(path="/tasks/{task_id}/claim", parameters=_id("task_id"), operations={"post": _op("Claim a task", "Task")})
+    spec.path(path="/tasks/{task_id}/complete", parameters=_id("task_id"),
+              operations={"post": _op("Complete a task with its form data", "Task", "TaskComplete")})
+    spec.path(path="/campaigns", operations={"get": _op("Campaigns visible to me")})
+    spec.path(path="/campaigns/{campaign_id}", parameters=_id("campaign_id"),
+              operations={"get": _op("Campaign detail with figures", "CampaignDetail")})
+    return spec.to_dict()

@@ -1,0 +1,40 @@
+"""Login and logout."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user, current_user
+
+from services import audit, auth
+from extensions import db
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        user = auth.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        if user is None:
+            flash("用户名或密码错误", "error")
+            return render_template("auth/login.html"), 401
+        login_user(user)
+        audit.record(user, "auth.login", "user", user.id)
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html")
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    audit.record(current_user, "auth.logout", "user", current_user.id)
+    db.session.commit()
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site relative paths: an open redirect would make phishing easy.
+    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("inbox.index")

@@ -1,0 +1,42 @@
+"""Campaign pages: list, detail (stage, history, tasks), and requesting a special action."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from extensions import db
+from models import Industry
+from services import campaigns, review
+from services.errors import ValidationFailed
+
+bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("campaigns/index.html", campaigns=campaigns.visible_campaigns(current_user))
+
+
+@bp.get("/<int:campaign_id>")
+@login_required
+def detail(campaign_id: int):
+    campaign = campaigns.get_campaign(current_user, campaign_id)
+    return render_template("campaigns/detail.html", campaign=campaign, history=campaigns.history(campaign),
+                           tasks=campaigns.campaign_tasks(campaign), figures=review.campaign_figures(campaign))
+
+
+@bp.route("/special", methods=["GET", "POST"])
+@login_required
+def special():
+    industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
+    if request.method == "POST":
+        try:
+            industry_id = int(request.form.get("industry_id") or 0)
+            campaign = campaigns.request_special_action(current_user, industry_id=industry_id,
+                                                        reason=request.form.get("reason", ""))
+        except ValidationFailed as exc:
+            return render_template("campaigns/special.html", industries=industries, errors=exc.errors,
+                                   form=request.form), 422
+        flash("专项行动已提交联席会办公室审批", "success")
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/special.html", industries=industries, errors={}, form={})

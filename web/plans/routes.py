@@ -1,0 +1,67 @@
+"""The supervisor's annual plan: list, create, approve."""
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from extensions import db
+from models import Department, Industry
+from schemas.plan import CLASSES, PlanEntryCreateSchema
+from services import plans
+from services.errors import Forbidden, ValidationFailed
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("plans/index.html", entries=plans.list_entries())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not current_user.has_role("supervisor"):
+        raise Forbidden("只有联席会办公室可以制定年度计划")
+    options = _options()
+    if request.method == "POST":
+        raw = _from_form(request.form)
+        try:
+            entry = plans.create_entry(current_user, PlanEntryCreateSchema().load(raw))
+        except ValidationError as exc:
+            return render_template("plans/new.html", errors=exc.messages, form=request.form, **options), 422
+        except ValidationFailed as exc:
+            return render_template("plans/new.html", errors=exc.errors, form=request.form, **options), 422
+        flash("年度计划条目已创建，待审批", "success")
+        return redirect(url_for("plans.index", _anchor=f"entry-{entry.id}"))
+    defaults = {f"ratio_{c}": v for c, v in current_app.config["DEFAULT_RATIOS"].items()}
+    return render_template("plans/new.html", errors={}, form={"year": date.today().year, **defaults}, **options)
+
+
+@bp.post("/<int:entry_id>/approve")
+@login_required
+def approve(entry_id: int):
+    plans.approve_entry(current_user, entry_id)
+    flash("已审批；检查任务已下达牵头部门", "success")
+    return redirect(url_for("plans.index"))
+
+
+def _options() -> dict:
+    industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
+    return {"industries": industries, "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
+            "classes": CLASSES}
+
+
+def _from_form(form) -> dict:
+    def num(name):
+        value = form.get(name, "").strip()
+        return value if value else None
+    return {
+        "year": num("year"), "industry_id": num("industry_id"), "lead_department_id": num("lead_department_id"),
+        "partner_department_ids": form.getlist("partner_department_ids"), "matter_ids": form.getlist("matter_ids"),
+        "ratios": {c: num(f"ratio_{c}") for c in CLASSES}, "method": form.get("method", ""),
+        "timing": form.get("timing", ""), "result_handling": form.get("result_handling") or None,
+    }

@@ -1,0 +1,15 @@
+"""The public page (公示): published results, no login."""
+from flask import Blueprint, render_template, request
+
+from services import publication
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+
+@bp.get("/")
+def index():
+    query = request.args.get("q", "")[:100]
+    page = request.args.get("page", 1, type=int) or 1
+    rows, total = publication.search_public(query, page)
+    return render_template("public/index.html", rows=rows, total=total, query=query, page=page,
+                           page_size=publication.PAGE_SIZE)
