@@ -13,11 +13,13 @@ import builtins
 import contextlib
 import copy
 import functools
+import itertools
 import json
 import operator
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time as dtime, timedelta, timezone, tzinfo
@@ -32,7 +34,7 @@ MAX_SOURCE_CHARS, MAX_AST_NODES, MAX_AST_DEPTH = 20_000, 5_000, 100  # depth: ke
 MAX_ITEMS = 1_000_000         # elements/characters one guarded operation may produce
 MAX_TOTAL_ITEMS = 20_000_000  # ... and all guarded operations of one run together
 MAX_INT_BITS = 100_000        # ~30,000 decimal digits
-MAX_DATA_NODES, MAX_DATA_CHARS = 1_000_000, 50_000_000  # what may leave the sandbox
+MAX_DATA_NODES, MAX_DATA_CHARS, MAX_DATA_DEPTH = 1_000_000, 50_000_000, 100  # what may leave the sandbox
 MAX_RSS_GROWTH = 512 << 20    # process memory growth tolerated during one run (Linux only)
 FILENAME = "<string>"         # the base engine looks for this frame name to report the line
 
@@ -90,11 +92,12 @@ def _parse(source: str, mode: str) -> ast.AST:
 
 
 def _problems(tree: ast.AST) -> list[str]:
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
 
     def bad(node: ast.AST, what: str) -> None:
-        problems.append(f"line {getattr(node, 'lineno', '?')}: {what} is not allowed")
+        line = getattr(node, "lineno", 0)
+        problems.append((line, f"line {line}: {what} is not allowed"))
 
     for node in ast.walk(tree):  # iterative, unlike NodeVisitor
         if type(node) in FORBIDDEN_NODES:
@@ -107,6 +110,8 @@ def _problems(tree: ast.AST) -> list[str]:
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             bad(node, f"name '{node.id}'")
         elif isinstance(node, ast.Attribute):
+            if not isinstance(node.ctx, ast.Load):  # exposed classes/functions are shared by all runs
+                bad(node, "assigning or deleting an attribute")
             if node.attr in FORBIDDEN_ATTRS or node.attr.startswith(FORBIDDEN_ATTR_PREFIXES):
                 bad(node, f"attribute '{node.attr}'")
             if node.attr in GUARDED_METHODS and id(node) not in called:  # its size check is at the call
@@ -119,8 +124,6 @@ def _problems(tree: ast.AST) -> list[str]:
                 bad(node, f"catching anything but {', '.join(CATCHABLE)}")
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):
             bad(node, "slice assignment")  # 'a[:0] = a' doubles a list unchecked
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute):
-            bad(node, "augmented assignment to an attribute")
         elif isinstance(node, ast.comprehension) and node.is_async:
             bad(node.target, "async comprehension")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _FORMAT_FIELD.search(node.value):
@@ -131,7 +134,7 @@ def _problems(tree: ast.AST) -> list[str]:
                 bad(node, "a computed f-string format spec")
             elif _WIDE_SPEC.search("".join(str(p.value) for p in parts)):
                 bad(node, "an f-string width or precision over 9999")
-    return problems
+    return [message for _, message in sorted(problems, key=lambda p: p[0])]
 
 
 def check_source(source: str, mode: str = "exec") -> list[str]:
@@ -212,12 +215,13 @@ def _too_big(what: str, size: int, limit: int) -> _Abort:
 
 
 def _measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False) -> int:
-    """Size of value as repr/JSON see it (shared references count every time);
-    with plain=True, also reject anything that is not plain data."""
+    """Size of value as repr/JSON see it (shared references count every time). With
+    plain=True also reject anything but plain data, nested at most MAX_DATA_DEPTH deep
+    (deeper data breaks deepcopy/JSON in SpiffWorkflow and the store with RecursionError)."""
     nodes = chars = 0
-    stack = [value]
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
         nodes += 1
         if isinstance(item, (str, bytes)):
             chars += len(item)
@@ -225,7 +229,9 @@ def _measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False) ->
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             if nodes + len(stack) + len(children) > max_nodes:  # check before the stack grows
                 raise _too_big("this value", nodes + len(stack) + len(children), max_nodes)
-            stack.extend(children)
+            if plain and depth >= MAX_DATA_DEPTH:
+                raise ScriptLimitExceeded(f"data nested deeper than {MAX_DATA_DEPTH} levels")
+            stack.extend(zip(children, itertools.repeat(depth + 1)))
         elif plain and not isinstance(item, _PLAIN):
             raise TypeError(f"a {type(item).__name__} cannot leave the sandbox; only plain data can")
         if chars > max_chars:
@@ -242,6 +248,9 @@ def _rss() -> int:
         return 0
 
 
+_CURRENT = threading.local()  # the _Run of the code running on this thread, if any
+
+
 class _StrType(type):
     def __instancecheck__(cls, obj: Any) -> bool:
         return isinstance(obj, str)
@@ -252,8 +261,19 @@ class _SafeStr(str, metaclass=_StrType):
     explode), while isinstance(x, str) and str.upper & co. keep working."""
 
     def __new__(cls, value: Any = "", *args: Any) -> str:  # type: ignore[misc]
-        _measure(value, MAX_ITEMS, MAX_ITEMS)
+        run = getattr(_CURRENT, "run", None)  # charged, so map(str, ...) still meets the deadline
+        size = _measure(value, MAX_ITEMS, MAX_ITEMS)
+        if run is not None:
+            run.charge(1 + size // 100)
         return str(value, *args)
+
+
+def _import(name: str, *args: Any, **kwargs: Any) -> Any:
+    # Not reachable from scripts ('__import__' is a banned name), but C code such as
+    # datetime.strftime/strptime imports through the running code's builtins.
+    if name not in ("time", "_strptime"):
+        raise ImportError(f"import of {name!r} is not allowed")
+    return builtins.__import__(name, *args, **kwargs)
 
 
 def _sum(iterable: Any, start: int | float = 0) -> Any:
@@ -272,7 +292,7 @@ _SAFE_BUILTINS: dict[str, Any] = {
     **{name: getattr(builtins, name) for name in (
         "abs all any bool dict divmod enumerate filter float int isinstance len list map max min "
         "reversed set sorted tuple zip").split() + list(CATCHABLE)},
-    "str": _SafeStr, "sum": _sum, "round": _round,
+    "str": _SafeStr, "sum": _sum, "round": _round, "__import__": _import,
     # For timers and date arithmetic, e.g. (start_date + timedelta(days=3)).isoformat().
     "datetime": datetime, "date": date, "timedelta": timedelta, "timezone": timezone,
 }
@@ -416,12 +436,14 @@ class SandboxEnvironment(TaskDataEnvironment):
     def _run(self, code: Any, scope: dict) -> Any:
         run = _Run(self.max_steps, self.max_seconds)
         scope["__builtins__"] = run.builtins()
-        previous = sys.gettrace()
+        previous, outer_run = sys.gettrace(), getattr(_CURRENT, "run", None)
+        _CURRENT.run = run
         sys.settrace(run.trace)  # per thread, so this also works off the main thread (no signals)
         try:
             return eval(code, scope)
         finally:
             sys.settrace(previous)
+            _CURRENT.run = outer_run
             scope.pop("__builtins__", None)
 
 

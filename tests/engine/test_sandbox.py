@@ -459,7 +459,9 @@ def test_check_source_accepts_expressions(source):
     ("try:\n    pass\nexcept:\n    pass", "catching anything but"),
     ("try:\n    pass\nfinally:\n    pass", "'finally'"),
     ("a[0:0] = a", "slice assignment"),
-    ("a.b += 1", "augmented assignment to an attribute"),
+    ("a.b += 1", "assigning or deleting an attribute"),
+    ("str.shared = data", "assigning or deleting an attribute"),
+    ("del sum.cache", "assigning or deleting an attribute"),
     ("f = ','.join", "'.join' other than as a direct call"),
     ("x = list(map(str.ljust, ['a'], [10**9]))", "'.ljust' other than as a direct call"),
     ("x = f'{y:{w}}'", "computed f-string format spec"),
@@ -486,3 +488,17 @@ def test_check_source_mode():
     assert check_source("x = 1", "eval")  # an assignment is not an expression
     with pytest.raises(ValueError):
         check_source("1", "single")
+
+
+def test_deeply_nested_data_cannot_leave():
+    assert_script_fails("a = []\nfor i in range(500):\n    a = [a]", ScriptLimitExceeded)
+    assert end_data(run_script("a = []\nfor i in range(50):\n    a = [a]"))["a"]
+
+
+def test_cumulative_allocations_are_bounded(monkeypatch):
+    import engine.sandbox as sandbox
+
+    assert_script_fails("l = []\nfor i in range(100000):\n    l.append('x' * 1000000)", ScriptLimitExceeded)
+    monkeypatch.setattr(sandbox, "MAX_RSS_GROWTH", 64 << 20)  # copies are unguarded; memory growth is not
+    if sandbox._rss():
+        assert_script_fails("x = [0] * 10**6\nl = []\nwhile True:\n    l.append(list(x))", ScriptLimitExceeded)
