@@ -97,3 +97,17 @@ def send_message(workflow: BpmnWorkflow, name: str, payload) -> None:
 
 def is_completed(workflow: BpmnWorkflow) -> bool:
     return workflow.completed
+
+
+def element_states(workflow: BpmnWorkflow) -> dict[str, str]:
+    """BPMN element id -> 'completed' or 'active', for highlighting a diagram."""
+    states: dict[str, str] = {}
+    for task in workflow.get_tasks():
+        element_id = getattr(task.task_spec, "bpmn_id", None)
+        if not element_id:
+            continue
+        if task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            states[element_id] = "active"
+        elif task.state == TaskState.COMPLETED and states.get(element_id) != "active":
+            states[element_id] = "completed"
+    return states

@@ -2,6 +2,7 @@
 from flask import current_app
 from sqlalchemy import select
 
+from engine import runner
 from extensions import db
 from forms.loader import Choice, FormContext
 from models import (AuditRecord, Campaign, CampaignDepartment, ChecklistRevision, Department, HumanTask,
@@ -145,3 +146,15 @@ def _partner_confirmation(ctx, data: dict) -> dict:
     audit.record(ctx.user, f"campaign.partner_{part.status}", "campaign_department", part.id,
                  campaign_id=ctx.campaign.id, department_id=part.department_id, reason=part.reason)
     return {}
+
+
+def diagram(user: User, campaign_id: int) -> tuple[str, dict[str, str]]:
+    """The campaign's BPMN (the version it runs on) and each element's state, for the viewer."""
+    campaign = get_campaign(user, campaign_id)
+    instance = runtime.campaign_instance(campaign.id)
+    states = runner.element_states(runtime.load(instance))
+    overdue = db.session.scalars(select(HumanTask.element_id).where(
+        HumanTask.campaign_id == campaign.id, HumanTask.status == "open", HumanTask.inspection_id.is_(None),
+        HumanTask.due_at < clock.now())).all()
+    states.update({element_id: "overdue" for element_id in overdue})
+    return instance.definition.bpmn_xml, states

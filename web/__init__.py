@@ -14,8 +14,9 @@ def register_blueprints(app: Flask) -> None:
     from web.inbox.routes import bp as inbox_bp
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
+    from web.vendor import bp as vendor_bp
 
-    for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp):
+    for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
@@ -31,7 +32,7 @@ def register_blueprints(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:")
         return response
 
 

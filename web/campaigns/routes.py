@@ -1,5 +1,5 @@
 """Campaign pages: list, detail (stage, history, tasks), and requesting a special action."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -40,3 +40,17 @@ def special():
         flash("专项行动已提交联席会办公室审批", "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/special.html", industries=industries, errors={}, form={})
+
+
+@bp.get("/<int:campaign_id>/diagram.xml")
+@login_required
+def diagram_xml(campaign_id: int):
+    xml, _ = campaigns.diagram(current_user, campaign_id)
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/<int:campaign_id>/diagram-states.json")
+@login_required
+def diagram_states(campaign_id: int):
+    _, states = campaigns.diagram(current_user, campaign_id)
+    return jsonify(states)

@@ -1,0 +1,26 @@
+"""Campaign page: stage, history, tasks, and the diagram with element states."""
+from tests.e2e.journey import initiate, plan_and_approve, scope, user_client
+
+
+def test_campaign_page_diagram_and_states(app):
+    s = scope(app, 2)
+    _, campaign_id = plan_and_approve(app, s)
+    initiate(app, s, campaign_id)
+    lead = user_client(app, "scjg_01")
+    page = lead.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "发起与报到" in page and "牵头部门吹哨" in page and "campaign.initiate" in page
+    xml = lead.get(f"/campaigns/{campaign_id}/diagram.xml")
+    assert xml.status_code == 200 and b"bpmndi:BPMNDiagram" in xml.data
+    states = lead.get(f"/campaigns/{campaign_id}/diagram-states.json").get_json()
+    assert states["initiation"] == "completed"
+    assert states["partner_confirmation"] == "active"
+    assert "publication_approval" not in states
+    outsider = user_client(app, "hb_01")
+    assert outsider.get(f"/campaigns/{campaign_id}/diagram.xml").status_code == 403
+
+
+def test_vendor_serves_only_allowed_npm_files(client):
+    assert client.get("/vendor/bpmn-js/package.json").status_code == 404
+    assert client.get("/vendor/../app.py").status_code == 404
+    response = client.get("/vendor/bpmn-js/dist/bpmn-navigated-viewer.production.min.js")
+    assert response.status_code == 200 and len(response.data) > 100_000
