@@ -4,7 +4,7 @@ import statistics
 from pathlib import Path
 
 from extensions import db
-from models import Campaign
+from models import Campaign, HumanTask
 from services import simulate as sim
 from services import tasks
 
@@ -39,7 +39,7 @@ class CampaignFixture:
             return [self._complete(task.id, rng) for task in open_tasks][1:]
 
     def _complete(self, task_id: int, rng: random.Random) -> float:
-        task = db.session.get(sim.HumanTask, task_id)
+        task = db.session.get(HumanTask, task_id)
         actor = sim._actor_for(task)
         payload = sim._inspection(tasks.task_form(actor, task_id), rng)
         return harness.timed(lambda: tasks.complete(actor, task_id, payload))
