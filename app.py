@@ -1,8 +1,9 @@
 """Application factory: config, extensions, blueprints. Nothing else."""
+import os
+
 from flask import Flask
 
 from config import CONFIGS, Config
-import os
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:

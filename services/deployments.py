@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from engine.parser import ModelError, ParsedProcess, executable_process_ids, parse_process
+from engine.parser import ModelError, ParsedProcess, parse_process
 from extensions import db
 from models import ProcessDefinition, User
 from services import audit, clock
@@ -17,12 +17,9 @@ WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
 def deploy(bpmn_xml: str, source_name: str, actor: User | None) -> ProcessDefinition:
     """Deploy a new version unless the newest one already has this exact content."""
     try:
-        process_id = executable_process_ids(bpmn_xml)[0] if executable_process_ids(bpmn_xml) else None
-        parse_process(bpmn_xml, process_id)
+        process_id = parse_process(bpmn_xml).process_id
     except ModelError as exc:
         raise DomainError(str(exc), element_id=exc.element_id) from exc
-    if process_id is None:
-        raise DomainError("BPMN 文件中没有可执行流程")
     digest = hashlib.sha256(bpmn_xml.encode("utf-8")).hexdigest()
     current = latest_or_none(process_id)
     if current is not None and current.content_hash == digest:
