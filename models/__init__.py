@@ -1,19 +1,22 @@
 """SQLAlchemy 2 typed models. Importing this package registers every table on Base.metadata."""
 from models.audit import AuditRecord
 from models.base import Base
+from models.case import Case
 from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.draw import Draw, DrawnEnterprise
-from models.enterprise import Enterprise
+from models.enterprise import Enterprise, RecusalRequest
+from models.expert import Expert, ExpertConflict
 from models.inspection import FollowUp, Inspection, InspectionOfficer, ItemResult, Publication
-from models.org import ApiToken, Department, Region, User, UserRole
+from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
+from models.timer import Notification, Timer
 from models.workflow import HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
 
 __all__ = [
-    "ApiToken", "AuditRecord", "Base", "Campaign", "CampaignDepartment", "CampaignStage",
+    "ApiToken", "AuditRecord", "Base", "Campaign", "Case", "CampaignDepartment", "CampaignStage",
     "ChecklistItem", "ChecklistRevision", "Department", "Diagnosis", "Draw", "DrawnEnterprise",
-    "Enterprise", "FollowUp", "HumanTask", "Industry", "Inspection", "InspectionOfficer",
-    "ItemResult", "Matter", "PlanEntry", "ProcessDefinition", "Publication", "Region", "Review",
-    "TaskCandidate", "User", "UserRole", "WorkflowInstance",
+    "Enterprise", "Expert", "ExpertConflict", "FollowUp", "HumanTask", "Industry", "Inspection", "InspectionOfficer",
+    "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
+    "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
 ]

@@ -1,4 +1,5 @@
 """The enterprise directory (检查对象名录库)."""
+from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String
@@ -26,3 +27,14 @@ class Enterprise(Base):
     credit_class: Mapped[str] = mapped_column(String(1))
     industry: Mapped[Industry] = relationship()
     region: Mapped[Region] = relationship()
+
+
+class RecusalRequest(Base):
+    """An enterprise asks that a named officer or expert not inspect it (申请回避); honoured by the draw."""
+    __tablename__ = "recusal_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    expert_id: Mapped[Optional[int]] = mapped_column(ForeignKey("expert.id"))
+    reason: Mapped[str] = mapped_column(String(300))
+    requested_at: Mapped[datetime]

@@ -79,3 +79,12 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
     user: Mapped[User] = relationship()
+
+
+class OfficerConflict(Base):
+    """A declared conflict of interest: this officer must not inspect this enterprise."""
+    __tablename__ = "officer_conflict"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True, index=True)
+    reason: Mapped[Optional[str]] = mapped_column(String(200))
+    declared_at: Mapped[datetime]

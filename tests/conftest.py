@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 from app import create_app
 from config import TestConfig
 from extensions import db
+from models import Base
 from services import clock, deployments
 from services.demo import DEMO_PASSWORD, load_demo
 
@@ -74,3 +75,26 @@ def postgres_url() -> str | None:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but not reachable: {exc}")
         return None
+
+
+@pytest.fixture
+def pg_app():
+    """An app on the PostgreSQL test database with a fresh schema and the demo county.
+
+    Each checkout that runs tests at the same time needs its own database: set POSTGRES_TEST_URL.
+    """
+    url = postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL not reachable (set REQUIRE_POSTGRES=1 to make this a failure)")
+    app = create_app(_config_for(url))
+    with app.app_context():
+        Base.metadata.drop_all(db.engine)
+        Base.metadata.create_all(db.engine)
+        deployments.deploy_bundled()
+        load_demo()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        Base.metadata.drop_all(db.engine)
+        db.engine.dispose()
+    clock.reset()

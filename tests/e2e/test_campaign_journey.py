@@ -1,13 +1,8 @@
 """One campaign through all eight stages via HTTP as the different users, on SQLite and PostgreSQL."""
-import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from extensions import db
-from models import AuditRecord, Base, Campaign, Inspection, Review
-from services import deployments
-from services.demo import load_demo
-from tests.conftest import _config_for, postgres_url
+from models import AuditRecord, Campaign, Inspection, Review
 from tests.e2e.journey import run_campaign
 
 
@@ -39,20 +34,5 @@ def test_campaign_through_all_stages_sqlite(app):
     _assert_completed(app, run_campaign(app))
 
 
-def test_campaign_through_all_stages_postgres():
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL not reachable (set REQUIRE_POSTGRES=1 to make this a failure)")
-    app = create_app(_config_for(url))
-    with app.app_context():
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        deployments.deploy_bundled()
-        load_demo()
-    try:
-        _assert_completed(app, run_campaign(app))
-    finally:
-        with app.app_context():
-            db.session.remove()
-            Base.metadata.drop_all(db.engine)
-            db.engine.dispose()
+def test_campaign_through_all_stages_postgres(pg_app):
+    _assert_completed(pg_app, run_campaign(pg_app))

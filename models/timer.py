@@ -1,0 +1,46 @@
+"""Timers and in-app notifications.
+
+Every deadline that must *do* something when it passes (an SLA escalation, an overdue
+referral, a BPMN timer event) is a row here, so the worker picks due work with one
+indexed query and marks each row fired exactly once.
+"""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class Timer(Base):
+    __tablename__ = "timer"
+    __table_args__ = (Index("ix_timer_pending_due", "status", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))            # handler name, see services.timers
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / fired / cancelled / failed
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
+    instance_id: Mapped[Optional[int]] = mapped_column(ForeignKey("workflow_instance.id"), index=True)
+    task_id: Mapped[Optional[int]] = mapped_column(ForeignKey("human_task.id"), index=True)
+    subject_type: Mapped[Optional[str]] = mapped_column(String(40))   # e.g. "referral", "follow_up"
+    subject_id: Mapped[Optional[int]]
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    fired_at: Mapped[Optional[datetime]]
+    error: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Notification(Base):
+    """An in-app notice to a person or to a whole department."""
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"), index=True)
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[Optional[str]] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+    read_at: Mapped[Optional[datetime]]
