@@ -12,6 +12,8 @@ from models.org import ApiToken, Department, OfficerConflict, Region, User, User
 from models.plan import PlanEntry
 from models.timer import Notification, Timer
 from models.workflow import HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
+from models.campaign import ReviewScheme  # noqa: E402
+from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer  # noqa: E402
 
 __all__ = [
     "ApiToken", "AuditRecord", "Base", "Campaign", "Case", "CampaignDepartment", "CampaignStage",
@@ -19,4 +21,5 @@ __all__ = [
     "Enterprise", "Expert", "ExpertConflict", "FollowUp", "HumanTask", "Industry", "Inspection", "InspectionOfficer",
     "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
     "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
+    "CreditCommitment", "HandlingDecision", "ReviewScheme", "ServiceRecord", "Transfer",
 ]

@@ -84,6 +84,9 @@ class Diagnosis(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), unique=True)
     assessment: Mapped[str] = mapped_column(Text)
+    # Follow-ups still open (rectifications, unacknowledged transfers): decremented as each closes,
+    # so closing the campaign's follow-up stage is one row update whatever the campaign's size.
+    open_follow_ups: Mapped[int] = mapped_column(default=0)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime]
 
@@ -94,6 +97,17 @@ class Review(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), unique=True)
     figures: Mapped[dict] = mapped_column(JSON)
+    score: Mapped[Optional[float]]
+    weights: Mapped[Optional[dict]] = mapped_column(JSON)
     comments: Mapped[str] = mapped_column(Text)
     closed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     closed_at: Mapped[datetime]
+
+
+class ReviewScheme(Base):
+    """The supervisor's scoring weights for performance reviews; the newest row is in force."""
+    __tablename__ = "review_scheme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weights: Mapped[dict] = mapped_column(JSON)
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[datetime]

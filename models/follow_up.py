@@ -1,0 +1,78 @@
+"""Diagnosis outcomes per enterprise and the follow-up records beside rectification orders.
+
+HandlingDecision keeps the DMN grade and suggestion next to what the lead department chose, so an
+override and its reason stay visible. Transfers, credit commitment letters and service records are
+the other follow-up measures of 后续监管服务.
+"""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.enterprise import Enterprise
+from models.inspection import Inspection
+
+GRADES = ("A", "B", "C", "D")
+
+
+class HandlingDecision(Base):
+    __tablename__ = "handling_decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    grade: Mapped[Optional[str]] = mapped_column(String(2))
+    suggested: Mapped[str] = mapped_column(String(10))
+    handling: Mapped[str] = mapped_column(String(10))
+    override_reason: Mapped[Optional[str]] = mapped_column(Text)
+    decision_version: Mapped[Optional[int]]  # the grade.dmn version that suggested it
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime]
+    inspection: Mapped[Inspection] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class Transfer(Base):
+    """移送: a finding handed to another authority (police, another bureau), which must acknowledge it."""
+    __tablename__ = "transfer"
+    __table_args__ = (Index("ix_transfer_campaign_status", "campaign_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    authority: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(14), default="sent")  # sent / acknowledged
+    sent_at: Mapped[datetime]
+    acknowledged_at: Mapped[Optional[datetime]]
+    acknowledged_by: Mapped[Optional[str]] = mapped_column(String(200))  # the receiving officer, from the receipt
+    receipt_no: Mapped[Optional[str]] = mapped_column(String(100))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class CreditCommitment(Base):
+    """信用承诺书: a letter the enterprise signs, attached to it."""
+    __tablename__ = "credit_commitment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    signed_on: Mapped[date]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime]
+
+
+class ServiceRecord(Base):
+    """送政策、送法律: what was delivered to the enterprise (防止只查不管、只管不服)."""
+    __tablename__ = "service_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # policy / law / guidance
+    content: Mapped[str] = mapped_column(Text)
+    delivered_on: Mapped[date]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime]
