@@ -52,3 +52,37 @@ def _parse_xml(bpmn_xml: str):
         return etree.fromstring(bpmn_xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         raise ModelError(f"XML 格式错误: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class ParsedDecision:
+    decision_id: str
+    table: object  # SpiffWorkflow.dmn.specs.model.DecisionTable
+
+
+DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.omg.org/spec/DMN/20180521/MODEL/")
+
+
+def is_dmn(source: str) -> bool:
+    """A DMN file's root is a `definitions` in a DMN namespace (a BPMN file's is in the BPMN one)."""
+    try:
+        return etree.QName(_parse_xml(source)).namespace in DMN_NAMESPACES
+    except ModelError:
+        return False  # malformed: the BPMN parser reports it
+
+
+def parse_decision(dmn_xml: str) -> ParsedDecision:
+    """Parse a DMN decision table (validated against the DMN schema, as BPMN files are)."""
+    root = _parse_xml(dmn_xml)
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        parser.add_dmn_xml(root)
+        [decision_id] = list(parser.dmn_parsers)
+        engine = parser.get_engine(decision_id, root)
+    except ValidationException as exc:
+        raise ModelError(f"DMN 校验失败: {exc}", getattr(exc, "id", None)) from exc
+    except (etree.LxmlError, ValueError, KeyError) as exc:
+        raise ModelError(f"DMN 校验失败: {exc}") from exc
+    if not engine.decision_table.rules:
+        raise ModelError("DMN 决策表没有规则")
+    return ParsedDecision(decision_id, engine.decision_table)

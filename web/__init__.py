@@ -16,10 +16,12 @@ def register_blueprints(app: Flask) -> None:
     from web.public.routes import bp as public_bp
     from web.vendor import bp as vendor_bp
     from web.reports.routes import bp as reports_bp
+    from web.reports.follow_up import bp as follow_up_bp
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(follow_up_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

@@ -25,3 +25,4 @@ def diagnosis(campaign_id: int):
 def diagnosis_xlsx(campaign_id: int):
     report = reports.campaign_report(current_user, campaign_id)
     return xlsx_response(reports.report_xlsx(report), f"diagnosis-{report.campaign.code}.xlsx")
+

@@ -1,0 +1,88 @@
+"""Follow-up pages (/follow-up): an enterprise's follow-up record, transfer receipts, cases."""
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from services import cases, follow_up
+from services.errors import ValidationFailed
+
+bp = Blueprint("follow_up", __name__, url_prefix="/follow-up")
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _campaign_id() -> int | None:
+    value = request.form.get("campaign_id")
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.get("/enterprises/<int:enterprise_id>")
+@login_required
+def enterprise(enterprise_id: int):
+    record = follow_up.enterprise_follow_up(current_user, enterprise_id)
+    return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors={})
+
+
+@bp.post("/enterprises/<int:enterprise_id>/commitments")
+@login_required
+def add_commitment(enterprise_id: int):
+    try:
+        follow_up.add_credit_commitment(current_user, enterprise_id, content=request.form.get("content", ""),
+                                        signed_on=_date(request.form.get("signed_on")), campaign_id=_campaign_id())
+    except ValidationFailed as exc:
+        record = follow_up.enterprise_follow_up(current_user, enterprise_id)
+        return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
+    flash("信用承诺书已登记", "success")
+    return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
+
+
+@bp.post("/enterprises/<int:enterprise_id>/services")
+@login_required
+def add_service(enterprise_id: int):
+    try:
+        follow_up.add_service_record(current_user, enterprise_id, kind=request.form.get("kind", ""),
+                                     content=request.form.get("content", ""),
+                                     delivered_on=_date(request.form.get("delivered_on")), campaign_id=_campaign_id())
+    except ValidationFailed as exc:
+        record = follow_up.enterprise_follow_up(current_user, enterprise_id)
+        return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
+    flash("服务记录已登记", "success")
+    return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
+
+
+@bp.post("/transfers/<int:transfer_id>/acknowledge")
+@login_required
+def acknowledge_transfer(transfer_id: int):
+    transfer = follow_up.acknowledge_transfer(current_user, transfer_id,
+                                              acknowledged_by=request.form.get("acknowledged_by", ""),
+                                              receipt_no=request.form.get("receipt_no"))
+    flash("移送回执已登记", "success")
+    return redirect(url_for("follow_up.enterprise", enterprise_id=transfer.enterprise_id))
+
+
+@bp.get("/cases")
+@login_required
+def case_list():
+    return render_template("reports/cases.html", cases=cases.visible_cases(current_user))
+
+
+@bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
+@login_required
+def case_detail(case_id: int):
+    case = cases.get_case(current_user, case_id)
+    if request.method == "POST":
+        try:
+            cases.update_case(current_user, case_id, procedure=request.form.get("procedure", ""),
+                              status=request.form.get("status", ""), penalty=request.form.get("penalty"),
+                              summary=request.form.get("summary"))
+        except ValidationFailed as exc:
+            return render_template("reports/case.html", case=case, errors=exc.errors), 422
+        flash("案件信息已保存", "success")
+        return redirect(url_for("follow_up.case_detail", case_id=case_id))
+    return render_template("reports/case.html", case=case, errors={})
