@@ -198,3 +198,34 @@ def chart_series(report: Report) -> dict[str, list[tuple[str, float]]]:
         "departments": [(r.label, r.rate) for r in report.by_department],
         "grades": [(f"{grade} 级", n) for grade, n in report.grades.items()],
     }
+
+
+def review_xlsx(review) -> bytes:
+    """The period review (通报) as a workbook: totals, campaigns, departments, stage medians."""
+    from services.review import METRICS  # the review owns its metric list
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "总体"
+    t, p = review.totals, review.previous_totals
+    _rows(sheet, ["项目", "本期", "上年同期", "同比(%)"], [
+        ["检查活动数", len(review.campaigns), "", ""],
+        ["检查次数（联合上门）", t.get("visits_joint", 0), p.get("visits_joint", 0), _na(review.change.get("visits_joint"))],
+        ["检查户数", t.get("enterprises_checked", 0), p.get("enterprises_checked", 0), _na(review.change.get("enterprises_checked"))],
+        ["分头检查需上门次数", t.get("visits_separate", 0), p.get("visits_separate", 0), _na(review.change.get("visits_separate"))],
+    ] + [[label, _na(t.get(key)), "", ""] for key, (label, _) in METRICS.items()] + [["综合得分", _na(t.get("score")), "", ""]])
+    header = ["检查活动", "任务按时/超期"] + [label for label, _ in METRICS.values()] + ["得分"]
+    _rows(book.create_sheet("检查活动"), header, [
+        [f"{c.code} {c.title}", f"{r['tasks_on_time']}/{r['tasks_late']}"] + [_na(r.get(k)) for k in METRICS] + [_na(r["score"])]
+        for c, r in review.campaigns])
+    _rows(book.create_sheet("部门"), ["部门", "任务按时/超期", "检查完成/分配"] + [label for label, _ in METRICS.values()] + ["得分"], [
+        [d.name, f"{r['tasks_on_time']}/{r['tasks_late']}", f"{r['inspections_done']}/{r['inspections_assigned']}"]
+        + [_na(r.get(k)) for k in METRICS] + [_na(r["score"])] for d, r in review.departments])
+    _rows(book.create_sheet("阶段用时"), ["阶段", "中位用时（小时）"], [[s, h] for s, h in review.stage_medians.items()])
+    _rows(book.create_sheet("权重"), ["指标", "权重"], [[METRICS[k][0], w] for k, w in review.weights.items() if k in METRICS])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _na(value):
+    return "n/a" if value is None else value

@@ -1,8 +1,10 @@
 """Reports: the diagnosis report (会诊) and the performance review notice (通报), as pages and workbooks."""
-from flask import Blueprint, Response, render_template
-from flask_login import current_user, login_required
+from datetime import date
 
-from services import reports
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from services import campaigns, clock, reports, review
+from services.errors import Forbidden, ValidationFailed
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,3 +28,57 @@ def diagnosis_xlsx(campaign_id: int):
     report = reports.campaign_report(current_user, campaign_id)
     return xlsx_response(reports.report_xlsx(report), f"diagnosis-{report.campaign.code}.xlsx")
 
+
+
+def _period():
+    today = clock.today()
+    try:
+        start = date.fromisoformat(request.args.get("start") or f"{today.year}-01-01")
+        end = date.fromisoformat(request.args.get("end") or today.isoformat())
+    except ValueError as exc:
+        raise ValidationFailed({"start": ["日期格式应为 YYYY-MM-DD"]}) from exc
+    department = request.args.get("department_id")
+    return start, end, int(department) if department and department.isdigit() else None
+
+
+@bp.get("/review")
+@login_required
+def review_notice():
+    start, end, department_id = _period()
+    result = review.period_review(current_user, start, end, department_id)
+    return render_template("reports/review.html", r=result, metrics=review.METRICS, department_id=department_id,
+                           departments=review.departments())
+
+
+@bp.get("/review.xlsx")
+@login_required
+def review_xlsx():
+    start, end, department_id = _period()
+    result = review.period_review(current_user, start, end, department_id)
+    return xlsx_response(reports.review_xlsx(result), f"review-{start}-{end}.xlsx")
+
+
+@bp.route("/review/weights", methods=["GET", "POST"])
+@login_required
+def review_weights():
+    if not current_user.has_role("supervisor"):
+        raise Forbidden("只有联席会办公室可以设置考核权重")
+    if request.method == "POST":
+        try:
+            review.set_weights(current_user, {k: request.form.get(k) for k in review.METRICS})
+        except ValidationFailed as exc:
+            return render_template("reports/weights.html", metrics=review.METRICS, weights=request.form,
+                                   errors=exc.errors), 422
+        flash("考核权重已保存", "success")
+        return redirect(url_for("reports.review_weights"))
+    return render_template("reports/weights.html", metrics=review.METRICS, weights=review.current_weights(), errors={})
+
+
+@bp.get("/campaigns/<int:campaign_id>/notice")
+@login_required
+def campaign_notice(campaign_id: int):
+    campaign = campaigns.get_campaign(current_user, campaign_id)
+    figures = review.campaign_figures(campaign)
+    figures["score"] = review.score(figures, review.current_weights())
+    return render_template("reports/notice.html", campaign=campaign, figures=figures, metrics=review.METRICS,
+                           stored=review.stored_review(campaign.id))
