@@ -57,6 +57,7 @@ class Report:
     handling: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, label, count, overridden
     previous: Summary | None = None
     previous_by_matter: dict[int, float] = field(default_factory=dict)
+    decisions: list = field(default_factory=list)  # HandlingDecision rows with a measure, for the follow-up links
 
     @property
     def problem_rate_change(self) -> float | None:
@@ -82,6 +83,9 @@ def build_report(campaign: Campaign) -> Report:
         top_problems=top_problems(campaign.id), grades=grades(campaign.id), handling=handling(campaign.id),
         previous=summary(previous) if previous else None,
         previous_by_matter={r.key: r.rate for r in rates(previous.id, Matter.id, Matter.name)} if previous else {},
+        decisions=list(db.session.scalars(select(HandlingDecision).where(
+            HandlingDecision.campaign_id == campaign.id, HandlingDecision.handling != "none")
+            .order_by(HandlingDecision.grade.desc(), HandlingDecision.id))),
     )
 
 

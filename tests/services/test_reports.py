@@ -57,3 +57,11 @@ def test_report_pages_refuse_outsiders(app):
     login(outsider, "xf_01")  # 消防 took no part in the campaign
     for path in (f"/reports/campaigns/{ids['campaign_id']}/diagnosis", f"/reports/campaigns/{ids['campaign_id']}/diagnosis.xlsx"):
         assert outsider.get(path).status_code == 403
+
+
+def test_bench_dataset_builds_and_reports(app):
+    from bench.report import build_campaign
+    with app.app_context():
+        campaign_id = build_campaign(n=40)
+        report = reports.build_report(db.session.get(Campaign, campaign_id))
+        assert report.summary.inspected == 40 and len(report.by_department) == 4

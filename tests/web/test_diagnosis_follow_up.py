@@ -112,6 +112,8 @@ def test_case_handling_opens_a_case_and_overdue_rectification_escalates_once(app
     assert _stage(app, campaign_id) == "review"
 
     # The case: its department records procedure, penalty and closing; closing needs the outcome.
+    assert user_client(app, "xf_01").get(f"/follow-up/cases/{case_id}").status_code == 403
+    assert app.test_client().get(f"/follow-up/cases/{case_id}").status_code == 302
     token = csrf_token(lead, f"/follow-up/cases/{case_id}")
     assert lead.post(f"/follow-up/cases/{case_id}", data={"csrf_token": token, "procedure": "summary",
                                                           "status": "closed", "penalty": "500"}).status_code == 422
@@ -142,3 +144,13 @@ def test_credit_commitment_and_service_record(app):
     designer = user_client(app, "designer")
     assert designer.get(path).status_code == 403
     assert designer.get("/follow-up/cases").status_code == 200  # lists only the department's (none)
+
+
+def test_report_lists_graded_enterprises_after_diagnosis(app):
+    campaign_id, inspections, lead = _to_diagnosis(app, enterprises=2, problems=1)
+    [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
+    submit(lead, diagnosis["id"], [("assessment", "评估"),  # confirms the suggestion
+                                   (f"handling.{inspections[0]['inspection_id']}.handling", "rectify")])
+    html = lead.get(f"/reports/campaigns/{campaign_id}/diagnosis").get_data(as_text=True)
+    assert "需后续监管的企业" in html and "责令整改" in html and "B 级" in html
+    assert lead.get("/reports/").status_code == 200

@@ -82,3 +82,9 @@ def campaign_notice(campaign_id: int):
     figures["score"] = review.score(figures, review.current_weights())
     return render_template("reports/notice.html", campaign=campaign, figures=figures, metrics=review.METRICS,
                            stored=review.stored_review(campaign.id))
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("reports/index.html")
