@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from sqlalchemy import Table, case, distinct, func, inspect as sa_inspect, select
+from sqlalchemy import MetaData, Table, case, distinct, func, inspect as sa_inspect, select
 
 from domain import results
 from extensions import db
 from forms.loader import FormContext
-from models import (Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
+from models import (Base, Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
                     InspectionOfficer, Review, ReviewScheme, Transfer, User)
 from services import audit, clock, registry
 from services.errors import Forbidden, ValidationFailed
@@ -106,23 +106,50 @@ def _follow_ups(campaign_ids) -> dict:
     return out
 
 
-def referral_figures(campaign_ids) -> dict | None:
-    """Referrals (移交) acknowledged in time, per campaign; None when the referral table does not exist.
+ACK_COLUMNS = ("acknowledged_at", "responded_at", "decided_at")
+DUE_COLUMNS = ("ack_due_at", "due_at", "ack_deadline", "deadline", "due_on")
 
-    The referral model belongs to the inspection topic; this reads it by reflection and needs a
-    campaign_id, an acknowledged_at and a due time (ack_due_at or due_at) column. Without them: None ("n/a").
+
+def referral_figures(campaign_ids) -> dict | None:
+    """Referrals (移交) acknowledged in time, per campaign; None when there is no referral table.
+
+    The referral model belongs to the inspection topic (issue 5) and is not in this branch: the table is
+    read by reflection and needs a campaign_id, an acknowledgement time (one of ACK_COLUMNS) and a due
+    time or date (one of DUE_COLUMNS). Without them the figure is None, shown as "n/a", left out of scores.
     """
-    if not sa_inspect(db.engine).has_table("referral"):
+    table = _referral_table()
+    if table is None:
         return None
-    table = Table("referral", db.metadata, autoload_with=db.engine, extend_existing=True)
-    cols = table.c
-    due = cols.get("ack_due_at") if "ack_due_at" in cols else cols.get("due_at")
-    if due is None or "acknowledged_at" not in cols or "campaign_id" not in cols:
+    ack = next(table.c[name] for name in ACK_COLUMNS if name in table.c)
+    due = next(table.c[name] for name in DUE_COLUMNS if name in table.c)
+    out: dict = {}
+    for cid, acknowledged, deadline in db.session.execute(
+            select(table.c.campaign_id, ack, due).where(table.c.campaign_id.in_(campaign_ids))):
+        row = out.setdefault(cid, {"referrals": 0, "referrals_in_time": 0})
+        row["referrals"] += 1
+        row["referrals_in_time"] += int(_in_time(acknowledged, deadline))
+    return out
+
+
+def _referral_table() -> Table | None:
+    if "referral" in Base.metadata.tables:          # the model exists: use its table as mapped
+        table = Base.metadata.tables["referral"]
+    elif sa_inspect(db.engine).has_table("referral"):
+        table = Table("referral", MetaData(), autoload_with=db.engine)  # own MetaData: never alter the ORM's
+    else:
         return None
-    in_time = func.sum(case(((cols.acknowledged_at.is_not(None)) & (cols.acknowledged_at <= due), 1), else_=0))
-    rows = db.session.execute(select(cols.campaign_id, func.count(), in_time)
-                              .where(cols.campaign_id.in_(campaign_ids)).group_by(cols.campaign_id)).all()
-    return {cid: {"referrals": n, "referrals_in_time": int(t or 0)} for cid, n, t in rows}
+    names = set(table.c.keys())
+    if "campaign_id" not in names or not names & set(ACK_COLUMNS) or not names & set(DUE_COLUMNS):
+        return None
+    return table
+
+
+def _in_time(acknowledged, deadline) -> bool:
+    if acknowledged is None or deadline is None:
+        return False
+    if isinstance(deadline, datetime):
+        return acknowledged <= deadline
+    return (acknowledged + timedelta(hours=8)).date() <= deadline  # a civil date in China
 
 
 def _stage_hours(campaign_ids) -> dict[int, dict[str, float]]:

@@ -103,3 +103,22 @@ def test_notice_pages_exports_and_authorization(app):
     anonymous = app.test_client()
     for path in ("/reports/review", "/reports/review.xlsx", f"/reports/campaigns/{ids['campaign_id']}/notice"):
         assert anonymous.get(path).status_code == 302
+
+
+def test_referral_figure_reads_a_referral_table_when_there_is_one(app):
+    from sqlalchemy import text
+    with app.app_context():
+        ids = report_dataset.build()
+        cid = ids["campaign_id"]
+        assert review.referral_figures([cid]) is None
+        db.session.execute(text("CREATE TABLE referral (id INTEGER PRIMARY KEY, campaign_id INTEGER, "
+                                "acknowledged_at DATETIME, ack_due_at DATETIME)"))
+        db.session.execute(text(
+            "INSERT INTO referral (campaign_id, acknowledged_at, ack_due_at) VALUES "
+            f"({cid}, '2026-03-05 02:00:00', '2026-03-09 15:59:59'), "   # in time
+            f"({cid}, '2026-03-12 02:00:00', '2026-03-09 15:59:59'), "   # late
+            f"({cid}, NULL, '2026-03-09 15:59:59')"))                      # never acknowledged
+        db.session.commit()
+        assert review.referral_figures([cid]) == {cid: {"referrals": 3, "referrals_in_time": 1}}
+        f = review.campaign_figures(db.session.get(Campaign, cid))
+        assert f["referrals_in_time_pct"] == 33.3
