@@ -34,6 +34,8 @@ class Config:
     REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "5"))
     RECTIFICATION_WORKING_DAYS = int(os.environ.get("RECTIFICATION_WORKING_DAYS", "15"))
     API_TOKEN_HOURS = 12
+    # Directory uploads through the page; the CLI has no limit (it streams from disk).
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 
 class DevelopmentConfig(Config):

@@ -33,6 +33,10 @@ class Matter(Base):
     name: Mapped[str] = mapped_column(String(200))
     legal_basis: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(40))
+    # What the enterprise must do (合规要求), told once in the compliance manual; optional because the
+    # checklist items already say it question by question.
+    requirement: Mapped[Optional[str]] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
     department: Mapped[Department] = relationship()
 
 
@@ -45,6 +49,7 @@ class ChecklistRevision(Base):
     number: Mapped[int]
     created_at: Mapped[datetime]
     note: Mapped[Optional[str]] = mapped_column(Text)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     items: Mapped[list["ChecklistItem"]] = relationship(
         back_populates="revision", order_by="ChecklistItem.position", cascade="all, delete-orphan")
 

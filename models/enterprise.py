@@ -15,7 +15,11 @@ CREDIT_CLASSES = ("A", "B", "C", "D")
 
 class Enterprise(Base):
     __tablename__ = "enterprise"
-    __table_args__ = (Index("ix_enterprise_scope", "industry_id", "region_id", "status", "credit_class"),)
+    # The directory filters one column at a time as often as the draw filters the whole scope.
+    __table_args__ = (Index("ix_enterprise_scope", "industry_id", "region_id", "status", "credit_class"),
+                      Index("ix_enterprise_region_class", "region_id", "credit_class"),
+                      Index("ix_enterprise_credit_class", "credit_class"),
+                      Index("ix_enterprise_status", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     legacy_code: Mapped[bool] = mapped_column(default=False)

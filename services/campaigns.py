@@ -7,7 +7,7 @@ from extensions import db
 from forms.loader import Choice, FormContext
 from models import (AuditRecord, Campaign, CampaignDepartment, ChecklistRevision, Department, HumanTask,
                     Industry, Matter, PlanEntry, User)
-from services import audit, clock, registry, runtime
+from services import audit, catalogue, clock, registry, runtime
 from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 
 
@@ -97,15 +97,28 @@ def _special_context(ctx) -> FormContext:
 
 @registry.form_context("initiation")
 def _initiation_context(ctx) -> FormContext:
+    """智能发起: the catalogue proposes partners, matters, checklist and legal bases; the plan, where there
+    is one, has already chosen partners and matters, so its choice is the default instead."""
     campaign = ctx.campaign
+    limit = current_app.config["MAX_CAMPAIGN_DEPARTMENTS"]
+    proposal = catalogue.propose(campaign.industry, campaign.lead_department_id, limit)
     departments = db.session.scalars(select(Department).where(Department.id != campaign.lead_department_id)
                                      .order_by(Department.id)).all()
     plan = campaign.plan_entry
+    partner_ids = [d.id for d in plan.partners] if plan else [d.id for d in proposal.partners]
+    involved = {campaign.lead_department_id, *partner_ids}
+    matters = campaign.matters if plan else proposal.matters
+    revisions = catalogue.revisions(campaign.industry_id)
     return FormContext(
         choices={"partner_departments": [Choice(d.id, d.name) for d in departments],
-                 "matters": [Choice(m.id, f"{m.department.name}：{m.name}") for m in campaign.industry.matters]},
-        initial={"partner_department_ids": [d.id for d in plan.partners] if plan else [],
-                 "matter_ids": [m.id for m in campaign.matters]},
+                 "matters": [Choice(m.id, f"{m.department.name}：{m.name}（{m.legal_basis}）")
+                             for m in campaign.industry.matters if m.active],
+                 "checklist_revisions": [Choice(r.id, f"第 {r.number} 版（{len(r.items)} 项）{r.note or ''}")
+                                         for r in revisions]},
+        initial={"partner_department_ids": partner_ids,
+                 "matter_ids": [m.id for m in matters if m.department_id in involved],
+                 "checklist_revision_id": campaign.checklist_revision_id},
+        info={"proposal": proposal, "from_plan": plan is not None, "limit": limit},
     )
 
 
@@ -121,11 +134,15 @@ def _initiation(ctx, data: dict) -> dict:
     outside = [m.name for m in matters if m.department_id not in allowed]
     if outside:
         raise ValidationFailed({"matter_ids": [f"事项不属于参与部门：{'、'.join(outside)}"]})
+    if data.get("checklist_revision_id"):
+        # The choices hold only this industry's revisions; before the draw nothing has been inspected yet.
+        campaign.checklist_revision_id = data["checklist_revision_id"]
     campaign.matters = list(matters)
     for department_id in partner_ids:
         campaign.departments.append(CampaignDepartment(department_id=department_id, role="partner", status="invited"))
     audit.record(ctx.user, "campaign.initiate", "campaign", campaign.id, campaign_id=campaign.id,
-                 partner_department_ids=partner_ids, matter_ids=sorted(m.id for m in matters))
+                 partner_department_ids=partner_ids, matter_ids=sorted(m.id for m in matters),
+                 checklist_revision_id=campaign.checklist_revision_id)
     return {"partner_ids": partner_ids}
 
 

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from domain.uscc import ALPHABET, is_valid, make_code
 from extensions import db
-from models import (ChecklistItem, ChecklistRevision, Department, Enterprise, Industry, Matter,
+from models import (ChecklistItem, ChecklistRevision, Department, Enterprise, Expert, ExpertConflict, Industry, Matter,
                     Region, User, UserRole)
 from models.catalogue import industry_matter
 
@@ -169,6 +169,7 @@ def load_demo(seed: int = 20261125, enterprises: int = 2000) -> dict:
         _people(rng, regions, departments)
         db.session.flush()
         _enterprises(rng, regions, industries, enterprises)
+        _experts(regions)
         db.session.commit()
     return _summary()
 
@@ -332,3 +333,27 @@ def _counts() -> dict[str, int]:
               for name, table in tables.items()}
     counts["officials"] = db.session.scalar(select(func.count()).where(UserRole.role == "official"))
     return counts
+
+
+# The expert library (专家库): cert no, name, field, organisation; the first declares a conflict.
+EXPERTS = (
+    ("ZJ421126001", "胡建华", "特种设备", "湖北省特种设备检验检测研究院黄冈分院"),
+    ("ZJ421126002", "詹秀英", "食品安全", "黄冈市食品药品检验所"),
+    ("ZJ421126003", "田志强", "消防工程", "湖北华安消防技术服务有限公司"),
+    ("ZJ421126004", "汪丽", "危险化学品", "黄冈职业技术学院"),
+    ("ZJ421126005", "余斌", "计量检定", "蕲春县计量检定测试所"),
+    ("ZJ421126006", "夏梅", "公共卫生", "蕲春县疾病预防控制中心"),
+    ("ZJ421126007", "程鹏", "建筑结构", "黄冈市建筑设计研究院"),
+    ("ZJ340825001", "方晶", "特种设备", "安徽省特种设备检测院安庆分院"),
+)
+
+
+def _experts(regions: dict[str, Region]) -> None:
+    experts = [Expert(cert_no=cert, name=name, field=field, organisation=org,
+                      region_id=regions[NEIGHBOUR if cert.startswith("ZJ3408") else HOME].id)
+               for cert, name, field, org in EXPERTS]
+    db.session.add_all(experts)
+    db.session.flush()
+    first = db.session.scalar(select(Enterprise.id).order_by(Enterprise.id))
+    db.session.add(ExpertConflict(expert_id=experts[0].id, enterprise_id=first, reason="曾为该企业提供技术服务",
+                                  declared_at=CREATED_AT))

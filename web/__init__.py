@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
     from web.api.routes import bp as api_bp
     from web.auth.routes import bp as auth_bp
     from web.campaigns.routes import bp as campaigns_bp
+    from web.directory import bp as directory_bp
     from web.inbox.routes import bp as inbox_bp
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
@@ -22,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
     app.register_blueprint(follow_up_bp)
+    app.register_blueprint(directory_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

@@ -36,7 +36,7 @@ def test_complete_initiation_over_the_api(app):
     task_id = next(t["id"] for t in listing["pool"] if t["form_key"] == "initiation")
     detail = client.get(f"/api/v1/tasks/{task_id}", headers=headers).get_json()
     names = [f["name"] for f in detail["form"]["fields"]]
-    assert names == ["partner_department_ids", "matter_ids", "note"]
+    assert names == ["partner_department_ids", "matter_ids", "checklist_revision_id", "note"]
 
     bad = client.post(f"/api/v1/tasks/{task_id}/complete", headers=headers,
                       json={"data": {"partner_department_ids": ["x"], "matter_ids": []}})

@@ -6,6 +6,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from schemas.campaign import CampaignDetailSchema, CampaignSchema
 from schemas.task import TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
+from web.api.directory_openapi import add_paths as add_directory_paths
 
 PROBLEM = {"description": "Problem document (RFC 9457)",
            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -48,4 +49,5 @@ def openapi_document() -> dict:
     spec.path(path="/campaigns", operations={"get": _op("Campaigns visible to me")})
     spec.path(path="/campaigns/{campaign_id}", parameters=_id("campaign_id"),
               operations={"get": _op("Campaign detail with figures", "CampaignDetail")})
+    add_directory_paths(spec)
     return spec.to_dict()

@@ -93,3 +93,6 @@ def get_campaign(campaign_id: int):
     out = CampaignDetailSchema(exclude=("figures",)).dump(campaign)
     out["figures"] = review.campaign_figures(campaign)
     return out
+
+
+from web.api import directory as _directory  # noqa: E402,F401 - registers the read-only directory routes on bp

@@ -1,0 +1,106 @@
+"""Directory pages: enterprises, officials, experts; listings, details, XLSX export, edits."""
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from services import directory, directory_export
+from services.errors import ValidationFailed
+
+bp = Blueprint("directory", __name__, url_prefix="/directory")
+
+
+def page_args() -> tuple[int, int]:
+    def number(name, default):
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() else default
+    return number("page", 1), number("per_page", directory.PER_PAGE)
+
+
+def xlsx(stream, name: str):
+    return send_file(stream, mimetype=directory_export.XLSX_MIME, as_attachment=True, download_name=name)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return redirect(url_for("directory.enterprises"))
+
+
+@bp.get("/enterprises")
+@login_required
+def enterprises():
+    filters = directory.enterprise_filters(request.args)
+    page = directory.search_enterprises(filters, *page_args())
+    return render_template("directory/enterprises.html", page=page, filters=filters, **directory.options())
+
+
+@bp.get("/enterprises.xlsx")
+@login_required
+def enterprises_xlsx():
+    return xlsx(directory_export.enterprises(directory.enterprise_filters(request.args)), "enterprises.xlsx")
+
+
+@bp.get("/enterprises/<int:enterprise_id>")
+@login_required
+def enterprise(enterprise_id: int):
+    return render_template("directory/enterprise.html", history=directory.enterprise_history(enterprise_id))
+
+
+@bp.get("/officials")
+@login_required
+def officials():
+    filters = directory.official_filters(request.args)
+    page = directory.search_officials(filters, *page_args())
+    return render_template("directory/officials.html", page=page, filters=filters, **directory.options())
+
+
+@bp.get("/officials.xlsx")
+@login_required
+def officials_xlsx():
+    return xlsx(directory_export.officials(directory.official_filters(request.args)), "officials.xlsx")
+
+
+@bp.get("/officials/<int:user_id>")
+@login_required
+def official(user_id: int, errors: dict | None = None, status: int = 200):
+    person = directory.get_official(user_id)
+    return render_template("directory/official.html", person=person, conflicts=directory.officer_conflicts(user_id),
+                           can_edit=directory.can_edit(current_user, person.department_id),
+                           errors=errors or {}), status
+
+
+@bp.post("/officials/<int:user_id>")
+@login_required
+def official_update(user_id: int):
+    try:
+        directory.update_official(current_user, user_id, specialties=request.form.get("specialties"),
+                                  active=request.form.get("active") == "on", cert_no=request.form.get("cert_no"))
+    except ValidationFailed as exc:
+        return official(user_id, exc.errors, 422)
+    flash("人员信息已保存", "success")
+    return redirect(url_for("directory.official", user_id=user_id))
+
+
+@bp.post("/officials/<int:user_id>/conflicts")
+@login_required
+def official_conflict(user_id: int):
+    try:
+        directory.declare_conflict(current_user, user_id, request.form.get("uscc", ""), request.form.get("reason"))
+    except ValidationFailed as exc:
+        return official(user_id, exc.errors, 422)
+    flash("利害关系已登记，抽取时将自动回避", "success")
+    return redirect(url_for("directory.official", user_id=user_id))
+
+
+@bp.get("/experts")
+@login_required
+def experts():
+    filters = directory.expert_filters(request.args)
+    page = directory.search_experts(filters, *page_args())
+    conflicts = directory.expert_conflict_counts([x.id for x in page.items])
+    return render_template("directory/experts.html", page=page, filters=filters, conflicts=conflicts)
+
+
+@bp.get("/experts.xlsx")
+@login_required
+def experts_xlsx():
+    return xlsx(directory_export.experts(directory.expert_filters(request.args)), "experts.xlsx")

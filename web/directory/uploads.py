@@ -1,0 +1,51 @@
+"""Upload page for imports (admins; department admins for their own officials)."""
+import shutil
+import tempfile
+from pathlib import Path
+
+from flask import current_app, render_template, request
+from flask_login import current_user, login_required
+
+from services import imports
+from services.errors import DomainError, Forbidden
+from web.directory.routes import bp
+
+KIND_LABELS = {"enterprises": "检查对象（经营主体）", "officials": "执法检查人员", "experts": "专家",
+               "credit": "信用风险分类刷新"}
+
+
+def _page(report=None, error=None, status=200, form=None):
+    return render_template("directory/upload.html", report=report, error=error, kinds=KIND_LABELS,
+                           limit_mb=current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024), form=form or {}), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def upload():
+    if not current_user.has_role("admin", "department_admin"):
+        raise Forbidden("只有系统管理员或部门管理员可以导入名录")
+    if request.method == "GET":
+        return _page()
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    # Checked before the body is parsed, so an oversized upload is refused without being stored.
+    if (request.content_length or 0) > limit + 64 * 1024:
+        return _page(error=f"文件过大：上传文件不能超过 {limit // (1024 * 1024)} MB；更大的文件请用命令行导入", status=413)
+    upload_file = request.files.get("file")
+    if upload_file is None or not upload_file.filename:
+        return _page(error="请选择要导入的 CSV 或 XLSX 文件", status=422, form=request.form)
+    with tempfile.TemporaryDirectory(prefix="import-") as tmp:
+        path = Path(tmp) / ("upload" + Path(upload_file.filename).suffix.lower()[:6])
+        with open(path, "wb") as out:
+            shutil.copyfileobj(upload_file.stream, out, 1024 * 1024)
+        if path.stat().st_size > limit:
+            return _page(error=f"文件过大：上传文件不能超过 {limit // (1024 * 1024)} MB", status=413)
+        try:
+            report = imports.run_import(current_user, request.form.get("kind", ""), path, filename=upload_file.filename,
+                                        dry_run=request.form.get("dry_run") == "on",
+                                        valid_only=request.form.get("valid_only") == "on")
+        except Forbidden:
+            raise
+        except DomainError as exc:
+            return _page(error=exc.message, status=422, form=request.form)
+    status = 200 if report.applied or (report.dry_run and not report.error_count) else 422
+    return _page(report=report, status=status, form=request.form)
