@@ -34,6 +34,8 @@ class Config:
     REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "5"))
     RECTIFICATION_WORKING_DAYS = int(os.environ.get("RECTIFICATION_WORKING_DAYS", "15"))
     API_TOKEN_HOURS = 12
+    DRAW_NATIONAL_FLOOR_PERCENT = float(os.environ.get("DRAW_NATIONAL_FLOOR_PERCENT", "3"))  # warned below it
+    DRAW_EXCLUDE_INSPECTED_MONTHS = int(os.environ.get("DRAW_EXCLUDE_INSPECTED_MONTHS", "12"))  # plan default
 
 
 class DevelopmentConfig(Config):
