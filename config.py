@@ -36,6 +36,8 @@ class Config:
     API_TOKEN_HOURS = 12
     DRAW_NATIONAL_FLOOR_PERCENT = float(os.environ.get("DRAW_NATIONAL_FLOOR_PERCENT", "3"))  # warned below it
     DRAW_EXCLUDE_INSPECTED_MONTHS = int(os.environ.get("DRAW_EXCLUDE_INSPECTED_MONTHS", "12"))  # plan default
+    # Minutes the draw's commitment is public before the seed is used (0: commit and draw at once).
+    DRAW_REVEAL_DELAY_MINUTES = int(os.environ.get("DRAW_REVEAL_DELAY_MINUTES", "0"))
 
 
 class DevelopmentConfig(Config):

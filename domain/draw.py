@@ -261,6 +261,8 @@ def run(params: dict, candidates: dict[str, list[str]], people: dict, seed: byte
     """The whole draw from its published inputs; the result is plain JSON (what an export carries)."""
     drawn = draw_enterprises(candidates, params["ratios"], seed, params.get("min_per_class", 1))
     order = [(c, u) for c in sorted(drawn) for u in drawn[c]]
+    if not order:
+        raise DrawInfeasible(["抽查范围内没有可抽取的经营主体（请核对行业、区域和排除条件）"])
     usccs = [u for _, u in order]
     departments = {int(d): list(p) for d, p in people["departments"].items()}
     names = {int(d): n for d, n in people.get("department_names", {}).items()}
@@ -273,15 +275,12 @@ def run(params: dict, candidates: dict[str, list[str]], people: dict, seed: byte
                              "experts": experts[u]} for c, u in order]}
 
 
-def verify(export: dict) -> list[str]:
-    """Every way the exported draw fails to recompute; an empty list means it matches."""
-    mismatches = []
-    seed = bytes.fromhex(export["seed"])
+def verify_commitment(export: dict) -> list[str]:
+    """Do the published snapshot, people and parameters hash to the published commitment?"""
     document = export["commitment"]["document"]
     if document.get("algorithm") != ALGORITHM:
         return [f"算法版本 {document.get('algorithm')} 与本校验程序 {ALGORITHM} 不同"]
-    if seed_digest(seed) != document["seed_sha256"]:
-        mismatches.append("种子的 SHA-256 与承诺不符")
+    mismatches = []
     if snapshot_digests(export["snapshot"]) != document["snapshot"]:
         mismatches.append("候选名单快照与承诺不符")
     if sha256_hex(canonical_json(export["people"])) != document["people_sha256"]:
@@ -290,12 +289,26 @@ def verify(export: dict) -> list[str]:
         mismatches.append("抽取参数与承诺不符")
     if commitment(document) != export["commitment"]["sha256"]:
         mismatches.append("承诺值与承诺内容不符")
+    return mismatches
+
+
+def verify(export: dict) -> list[str]:
+    """Every way the exported draw fails to recompute; an empty list means it matches.
+
+    A draw published as failed (result null) matches when recomputing it fails too.
+    """
+    mismatches = verify_commitment(export)
+    seed = bytes.fromhex(export["seed"])
+    if seed_digest(seed) != export["commitment"]["document"]["seed_sha256"]:
+        mismatches.append("种子的 SHA-256 与承诺不符")
     if mismatches:
         return mismatches
     try:
         recomputed = run(export["params"], export["snapshot"], export["people"], seed)
     except DrawInfeasible as exc:
-        return [f"重算时规则无法满足：{exc}"]
+        return [] if export["result"] is None else [f"重算时规则无法满足：{exc}"]
+    if export["result"] is None:
+        return ["公布为抽取失败，但重算可以完成抽取"]
     if recomputed != export["result"]:
         mismatches.append("重算的抽取结果与公布结果不一致")
     return mismatches

@@ -13,7 +13,7 @@ from models.base import Base
 from models.enterprise import Enterprise
 from models.org import User
 
-DRAW_STATUSES = ("drawn", "failed", "superseded")
+DRAW_STATUSES = ("committed", "drawn", "failed", "superseded")
 
 
 class Draw(Base):
@@ -37,7 +37,7 @@ class Draw(Base):
     failure: Mapped[Optional[str]] = mapped_column(Text)
     supersedes_id: Mapped[Optional[int]] = mapped_column(ForeignKey("draw.id"))
     committed_at: Mapped[Optional[datetime]]
-    drawn_at: Mapped[datetime]
+    drawn_at: Mapped[Optional[datetime]]  # also when a draw failed; None while only committed
     enterprises: Mapped[list["DrawnEnterprise"]] = relationship(
         back_populates="draw", order_by="DrawnEnterprise.position", cascade="all, delete-orphan")
 

@@ -1,4 +1,4 @@
-"""The draw stage: commit, draw, record, and open one case per drawn enterprise.
+"""The draw stage: commit (publish), draw, record, and open one case per drawn enterprise.
 
 A draw that cannot meet the rules (too few officers, nobody in scope) is recorded as a
 failed attempt with the explanation, and nothing is drawn: no enterprise, no case. The
@@ -7,14 +7,17 @@ draw with no inspections, the lead department is notified, and after fixing the 
 retries from the draw page (`retry`). A regulator sees what failed and why, instead of a
 report-in that silently did not happen.
 """
+import json
 import secrets
 import zlib
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from domain import draw as algorithm
 from extensions import db
-from models import Campaign, Draw, DrawnEnterprise, Inspection, InspectionOfficer, User
+from models import Campaign, Draw, DrawnEnterprise, Enterprise, Inspection, InspectionOfficer, User
 from services import audit, clock, draw_inputs, registry, runtime, timers
 from services.errors import Conflict, Forbidden, NotFound
 
@@ -24,49 +27,104 @@ def run_draw(operation_params: dict, task_data: dict) -> dict:
     """Service-task operation after the last partner's report-in."""
     campaign = db.session.get(Campaign, int(operation_params["campaign_id"]))
     record = perform(campaign, actor=None)
-    return {"draw_id": record.id, "drawn": len(record.enterprises), "draw_failed": record.status == "failed"}
+    return {"draw_id": record.id, "drawn": len(record.enterprises), "draw_status": record.status}
 
 
 def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = None) -> Draw:
-    """Fix the commitment, then draw with the seed and reveal it (caller commits)."""
+    """Fix and publish the commitment; draw at once, or when the reveal delay has passed (caller commits)."""
     inputs = draw_inputs.gather(campaign)
     seed = secrets.token_bytes(32)
     document = algorithm.commitment_document(inputs.params, inputs.candidates, inputs.people,
                                              algorithm.seed_digest(seed))
     now = clock.now()
     record = Draw(
-        campaign_id=campaign.id, algorithm=algorithm.ALGORITHM, status="drawn", mode=inputs.params["mode"],
+        campaign_id=campaign.id, algorithm=algorithm.ALGORITHM, status="committed", mode=inputs.params["mode"],
         params=inputs.params, snapshot_hash=algorithm.snapshot_hash(inputs.candidates),
         snapshot=compress_snapshot(inputs.candidates), people=inputs.people, commitment_doc=document,
         commitment=algorithm.commitment(document), seed_commitment=document["seed_sha256"], seed=seed.hex(),
-        candidate_count=inputs.report["candidates"], report=inputs.report, committed_at=now, drawn_at=now,
+        candidate_count=inputs.report["candidates"], report=inputs.report, committed_at=now,
         supersedes_id=supersedes.id if supersedes else None,
     )
     db.session.add(record)
     db.session.flush()
     audit.record(actor, "draw.commit", "draw", record.id, campaign_id=campaign.id, commitment=record.commitment,
                  seed_sha256=record.seed_commitment, snapshot_hash=record.snapshot_hash)
-    try:
-        result = algorithm.run(inputs.params, inputs.candidates, inputs.people, seed)
-        if not result["enterprises"]:
-            raise algorithm.DrawInfeasible(["抽查范围内没有可抽取的经营主体（请核对行业、区域和排除条件）"])
-    except algorithm.DrawInfeasible as exc:
-        return _fail(campaign, record, actor, exc)
-    for position, row in enumerate(result["enterprises"]):
-        record.enterprises.append(DrawnEnterprise(
-            enterprise_id=inputs.ids[row["uscc"]], credit_class=row["class"][:1], position=position,
-            officers=row["officers"], experts=row["experts"]))
-    db.session.flush()
-    for drawn in record.enterprises:
-        _open_case(campaign, drawn)
-    record.report = {**inputs.report, "drawn": len(record.enterprises)}
-    audit.record(actor, "draw.complete", "draw", record.id, campaign_id=campaign.id, drawn=len(record.enterprises),
-                 candidates=record.candidate_count, seed=record.seed, warnings=inputs.report["warnings"])
+    people = {int(d): v for d, v in inputs.people["departments"].items()}
+    names = {int(d): n for d, n in inputs.people["department_names"].items()}
+    problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names)
+    delay = current_app.config["DRAW_REVEAL_DELAY_MINUTES"]
+    if problems or not delay:
+        # Known to fail before any seed is used, or no delay configured: draw now.
+        return execute(record, actor)
+    timers.schedule("draw_execute", reveal_at(record), campaign_id=campaign.id, subject_type="draw",
+                    subject_id=record.id)
+    timers.notify(f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），将于 {delay} 分钟后执行抽取。",
+                  "draw_committed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
+                  link=f"/verify/draw/{record.id}")
     return record
 
 
+def reveal_at(record: Draw):
+    return record.committed_at + timedelta(minutes=current_app.config["DRAW_REVEAL_DELAY_MINUTES"])
+
+
+def execute(record: Draw, actor: User | None) -> Draw:
+    """Draw from the committed inputs only (never re-read the directory), reveal the seed, open the cases."""
+    campaign = db.session.get(Campaign, record.campaign_id)
+    candidates = load_snapshot(record)
+    try:
+        result = algorithm.run(record.params, candidates, record.people, bytes.fromhex(record.seed))
+    except algorithm.DrawInfeasible as exc:
+        return _fail(campaign, record, actor, exc)
+    ids = _enterprise_ids([row["uscc"] for row in result["enterprises"]])
+    for position, row in enumerate(result["enterprises"]):
+        record.enterprises.append(DrawnEnterprise(
+            enterprise_id=ids[row["uscc"]], credit_class=row["class"], position=position,
+            officers=row["officers"], experts=row["experts"]))
+    record.status, record.drawn_at = "drawn", clock.now()
+    db.session.flush()
+    for drawn in record.enterprises:
+        _open_case(campaign, drawn)
+    record.report = {**record.report, "drawn": len(record.enterprises)}
+    audit.record(actor, "draw.complete", "draw", record.id, campaign_id=campaign.id, drawn=len(record.enterprises),
+                 candidates=record.candidate_count, seed=record.seed, warnings=record.report["warnings"])
+    return record
+
+
+@timers.on_timer("draw_execute")
+def _execute_when_due(timer) -> None:
+    record = db.session.get(Draw, timer.subject_id)
+    if record is not None and record.status == "committed":
+        execute(record, None)
+
+
+def execute_now(actor: User, draw_id: int) -> Draw:
+    """The lead department runs a committed draw itself once the commitment has been public long enough."""
+    record = db.session.get(Draw, draw_id)
+    if record is None:
+        raise NotFound("抽取记录不存在")
+    require_lead(actor, db.session.get(Campaign, record.campaign_id))
+    if record.status != "committed":
+        raise Conflict("该抽取已执行")
+    if clock.now() < reveal_at(record):
+        raise Conflict(f"承诺公布后需等待至 {reveal_at(record):%Y-%m-%d %H:%M}（UTC）才能执行抽取")
+    timers.cancel(kind="draw_execute", subject_type="draw", subject_id=record.id)
+    execute(record, actor)
+    db.session.commit()
+    return record
+
+
+def _enterprise_ids(usccs: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(usccs), 500):
+        chunk = usccs[start:start + 500]
+        ids.update((u, i) for i, u in db.session.execute(
+            select(Enterprise.id, Enterprise.uscc).where(Enterprise.uscc.in_(chunk))).all())
+    return ids
+
+
 def _fail(campaign: Campaign, record: Draw, actor: User | None, exc: algorithm.DrawInfeasible) -> Draw:
-    record.status, record.failure = "failed", "\n".join(exc.problems)
+    record.status, record.failure, record.drawn_at = "failed", "\n".join(exc.problems), clock.now()
     audit.record(actor, "draw.failed", "draw", record.id, campaign_id=campaign.id, problems=exc.problems)
     timers.notify(f"{campaign.code} 双随机抽取未能完成：{'；'.join(exc.problems[:3])}。请补充或调整执法人员后重新抽取。",
                   "draw_failed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
@@ -76,6 +134,10 @@ def _fail(campaign: Campaign, record: Draw, actor: User | None, exc: algorithm.D
 
 def compress_snapshot(candidates: dict[str, list[str]]) -> bytes:
     return zlib.compress(algorithm.canonical_json({c: sorted(v) for c, v in sorted(candidates.items())}), 6)
+
+
+def load_snapshot(record: Draw) -> dict[str, list[str]]:
+    return json.loads(zlib.decompress(record.snapshot))
 
 
 def _open_case(campaign: Campaign, drawn: DrawnEnterprise) -> None:

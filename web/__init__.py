@@ -15,9 +15,13 @@ def register_blueprints(app: Flask) -> None:
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
     from web.vendor import bp as vendor_bp
+    from web.draws.routes import bp as draws_bp
+    from web.verify.routes import bp as verify_bp
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(draws_bp)
+    app.register_blueprint(verify_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

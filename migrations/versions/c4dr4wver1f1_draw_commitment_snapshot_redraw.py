@@ -50,6 +50,7 @@ def upgrade():
         batch_op.add_column(sa.Column('supersedes_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('committed_at', sa.DateTime(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_draw_supersedes_id_draw'), 'draw', ['supersedes_id'], ['id'])
+        batch_op.alter_column('drawn_at', existing_type=sa.DateTime(), nullable=True)
 
     with op.batch_alter_table('drawn_enterprise', schema=None) as batch_op:
         batch_op.add_column(sa.Column('officers', sa.JSON(), nullable=True))
@@ -71,6 +72,7 @@ def downgrade():
         batch_op.drop_column('officers')
 
     with op.batch_alter_table('draw', schema=None) as batch_op:
+        batch_op.alter_column('drawn_at', existing_type=sa.DateTime(), nullable=False)
         batch_op.drop_constraint(batch_op.f('fk_draw_supersedes_id_draw'), type_='foreignkey')
         batch_op.drop_column('committed_at')
         batch_op.drop_column('supersedes_id')
