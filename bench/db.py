@@ -57,7 +57,8 @@ def open_campaign(n: int) -> int:
     entry = plans.create_entry(supervisor, {
         "year": date.today().year, "industry_id": industry.id, "lead_department_id": lead.id,
         "partner_department_ids": partners, "matter_ids": matters, "ratios": sim.ratios_for(counts, n),
-        "method": "实地检查", "timing": "bench", "result_handling": None})
+        "method": "实地检查", "timing": "bench", "result_handling": None,
+        "draw_settings": {"zero_reasons": {c: "bench" for c in "ABCD"}}})
     plans.approve_entry(supervisor, entry.id)
     campaign = db.session.scalars(select(Campaign).where(Campaign.plan_entry_id == entry.id)).one()
     initiation = {"partner_department_ids": partners, "matter_ids": matters}

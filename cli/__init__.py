@@ -4,9 +4,11 @@ from flask import Flask
 from cli.campaign import campaign_cli
 from cli.demo import demo_cli
 from cli.directory import directory_cli
+from cli.draw import draw_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(campaign_cli)
     app.cli.add_command(directory_cli)
+    app.cli.add_command(draw_cli)

@@ -1,84 +1,150 @@
-"""The double-random draw (双随机) as a pure, reproducible algorithm.
+"""The double-random draw (双随机) as a pure, reproducible algorithm: "hmac-sha256-ctr/v2".
 
-Algorithm "hmac-sha256-ctr/v1" (documented so a third party can re-implement it):
-- The random stream for a label L is HMAC-SHA256(key=seed, msg=f"{L}:{counter}") for
-  counter = 0, 1, 2…; each 32-byte block yields four big-endian unsigned 64-bit words.
-- A uniform integer below n is drawn by rejection: take the next word w; accept when
-  w < 2**64 - (2**64 % n), returning w % n.
-- Enterprises: per credit class in sorted order, the sorted USCC list is partially
-  shuffled (Fisher–Yates from the front: for i in 0..k-1 swap i with i + below(len-i)),
-  using the stream labelled f"enterprise:{class}"; the first k are drawn, where
-  k = ceil(len * ratio / 100) (exact decimal arithmetic), at least 1 when ratio > 0.
-- Officers: for each drawn enterprise in draw order, each participating department (by
-  ascending id) gives the least-loaded of its officers, ties broken by the stream
-  labelled "officer"; when that leaves fewer than two officers, the lead department adds
-  its next least-loaded officer.
+docs/draw-algorithm.md is the specification; this module is its reference implementation.
+It imports only the standard library, so it can be copied alone and run as a verifier:
+`python draw.py export.json` exits 0 when the exported draw recomputes identically.
+
+v2 (over v1): the snapshot is hashed per class, officers and experts honour exclusions
+(conflicts, recusals, the previous inspector), every department draws its own officers
+under a workload cap, sample sizes take a per-class minimum, and a commitment binds the
+parameters, the snapshot, the officer input and the seed's digest before the draw.
+The random stream and the enterprise selection are unchanged from v1.
 """
+import bisect
 import hashlib
 import hmac
 import json
 import math
+import struct
+import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
+from typing import Iterable
 
-ALGORITHM = "hmac-sha256-ctr/v1"
+ALGORITHM = "hmac-sha256-ctr/v2"
+MODES = ("stratified", "random", "targeted")
+WHOLE_SCOPE = "*"  # the single pseudo-class of plain random mode (不定向)
 _WORD = 2 ** 64
 
 
 class DrawInfeasible(Exception):
     """The draw's rules cannot be met with the people and enterprises available."""
 
+    def __init__(self, problems: list[str]):
+        super().__init__("；".join(problems))
+        self.problems = problems
+
 
 class RandomStream:
-    def __init__(self, seed: bytes, label: str):
-        self._seed, self._label = seed, label
-        self._counter, self._words = 0, []
+    """HMAC-SHA256(key=seed, msg=f"{label}:{counter}") blocks, four big-endian 64-bit words each."""
+    __slots__ = ("_seed", "_prefix", "_counter", "_words", "_pos")
 
-    def _next_word(self) -> int:
-        if not self._words:
-            block = hmac.new(self._seed, f"{self._label}:{self._counter}".encode(), hashlib.sha256).digest()
+    def __init__(self, seed: bytes, label: str):
+        self._seed, self._prefix = seed, f"{label}:".encode()
+        self._counter, self._words, self._pos = 0, (), 4
+
+    def next_word(self) -> int:
+        if self._pos == 4:
+            block = hmac.digest(self._seed, self._prefix + str(self._counter).encode(), "sha256")
             self._counter += 1
-            self._words = [int.from_bytes(block[i:i + 8], "big") for i in range(0, 32, 8)]
-        return self._words.pop(0)
+            self._words, self._pos = struct.unpack(">4Q", block), 0
+        word = self._words[self._pos]
+        self._pos += 1
+        return word
 
     def below(self, n: int) -> int:
+        """A uniform integer in [0, n) by rejection sampling (no modulo bias)."""
         if n <= 0:
             raise ValueError("n must be positive")
         limit = _WORD - (_WORD % n)
         while True:
-            word = self._next_word()
+            if self._pos == 4:  # next_word() inlined: this is the draw's hot loop
+                block = hmac.digest(self._seed, self._prefix + str(self._counter).encode(), "sha256")
+                self._counter += 1
+                self._words, self._pos = struct.unpack(">4Q", block), 0
+            word = self._words[self._pos]
+            self._pos += 1
             if word < limit:
                 return word % n
 
 
-def sample_size(population: int, ratio_percent) -> int:
-    if population == 0 or Fraction(str(ratio_percent)) <= 0:
+def canonical_json(value) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def format_ratio(value) -> str:
+    """A percentage as its shortest exact decimal string ("3", "2.5", "100"): part of the commitment."""
+    text = format(Decimal(str(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def sample_size(population: int, ratio_percent, minimum: int = 1) -> int:
+    """ceil(population × ratio / 100) in exact arithmetic, at least `minimum`, at most the population."""
+    ratio = Fraction(str(ratio_percent))
+    if population == 0 or ratio <= 0:
         return 0
-    k = math.ceil(population * Fraction(str(ratio_percent)) / 100)
-    return min(population, max(1, k))
+    return min(population, max(minimum, math.ceil(population * ratio / 100)))
+
+
+def class_digest(sorted_usccs: list[str]) -> str:
+    return sha256_hex("\n".join(sorted_usccs).encode("ascii"))
+
+
+def snapshot_digests(candidates: dict[str, list[str]]) -> dict[str, dict]:
+    """Per class: how many candidates and the SHA-256 of their sorted USCCs joined by newlines."""
+    return {c: {"count": len(v), "sha256": class_digest(sorted(v))} for c, v in sorted(candidates.items())}
 
 
 def snapshot_hash(candidates: dict[str, list[str]]) -> str:
-    canonical = json.dumps({c: sorted(v) for c, v in sorted(candidates.items())},
-                           separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return sha256_hex(canonical_json(snapshot_digests(candidates)))
 
 
-def commitment(seed: bytes) -> str:
-    return hashlib.sha256(seed).hexdigest()
+def seed_digest(seed: bytes) -> str:
+    return sha256_hex(seed)
 
 
-def draw_enterprises(candidates: dict[str, list[str]], ratios: dict[str, float], seed: bytes) -> dict[str, list[str]]:
+def commitment_document(params: dict, candidates: dict[str, list[str]], people: dict, seed_sha256: str) -> dict:
+    return {"algorithm": ALGORITHM, "params": params, "snapshot": snapshot_digests(candidates),
+            "people_sha256": sha256_hex(canonical_json(people)), "seed_sha256": seed_sha256}
+
+
+def commitment(document: dict) -> str:
+    return sha256_hex(canonical_json(document))
+
+
+def draw_enterprises(candidates: dict[str, list[str]], ratios: dict, seed: bytes,
+                     min_per_class: int = 1) -> dict[str, list[str]]:
+    """Per class (ascending): a partial Fisher–Yates over the sorted USCCs; the first k are drawn."""
     drawn = {}
     for credit_class in sorted(candidates):
-        pool = sorted(candidates[credit_class])
-        k = sample_size(len(pool), ratios.get(credit_class, 0))
-        stream = RandomStream(seed, f"enterprise:{credit_class}")
-        for i in range(k):
-            j = i + stream.below(len(pool) - i)
-            pool[i], pool[j] = pool[j], pool[i]
-        drawn[credit_class] = pool[:k]
+        pool = sorted(candidates[credit_class])  # near O(n) when the query already sorted them
+        k = sample_size(len(pool), ratios.get(credit_class, 0), min_per_class)
+        drawn[credit_class] = [pool[i] for i in _partial_shuffle(len(pool), k,
+                                                                 RandomStream(seed, f"enterprise:{credit_class}"))]
     return drawn
+
+
+def _partial_shuffle(n: int, k: int, stream: RandomStream) -> list[int]:
+    """Indices the first k positions hold after swapping i with i + below(n - i) for i < k.
+
+    Only displaced positions are remembered, so the cost is O(k), not O(n).
+    """
+    moved: dict[int, int] = {}
+    out = []
+    below = stream.below
+    for i in range(k):
+        j = i + below(n - i)
+        at_i = moved.get(i, i)
+        out.append(moved.get(j, j))
+        moved[j] = at_i
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,37 +153,169 @@ class OfficerPick:
     officer_id: int
 
 
-def match_officers(enterprises: list[str], officers_by_department: dict[int, list[int]],
-                   lead_department_id: int, seed: bytes, minimum: int = 2) -> dict[str, list[OfficerPick]]:
-    _check_staffing(officers_by_department, lead_department_id, minimum)
-    load: dict[int, int] = {o: 0 for people in officers_by_department.values() for o in people}
+def staffing_problems(departments: dict[int, list[int]], lead_department_id: int, minimum: int,
+                      names: dict[int, str] | None = None) -> list[str]:
+    """What is missing before any enterprise is considered: each department needs one officer, the lead more."""
+    names = names or {}
+    extra = max(0, minimum - len(departments))
+    problems = []
+    for department_id in sorted(departments):
+        need = 1 + (extra if department_id == lead_department_id else 0)
+        have = len(departments[department_id])
+        if have < need:
+            problems.append(f"「{names.get(department_id, department_id)}」在岗执法人员 {have} 名，至少需要 {need} 名")
+    if lead_department_id not in departments:
+        problems.append("牵头部门不在参与部门中")
+    return problems
+
+
+class _Pool:
+    """People of one department (or the expert library) bucketed by load; the cap bounds every load."""
+
+    def __init__(self, people: Iterable[int], cap: int):
+        self.levels: list[list[int]] = [sorted(people)]
+        self.load: dict[int, int] = {p: 0 for p in self.levels[0]}
+        self.cap = cap
+
+    def pick(self, stream: RandomStream, unavailable: set[int]) -> int | None:
+        levels = self.levels
+        for level in range(min(self.cap, len(levels))):
+            people = levels[level]
+            tied = [p for p in people if p not in unavailable] if unavailable else people
+            if tied:
+                chosen = tied[stream.below(len(tied))]
+                people.remove(chosen)
+                if level + 1 == len(self.levels):
+                    self.levels.append([])
+                bisect.insort(self.levels[level + 1], chosen)
+                self.load[chosen] = level + 1
+                return chosen
+        return None
+
+
+def workload_cap(total: int, people: int) -> int:
+    return math.ceil(total / people) + 1 if people else 0
+
+
+def match_officers(enterprises: list[str], departments: dict[int, list[int]], lead_department_id: int,
+                   seed: bytes, minimum: int = 2, excluded: dict[str, Iterable[int]] | None = None,
+                   names: dict[int, str] | None = None) -> dict[str, list[OfficerPick]]:
+    """Each department (ascending id) gives one officer per enterprise, the lead enough more to reach
+    `minimum`; the least-loaded eligible officer wins, ties by the stream labelled "officer"."""
+    problems = staffing_problems(departments, lead_department_id, minimum, names)
+    if problems:
+        raise DrawInfeasible(problems)
+    extra = max(0, minimum - len(departments))
+    pools = {d: _Pool(people, workload_cap(len(enterprises) * (1 + (extra if d == lead_department_id else 0)),
+                                           len(people))) for d, people in departments.items()}
+    order = sorted(departments)
     stream = RandomStream(seed, "officer")
-    teams = {}
+    excluded = excluded or {}
+    teams, problems = {}, []
     for uscc in enterprises:
+        barred = set(excluded.get(uscc, ()))  # usually empty: the fast path of _Pool.pick
         team: list[OfficerPick] = []
-        for department_id in sorted(officers_by_department):
-            team.append(OfficerPick(department_id, _least_loaded(officers_by_department[department_id], load, stream, team)))
-        while len(team) < minimum:
-            team.append(OfficerPick(lead_department_id,
-                                    _least_loaded(officers_by_department[lead_department_id], load, stream, team)))
+        for department_id in order:
+            unavailable = barred
+            for _ in range(1 + (extra if department_id == lead_department_id else 0)):
+                chosen = pools[department_id].pick(stream, unavailable)
+                if chosen is None:
+                    problems.append(f"{uscc}：「{(names or {}).get(department_id, department_id)}」没有可派的执法人员"
+                                    f"（回避或已达工作量上限）")
+                    break
+                unavailable = unavailable | {chosen}  # a new set: `barred` stays the enterprise's exclusions
+                team.append(OfficerPick(department_id, chosen))
         teams[uscc] = team
+    if problems:
+        raise DrawInfeasible(problems[:20] + ([f"……另有 {len(problems) - 20} 处"] if len(problems) > 20 else []))
     return teams
 
 
-def _check_staffing(officers_by_department: dict[int, list[int]], lead_department_id: int, minimum: int) -> None:
-    missing = [d for d, people in officers_by_department.items() if not people]
-    if missing:
-        raise DrawInfeasible(f"以下部门没有在岗执法人员: {missing}")
-    extra_needed = max(0, minimum - len(officers_by_department))
-    if len(officers_by_department.get(lead_department_id, [])) < 1 + extra_needed:
-        raise DrawInfeasible(f"牵头部门至少需要 {1 + extra_needed} 名在岗执法人员，才能保证每户不少于 {minimum} 人")
+def match_experts(enterprises: list[str], experts: list[int], per_enterprise: int, seed: bytes,
+                  excluded: dict[str, Iterable[int]] | None = None) -> dict[str, list[int]]:
+    """Experts by the same rule as officers: least-loaded eligible, stream labelled "expert"."""
+    if per_enterprise <= 0 or not enterprises:
+        return {u: [] for u in enterprises}
+    if len(experts) < per_enterprise:
+        raise DrawInfeasible([f"专家库中该领域在册专家 {len(experts)} 名，每户需要 {per_enterprise} 名"])
+    pool = _Pool(experts, workload_cap(len(enterprises) * per_enterprise, len(experts)))
+    stream = RandomStream(seed, "expert")
+    excluded = excluded or {}
+    picked, problems = {}, []
+    for uscc in enterprises:
+        barred, chosen_ids = set(excluded.get(uscc, ())), []
+        for _ in range(per_enterprise):
+            chosen = pool.pick(stream, barred)
+            if chosen is None:
+                problems.append(f"{uscc}：没有可抽取的专家（回避或已达工作量上限）")
+                break
+            barred.add(chosen)
+            chosen_ids.append(chosen)
+        picked[uscc] = chosen_ids
+    if problems:
+        raise DrawInfeasible(problems[:20])
+    return picked
 
 
-def _least_loaded(people: list[int], load: dict[int, int], stream: RandomStream, team: list[OfficerPick]) -> int:
-    taken = {p.officer_id for p in team}
-    available = sorted(p for p in people if p not in taken)
-    fewest = min(load[p] for p in available)
-    tied = [p for p in available if load[p] == fewest]
-    chosen = tied[stream.below(len(tied))]
-    load[chosen] += 1
-    return chosen
+def run(params: dict, candidates: dict[str, list[str]], people: dict, seed: bytes) -> dict:
+    """The whole draw from its published inputs; the result is plain JSON (what an export carries)."""
+    drawn = draw_enterprises(candidates, params["ratios"], seed, params.get("min_per_class", 1))
+    order = [(c, u) for c in sorted(drawn) for u in drawn[c]]
+    if not order:
+        raise DrawInfeasible(["抽查范围内没有可抽取的经营主体（请核对行业、区域和排除条件）"])
+    usccs = [u for _, u in order]
+    departments = {int(d): list(p) for d, p in people["departments"].items()}
+    names = {int(d): n for d, n in people.get("department_names", {}).items()}
+    teams = match_officers(usccs, departments, params["lead_department_id"], seed,
+                           params.get("min_officers", 2), people.get("excluded_officers", {}), names)
+    experts = match_experts(usccs, people.get("experts", []), params.get("experts_per_enterprise", 0), seed,
+                            people.get("excluded_experts", {}))
+    return {"enterprises": [{"class": c, "uscc": u,
+                             "officers": [[p.department_id, p.officer_id] for p in teams[u]],
+                             "experts": experts[u]} for c, u in order]}
+
+
+def verify_commitment(export: dict) -> list[str]:
+    """Do the published snapshot, people and parameters hash to the published commitment?"""
+    document = export["commitment"]["document"]
+    if document.get("algorithm") != ALGORITHM:
+        return [f"算法版本 {document.get('algorithm')} 与本校验程序 {ALGORITHM} 不同"]
+    mismatches = []
+    if snapshot_digests(export["snapshot"]) != document["snapshot"]:
+        mismatches.append("候选名单快照与承诺不符")
+    if sha256_hex(canonical_json(export["people"])) != document["people_sha256"]:
+        mismatches.append("人员名单与承诺不符")
+    if export["params"] != document["params"]:
+        mismatches.append("抽取参数与承诺不符")
+    if commitment(document) != export["commitment"]["sha256"]:
+        mismatches.append("承诺值与承诺内容不符")
+    return mismatches
+
+
+def verify(export: dict) -> list[str]:
+    """Every way the exported draw fails to recompute; an empty list means it matches.
+
+    A draw published as failed (result null) matches when recomputing it fails too.
+    """
+    mismatches = verify_commitment(export)
+    seed = bytes.fromhex(export["seed"])
+    if seed_digest(seed) != export["commitment"]["document"]["seed_sha256"]:
+        mismatches.append("种子的 SHA-256 与承诺不符")
+    if mismatches:
+        return mismatches
+    try:
+        recomputed = run(export["params"], export["snapshot"], export["people"], seed)
+    except DrawInfeasible as exc:
+        return [] if export["result"] is None else [f"重算时规则无法满足：{exc}"]
+    if export["result"] is None:
+        return ["公布为抽取失败，但重算可以完成抽取"]
+    if recomputed != export["result"]:
+        mismatches.append("重算的抽取结果与公布结果不一致")
+    return mismatches
+
+
+if __name__ == "__main__":  # standalone verifier: python draw.py export.json
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        problems = verify(json.load(handle))
+    print("一致 (match)" if not problems else "不一致 (mismatch):\n" + "\n".join(problems))
+    sys.exit(0 if not problems else 1)

@@ -4,7 +4,7 @@ from models.base import Base
 from models.case import Case
 from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
-from models.draw import Draw, DrawnEnterprise
+from models.draw import Draw, DrawnEnterprise, RedrawRequest
 from models.enterprise import Enterprise, RecusalRequest
 from models.expert import Expert, ExpertConflict
 from models.inspection import FollowUp, Inspection, InspectionOfficer, ItemResult, Publication
@@ -23,3 +23,4 @@ __all__ = [
     "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
     "CreditCommitment", "HandlingDecision", "ReviewScheme", "ServiceRecord", "Transfer",
 ]
+__all__ += ["RedrawRequest"]

@@ -30,6 +30,9 @@ class PlanEntry(Base):
     industry_id: Mapped[int] = mapped_column(ForeignKey("industry.id"))
     lead_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     ratios: Mapped[dict] = mapped_column(JSON)  # credit class -> percent drawn
+    # How the draw runs: mode, target filter, per-class minimum, reasons for 0% classes, exclusions,
+    # extra industries/regions, experts (see services/draw_rules.py for the keys and their defaults).
+    draw_settings: Mapped[Optional[dict]] = mapped_column(JSON)
     method: Mapped[str] = mapped_column(String(40))
     timing: Mapped[str] = mapped_column(String(100))
     result_handling: Mapped[Optional[str]] = mapped_column(Text)

@@ -1,94 +1,186 @@
-"""The draw stage: pick enterprises and officers, record the draw, open one case per enterprise."""
+"""The draw stage: commit (publish), draw, record, and open one case per drawn enterprise.
+
+A draw that cannot meet the rules (too few officers, nobody in scope) is recorded as a
+failed attempt with the explanation, and nothing is drawn: no enterprise, no case. The
+partners' report-in stands (it is their act, not the draw's), the campaign waits at the
+draw with no inspections, the lead department is notified, and after fixing the people it
+retries from the draw page (`retry`). A regulator sees what failed and why, instead of a
+report-in that silently did not happen.
+"""
+import json
 import secrets
+import zlib
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from domain import draw as algorithm
 from extensions import db
-from models import (Campaign, Draw, DrawnEnterprise, Enterprise, Inspection, InspectionOfficer, User,
-                    UserRole)
-from services import audit, clock, registry, runtime
-from services.errors import DomainError
-
-ACTIVE_STATUS = "存续"
+from models import Campaign, Draw, DrawnEnterprise, Enterprise, Inspection, InspectionOfficer, User
+from services import audit, clock, draw_inputs, registry, runtime, timers
+from services.errors import Conflict, Forbidden, NotFound
 
 
 @registry.operation("draw")
 def run_draw(operation_params: dict, task_data: dict) -> dict:
-    """Service-task operation: draw, record and open the per-enterprise cases. Fails whole or not at all."""
+    """Service-task operation after the last partner's report-in."""
     campaign = db.session.get(Campaign, int(operation_params["campaign_id"]))
-    candidates, by_uscc = _candidates(campaign)
+    record = perform(campaign, actor=None)
+    return {"draw_id": record.id, "drawn": len(record.enterprises), "draw_status": record.status}
+
+
+def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = None) -> Draw:
+    """Fix and publish the commitment; draw at once, or when the reveal delay has passed (caller commits)."""
+    inputs = draw_inputs.gather(campaign)
     seed = secrets.token_bytes(32)
-    try:
-        drawn = algorithm.draw_enterprises(candidates, campaign.ratios, seed)
-        order = [uscc for cls in sorted(drawn) for uscc in drawn[cls]]
-        if not order:
-            raise algorithm.DrawInfeasible("抽查范围内没有可抽取的经营主体")
-        teams = algorithm.match_officers(order, _officers(campaign), campaign.lead_department_id, seed,
-                                         current_app.config["MIN_OFFICERS_PER_ENTERPRISE"])
-    except algorithm.DrawInfeasible as exc:
-        raise DomainError(f"双随机抽取失败：{exc}") from exc
-    record = _record(campaign, candidates, drawn, seed)
-    for uscc in order:
-        _open_case(campaign, by_uscc[uscc], teams[uscc])
-    audit.record(None, "draw.complete", "draw", record.id, campaign_id=campaign.id,
-                 drawn=len(order), candidates=record.candidate_count, seed_commitment=record.seed_commitment)
-    return {"draw_id": record.id, "drawn": len(order)}
-
-
-def _candidates(campaign: Campaign) -> tuple[dict[str, list[str]], dict[str, Enterprise]]:
-    rows = db.session.scalars(select(Enterprise).where(
-        Enterprise.industry_id == campaign.industry_id, Enterprise.region_id == campaign.region_id,
-        Enterprise.status == ACTIVE_STATUS)).all()
-    candidates: dict[str, list[str]] = {}
-    for enterprise in rows:
-        candidates.setdefault(enterprise.credit_class, []).append(enterprise.uscc)
-    return candidates, {e.uscc: e for e in rows}
-
-
-def _officers(campaign: Campaign) -> dict[int, list[int]]:
-    departments = [d.department_id for d in campaign.departments if d.status == "confirmed"]
-    rows = db.session.execute(select(User.department_id, User.id).join(UserRole).where(
-        User.department_id.in_(departments), User.active.is_(True), UserRole.role == "official")).all()
-    people: dict[int, list[int]] = {d: [] for d in departments}
-    for department_id, user_id in rows:
-        people[department_id].append(user_id)
-    return people
-
-
-def _record(campaign: Campaign, candidates, drawn, seed: bytes) -> Draw:
+    document = algorithm.commitment_document(inputs.params, inputs.candidates, inputs.people,
+                                             algorithm.seed_digest(seed))
+    now = clock.now()
     record = Draw(
-        campaign_id=campaign.id, algorithm=algorithm.ALGORITHM,
-        params={"ratios": campaign.ratios, "mode": "stratified"},
-        snapshot_hash=algorithm.snapshot_hash(candidates), seed_commitment=algorithm.commitment(seed),
-        seed=seed.hex(), candidate_count=sum(len(v) for v in candidates.values()), drawn_at=clock.now(),
+        campaign_id=campaign.id, algorithm=algorithm.ALGORITHM, status="committed", mode=inputs.params["mode"],
+        params=inputs.params, snapshot_hash=algorithm.snapshot_hash(inputs.candidates),
+        snapshot=compress_snapshot(inputs.candidates), people=inputs.people, commitment_doc=document,
+        commitment=algorithm.commitment(document), seed_commitment=document["seed_sha256"], seed=seed.hex(),
+        candidate_count=inputs.report["candidates"], report=inputs.report, committed_at=now,
+        supersedes_id=supersedes.id if supersedes else None,
     )
-    position = 0
-    by_uscc = {e.uscc: e.id for e in db.session.scalars(select(Enterprise).where(
-        Enterprise.uscc.in_([u for v in drawn.values() for u in v])))}
-    for credit_class in sorted(drawn):
-        for uscc in drawn[credit_class]:
-            record.enterprises.append(DrawnEnterprise(enterprise_id=by_uscc[uscc], credit_class=credit_class,
-                                                      position=position))
-            position += 1
     db.session.add(record)
     db.session.flush()
+    audit.record(actor, "draw.commit", "draw", record.id, campaign_id=campaign.id, commitment=record.commitment,
+                 seed_sha256=record.seed_commitment, snapshot_hash=record.snapshot_hash)
+    people = {int(d): v for d, v in inputs.people["departments"].items()}
+    names = {int(d): n for d, n in inputs.people["department_names"].items()}
+    problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names)
+    delay = current_app.config["DRAW_REVEAL_DELAY_MINUTES"]
+    if problems or not delay:
+        # Known to fail before any seed is used, or no delay configured: draw now.
+        return execute(record, actor)
+    timers.schedule("draw_execute", reveal_at(record), campaign_id=campaign.id, subject_type="draw",
+                    subject_id=record.id)
+    timers.notify(f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），将于 {delay} 分钟后执行抽取。",
+                  "draw_committed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
+                  link=f"/verify/draw/{record.id}")
     return record
 
 
-def _open_case(campaign: Campaign, enterprise: Enterprise, team: list[algorithm.OfficerPick]) -> None:
-    inspection = Inspection(campaign_id=campaign.id, enterprise_id=enterprise.id, status="assigned")
-    inspection.officers = [InspectionOfficer(user_id=p.officer_id, department_id=p.department_id) for p in team]
+def reveal_at(record: Draw):
+    return record.committed_at + timedelta(minutes=current_app.config["DRAW_REVEAL_DELAY_MINUTES"])
+
+
+def execute(record: Draw, actor: User | None) -> Draw:
+    """Draw from the committed inputs only (never re-read the directory), reveal the seed, open the cases."""
+    campaign = db.session.get(Campaign, record.campaign_id)
+    candidates = load_snapshot(record)
+    try:
+        result = algorithm.run(record.params, candidates, record.people, bytes.fromhex(record.seed))
+    except algorithm.DrawInfeasible as exc:
+        return _fail(campaign, record, actor, exc)
+    ids = _enterprise_ids([row["uscc"] for row in result["enterprises"]])
+    for position, row in enumerate(result["enterprises"]):
+        record.enterprises.append(DrawnEnterprise(
+            enterprise_id=ids[row["uscc"]], credit_class=row["class"], position=position,
+            officers=row["officers"], experts=row["experts"]))
+    record.status, record.drawn_at = "drawn", clock.now()
+    db.session.flush()
+    for drawn in record.enterprises:
+        _open_case(campaign, drawn)
+    record.report = {**record.report, "drawn": len(record.enterprises)}
+    audit.record(actor, "draw.complete", "draw", record.id, campaign_id=campaign.id, drawn=len(record.enterprises),
+                 candidates=record.candidate_count, seed=record.seed, warnings=record.report["warnings"])
+    return record
+
+
+@timers.on_timer("draw_execute")
+def _execute_when_due(timer) -> None:
+    record = db.session.get(Draw, timer.subject_id)
+    if record is not None and record.status == "committed":
+        execute(record, None)
+
+
+def execute_now(actor: User, draw_id: int) -> Draw:
+    """The lead department runs a committed draw itself once the commitment has been public long enough."""
+    record = db.session.get(Draw, draw_id)
+    if record is None:
+        raise NotFound("抽取记录不存在")
+    require_lead(actor, db.session.get(Campaign, record.campaign_id))
+    if record.status != "committed":
+        raise Conflict("该抽取已执行")
+    if clock.now() < reveal_at(record):
+        raise Conflict(f"承诺公布后需等待至 {reveal_at(record):%Y-%m-%d %H:%M}（UTC）才能执行抽取")
+    timers.cancel(kind="draw_execute", subject_type="draw", subject_id=record.id)
+    execute(record, actor)
+    db.session.commit()
+    return record
+
+
+def _enterprise_ids(usccs: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for start in range(0, len(usccs), 500):
+        chunk = usccs[start:start + 500]
+        ids.update((u, i) for i, u in db.session.execute(
+            select(Enterprise.id, Enterprise.uscc).where(Enterprise.uscc.in_(chunk))).all())
+    return ids
+
+
+def _fail(campaign: Campaign, record: Draw, actor: User | None, exc: algorithm.DrawInfeasible) -> Draw:
+    record.status, record.failure, record.drawn_at = "failed", "\n".join(exc.problems), clock.now()
+    audit.record(actor, "draw.failed", "draw", record.id, campaign_id=campaign.id, problems=exc.problems)
+    timers.notify(f"{campaign.code} 双随机抽取未能完成：{'；'.join(exc.problems[:3])}。请补充或调整执法人员后重新抽取。",
+                  "draw_failed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
+                  link=f"/draws/campaign/{campaign.id}")
+    return record
+
+
+def compress_snapshot(candidates: dict[str, list[str]]) -> bytes:
+    return zlib.compress(algorithm.canonical_json({c: sorted(v) for c, v in sorted(candidates.items())}), 6)
+
+
+def load_snapshot(record: Draw) -> dict[str, list[str]]:
+    return json.loads(zlib.decompress(record.snapshot))
+
+
+def _open_case(campaign: Campaign, drawn: DrawnEnterprise) -> None:
+    inspection = Inspection(campaign_id=campaign.id, enterprise_id=drawn.enterprise_id, status="assigned")
+    inspection.officers = [InspectionOfficer(user_id=officer_id, department_id=department_id)
+                           for department_id, officer_id in drawn.officers]
     db.session.add(inspection)
     db.session.flush()
     runtime.start_instance("enterprise_case", {"inspection_id": inspection.id, "campaign_id": campaign.id},
                            campaign_id=campaign.id, inspection_id=inspection.id)
 
 
+def draws_of(campaign_id: int) -> list[Draw]:
+    return list(db.session.scalars(select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.id)))
+
+
+def current_draw(campaign_id: int) -> Draw | None:
+    """The draw the campaign's inspections come from, or its latest failed attempt."""
+    return db.session.scalars(select(Draw).where(Draw.campaign_id == campaign_id, Draw.status != "superseded")
+                              .order_by(Draw.id.desc())).first()
+
+
+def require_lead(actor: User, campaign: Campaign) -> None:
+    if actor.department_id != campaign.lead_department_id or not actor.has_role("official", "department_admin"):
+        raise Forbidden("只有牵头部门的执法人员可以执行该操作")
+
+
+def retry(actor: User, campaign_id: int) -> Draw:
+    """After a failed draw the lead department, having fixed the people, draws again (new seed, new commitment)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("检查活动不存在")
+    require_lead(actor, campaign)
+    latest = current_draw(campaign_id)
+    if latest is None or latest.status != "failed" or campaign.status != "active":
+        raise Conflict("只有抽取失败的活动才能重新抽取；已完成的抽取需申请重新抽取并经审批")
+    if db.session.scalar(select(Inspection.id).where(Inspection.campaign_id == campaign_id).limit(1)):
+        raise Conflict("该活动已有检查任务，不能再次抽取")
+    record = perform(campaign, actor)
+    db.session.commit()
+    return record
+
+
 def candidate_counts(industry_id: int, region_id: int) -> dict[str, int]:
-    """How many enterprises per credit class a draw in this scope would choose from."""
-    rows = db.session.execute(select(Enterprise.credit_class, func.count()).where(
-        Enterprise.industry_id == industry_id, Enterprise.region_id == region_id,
-        Enterprise.status == ACTIVE_STATUS).group_by(Enterprise.credit_class)).all()
-    return {credit_class: count for credit_class, count in rows}
+    """How many active enterprises per credit class a draw in this scope would choose from."""
+    return draw_inputs.counts_in_scope(industry_id, region_id)

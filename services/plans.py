@@ -3,8 +3,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
-from models import Department, Industry, Matter, PlanEntry, User
-from services import audit, campaigns, clock
+from models import Department, Industry, Matter, PlanEntry, Region, User
+from services import audit, campaigns, clock, draw_rules
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
@@ -34,12 +34,14 @@ def create_entry(actor: User, data: dict) -> PlanEntry:
     matters = db.session.scalars(select(Matter).where(Matter.id.in_(data["matter_ids"]))).all()
     if industry and (len(matters) != len(set(data["matter_ids"])) or any(m not in industry.matters for m in matters)):
         errors["matter_ids"] = ["检查事项必须属于该行业的监管事项清单"]
+    settings = data.get("draw_settings") or {}
+    errors.update(_draw_settings_problems(data["ratios"], settings))
     if errors:
         raise ValidationFailed(errors)
     entry = PlanEntry(
         year=data["year"], industry=industry, lead_department=lead, partners=list(partners), matters=list(matters),
         ratios=data["ratios"], method=data["method"], timing=data["timing"],
-        result_handling=data.get("result_handling"), status="draft", created_by_id=actor.id, created_at=clock.now(),
+        result_handling=data.get("result_handling"), draw_settings=settings, status="draft", created_by_id=actor.id, created_at=clock.now(),
     )
     db.session.add(entry)
     db.session.flush()
@@ -62,6 +64,18 @@ def approve_entry(actor: User, entry_id: int) -> PlanEntry:
                             ratios=entry.ratios, matters=list(entry.matters), plan_entry=entry)
     db.session.commit()
     return entry
+
+
+def _draw_settings_problems(ratios: dict, settings: dict) -> dict[str, list[str]]:
+    """Ratios and draw settings by the draw's rules; scope ids must exist."""
+    errors = draw_rules.problems(ratios, draw_rules.effective(settings))
+    regions = settings.get("region_ids") or []
+    if regions and len(db.session.scalars(select(Region.id).where(Region.id.in_(regions))).all()) != len(set(regions)):
+        errors["region_ids"] = ["抽查区域不存在"]
+    industries = settings.get("extra_industry_ids") or []
+    if industries and len(db.session.scalars(select(Industry.id).where(Industry.id.in_(industries))).all()) != len(set(industries)):
+        errors["extra_industry_ids"] = ["附加行业不存在"]
+    return errors
 
 
 def _require_supervisor(actor: User) -> None:

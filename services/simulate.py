@@ -38,10 +38,12 @@ def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1
     industry, lead = _busiest_scope()
     partners = _partners(industry, lead)
     counts = draw.candidate_counts(industry.id, lead.region_id)
+    ratios = ratios_for(counts, enterprises)
     entry = plans.create_entry(supervisor, {
         "year": date.today().year, "industry_id": industry.id, "lead_department_id": lead.id,
         "partner_department_ids": [p.id for p in partners], "matter_ids": [m.id for m in industry.matters],
-        "ratios": ratios_for(counts, enterprises), "method": "实地检查", "timing": "模拟", "result_handling": None,
+        "ratios": ratios, "method": "实地检查", "timing": "模拟", "result_handling": None,
+        "draw_settings": {"zero_reasons": {c: "模拟：按目标户数分配" for c, v in ratios.items() if not v}},
     })
     plans.approve_entry(supervisor, entry.id)
     campaign = db.session.scalars(select(Campaign).where(Campaign.plan_entry_id == entry.id)).one()

@@ -18,12 +18,16 @@ def register_blueprints(app: Flask) -> None:
     from web.vendor import bp as vendor_bp
     from web.reports.routes import bp as reports_bp
     from web.reports.follow_up import bp as follow_up_bp
-
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
     app.register_blueprint(follow_up_bp)
     app.register_blueprint(directory_bp)
+    from web.draws.routes import bp as draws_bp
+    from web.verify.routes import bp as verify_bp
+
+    app.register_blueprint(draws_bp)
+    app.register_blueprint(verify_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

@@ -56,6 +56,7 @@ def plan_and_approve(app, s: dict) -> tuple[object, int]:
               ("method", "实地检查"), ("timing", "第二季度")]
     fields += [("partner_department_ids", str(p)) for p in s["partners"]] + [("matter_ids", str(m)) for m in s["matters"]]
     fields += [(f"ratio_{c}", str(v)) for c, v in s["ratios"].items()]
+    fields += [(f"zero_reason_{c}", "演示：控制抽取户数") for c, v in s["ratios"].items() if not v]  # 0% needs a reason
     response = supervisor.post("/plans/new", data=MultiDict(fields))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     entry_id = int(response.headers["Location"].rsplit("entry-", 1)[1])

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from extensions import db
-from models import Department, Industry
+from models import Department, Industry, Region
 from schemas.plan import CLASSES, PlanEntryCreateSchema
 from services import plans
 from services.errors import Forbidden, ValidationFailed
@@ -52,7 +52,7 @@ def approve(entry_id: int):
 def _options() -> dict:
     industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
     return {"industries": industries, "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
-            "classes": CLASSES}
+            "classes": CLASSES, "regions": db.session.scalars(select(Region).order_by(Region.code)).all()}
 
 
 def _from_form(form) -> dict:
@@ -64,4 +64,28 @@ def _from_form(form) -> dict:
         "partner_department_ids": form.getlist("partner_department_ids"), "matter_ids": form.getlist("matter_ids"),
         "ratios": {c: num(f"ratio_{c}") for c in CLASSES}, "method": form.get("method", ""),
         "timing": form.get("timing", ""), "result_handling": form.get("result_handling") or None,
+        "draw_settings": _draw_settings_from_form(form),
     }
+
+
+def _draw_settings_from_form(form) -> dict:
+    """Only what the supervisor filled in: an absent field keeps the rule's default."""
+    settings: dict = {}
+    for name in ("mode", "overall_ratio", "min_per_class", "exclude_inspected_months", "expert_field",
+                 "experts_per_enterprise", "exclude_inactive", "exclude_open_case"):
+        value = form.get(name, "").strip()
+        if value:
+            settings[name] = value
+    for name in ("region_ids", "extra_industry_ids"):
+        if form.getlist(name):
+            settings[name] = form.getlist(name)
+    reasons = {c: form.get(f"zero_reason_{c}", "").strip() for c in CLASSES}
+    if any(reasons.values()):
+        settings["zero_reasons"] = {c: r for c, r in reasons.items() if r}
+    target = {"credit_classes": form.getlist("target_credit_classes"),
+              "name_contains": form.get("target_name_contains", "").strip(),
+              "address_contains": form.get("target_address_contains", "").strip(),
+              "entity": form.get("target_entity", "")}
+    if settings.get("mode") == "targeted":
+        settings["target"] = target
+    return settings

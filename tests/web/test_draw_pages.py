@@ -1,0 +1,163 @@
+"""The draw over HTTP: public verification, export and the standalone verifier, XLSX, failure and retry,
+redraw with approval, the reveal delay; CLI verify."""
+import io
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from extensions import db
+from models import Draw, DrawnEnterprise, Inspection, User
+from services import clock, timers
+from tests.e2e import journey
+from tests.services.draw_support import officials
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _to_draw(app, enterprises: int = 3):
+    s = journey.scope(app, enterprises)
+    _, campaign_id = journey.plan_and_approve(app, s)
+    journey.initiate(app, s, campaign_id)
+    return s, campaign_id
+
+
+def _draw_of(app, campaign_id: int) -> Draw:
+    with app.app_context():
+        return db.session.scalars(select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.id.desc())).first()
+
+
+def test_public_page_cli_export_and_standalone_verifier_agree(app, tmp_path):
+    s, campaign_id = _to_draw(app)
+    journey.report_in(app, s, campaign_id)
+    record = _draw_of(app, campaign_id)
+    assert record.status == "drawn"
+    anonymous = app.test_client()
+    page = anonymous.get(f"/verify/draw/{record.id}").get_data(as_text=True)
+    assert "verify-match" in page and record.commitment in page and record.seed in page
+    assert f"/verify/draw/{record.id}" in anonymous.get("/verify/").get_data(as_text=True)
+    export = anonymous.get(f"/verify/draw/{record.id}.json")
+    path = tmp_path / "draw.json"
+    path.write_bytes(export.data)
+    data = json.loads(export.data)
+    assert len(data["result"]["enterprises"]) == 3 and data["seed"] == record.seed
+    # The standalone verifier: the reference module run alone, by path, outside the app.
+    ok = subprocess.run([sys.executable, str(ROOT / "domain" / "draw.py"), str(path)], capture_output=True, text=True,
+                        cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    data["result"]["enterprises"][0]["officers"][0][1] += 1
+    path.write_text(json.dumps(data))
+    bad = subprocess.run([sys.executable, str(ROOT / "domain" / "draw.py"), str(path)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "不一致" in bad.stdout
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["draw", "verify", str(record.id)]).exit_code == 0
+    out = runner.invoke(args=["draw", "export", str(record.id)])
+    assert out.exit_code == 0 and json.loads(out.output)["commitment"]["sha256"] == record.commitment
+    with app.app_context():  # tamper with the stored list: both the CLI and the page notice
+        drawn = db.session.scalars(select(DrawnEnterprise).where(DrawnEnterprise.draw_id == record.id)).first()
+        drawn.officers = list(reversed(drawn.officers))
+        db.session.commit()
+    assert runner.invoke(args=["draw", "verify", str(record.id)]).exit_code == 1
+    assert "verify-mismatch" in anonymous.get(f"/verify/draw/{record.id}").get_data(as_text=True)
+    assert runner.invoke(args=["draw", "verify", "99999"]).exit_code == 2
+
+
+def test_draw_list_exports_as_xlsx_with_enterprises_and_officers(app):
+    s, campaign_id = _to_draw(app)
+    journey.report_in(app, s, campaign_id)
+    record = _draw_of(app, campaign_id)
+    response = app.test_client().get(f"/verify/draw/{record.id}.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data))["抽取结果"]
+    rows = list(sheet.iter_rows(values_only=True))
+    with app.app_context():
+        inspections = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).all()
+        expected = {i.enterprise.uscc: {o.user.display_name for o in i.officers} for i in inspections}
+    assert {r[1] for r in rows[1:]} == set(expected)
+    for row in rows[1:]:
+        assert all(name in row[4] for name in expected[row[1]])
+
+
+
+
+def test_failed_draw_is_visible_and_retry_after_fixing_officers(app):
+    s, campaign_id = _to_draw(app)
+    with app.app_context():  # after the whistle, the lead department's officers all go off duty
+        lead_people = [u.id for u in officials("scjg")]
+        for person in officials("scjg"):
+            person.active = False
+        db.session.commit()
+    journey.report_in(app, s, campaign_id, decline_last=False)  # the report-in succeeds (302)
+    record = _draw_of(app, campaign_id)
+    assert record.status == "failed" and "蕲春县市场监督管理局」在岗执法人员 0 名" in record.failure
+    with app.app_context():
+        assert db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).all() == []
+    partner = journey.user_client(app, s["partner_users"][s["partners"][0]])
+    page = partner.get(f"/draws/campaign/{campaign_id}").get_data(as_text=True)
+    assert "抽取失败" in page and "在岗执法人员 0 名" in page and "由牵头部门调整后重新抽取" in page
+    assert "verify-match" in app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
+    with app.app_context():
+        for person_id in lead_people:
+            db.session.get(User, person_id).active = True
+        db.session.commit()
+    lead = journey.user_client(app, "scjg_01")
+    token = journey.csrf_token(lead, f"/draws/campaign/{campaign_id}")
+    assert lead.post(f"/draws/campaign/{campaign_id}/retry", data={"csrf_token": token}).status_code == 302
+    assert _draw_of(app, campaign_id).status == "drawn"
+    assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
+
+
+def test_redraw_needs_a_reason_and_a_supervisor_and_keeps_the_first_draw_public(app):
+    s, campaign_id = _to_draw(app)
+    journey.report_in(app, s, campaign_id)
+    first = _draw_of(app, campaign_id)
+    lead = journey.user_client(app, "scjg_01")
+    token = journey.csrf_token(lead, f"/draws/campaign/{campaign_id}")
+    assert lead.post(f"/draws/{first.id}/redraw", data={"csrf_token": token, "reason": ""}).status_code == 422
+    assert lead.post(f"/draws/{first.id}/redraw", data={"csrf_token": token, "reason": "名单中一户已于抽取前注销，登记未及时更新"}).status_code == 302
+    assert lead.get("/draws/redraws").status_code == 403
+    supervisor = journey.user_client(app, "supervisor")
+    page = supervisor.get("/draws/redraws").get_data(as_text=True)
+    assert "登记未及时更新" in page
+    with app.app_context():
+        from models import RedrawRequest
+        request_id = db.session.scalars(select(RedrawRequest.id)).one()
+    token = journey.csrf_token(supervisor, "/draws/redraws")
+    response = supervisor.post(f"/draws/redraws/{request_id}", data={"csrf_token": token, "decision": "approve"})
+    assert response.status_code == 302
+    second = _draw_of(app, campaign_id)
+    assert second.id != first.id and second.supersedes_id == first.id and second.status == "drawn"
+    with app.app_context():
+        assert db.session.get(Draw, first.id).status == "superseded"
+        assert len(db.session.get(Draw, first.id).enterprises) == 3  # the first list stays on record
+        inspections = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).all()
+        assert sorted(i.enterprise_id for i in inspections) == sorted(
+            d.enterprise_id for d in db.session.get(Draw, second.id).enterprises)
+    public = app.test_client().get(f"/verify/draw/{first.id}").get_data(as_text=True)
+    assert "已被重新抽取取代" in public and "登记未及时更新" in public and "verify-match" in public
+    assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
+
+
+def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app):
+    app.config["DRAW_REVEAL_DELAY_MINUTES"] = 30
+    s, campaign_id = _to_draw(app)
+    journey.report_in(app, s, campaign_id)
+    record = _draw_of(app, campaign_id)
+    assert record.status == "committed"
+    page = app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
+    assert "verify-pending" in page and record.commitment in page and record.seed not in page
+    assert json.loads(app.test_client().get(f"/verify/draw/{record.id}.json").data)["seed"] is None
+    assert journey.open_tasks(app, campaign_id, "joint_inspection") == []
+    lead = journey.user_client(app, "scjg_01")
+    token = journey.csrf_token(lead, f"/draws/campaign/{campaign_id}")
+    assert lead.post(f"/draws/{record.id}/execute", data={"csrf_token": token}).status_code == 409
+    clock.advance(timedelta(minutes=31))
+    with app.app_context():
+        assert timers.fire_due() == 1
+    assert _draw_of(app, campaign_id).status == "drawn"
+    assert "verify-match" in app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
+    assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3

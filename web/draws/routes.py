@@ -1,0 +1,68 @@
+"""The draw inside the platform: a campaign's draws, retry after a failure, execute, redraw and its approval."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from services import campaigns, draw, draw_records, draw_redraw
+from services.errors import Forbidden
+from web.verify.routes import DRAW_STATUS
+
+bp = Blueprint("draws", __name__, url_prefix="/draws")
+
+
+@bp.get("/campaign/<int:campaign_id>")
+@login_required
+def campaign(campaign_id: int):
+    campaign = campaigns.get_campaign(current_user, campaign_id)
+    records = draw.draws_of(campaign.id)
+    current = draw.current_draw(campaign.id)
+    is_lead = current_user.department_id == campaign.lead_department_id
+    return render_template("draws/campaign.html", campaign=campaign, records=records, current=current,
+                           rows=draw_records.drawn_rows(current) if current else [], is_lead=is_lead,
+                           labels=DRAW_STATUS, reveal_at=draw.reveal_at(current) if current and current.committed_at else None)
+
+
+@bp.post("/campaign/<int:campaign_id>/retry")
+@login_required
+def retry(campaign_id: int):
+    record = draw.retry(current_user, campaign_id)
+    if record.status == "failed":
+        flash("仍无法完成抽取：" + record.failure.replace("\n", "；"), "error")
+    else:
+        flash("已重新抽取" if record.status == "drawn" else "抽取承诺已公布，到时自动执行", "success")
+    return redirect(url_for("draws.campaign", campaign_id=campaign_id))
+
+
+@bp.post("/<int:draw_id>/execute")
+@login_required
+def execute(draw_id: int):
+    record = draw.execute_now(current_user, draw_id)
+    flash("抽取已执行" if record.status == "drawn" else "抽取未能完成：" + (record.failure or ""),
+          "success" if record.status == "drawn" else "error")
+    return redirect(url_for("draws.campaign", campaign_id=record.campaign_id))
+
+
+@bp.post("/<int:draw_id>/redraw")
+@login_required
+def request_redraw(draw_id: int):
+    redraw = draw_redraw.request_redraw(current_user, draw_id, request.form.get("reason", ""))
+    flash("重新抽取申请已提交联席会办公室审批", "success")
+    return redirect(url_for("draws.campaign", campaign_id=redraw.draw.campaign_id))
+
+
+@bp.get("/redraws")
+@login_required
+def redraws():
+    if not current_user.has_role("supervisor"):
+        raise Forbidden("重新抽取须经联席会办公室审批")
+    return render_template("draws/redraws.html", requests=draw_redraw.pending_requests())
+
+
+@bp.post("/redraws/<int:request_id>")
+@login_required
+def decide(request_id: int):
+    approve = request.form.get("decision") == "approve"
+    redraw = draw_redraw.decide(current_user, request_id, approve, request.form.get("note"))
+    flash("已批准，已重新抽取；原抽取记录保留并公开" if approve else "已驳回重新抽取申请", "success")
+    if redraw.new_draw_id:
+        return redirect(url_for("verify.draw", draw_id=redraw.new_draw_id))
+    return redirect(url_for("draws.redraws"))

@@ -1,0 +1,37 @@
+"""Public draw records (双随机 公开): anyone can read the commitment, the list, and recompute it. No login."""
+import json
+
+from flask import Blueprint, Response, render_template
+
+from services import draw_records
+
+bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+DRAW_STATUS = {"committed": "已承诺，待抽取", "drawn": "已抽取", "failed": "抽取失败", "superseded": "已被重新抽取取代"}
+
+
+@bp.get("/")
+def index():
+    return render_template("verify/index.html", draws=draw_records.public_draws(), labels=DRAW_STATUS)
+
+
+@bp.get("/draw/<int:draw_id>")
+def draw(draw_id: int):
+    record = draw_records.get(draw_id)
+    return render_template("verify/draw.html", record=record, outcome=draw_records.verify(draw_id),
+                           rows=draw_records.drawn_rows(record), redraws=draw_records.redraws_of(record),
+                           labels=DRAW_STATUS, campaign=draw_records.campaign_of(record))
+
+
+@bp.get("/draw/<int:draw_id>.json")
+def draw_json(draw_id: int):
+    body = json.dumps(draw_records.export(draw_id), ensure_ascii=False, separators=(",", ":"))
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=draw-{draw_id}.json"})
+
+
+@bp.get("/draw/<int:draw_id>.xlsx")
+def draw_xlsx(draw_id: int):
+    return Response(draw_records.xlsx(draw_id),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=draw-{draw_id}.xlsx"})
