@@ -34,6 +34,10 @@ class Config:
     REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "5"))
     RECTIFICATION_WORKING_DAYS = int(os.environ.get("RECTIFICATION_WORKING_DAYS", "15"))
     API_TOKEN_HOURS = 12
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(BASE_DIR / "instance" / "evidence")
+    REFERRAL_WORKING_DAYS = int(os.environ.get("REFERRAL_WORKING_DAYS", "5"))
+    ABNORMAL_LIST_WORKING_DAYS = int(os.environ.get("ABNORMAL_LIST_WORKING_DAYS", "10"))
 
 
 class DevelopmentConfig(Config):

@@ -11,6 +11,9 @@ from models.inspection import FollowUp, Inspection, InspectionOfficer, ItemResul
 from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
 from models.timer import Notification, Timer
+from models.inspection import Evidence, InspectionDraft, InspectionRevision, InspectionSignoff
+from models.referral import Referral
+from models.calendar import CalendarOverride, CalendarYear
 from models.workflow import HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
 
 __all__ = [
@@ -20,3 +23,5 @@ __all__ = [
     "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
     "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
 ]
+__all__ += ["CalendarOverride", "CalendarYear", "Evidence", "InspectionDraft", "InspectionRevision",
+            "InspectionSignoff", "Referral"]

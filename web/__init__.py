@@ -12,12 +12,15 @@ def register_blueprints(app: Flask) -> None:
     from web.auth.routes import bp as auth_bp
     from web.campaigns.routes import bp as campaigns_bp
     from web.inbox.routes import bp as inbox_bp
+    from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
     from web.vendor import bp as vendor_bp
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
+    from web.evidence.routes import bp as evidence_bp
+    app.register_blueprint(evidence_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"
