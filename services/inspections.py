@@ -15,7 +15,7 @@ from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import (Campaign, ChecklistItem, Department, Inspection, InspectionDraft, InspectionOfficer,
                     InspectionRevision, InspectionSignoff, ItemResult, User)
-from services import audit, calendar, clock, evidence, registry, runtime, timers
+from services import audit, calendar, clock, evidence, publication, registry, runtime, timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
@@ -168,6 +168,7 @@ def _finalize(inspection: Inspection, user: User) -> None:
     # 20 working days to publish, counted from the inspection by China's calendar (调休 included).
     due = calendar.deadline(inspection.inspected_on, current_app.config["PUBLICATION_WORKING_DAYS"])
     inspection.publication_due, inspection.publication_provisional = due.due, due.provisional
+    publication.schedule_deadline(inspection)
     _special_consequences(inspection)
     audit.record(user, "inspection.submit", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, publication_due=due.due.isoformat(),

@@ -20,7 +20,10 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
     from web.evidence.routes import bp as evidence_bp
-    app.register_blueprint(evidence_bp)
+    from web.publication.routes import bp as publication_bp
+    from web.calendar.routes import bp as calendar_bp
+    for extra in (evidence_bp, publication_bp, calendar_bp):
+        app.register_blueprint(extra)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"
