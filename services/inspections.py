@@ -14,7 +14,7 @@ from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import (Campaign, ChecklistItem, Department, Inspection, InspectionDraft, InspectionOfficer,
-                    InspectionRevision, InspectionSignoff, ItemResult, User)
+                    InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
 from services import audit, calendar, clock, evidence, publication, registry, runtime, timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -262,8 +262,10 @@ def get(user: User, inspection_id: int) -> Inspection:
     if inspection is None:
         raise NotFound("检查记录不存在")
     departments = {d.department_id for d in inspection.campaign.departments}
+    # A department that received a referral from this inspection follows it up from here too.
+    departments |= set(db.session.scalars(select(Referral.to_department_id).where(Referral.inspection_id == inspection.id)))
     if not (user.has_role("supervisor") or any(o.user_id == user.id for o in inspection.officers)
-            or user.department_id in departments):
+            or (user.department_id is not None and user.department_id in departments)):
         raise Forbidden("无权查看该检查记录")
     return inspection
 

@@ -31,8 +31,9 @@ def task_submit(task_id: int):
     view = tasks.task_form(current_user, task_id)
     submission = from_html(view.form, view.context, request.form)
     try:
-        if view.task.inspection_id and request.files:
-            evidence.store(current_user, view.task.inspection_id, _uploads())
+        uploads = _uploads() if view.task.form_key == "joint_inspection" else []
+        if uploads:  # stored first, all or nothing; kept even if the form itself needs fixing
+            evidence.store(current_user, view.task.inspection_id, uploads)
         if request.form.get("action") == "draft" and view.task.form_key == "joint_inspection":
             inspections.save_draft(current_user, view.task.inspection_id, submission)
             flash("草稿已保存", "success")
