@@ -140,6 +140,10 @@ def test_inspection_referrals_and_publication(app, tmp_path):
         figures = referrals.figures(campaign_id=campaign_id)
         assert (figures.total, figures.accepted, figures.returned, figures.open) == (2, 1, 1, 0)
 
+    received = user_client(app, returning_user).get("/inbox/referrals").get_data(as_text=True)
+    assert "已退回" in received and "不属于本部门职责" in received
+    overview = user_client(app, "supervisor").get("/publication/").get_data(as_text=True)
+    assert "签收处理 1" in overview and "退回 1" in overview
     public_before = app.test_client().get("/public/").get_data(as_text=True)
     with app.app_context():
         usccs = [i.enterprise.uscc for i in db.session.scalars(select(Inspection).where(

@@ -53,6 +53,8 @@ def test_draft_button_upload_and_refused_upload(app, tmp_path):
         assert db.session.scalar(select(InspectionDraft.id)) is None
     [countersign] = open_tasks(app, campaign_id, "joint_inspection")
     assert "您已签字" in client.get(f"/inbox/tasks/{countersign['id']}").get_data(as_text=True)
+    second = user_client(app, task["candidates"][1]).get(f"/inbox/tasks/{countersign['id']}").get_data(as_text=True)
+    assert "复核并签字" in second and re.search(r'value="01" checked', second)  # the first officer's values
     phone_css = client.get("/static/app.css").get_data(as_text=True)
     assert ".inspection-form" in phone_css and "min-height: 48px" in phone_css
 

@@ -17,6 +17,7 @@ def inspection_detail(inspection_id: int):
 def _page(inspection_id: int, values=None, errors=None, status=200):
     inspection = inspections.get(current_user, inspection_id)
     context = inspections.form_context(inspection, None)
+    context.info["no_uploads"] = True  # evidence is added while inspecting, not in a correction
     return render_template(
         "inbox/inspection.html", inspection=inspection, form=load_form("joint_inspection"), context=context,
         values=values if values is not None else inspections.flat(inspections.snapshot(inspection)),
