@@ -52,7 +52,8 @@ def test_draft_button_upload_and_refused_upload(app, tmp_path):
     with app.app_context():
         assert db.session.scalar(select(InspectionDraft.id)) is None
     [countersign] = open_tasks(app, campaign_id, "joint_inspection")
-    assert "您已签字" in client.get(f"/inbox/tasks/{countersign['id']}").get_data(as_text=True)
+    assert task["candidates"][0] not in countersign["candidates"]  # the countersignature is someone else's
+    assert client.get(f"/inbox/tasks/{countersign['id']}").status_code == 403
     second = user_client(app, task["candidates"][1]).get(f"/inbox/tasks/{countersign['id']}").get_data(as_text=True)
     assert "复核并签字" in second and re.search(r'value="01" checked', second)  # the first officer's values
     phone_css = client.get("/static/app.css").get_data(as_text=True)
