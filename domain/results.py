@@ -43,7 +43,24 @@ HANDLING = (
     ("transfer", "移送其他机关", "Transfer to another authority"),
 )
 
+# Special outcomes of a visit and the standard category (and domain) each is recorded under.
+UNREACHABLE_DOMAIN = "03"
+SPECIAL_OUTCOMES = (
+    ("not_found", "登记住所（经营场所）无法联系", "02", UNREACHABLE_DOMAIN,
+     "须在 10 个工作日内列入经营异常名录"),
+    ("refusal", "不配合检查", "06", None, "建议立案查处"),
+    ("ceased", "已关闭停业或正在组织清算", "05", None, "无需现场检查清单，提示更新名录库状态"),
+)
+
 _BY_CODE = {c.code: c for c in CATEGORIES}
+
+
+def special_outcome(code: str | None, domain: str | None) -> str | None:
+    """Which special outcome a result records, if any (not_found / refusal / ceased)."""
+    for key, _zh, outcome_code, outcome_domain, _consequence in SPECIAL_OUTCOMES:
+        if code == outcome_code and (outcome_domain is None or domain == outcome_domain):
+            return key
+    return None
 
 
 def category(code: str) -> Category:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import chinese_calendar
 
 Overrides = Mapping[date, bool] | None
+KnownYears = frozenset[int] | set[int] | None
 
 _ONE_DAY = timedelta(days=1)
 
@@ -26,25 +27,31 @@ class Deadline:
     provisional: bool
 
 
-def is_working_day(day: date, overrides: Overrides = None) -> tuple[bool, bool]:
-    """Return (is_working, known); known is False when we had to guess Mon-Fri."""
+def is_working_day(day: date, overrides: Overrides = None, known_years: KnownYears = None) -> tuple[bool, bool]:
+    """Return (is_working, known); known is False when we had to guess Mon-Fri.
+
+    known_years: years an admin has confirmed as fully entered in the overrides, so a
+    plain weekday in them is a real answer, not a guess.
+    """
     # Admin-maintained overrides win: they exist precisely to correct or extend the package.
     if overrides and day in overrides:
         return bool(overrides[day]), True
+    if known_years and day.year in known_years:
+        return day.weekday() < 5, True
     try:
         return chinese_calendar.is_workday(day), True
     except NotImplementedError:
         return day.weekday() < 5, False
 
 
-def add_working_days(start: date, n: int, overrides: Overrides = None) -> Deadline:
+def add_working_days(start: date, n: int, overrides: Overrides = None, known_years: KnownYears = None) -> Deadline:
     """Return the n-th working day after start (start itself is not counted)."""
     if n < 0:
         raise ValueError("n must be non-negative")
     day, remaining, provisional = start, n, False
     while remaining > 0:
         day += _ONE_DAY
-        working, known = is_working_day(day, overrides)
+        working, known = is_working_day(day, overrides, known_years)
         provisional = provisional or not known
         remaining -= working
     return Deadline(due=day, provisional=provisional)

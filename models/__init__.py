@@ -11,6 +11,9 @@ from models.inspection import FollowUp, Inspection, InspectionOfficer, ItemResul
 from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
 from models.timer import Notification, Timer
+from models.inspection import Evidence, InspectionDraft, InspectionRevision, InspectionSignoff
+from models.referral import Referral
+from models.calendar import CalendarOverride, CalendarYear
 from models.workflow import HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
 from models.campaign import ReviewScheme  # noqa: E402
 from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer  # noqa: E402
@@ -24,3 +27,5 @@ __all__ = [
     "CreditCommitment", "HandlingDecision", "ReviewScheme", "ServiceRecord", "Transfer",
 ]
 __all__ += ["RedrawRequest"]
+__all__ += ["CalendarOverride", "CalendarYear", "Evidence", "InspectionDraft", "InspectionRevision",
+            "InspectionSignoff", "Referral"]

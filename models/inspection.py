@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -20,7 +20,8 @@ class Inspection(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="assigned")  # assigned / submitted
+    # assigned → signed (one sign-off, still editable by a second officer) → submitted (final, locked)
+    status: Mapped[str] = mapped_column(String(12), default="assigned")
     result_code: Mapped[Optional[str]] = mapped_column(String(10))
     problem_domain: Mapped[Optional[str]] = mapped_column(String(10))
     method: Mapped[Optional[str]] = mapped_column(String(40))
@@ -32,6 +33,12 @@ class Inspection(Base):
     published_at: Mapped[Optional[datetime]]
     handling: Mapped[Optional[str]] = mapped_column(String(10))
     handling_note: Mapped[Optional[str]] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, default=0)   # current revision; 0 until final
+    finalized_at: Mapped[Optional[datetime]]
+    publication_provisional: Mapped[bool] = mapped_column(default=False)
+    published_revision: Mapped[Optional[int]]
+    abnormal_list_due: Mapped[Optional[date]]      # 无法联系: list as abnormal within 10 working days
+    abnormal_listed_at: Mapped[Optional[datetime]]
     campaign: Mapped[Campaign] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
     officers: Mapped[list["InspectionOfficer"]] = relationship(
@@ -39,6 +46,10 @@ class Inspection(Base):
     item_results: Mapped[list["ItemResult"]] = relationship(
         back_populates="inspection", order_by="ItemResult.id", cascade="all, delete-orphan")
     follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="inspection", order_by="FollowUp.id")
+    signoffs: Mapped[list["InspectionSignoff"]] = relationship(
+        back_populates="inspection", order_by="InspectionSignoff.id", cascade="all, delete-orphan")
+    revisions: Mapped[list["InspectionRevision"]] = relationship(
+        back_populates="inspection", order_by="InspectionRevision.number", cascade="all, delete-orphan")
 
 
 class InspectionOfficer(Base):
@@ -63,6 +74,61 @@ class ItemResult(Base):
     note: Mapped[Optional[str]] = mapped_column(Text)
     inspection: Mapped[Inspection] = relationship(back_populates="item_results")
     checklist_item: Mapped[ChecklistItem] = relationship()
+
+
+class InspectionDraft(Base):
+    """An officer's unsent form values, saved on the server so a lost signal loses nothing."""
+    __tablename__ = "inspection_draft"
+    __table_args__ = (UniqueConstraint("inspection_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    data: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime]
+
+
+class InspectionSignoff(Base):
+    """One matched officer's signature on the inspection record (two-officer rule)."""
+    __tablename__ = "inspection_signoff"
+    __table_args__ = (UniqueConstraint("inspection_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    signed_at: Mapped[datetime]
+    changed: Mapped[bool] = mapped_column(default=False)  # corrected the values before signing
+    inspection: Mapped[Inspection] = relationship(back_populates="signoffs")
+    user: Mapped[User] = relationship()
+
+
+class InspectionRevision(Base):
+    """A final version of the result; revision 1 at final sign-off, later ones are corrections with a reason."""
+    __tablename__ = "inspection_revision"
+    __table_args__ = (UniqueConstraint("inspection_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    number: Mapped[int]
+    data: Mapped[dict] = mapped_column(JSON)   # result_code, problem_domain, method, inspected_on, items…
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]
+    published_at: Mapped[Optional[datetime]]
+    inspection: Mapped[Inspection] = relationship(back_populates="revisions")
+    created_by: Mapped[User] = relationship()
+
+
+class Evidence(Base):
+    """An uploaded photo or PDF, stored outside the web root under its SHA-256."""
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    checklist_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("checklist_item.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    mime: Mapped[str] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(200))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime]
 
 
 class FollowUp(Base):

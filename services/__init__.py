@@ -4,3 +4,4 @@ The topic modules that plug into the workflow runtime (form handlers, service-ta
 operations) are imported here so their registrations exist whenever services are used.
 """
 from services import campaigns, diagnosis, draw, follow_up, inspections, publication, review  # noqa: F401
+from services import referrals  # noqa: F401,E402

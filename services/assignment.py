@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from engine.runner import ReadyTask
 from extensions import db
-from models import Campaign, InspectionOfficer, WorkflowInstance
+from models import Campaign, InspectionOfficer, InspectionSignoff, WorkflowInstance
 from services.errors import DomainError
 
 # Lane names as drawn in the diagrams (Chinese) and their English keys.
@@ -35,6 +35,8 @@ def resolve(instance: WorkflowInstance, task: ReadyTask) -> Assignment:
         return Assignment(department_id=campaign.lead_department_id, role="official")
     if rule == "partner_department":
         return Assignment(department_id=int(task.data["partner_department_id"]), role="official")
-    officers = db.session.scalars(select(InspectionOfficer.user_id).where(
-        InspectionOfficer.inspection_id == instance.inspection_id)).all()
-    return Assignment(role="official", user_ids=list(officers))
+    team = select(InspectionOfficer.user_id).where(InspectionOfficer.inspection_id == instance.inspection_id)
+    if task.properties.get("excludeSigners") == "true":  # a countersignature must come from another officer
+        team = team.where(InspectionOfficer.user_id.not_in(select(InspectionSignoff.user_id).where(
+            InspectionSignoff.inspection_id == instance.inspection_id)))
+    return Assignment(role="official", user_ids=list(db.session.scalars(team).all()))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from domain import results
 from extensions import db
-from models import Campaign, Department, HumanTask, Industry, User, UserRole
+from models import Campaign, Department, HumanTask, Industry, InspectionSignoff, User, UserRole
 from services import draw, plans, tasks
 from services.errors import DomainError
 
@@ -54,6 +54,7 @@ def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1
     drawn = len(_open_tasks(campaign, "joint_inspection"))
     say(f"[抽取] 抽中 {drawn} 户，检查任务已派发")
     _complete_stage(campaign, "joint_inspection", lambda view: _inspection(view, rng), say, "联合检查")
+    _complete_stage(campaign, "joint_inspection", lambda view: _inspection(view, rng), say, "复核签字")
     _complete_stage(campaign, "publication_approval", {"approve": "publish"}, say, "公示")
     _complete_stage(campaign, "diagnosis", _diagnosis, say, "会诊")
     _complete_stage(campaign, "rectification", {"rectified": "yes", "rectification": "已按要求整改"}, say, "整改")
@@ -94,8 +95,10 @@ def _open_tasks(campaign: Campaign, form_key: str) -> list[HumanTask]:
 
 
 def _actor_for(task: HumanTask) -> User:
-    if task.candidates:
-        return db.session.get(User, task.candidates[0].user_id)
+    if task.candidates:  # two-officer rule: the next officer who has not signed yet
+        signed = set(db.session.scalars(select(InspectionSignoff.user_id).where(
+            InspectionSignoff.inspection_id == task.inspection_id))) if task.inspection_id else set()
+        return db.session.get(User, next(c.user_id for c in task.candidates if c.user_id not in signed))
     query = select(User).join(UserRole).where(UserRole.role == (task.role or "official"), User.active.is_(True))
     if task.department_id is not None:
         query = query.where(User.department_id == task.department_id)

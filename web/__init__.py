@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from web.campaigns.routes import bp as campaigns_bp
     from web.directory import bp as directory_bp
     from web.inbox.routes import bp as inbox_bp
+    from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
     from web.vendor import bp as vendor_bp
@@ -28,6 +29,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(draws_bp)
     app.register_blueprint(verify_bp)
+    from web.evidence.routes import bp as evidence_bp
+    from web.publication.routes import bp as publication_bp
+    from web.calendar.routes import bp as calendar_bp
+    for extra in (evidence_bp, publication_bp, calendar_bp):
+        app.register_blueprint(extra)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

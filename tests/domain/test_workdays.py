@@ -126,3 +126,20 @@ def _count_with_package(start, n):
         day += timedelta(days=1)
         n -= chinese_calendar.is_workday(day)
     return day
+
+
+def test_confirmed_year_counts_weekdays_as_known():
+    # An admin entered 2031's holidays and confirmed the year: plain weekdays are no longer guesses.
+    overrides = {date(UNKNOWN_YEAR, 1, 1): False}
+    assert is_working_day(date(UNKNOWN_YEAR, 1, 2), overrides, {UNKNOWN_YEAR}) == (True, True)
+    assert is_working_day(date(UNKNOWN_YEAR, 1, 4), overrides, {UNKNOWN_YEAR}) == (False, True)
+    assert add_working_days(date(UNKNOWN_YEAR - 1, 12, 31), 2, overrides, {UNKNOWN_YEAR - 1, UNKNOWN_YEAR}) == \
+        Deadline(date(UNKNOWN_YEAR, 1, 3), False)
+
+
+def test_twenty_working_days_across_national_day_2025():
+    # 2025: Sun Sep 28 and Sat Oct 11 are swapped working days; Oct 1–8 is the holiday.
+    result = add_working_days(date(2025, 9, 26), 20)
+    assert result == Deadline(_count_with_package(date(2025, 9, 26), 20), False)
+    # Sep 28, 29, 30, Oct 9, 10, 11, 13–17, 20–24, 27–30 = 20.
+    assert result.due == date(2025, 10, 30)

@@ -97,6 +97,15 @@ def inspection_fields(app, campaign_id: int, problem: bool) -> list[tuple[str, s
     return fields
 
 
+def sign_off(app, campaign_id: int, task: dict, fields: list[tuple[str, str]], second_fields=None) -> None:
+    """Two-officer rule: the first matched officer records and signs, a second one countersigns."""
+    first, second = task["candidates"][0], task["candidates"][1]
+    submit(user_client(app, first), task["id"], fields)
+    [countersign] = [t for t in open_tasks(app, campaign_id, "joint_inspection")
+                     if t["inspection_id"] == task["inspection_id"]]
+    submit(user_client(app, second), countersign["id"], second_fields or fields)
+
+
 def run_campaign(app, enterprises: int = 4) -> int:
     s = scope(app, enterprises)
     supervisor, campaign_id = plan_and_approve(app, s)
@@ -106,7 +115,7 @@ def run_campaign(app, enterprises: int = 4) -> int:
     inspections = open_tasks(app, campaign_id, "joint_inspection")
     assert len(inspections) == enterprises
     for i, task in enumerate(inspections):
-        submit(user_client(app, task["candidates"][0]), task["id"], inspection_fields(app, campaign_id, i == 0))
+        sign_off(app, campaign_id, task, inspection_fields(app, campaign_id, i == 0))
 
     [publication] = open_tasks(app, campaign_id, "publication_approval")
     submit(lead, publication["id"], [("approve", "publish")])

@@ -9,7 +9,7 @@ from engine.sandbox import SandboxedScriptEngine
 from engine.serializer import dump_state, load_state
 
 WORKFLOWS = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.bpmn"))
-FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection"}
+FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection", "referral": "referral_decision"}
 
 
 def _engine(calls=None):
@@ -22,7 +22,8 @@ def _engine(calls=None):
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_model_runs_to_its_first_user_task(path):
     parsed = parse_process(path.read_text(encoding="utf-8"))
-    workflow = runner.new_workflow(parsed, _engine(), {"campaign_id": 1, "kind": "plan", "inspection_id": 1})
+    workflow = runner.new_workflow(parsed, _engine(), {"campaign_id": 1, "kind": "plan", "inspection_id": 1,
+                                                       "referral_id": 1, "partner_department_id": 1})
     runner.advance(workflow)
     [task] = runner.ready_user_tasks(workflow)
     assert task.element_id == FIRST_TASK[parsed.process_id]
@@ -58,6 +59,9 @@ def test_case_follows_the_handling_message():
     runner.advance(workflow)
     [inspect] = runner.ready_user_tasks(workflow)
     runner.complete_task(workflow, inspect.task_id, {"result_code": "02"})
+    [countersign] = runner.ready_user_tasks(workflow)  # two-officer rule: a second signature
+    assert countersign.element_id == "joint_inspection_countersign"
+    runner.complete_task(workflow, countersign.task_id, {"result_code": "02"})
     with pytest.raises(runner.TaskNotReady):
         runner.send_message(workflow, "no_such_message", None)
     runner.send_message(workflow, "handling_decided", "rectify")

@@ -1,9 +1,11 @@
 """Officials' inbox: my tasks, my department's pool, and the task forms."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forms.loader import from_html
-from services import tasks
+from services import evidence, inspections, tasks
 from services.errors import ValidationFailed
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -29,13 +31,30 @@ def task_submit(task_id: int):
     view = tasks.task_form(current_user, task_id)
     submission = from_html(view.form, view.context, request.form)
     try:
+        uploads = _uploads() if view.task.form_key == "joint_inspection" else []
+        if uploads:  # stored first, all or nothing; kept even if the form itself needs fixing
+            evidence.store(current_user, view.task.inspection_id, uploads)
+        if request.form.get("action") == "draft" and view.task.form_key == "joint_inspection":
+            inspections.save_draft(current_user, view.task.inspection_id, submission)
+            flash("草稿已保存", "success")
+            return redirect(url_for("inbox.task_detail", task_id=task_id))
         tasks.complete(current_user, task_id, submission)
     except ValidationFailed as exc:
         flash(exc.message, "error")
         return render_template("inbox/task.html", view=tasks.task_form(current_user, task_id),
-                               values=_flat(submission), errors=exc.errors, can_act=True), 422
+                               values=inspections.flat(submission), errors=exc.errors, can_act=True), 422
     flash(f"已办理：{view.task.title}", "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.post("/tasks/<int:task_id>/draft")
+@login_required
+def task_draft(task_id: int):
+    """Autosave from the page's script (CSRF token in the X-CSRFToken header); answers JSON."""
+    view = tasks.task_form(current_user, task_id)
+    draft = inspections.save_draft(current_user, view.task.inspection_id,
+                                   from_html(view.form, view.context, request.form))
+    return jsonify({"saved_at": (draft.saved_at + timedelta(hours=8)).strftime("%H:%M:%S")})
 
 
 @bp.post("/tasks/<int:task_id>/claim")
@@ -54,7 +73,13 @@ def unclaim(task_id: int):
     return redirect(url_for("inbox.index"))
 
 
-def _flat(submission: dict) -> dict:
-    """Re-show what was typed: rows become {key: row} so the template can find each row's values."""
-    return {k: ({row["key"]: row for row in v} if isinstance(v, list) and v and isinstance(v[0], dict) else v)
-            for k, v in submission.items()}
+def _uploads() -> list[evidence.Upload]:
+    """Files named evidence.<checklist item id> (or plain evidence) from a multipart post."""
+    found = []
+    for name in request.files:
+        if name != "evidence" and not name.startswith("evidence."):
+            continue
+        suffix = name.partition(".")[2]
+        item_id = int(suffix) if suffix.isdigit() else None
+        found += [evidence.Upload(item_id, f.filename or "", f.stream) for f in request.files.getlist(name) if f.filename]
+    return found

@@ -1,0 +1,57 @@
+"""Working-day calendar maintenance: overrides for days and years chinese-calendar does not know."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from services import calendar, clock
+from services.errors import ValidationFailed
+
+bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
+
+
+def _admin_only() -> None:
+    if not current_user.has_role("admin", "supervisor"):
+        abort(403)
+
+
+@bp.get("/")
+@login_required
+def index():
+    _admin_only()
+    year = request.args.get("year", clock.today().year, type=int)
+    probe = date(year, 6, 1) if 2000 <= year <= 2100 else clock.today()
+    return render_template("calendar/index.html", year=year, overrides=calendar.overrides_list(year),
+                           confirmed=calendar.confirmed_years(), known=calendar.working_day(probe)[1])
+
+
+@bp.post("/overrides")
+@login_required
+def save_override():
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        raise ValidationFailed({"day": ["日期格式应为 YYYY-MM-DD"]})
+    calendar.set_override(current_user, day, request.form.get("working") == "1", request.form.get("note"))
+    flash(f"已保存 {day}", "success")
+    return redirect(url_for("calendar.index", year=day.year))
+
+
+@bp.post("/overrides/<day>/delete")
+@login_required
+def delete_override(day: str):
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    calendar.delete_override(current_user, parsed)
+    flash(f"已删除 {parsed}", "success")
+    return redirect(url_for("calendar.index", year=parsed.year))
+
+
+@bp.post("/years/<int:year>")
+@login_required
+def confirm_year(year: int):
+    calendar.confirm_year(current_user, year, request.form.get("confirmed") == "1")
+    flash(f"{year} 年日历状态已更新", "success")
+    return redirect(url_for("calendar.index", year=year))
