@@ -3,6 +3,7 @@
 Every domain number that regions set differently (ratios, deadlines) is a setting
 with the default DOMAIN.md gives.
 """
+import json
 import os
 from pathlib import Path
 
@@ -34,6 +35,12 @@ class Config:
     REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "5"))
     RECTIFICATION_WORKING_DAYS = int(os.environ.get("RECTIFICATION_WORKING_DAYS", "15"))
     API_TOKEN_HOURS = 12
+    # Stage SLAs in working days (dashboard and escalations); STAGE_SLA_WORKING_DAYS='{"draw": 2}' overrides.
+    STAGE_SLA_WORKING_DAYS = {"plan": 5, "initiation": 5, "draw": 3, "joint_inspection": 20, "publication": 20,
+                              "diagnosis": 10, "follow_up": 30, "review": 10,
+                              **json.loads(os.environ.get("STAGE_SLA_WORKING_DAYS") or "{}")}
+    WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "20"))          # timers fired per loop
+    WORKER_IDLE_SECONDS = float(os.environ.get("WORKER_IDLE_SECONDS", "2"))  # sleep when nothing was due
 
 
 class DevelopmentConfig(Config):

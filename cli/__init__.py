@@ -3,8 +3,11 @@ from flask import Flask
 
 from cli.campaign import campaign_cli
 from cli.demo import demo_cli
+from cli.worker import timers_cli, worker_command
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(campaign_cli)
+    app.cli.add_command(timers_cli)
+    app.cli.add_command(worker_command)

@@ -10,7 +10,7 @@ from models.expert import Expert, ExpertConflict
 from models.inspection import FollowUp, Inspection, InspectionOfficer, ItemResult, Publication
 from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
-from models.timer import Notification, Timer
+from models.timer import Notification, NotificationReceipt, Timer, WorkerHeartbeat
 from models.workflow import HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "Enterprise", "Expert", "ExpertConflict", "FollowUp", "HumanTask", "Industry", "Inspection", "InspectionOfficer",
     "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
     "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
+    "NotificationReceipt", "WorkerHeartbeat",
 ]
