@@ -12,11 +12,15 @@ def register_blueprints(app: Flask) -> None:
     from web.auth.routes import bp as auth_bp
     from web.campaigns.routes import bp as campaigns_bp
     from web.inbox.routes import bp as inbox_bp
+    from web.notifications.routes import bp as notifications_bp
+    from web.dashboard.routes import bp as dashboard_bp
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
     from web.vendor import bp as vendor_bp
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (notifications_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
