@@ -39,6 +39,7 @@ def worker_command(batch: int | None, idle: float | None, once: bool) -> None:
     signal.signal(signal.SIGTERM, _Stop.request)
     signal.signal(signal.SIGINT, _Stop.request)
     worker_id = f"{socket.gethostname()}:{os.getpid()}:{int(time.time())}"
+    timers.heartbeat(worker_id)
     click.echo(f"worker {worker_id} started (batch {batch}, idle {idle}s)")
     while not _Stop.requested:
         try:
