@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from domain.workdays import working_days_between
@@ -111,6 +111,10 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE):
 def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> Page:
     require_supervisor(user)
     now = clock.now()
+    if db.engine.dialect.name == "postgresql":
+        # The planner prices the per-row subqueries over all live campaigns and turns JIT on: measured
+        # 80 ms of compiling for a 70 ms query. SET LOCAL ends with this read-only transaction.
+        db.session.execute(text("SET LOCAL jit = off"))
     result = db.session.execute(query(filters, now, page_size)).all()
     total = result[0][-1] if result else 0
     today = (now + _BEIJING).date()
