@@ -3,6 +3,7 @@
 Every domain number that regions set differently (ratios, deadlines) is a setting
 with the default DOMAIN.md gives.
 """
+import json
 import os
 from pathlib import Path
 
@@ -44,6 +45,12 @@ class Config:
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(BASE_DIR / "instance" / "evidence")
     REFERRAL_WORKING_DAYS = int(os.environ.get("REFERRAL_WORKING_DAYS", "5"))
     ABNORMAL_LIST_WORKING_DAYS = int(os.environ.get("ABNORMAL_LIST_WORKING_DAYS", "10"))
+    # Stage SLAs in working days (dashboard and escalations); STAGE_SLA_WORKING_DAYS='{"draw": 2}' overrides.
+    STAGE_SLA_WORKING_DAYS = {"plan": 5, "initiation": 5, "draw": 3, "joint_inspection": 20, "publication": 20,
+                              "diagnosis": 10, "follow_up": 30, "review": 10,
+                              **json.loads(os.environ.get("STAGE_SLA_WORKING_DAYS") or "{}")}
+    WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "20"))          # timers fired per loop
+    WORKER_IDLE_SECONDS = float(os.environ.get("WORKER_IDLE_SECONDS", "2"))  # sleep when nothing was due
 
 
 class DevelopmentConfig(Config):

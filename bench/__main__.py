@@ -11,6 +11,7 @@ logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfig
 
 from bench import db, memory  # noqa: E402
 from bench import report as report_bench  # noqa: E402
+from bench import dashboard, db, memory  # noqa: E402
 
 SIZES = (10, 100, 1000)
 DEMO_ENTERPRISES = 9000  # the busiest scope then has ~1,180 candidates, enough for N=1000
@@ -61,6 +62,7 @@ def main() -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         rendered = table(measure(Path(tmp), start) + report_bench.rows())
+        rendered = table(measure(Path(tmp), start) + dashboard.rows())
     print(rendered)
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n\n".join(["# Performance", "Written by `make bench` (`python -m bench`); rerun it to refresh.",

@@ -5,6 +5,7 @@ from cli.campaign import campaign_cli
 from cli.demo import demo_cli
 from cli.directory import directory_cli
 from cli.draw import draw_cli
+from cli.worker import timers_cli, worker_command
 
 
 def register_commands(app: Flask) -> None:
@@ -12,3 +13,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(campaign_cli)
     app.cli.add_command(directory_cli)
     app.cli.add_command(draw_cli)
+    app.cli.add_command(timers_cli)
+    app.cli.add_command(worker_command)

@@ -3,7 +3,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+
+from engine.timer_events import ClockedBpmnParser
 
 
 class ModelError(Exception):
@@ -33,7 +35,7 @@ def parse_process(bpmn_xml: str, process_id: str | None = None, dmn_sources: tup
     if not ids:
         raise ModelError("BPMN 文件中没有可执行流程 (no process with isExecutable=\"true\")")
     process_id = process_id or ids[0]
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = ClockedBpmnParser(validator=VALIDATOR)  # timer events on the app clock
     try:
         parser.add_bpmn_str(bpmn_xml.encode("utf-8"))
         for dmn in dmn_sources:

@@ -14,6 +14,7 @@ from models.timer import Notification, Timer
 from models.inspection import Evidence, InspectionDraft, InspectionRevision, InspectionSignoff
 from models.referral import Referral
 from models.calendar import CalendarOverride, CalendarYear
+from models.timer import Notification, NotificationReceipt, Timer, WorkerHeartbeat
 from models.workflow import HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
 from models.campaign import ReviewScheme  # noqa: E402
 from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer  # noqa: E402
@@ -25,6 +26,7 @@ __all__ = [
     "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
     "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
     "CreditCommitment", "HandlingDecision", "ReviewScheme", "ServiceRecord", "Transfer",
+    "NotificationReceipt", "WorkerHeartbeat",
 ]
 __all__ += ["RedrawRequest"]
 __all__ += ["CalendarOverride", "CalendarYear", "Evidence", "InspectionDraft", "InspectionRevision",

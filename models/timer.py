@@ -15,12 +15,17 @@ from models.base import Base
 
 class Timer(Base):
     __tablename__ = "timer"
-    __table_args__ = (Index("ix_timer_pending_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_timer_pending_due", "status", "due_at"),
+        # "next timer due" per campaign on the dashboard, and one timer per subject (stage SLA)
+        Index("ix_timer_campaign_status_due", "campaign_id", "status", "due_at"),
+        Index("ix_timer_subject", "subject_type", "subject_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))            # handler name, see services.timers
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / fired / cancelled / failed
-    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"))
     instance_id: Mapped[Optional[int]] = mapped_column(ForeignKey("workflow_instance.id"), index=True)
     task_id: Mapped[Optional[int]] = mapped_column(ForeignKey("human_task.id"), index=True)
     subject_type: Mapped[Optional[str]] = mapped_column(String(40))   # e.g. "referral", "follow_up"
@@ -44,3 +49,21 @@ class Notification(Base):
     link: Mapped[Optional[str]] = mapped_column(String(300))
     created_at: Mapped[datetime]
     read_at: Mapped[Optional[datetime]]
+
+
+class NotificationReceipt(Base):
+    """Who has read a department-wide notice: each member reads it for themself."""
+    __tablename__ = "notification_receipt"
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    read_at: Mapped[datetime]
+
+
+class WorkerHeartbeat(Base):
+    """One row per timer worker process, touched every loop: /healthz tells a stalled worker by its age."""
+    __tablename__ = "worker_heartbeat"
+    worker_id: Mapped[str] = mapped_column(String(120), primary_key=True)   # host:pid:start
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime]
+    fired_total: Mapped[int] = mapped_column(default=0)
+    stopped_at: Mapped[Optional[datetime]]

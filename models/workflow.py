@@ -49,6 +49,7 @@ class HumanTask(Base):
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_human_task_open_department", "status", "department_id"),
         Index("ix_human_task_open_due", "status", "due_at"),
+        Index("ix_human_task_campaign_status_due", "campaign_id", "status", "due_at"),  # dashboard counts
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instance.id"), index=True)

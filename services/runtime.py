@@ -14,7 +14,7 @@ from engine.sandbox import SandboxedScriptEngine
 from engine.serializer import dump_state, load_state
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, TaskCandidate, WorkflowInstance
-from services import assignment, clock, deployments, registry
+from services import assignment, bpmn_timers, clock, deployments, registry
 from services.errors import Conflict, DomainError
 from domain.workdays import add_working_days
 
@@ -72,6 +72,7 @@ def save(instance: WorkflowInstance, workflow) -> None:
         db.session.flush()
     except StaleDataError as exc:
         raise Conflict("该流程刚被其他人更新，请刷新后重试") from exc
+    bpmn_timers.after_save(instance, workflow)  # timer rows: BPMN timer events, SLA escalations
 
 
 def _script_engine() -> SandboxedScriptEngine:

@@ -14,6 +14,8 @@ def register_blueprints(app: Flask) -> None:
     from web.directory import bp as directory_bp
     from web.inbox.routes import bp as inbox_bp
     from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
+    from web.notifications.routes import bp as notifications_bp
+    from web.dashboard.routes import bp as dashboard_bp
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
     from web.vendor import bp as vendor_bp
@@ -34,6 +36,8 @@ def register_blueprints(app: Flask) -> None:
     from web.calendar.routes import bp as calendar_bp
     for extra in (evidence_bp, publication_bp, calendar_bp):
         app.register_blueprint(extra)
+    for blueprint in (notifications_bp, dashboard_bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

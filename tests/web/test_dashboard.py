@@ -1,0 +1,72 @@
+"""The supervisor's dashboard: stage against SLA, overdue first and in red, filters, and who may see it."""
+from datetime import timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from extensions import db
+from models import Department, Industry, Region, User
+from services import clock, dashboard
+from tests.conftest import login
+from tests.services.test_escalations import open_campaign
+
+
+def _two_campaigns(app) -> tuple[SimpleNamespace, SimpleNamespace]:
+    def plain(campaign):
+        return SimpleNamespace(id=campaign.id, code=campaign.code, region_id=campaign.region_id,
+                               industry_id=campaign.industry_id, lead_department_id=campaign.lead_department_id)
+    with app.app_context():
+        late = plain(open_campaign())
+        clock.advance(timedelta(days=20))  # past initiation's 5 working days
+        return late, plain(open_campaign())
+
+
+def test_dashboard_rows_and_filters(app):
+    late, fresh = _two_campaigns(app)
+    with app.app_context():
+        supervisor = db.session.scalars(select(User).where(User.username == "supervisor")).one()
+        page = dashboard.live_campaigns(supervisor, dashboard.Filters())
+        assert [r.code for r in page.rows] == [late.code, fresh.code] and page.total == 2  # overdue first
+        first, second = page.rows
+        assert (first.overdue, second.overdue) == (True, False)
+        assert (first.stage, first.sla_days, first.open_tasks, first.overdue_tasks) == ("initiation", 5, 1, 1)
+        assert first.days_in_stage >= 10 and second.days_in_stage == 0
+        assert first.stage_due < page.now < second.stage_due
+        assert first.next_timer_due == first.stage_due  # no worker ran: its task and stage timers still pend
+        region = db.session.scalars(select(Region).where(Region.id == late.region_id)).one()
+        other_region = db.session.scalars(select(Region.id).where(Region.id != region.id)).first()
+        wjw = db.session.scalars(select(Department.id).where(Department.code == "wjw")).one()
+        other_industry = db.session.scalars(select(Industry.id).where(Industry.id != late.industry_id)).first()
+
+        def codes(**kw):
+            return [r.code for r in dashboard.live_campaigns(supervisor, dashboard.Filters(**kw)).rows]
+
+        assert codes(overdue_only=True) == [late.code]
+        assert codes(stage="initiation") == [late.code, fresh.code] and codes(stage="draw") == []
+        assert codes(region_id=region.id) == [late.code, fresh.code] and codes(region_id=other_region) == []
+        assert codes(department_id=late.lead_department_id) == [late.code, fresh.code]
+        assert codes(department_id=wjw) == []
+        assert codes(industry_id=late.industry_id) == [late.code, fresh.code]
+        assert codes(industry_id=other_industry) == []
+        assert codes(page=2) == []
+
+
+def test_dashboard_page_for_supervisor_and_admin_only(app):
+    late, fresh = _two_campaigns(app)
+    supervisor = app.test_client()
+    login(supervisor, "supervisor")
+    html = supervisor.get("/dashboard/").get_data(as_text=True)
+    assert late.code in html and fresh.code in html and 'class="overdue"' in html
+    assert f'href="/campaigns/{late.id}"' in html  # the diagram and history page
+    html = supervisor.get("/dashboard/?overdue=1").get_data(as_text=True)
+    assert late.code in html and fresh.code not in html
+    html = supervisor.get("/dashboard/?stage=draw").get_data(as_text=True)
+    assert "没有符合条件的检查活动" in html
+    admin = app.test_client()
+    login(admin, "admin")
+    assert admin.get("/dashboard/").status_code == 200
+    official = app.test_client()
+    login(official, "scjg_01")
+    assert official.get("/dashboard/").status_code == 403
+    assert "督办看板" not in official.get("/inbox/").get_data(as_text=True)
+    assert app.test_client().get("/dashboard/").status_code == 302

@@ -1,0 +1,1 @@
+"""The supervisor's dashboard (督办看板): live campaigns against their stage SLAs."""

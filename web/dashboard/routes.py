@@ -1,0 +1,24 @@
+"""Dashboard page: parse the filters, call the service, render."""
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from services import dashboard
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+@login_required
+def index():
+    filters = dashboard.Filters(
+        region_id=_int("region_id"), department_id=_int("department_id"), industry_id=_int("industry_id"),
+        stage=request.args.get("stage") or None, overdue_only=request.args.get("overdue") == "1",
+        page=_int("page") or 1)
+    page = dashboard.live_campaigns(current_user, filters)
+    return render_template("dashboard/index.html", page=page, choices=dashboard.filter_choices(),
+                           args=request.args.to_dict())

@@ -1,0 +1,1 @@
+"""In-app notices (escalations and others) for the signed-in user, and the header badge."""
