@@ -3,8 +3,10 @@ from flask import Flask
 
 from cli.campaign import campaign_cli
 from cli.demo import demo_cli
+from cli.process import process_cli
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(campaign_cli)
+    app.cli.add_command(process_cli)

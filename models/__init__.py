@@ -20,3 +20,4 @@ __all__ = [
     "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
     "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
 ]
+from models.workflow import ProcessDraft  # noqa: E402,F401

@@ -1,0 +1,168 @@
+"""The process designer's use cases: validate and deploy models, versions, drafts, compare, roll back, heat map.
+
+Only designers may deploy (the CLI acts as the console operator, actor None). Every deploy
+and roll-back is audited by services.deployments.deploy / here.
+"""
+from dataclasses import dataclass
+
+from lxml import etree
+from sqlalchemy import func, select
+
+from engine.parser import ModelError, parse_xml
+from extensions import db
+from models import HumanTask, ProcessDefinition, ProcessDraft, User, WorkflowInstance
+from services import audit, clock, deployments, validation
+from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+
+MAX_UPLOAD_BYTES = validation.MAX_BYTES
+
+
+def require_designer(actor: User | None) -> None:
+    if actor is not None and not actor.has_role("designer"):
+        raise Forbidden("只有流程设计员可以修改和部署流程")
+
+
+def deploy_model(actor: User | None, bpmn_xml: str, source_name: str) -> tuple[ProcessDefinition, validation.Report]:
+    """Validate, then deploy as a new version; nothing invalid deploys."""
+    require_designer(actor)
+    report = validation.validate(bpmn_xml)
+    if not report.ok:
+        raise ValidationFailed({f.element_id or "_": [f.message] for f in report.errors},
+                               "流程校验未通过，未部署")
+    try:
+        definition = deployments.deploy(bpmn_xml, source_name, actor)
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return definition, report
+
+
+def read_upload(data: bytes, filename: str) -> str:
+    """An uploaded BPMN file: size-limited, UTF-8 XML only, parsed safely (no DTD/entities)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed({"file": [f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB"]})
+    if not filename.lower().endswith((".bpmn", ".xml", ".bpmn20.xml")):
+        raise ValidationFailed({"file": ["只能导入 .bpmn 或 .xml 文件"]})
+    try:
+        text = data.decode("utf-8-sig")
+        root = parse_xml(text)
+    except (UnicodeDecodeError, ModelError) as exc:
+        raise ValidationFailed({"file": [f"不是有效的 UTF-8 XML 文件: {exc}"]}) from exc
+    if etree.QName(root).localname != "definitions":
+        raise ValidationFailed({"file": ["不是 BPMN 文件（根元素应为 definitions）"]})
+    return text
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    definition: ProcessDefinition
+    deployed_by: str
+    running: int
+    total: int
+
+
+def process_ids() -> list[str]:
+    return list(db.session.scalars(select(ProcessDefinition.process_id).distinct().order_by(ProcessDefinition.process_id)))
+
+
+def versions(process_id: str) -> list[VersionRow]:
+    counts = dict(((definition_id, status), n) for definition_id, status, n in db.session.execute(
+        select(WorkflowInstance.definition_id, WorkflowInstance.status, func.count())
+        .join(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+        .group_by(WorkflowInstance.definition_id, WorkflowInstance.status)))
+    rows = db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+                              .order_by(ProcessDefinition.version.desc())).all()
+    if not rows:
+        raise NotFound(f"流程 {process_id} 尚未部署")
+    users = {u.id: u.display_name for u in db.session.scalars(
+        select(User).where(User.id.in_({r.deployed_by_id for r in rows if r.deployed_by_id})))}
+    return [VersionRow(r, users.get(r.deployed_by_id, "系统"), counts.get((r.id, "running"), 0),
+                       sum(n for (d, _), n in counts.items() if d == r.id)) for r in rows]
+
+
+def definition(process_id: str, version: int) -> ProcessDefinition:
+    found = db.session.scalar(select(ProcessDefinition).where(
+        ProcessDefinition.process_id == process_id, ProcessDefinition.version == version))
+    if found is None:
+        raise NotFound(f"流程 {process_id} 没有版本 {version}")
+    return found
+
+
+def roll_back(actor: User | None, process_id: str, version: int) -> ProcessDefinition:
+    """Deploy an earlier version's content as the newest version (history is never rewritten)."""
+    require_designer(actor)
+    old = definition(process_id, version)
+    current = deployments.latest(process_id)
+    if current.content_hash == old.content_hash:
+        raise DomainError(f"版本 {version} 与当前最新版本内容相同，无需回滚")
+    new, _ = deploy_model(actor, old.bpmn_xml, f"rollback:v{version}:{old.source_name}")
+    audit.record(actor, "process.rollback", "process_definition", new.id, process_id=process_id,
+                 from_version=current.version, restored_version=version, new_version=new.version)
+    db.session.commit()
+    return new
+
+
+def heat_map(definition_: ProcessDefinition) -> dict[str, int]:
+    """Running instances of this version per element they wait on (open human tasks by element)."""
+    rows = db.session.execute(
+        select(HumanTask.element_id, func.count(func.distinct(HumanTask.instance_id)))
+        .join(WorkflowInstance, HumanTask.instance_id == WorkflowInstance.id)
+        .where(WorkflowInstance.definition_id == definition_.id, WorkflowInstance.status == "running",
+               HumanTask.status == "open")
+        .group_by(HumanTask.element_id))
+    counts = {element_id: n for element_id, n in rows}
+    # Instances with no open task wait on an event (a message or timer): count them by their waiting element.
+    waiting = db.session.scalars(select(WorkflowInstance).where(
+        WorkflowInstance.definition_id == definition_.id, WorkflowInstance.status == "running",
+        ~select(HumanTask.id).where(HumanTask.instance_id == WorkflowInstance.id,
+                                    HumanTask.status == "open").exists()).limit(500)).all()
+    if waiting:
+        from services import runtime  # runtime imports deployments; keep designer importable without a cycle
+        from engine import runner
+        for instance in waiting:
+            for element_id, state in runner.element_states(runtime.load(instance)).items():
+                if state == "active":
+                    counts[element_id] = counts.get(element_id, 0) + 1
+    return counts
+
+
+# Drafts ---------------------------------------------------------------------------------------------------
+
+def save_draft(actor: User, process_id: str, bpmn_xml: str, draft_id: int | None = None) -> ProcessDraft:
+    require_designer(actor)
+    if len(bpmn_xml.encode("utf-8")) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed({"bpmn_xml": ["草稿过大"]})
+    try:
+        parse_xml(bpmn_xml)
+    except ModelError as exc:
+        raise ValidationFailed({"bpmn_xml": [str(exc)]}) from exc
+    draft = db.session.get(ProcessDraft, draft_id) if draft_id else None
+    if draft_id and draft is None:
+        raise NotFound("草稿不存在")
+    now = clock.now()
+    if draft is None:
+        current = deployments.latest_or_none(process_id)
+        draft = ProcessDraft(process_id=process_id, base_version=current.version if current else None,
+                             created_by_id=actor.id, created_at=now, bpmn_xml=bpmn_xml, updated_at=now)
+        db.session.add(draft)
+    draft.bpmn_xml, draft.updated_at, draft.updated_by_id = bpmn_xml, now, actor.id
+    db.session.flush()
+    audit.record(actor, "process.draft_save", "process_draft", draft.id, process_id=process_id)
+    db.session.commit()
+    return draft
+
+
+def drafts(process_id: str | None = None) -> list[ProcessDraft]:
+    query = select(ProcessDraft).order_by(ProcessDraft.updated_at.desc())
+    if process_id:
+        query = query.where(ProcessDraft.process_id == process_id)
+    return list(db.session.scalars(query))
+
+
+def draft(draft_id: int) -> ProcessDraft:
+    found = db.session.get(ProcessDraft, draft_id)
+    if found is None:
+        raise NotFound("草稿不存在")
+    return found
+
