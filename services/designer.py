@@ -3,6 +3,7 @@
 Only designers may deploy (the CLI acts as the console operator, actor None). Every deploy
 and roll-back is audited by services.deployments.deploy / here.
 """
+import json
 from dataclasses import dataclass
 
 from lxml import etree
@@ -10,8 +11,10 @@ from sqlalchemy import func, select
 
 from engine.parser import ModelError, parse_xml
 from extensions import db
+from forms.loader import FORM_DIR
 from models import HumanTask, ProcessDefinition, ProcessDraft, User, WorkflowInstance
-from services import audit, clock, deployments, validation
+from services import audit, clock, deployments, registry, validation
+from services.assignment import LANE_RULES
 from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 
 MAX_UPLOAD_BYTES = validation.MAX_BYTES
@@ -166,3 +169,65 @@ def draft(draft_id: int) -> ProcessDraft:
         raise NotFound("草稿不存在")
     return found
 
+
+
+# Compare ---------------------------------------------------------------------------------------------------
+
+_CONTAINERS = {"definitions", "process", "subProcess", "transaction", "adHocSubProcess", "collaboration",
+               "laneSet", "lane"}
+_NOISE = {"incoming", "outgoing", "flowNodeRef"}  # follow from other elements' changes
+
+
+@dataclass(frozen=True)
+class Comparison:
+    added: list[tuple[str, str]]
+    removed: list[tuple[str, str]]
+    changed: list[tuple[str, str]]
+
+
+def _model_elements(bpmn_xml: str) -> dict[str, tuple[str, bytes]]:
+    """Element id -> (label, canonical XML without its nested model elements and layout)."""
+    root = parse_xml(bpmn_xml)
+    found = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str) or "BPMN/20100524/MODEL" not in element.tag or element.get("id") is None:
+            continue
+        parent = element.getparent()
+        if parent is None or etree.QName(parent).localname not in _CONTAINERS:
+            continue
+        copy = etree.fromstring(etree.tostring(element))
+        for child in list(copy):
+            if not isinstance(child.tag, str):
+                continue
+            name = etree.QName(child).localname
+            if name in _NOISE or (name in _CONTAINERS | {"laneSet"} or
+                                  (child.get("id") and etree.QName(copy).localname in _CONTAINERS)):
+                copy.remove(child)
+        for node in copy.iter():
+            node.tail = None
+            if node.text is not None:
+                node.text = node.text.strip() or None
+        label = f"{etree.QName(element).localname} {element.get('name') or ''}".strip()
+        found[element.get("id")] = (label, etree.tostring(copy, method="c14n"))
+    return found
+
+
+def compare(old: ProcessDefinition, new: ProcessDefinition) -> Comparison:
+    a, b = _model_elements(old.bpmn_xml), _model_elements(new.bpmn_xml)
+    return Comparison(
+        added=[(i, b[i][0]) for i in sorted(set(b) - set(a))],
+        removed=[(i, a[i][0]) for i in sorted(set(a) - set(b))],
+        changed=[(i, b[i][0]) for i in sorted(set(a) & set(b)) if a[i][1] != b[i][1]],
+    )
+
+
+def modeler_options() -> dict:
+    """Choices the properties panel offers: what this engine can actually resolve."""
+    forms = {}
+    for path in sorted(FORM_DIR.glob("*.json")):
+        forms[path.stem] = json.loads(path.read_text(encoding="utf-8")).get("title", path.stem)
+    decisions = []
+    for path in sorted(validation.WORKFLOW_DIR.glob("*.dmn")):
+        decisions += [d.get("id") for d in parse_xml(path.read_text(encoding="utf-8")).iter("{*}decision")]
+    return {"forms": forms, "lanes": sorted(k for k in LANE_RULES if not k.isascii()),
+            "operations": sorted(registry.OPERATIONS), "processes": process_ids(), "decisions": decisions}

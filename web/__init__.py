@@ -18,6 +18,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
+    from web.designer.routes import bp as designer_bp
+    app.register_blueprint(designer_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"
