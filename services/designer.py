@@ -231,3 +231,13 @@ def modeler_options() -> dict:
         decisions += [d.get("id") for d in parse_xml(path.read_text(encoding="utf-8")).iter("{*}decision")]
     return {"forms": forms, "lanes": sorted(k for k in LANE_RULES if not k.isascii()),
             "operations": sorted(registry.OPERATIONS), "processes": process_ids(), "decisions": decisions}
+
+
+def decision_files() -> list[str]:
+    return [p.stem for p in sorted(validation.WORKFLOW_DIR.glob("*.dmn"))]
+
+
+def decision_xml(name: str) -> str:
+    if name not in decision_files():
+        raise NotFound(f"决策表 {name} 不存在")
+    return (validation.WORKFLOW_DIR / f"{name}.dmn").read_text(encoding="utf-8")

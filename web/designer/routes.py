@@ -18,7 +18,8 @@ def _designers_only():
 @bp.get("/")
 def index():
     processes = [(pid, designer.versions(pid)) for pid in designer.process_ids()]
-    return render_template("designer/index.html", processes=processes, drafts=designer.drafts())
+    return render_template("designer/index.html", processes=processes, drafts=designer.drafts(),
+                           decisions=designer.decision_files())
 
 
 @bp.get("/processes/<process_id>")
@@ -143,3 +144,14 @@ def _posted_xml() -> str:
     if not isinstance(xml, str) or not xml.strip():
         raise ValidationFailed({"xml": ["缺少 BPMN XML"]})
     return xml
+
+
+@bp.get("/decisions/<name>")
+def decision(name: str):
+    designer.decision_xml(name)  # 404 for unknown names
+    return render_template("designer/decision.html", name=name)
+
+
+@bp.get("/decisions/<name>.dmn")
+def decision_xml(name: str):
+    return Response(designer.decision_xml(name), mimetype="application/xml")
