@@ -24,12 +24,13 @@ def _print_report(report: validation.Report) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(path: Path) -> None:
     """Exit 0 when FILE may deploy; otherwise list the errors by element id and exit 1."""
-    report = validation.validate(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    report = validation.validate_dmn(text) if path.suffix.lower() == ".dmn" else validation.validate(text)
     _print_report(report)
     if not report.ok:
         click.echo(f"{path.name}: {len(report.errors)} 个错误，不能部署", err=True)
         sys.exit(1)
-    click.echo(f"{path.name}: 流程 {report.process_id} 校验通过，可以部署")
+    click.echo(f"{path.name}: {report.process_id or '决策表'} 校验通过，可以部署")
 
 
 @process_cli.command("deploy")

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from engine.parser import ModelError, parse_process, parse_xml
-from engine.sandbox import check_source
+from engine.sandbox import MAX_INSTANCES, check_source
 from extensions import db
 from forms.loader import FORM_DIR
 from models import ProcessDefinition
@@ -86,6 +86,8 @@ def validate(bpmn_xml: str, *, other_models: list[str] | None = None) -> Report:
         report.error(None, "没有可执行流程 (process 的 isExecutable 应为 true)")
         return report
     report.process_id = executable[0].get("id")
+    for dmn in _dmn_sources():
+        report.findings.extend(validate_dmn(dmn).findings)
     _check_spec(bpmn_xml, root, report)
     others = [parse_xml(x) for x in (other_models if other_models is not None else _deployed_models(report.process_id))]
     for process in processes:
@@ -98,6 +100,33 @@ def validate(bpmn_xml: str, *, other_models: list[str] | None = None) -> Report:
     _check_called_elements(root, others, report)
     _check_extensions(root, report)
     return report
+
+
+def validate_dmn(dmn_xml: str) -> Report:
+    """DMN cells are Python evaluated by the sandbox: check each one statically, as SpiffWorkflow's
+    DMNEngine will build it ('?' is the input value; '> 2' gets the input prepended)."""
+    report = Report()
+    try:
+        root = parse_xml(dmn_xml)
+    except ModelError as exc:
+        report.error(None, str(exc))
+        return report
+    for node in root.iter("{*}inputExpression", "{*}outputEntry"):
+        _check_source(report, _owner_id(node), _cell(node), "eval", "决策表表达式")
+    for entry in root.iter("{*}inputEntry"):
+        text = (_cell(entry) or "").strip()
+        if not text or text == "-":
+            continue
+        expr = re.sub(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)", "dmninputexpr", text)
+        if "dmninputexpr" not in expr and check_source(expr, "eval") and not check_source(f"v {expr}", "eval"):
+            expr = f"v {expr}"  # a comparison such as '> 2'
+        _check_source(report, _owner_id(entry), expr, "eval", "决策表条件")
+    return report
+
+
+def _cell(node) -> str | None:
+    text = node.find("{*}text")
+    return text.text if text is not None else None
 
 
 def _dmn_sources() -> tuple[str, ...]:
@@ -225,7 +254,10 @@ def _check_expressions(process, report: Report) -> None:
     for condition in process.iter(f"{{{BPMN}}}conditionExpression", f"{{{BPMN}}}completionCondition"):
         _check_source(report, _owner_id(condition), condition.text, "eval", "条件表达式")
     for cardinality in process.iter(f"{{{BPMN}}}loopCardinality", f"{{{BPMN}}}loopMaximum"):
-        _check_source(report, _owner_id(cardinality), cardinality.text, "eval", "循环次数表达式")
+        if _check_source(report, _owner_id(cardinality), cardinality.text, "eval", "循环次数表达式"):
+            value = _literal(cardinality.text)
+            if isinstance(value, int) and not 0 < value <= MAX_INSTANCES:
+                report.error(_owner_id(cardinality), f"循环次数 {value} 超出范围（1–{MAX_INSTANCES}）")
     for condition in process.iter(f"{{{BPMN}}}loopCondition"):
         _check_source(report, _owner_id(condition), condition.text, "eval", "循环条件")
 
