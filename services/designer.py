@@ -134,6 +134,8 @@ def heat_map(definition_: ProcessDefinition) -> dict[str, int]:
 
 def save_draft(actor: User, process_id: str, bpmn_xml: str, draft_id: int | None = None) -> ProcessDraft:
     require_designer(actor)
+    if not process_id or len(process_id) > 100:
+        raise ValidationFailed({"process_id": ["流程标识应为 1–100 个字符"]})
     if len(bpmn_xml.encode("utf-8")) > MAX_UPLOAD_BYTES:
         raise ValidationFailed({"bpmn_xml": ["草稿过大"]})
     try:

@@ -86,3 +86,28 @@ def test_designer_edits_validates_and_deploys_a_new_version(app, live_server, pa
     page.wait_for_selector("#heatmap[data-ready=true]")
     assert page.locator('.heat-badge[data-element="initiation"]').inner_text() == "1"
     screenshot(page, "designer-heat-map")
+
+
+def test_imported_camunda_file_opens_and_keeps_its_elements(app, live_server, page):
+    from pathlib import Path
+
+    from lxml import etree
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "bpmn" / "foreign" / "camunda_modeler.bpmn"
+    login(page, live_server, "designer")
+    page.goto(f"{live_server}/designer/import")
+    page.set_input_files("input[name=file]", str(source))
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#modeler[data-ready=true]")
+    assert "draft=" in page.url
+    page.click("[data-action=validate]")
+    page.wait_for_selector("#modeler[data-validated=errors]")
+    assert page.locator("#findings li.warning", has_text="camunda").count() >= 1
+    assert "has-error" in _shape(page, "Activity_handle").get_attribute("class")
+    saved = page.evaluate("() => window.designer.modeler.saveXML().then(r => r.xml)")
+    ids = lambda xml: {e.get("id") for e in etree.fromstring(xml.encode()).iter() if e.get("id")}  # noqa: E731
+    assert ids(source.read_text(encoding="utf-8")) <= ids(saved)
+    assert 'camunda:assignee="${initiator}"' in saved and "<camunda:inputParameter" in saved
+    # English as the alternative language
+    page.select_option("[data-action=language]", "en")
+    page.wait_for_selector(".djs-palette [aria-label='Create start event']")
+    screenshot(page, "designer-import-english")
