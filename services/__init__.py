@@ -4,3 +4,4 @@ The topic modules that plug into the workflow runtime (form handlers, service-ta
 operations) are imported here so their registrations exist whenever services are used.
 """
 from services import campaigns, diagnosis, draw, follow_up, inspections, publication, review  # noqa: F401
+from services import script_functions  # noqa: E402,F401  (workdays() for working-day timers)

@@ -16,7 +16,7 @@ from engine.sandbox import MAX_INSTANCES, check_source
 from extensions import db
 from forms.loader import FORM_DIR
 from models import ProcessDefinition
-from services import registry
+from services import registry, script_functions  # noqa: F401 - workdays() must exist when models run
 from services.assignment import LANE_RULES
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -29,6 +29,7 @@ NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 MAX_BYTES = 2 * 1024 * 1024
 WORKFLOW_DIR = Path(__file__).resolve().parent.parent / "workflows"
 _ISO_LIKE = re.compile(r"^(R\d*/)?P[0-9YMWDTHS.]+$|^\d{4}-\d{2}-\d{2}")
+_WORKDAYS = re.compile(r"^workdays\(\s*(\d{1,4})\s*\)$")
 CATCHERS = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
 THROWERS = ("intermediateThrowEvent", "endEvent")
 
@@ -289,6 +290,11 @@ def _check_timer(report: Report, owner: str | None, kind: str, expression: str) 
             report.error(owner, "定时器表达式为空")
         return
     value = _literal(expression)
+    workdays = _WORKDAYS.match(expression.strip())
+    if workdays:  # services/script_functions.workdays: a working-day deadline, i.e. a date
+        if kind != "timeDate" or int(workdays.group(1)) > 365:
+            report.error(owner, "workdays(n) 得到的是截止日期：请用于“日期”类定时器，n 为 0–365")
+        return
     if value is None and _ISO_LIKE.match(expression.strip()):
         report.error(owner, f"定时器表达式是 Python 表达式，ISO 8601 值要加引号：\"{expression.strip()}\"")
         return

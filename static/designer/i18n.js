@@ -48,7 +48,7 @@ var ZH = {
   'Called process': '调用的流程', 'Decision (DMN)': '决策表 (DMN)', 'Condition': '条件表达式', 'Script': '脚本',
   'Operation': '服务操作', 'Result variable': '结果变量', 'Lane name': '泳道名称',
   'Python expression, e.g. "P5D", "2026-12-01T09:00:00+08:00", "R3/PT1H"': 'Python 表达式，如 "P5D"、"2026-12-01T09:00:00+08:00"、"R3/PT1H"（需加引号）',
-  'Working days are set with the SLA of a user task.': '按工作日计算的期限请在人工任务的“办理时限”中设置。',
+  'Working days': '工作日', 'Deadline at the end of the n-th working day (China calendar).': '第 n 个工作日 23:59:59 截止（按国务院节假日安排，含调休）。',
   'Lane must be one of the configured lanes.': '泳道名称须为已配置的部门/角色之一。',
   'Saved': '已保存草稿', 'Validating…': '正在校验…', 'Valid: may be deployed': '校验通过，可以部署',
   'Deployed version': '已部署版本', 'errors': '个错误', 'warnings': '个警告', 'Request failed': '请求失败'

@@ -212,19 +212,31 @@ export function PropertiesPanel(modeler, container, options, language) {
   }
 
   function timer(element, definition, out) {
-    var kinds = [['timeDuration', tr('Duration')], ['timeDate', tr('Date')], ['timeCycle', tr('Cycle')]];
-    var kind = kinds.map(function (k) { return k[0]; }).filter(function (k) { return definition[k]; })[0] || 'timeDuration';
+    var kinds = [['timeDuration', tr('Duration')], ['timeDate', tr('Date')], ['timeCycle', tr('Cycle')],
+                 ['workdays', tr('Working days')]];
+    var kind = ['timeDuration', 'timeDate', 'timeCycle'].filter(function (k) { return definition[k]; })[0] || 'timeDuration';
     var value = definition[kind] ? definition[kind].body : '';
+    var working = kind === 'timeDate' && /^workdays\((\d+)\)$/.exec((value || '').trim());
+    if (working) { kind = 'workdays'; value = working[1]; }
     function save(newKind, newValue) {
       var props = { timeDuration: undefined, timeDate: undefined, timeCycle: undefined };
-      props[newKind] = expression(newValue);
+      if (newKind === 'workdays') {
+        var days = parseInt(newValue, 10);
+        props.timeDate = expression(isNaN(days) ? '' : 'workdays(' + days + ')');
+      } else {
+        props[newKind] = expression(newValue);
+      }
       modeling.updateModdleProperties(element, definition, props);
     }
-    var kindInput = select('timerKind', kind, kinds, function (k) { save(k, value); });
+    var kindInput = select('timerKind', kind, kinds, function (k) { save(k, k === 'workdays' ? '5' : ''); });
     out.push(el('h3', { text: tr('Timer') }), field('Timer', kindInput));
-    out.push(field('Timer expression', text('timerExpression', value, function (v) { save(kindInput.value, v); }),
-      'Python expression, e.g. "P5D", "2026-12-01T09:00:00+08:00", "R3/PT1H"'));
-    out.push(el('p', { 'class': 'hint', text: tr('Working days are set with the SLA of a user task.') }));
+    if (kind === 'workdays') {
+      out.push(field('Working days', text('timerExpression', value, function (v) { save('workdays', v); }, { inputmode: 'numeric' }),
+        'Deadline at the end of the n-th working day (China calendar).'));
+    } else {
+      out.push(field('Timer expression', text('timerExpression', value, function (v) { save(kind, v); }),
+        'Python expression, e.g. "P5D", "2026-12-01T09:00:00+08:00", "R3/PT1H"'));
+    }
   }
 
   function definitionsOf(bo) { var d = bo; while (d && !is(d, 'bpmn:Definitions')) { d = d.$parent; } return d; }

@@ -80,3 +80,30 @@ def test_cardinality_validation(app, expression, expected):
     with app.app_context():
         report = validation.validate(xml)
     assert report.ok is expected, report.as_dict()
+
+
+def test_working_day_timer_waits_until_the_end_of_the_nth_working_day():
+    from datetime import datetime
+
+    from services.script_functions import workdays
+    element = ("timer", '<bpmn:intermediateCatchEvent id="timer"><bpmn:timerEventDefinition>'
+               '<bpmn:timeDate>workdays(3)</bpmn:timeDate></bpmn:timerEventDefinition>'
+               '</bpmn:intermediateCatchEvent>\n')
+    wf = workflow(chain(element), {})
+    wf.do_engine_steps()
+    task = wf.get_tasks(spec_name="timer")[0]
+    assert task.state == TaskState.WAITING
+    due = datetime.fromisoformat(task._get_internal_data("event_value"))
+    assert due == datetime.fromisoformat(workdays(3)) and due.hour == 23 and due.utcoffset().total_seconds() == 8 * 3600
+    with pytest.raises(ValueError):
+        workdays(10 ** 6)
+
+
+@pytest.mark.parametrize("kind, expression, ok", [
+    ("timeDate", "workdays(5)", True), ("timeDuration", "workdays(5)", False), ("timeDate", "workdays(999)", False)])
+def test_working_day_timer_validation(app, kind, expression, ok):
+    xml = (validation.WORKFLOW_DIR.parent / "tests/fixtures/bpmn/bad/bad_timer.bpmn").read_text(encoding="utf-8").replace(
+        '<bpmn:timeDuration>"P5 days"</bpmn:timeDuration>', f"<bpmn:{kind}>{expression}</bpmn:{kind}>")
+    with app.app_context():
+        report = validation.validate(xml)
+    assert report.ok is ok and (not report.warnings), report.as_dict()
