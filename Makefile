@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 FLASK   := $(BIN)/flask --app app
 export DATABASE_URL ?=
 
-.PHONY: run test bench install npm migrate demo clean
+.PHONY: run test bench install npm migrate demo clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,7 +18,15 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
 
-install: $(STAMP) node_modules/.installed
+# The designer's bundle (bpmn-js modeler, dmn-js) is built from npm packages; static/build/ is gitignored.
+static/build/designer.js: node_modules/.installed scripts/build-frontend.mjs $(wildcard static/designer/*.js static/designer/*.json)
+	npm run --silent build
+
+# Headless browser for tests/browser (Debian's chromium; Playwright never downloads one).
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk)
+
+install: $(STAMP) node_modules/.installed static/build/designer.js browser
 
 migrate: install
 	$(FLASK) db upgrade
@@ -36,4 +44,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) node_modules instance/app.db
+	rm -rf $(VENV) node_modules instance/app.db static/build

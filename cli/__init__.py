@@ -6,6 +6,7 @@ from cli.demo import demo_cli
 from cli.directory import directory_cli
 from cli.draw import draw_cli
 from cli.worker import timers_cli, worker_command
+from cli.process import process_cli
 
 
 def register_commands(app: Flask) -> None:
@@ -15,3 +16,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(draw_cli)
     app.cli.add_command(timers_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(process_cli)

@@ -1,6 +1,8 @@
 """Parse BPMN/DMN sources into SpiffWorkflow specs, with clear errors for bad models."""
 from dataclasses import dataclass
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
@@ -24,7 +26,7 @@ class ParsedProcess:
 
 
 def executable_process_ids(bpmn_xml: str) -> list[str]:
-    root = _parse_xml(bpmn_xml)
+    root = parse_xml(bpmn_xml)
     ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
     return [p.get("id") for p in root.findall("bpmn:process", ns) if p.get("isExecutable") == "true"]
 
@@ -37,6 +39,7 @@ def parse_process(bpmn_xml: str, process_id: str | None = None, dmn_sources: tup
     process_id = process_id or ids[0]
     parser = ClockedBpmnParser(validator=VALIDATOR)  # timer events on the app clock
     try:
+        # SpiffWorkflow parses with lxml's default parser, which would expand entities.
         parser.add_bpmn_str(bpmn_xml.encode("utf-8"))
         for dmn in dmn_sources:
             parser.add_dmn_str(dmn.encode("utf-8"))
@@ -49,9 +52,18 @@ def parse_process(bpmn_xml: str, process_id: str | None = None, dmn_sources: tup
     return ParsedProcess(process_id, spec, subprocess_specs)
 
 
-def _parse_xml(bpmn_xml: str):
+def parse_xml(xml: str):
+    """Parse an uploaded model safely: no DTD at all (so no entities, no billion laughs), no network."""
+    data = xml.encode("utf-8")
     try:
-        return etree.fromstring(bpmn_xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        defused_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise ModelError(f"XML 含有不允许的 DTD 或实体声明: {type(exc).__name__}") from exc
+    except Exception as exc:  # noqa: BLE001 - expat's ParseError; lxml below gives the better message
+        if not isinstance(exc, SyntaxError):
+            raise ModelError(f"XML 格式错误: {exc}") from exc
+    try:
+        return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except etree.XMLSyntaxError as exc:
         raise ModelError(f"XML 格式错误: {exc}") from exc
 

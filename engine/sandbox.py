@@ -35,6 +35,10 @@ MAX_ITEMS = 1_000_000         # elements/characters one guarded operation may pr
 MAX_TOTAL_ITEMS = 20_000_000  # ... and all guarded operations of one run together
 MAX_INT_BITS = 100_000        # ~30,000 decimal digits
 MAX_DATA_NODES, MAX_DATA_CHARS, MAX_DATA_DEPTH = 1_000_000, 50_000_000, 100  # what may leave the sandbox
+# Helpers the application offers to expressions (e.g. `workdays(5)` for working-day timers), registered by
+# services/script_functions.py; they take and return plain data and are never stored in task data.
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+MAX_INSTANCES = 1_000           # loop cardinality: each instance is a task in the tree (ENGINE-NOTES trap 5)
 MAX_RSS_GROWTH = 512 << 20    # process memory growth tolerated during one run (Linux only)
 FILENAME = "<string>"         # the base engine looks for this frame name to report the line
 
@@ -406,6 +410,12 @@ def _surface() -> Any:
         raise abort.error.with_traceback(abort.__traceback__) from None
 
 
+def register_function(name: str, fn: Callable[..., Any]) -> None:
+    if name.startswith("_") or not name.isidentifier():
+        raise ValueError(f"bad function name {name!r}")
+    FUNCTIONS[name] = fn
+
+
 class SandboxEnvironment(TaskDataEnvironment):
     """Runs checked, rewritten code with restricted builtins in a fresh globals dict."""
 
@@ -416,12 +426,12 @@ class SandboxEnvironment(TaskDataEnvironment):
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
         code = _compile(expression, "eval")
         with _surface():
-            result = self._run(code, {**(external_context or {}), **context})
+            result = self._run(code, {**FUNCTIONS, **(external_context or {}), **context})
             _measure(result, MAX_DATA_NODES, MAX_DATA_CHARS, plain=True)
         return result
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
-        code, external = _compile(script, "exec"), external_context or {}
+        code, external = _compile(script, "exec"), {**FUNCTIONS, **(external_context or {})}
         # Run on a copy and commit only on success, so a failing script leaves task data as it was.
         scope = {**copy.deepcopy(context), **external}
         with _surface():
@@ -462,13 +472,19 @@ class SandboxedScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            result = self.environment.evaluate(expression, task.data, external_context)
         except SpiffWorkflowException as err:
             err.add_note(f"Error evaluating expression '{expression}'")
             raise
         except Exception as err:  # the base class leaves the reason out of the message
             raise WorkflowTaskException(f"Error evaluating expression '{expression}': {type(err).__name__}: {err}",
                                         task=task, exception=err) from err
+        # A small expression can still ask for a huge loop: the engine would build every instance at once.
+        if expression == getattr(getattr(task, "task_spec", None), "cardinality", None) \
+                and isinstance(result, int) and result > MAX_INSTANCES:
+            raise WorkflowTaskException(f"Loop cardinality {result:,} exceeds the limit of {MAX_INSTANCES:,} instances",
+                                        task=task)
+        return result
 
     def create_task_exec_exception(self, task: Any, script: str, err: Exception) -> Exception:
         if isinstance(err, SpiffWorkflowException):

@@ -31,3 +31,4 @@ __all__ = [
 __all__ += ["RedrawRequest"]
 __all__ += ["CalendarOverride", "CalendarYear", "Evidence", "InspectionDraft", "InspectionRevision",
             "InspectionSignoff", "Referral"]
+from models.workflow import ProcessDraft  # noqa: E402,F401

@@ -80,3 +80,16 @@ class TaskCandidate(Base):
     __tablename__ = "task_candidate"
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True, index=True)
+
+
+class ProcessDraft(Base):
+    """A designer's unsaved-to-production edit of a process; deploying it makes a ProcessDefinition."""
+    __tablename__ = "process_draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), index=True)
+    base_version: Mapped[Optional[int]]
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime]

@@ -38,6 +38,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(extra)
     for blueprint in (notifications_bp, dashboard_bp):
         app.register_blueprint(blueprint)
+    from web.designer.routes import bp as designer_bp
+    app.register_blueprint(designer_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

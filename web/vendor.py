@@ -13,6 +13,16 @@ ALLOWED = {
     "bpmn-js/dist/assets/bpmn-font/css/bpmn.css",
     "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff",
     "bpmn-js/dist/assets/bpmn-font/font/bpmn.woff2",
+    # dmn-js (the designer's decision-table editor)
+    "dmn-js/dist/assets/diagram-js.css",
+    "dmn-js/dist/assets/dmn-js-shared.css",
+    "dmn-js/dist/assets/dmn-js-drd.css",
+    "dmn-js/dist/assets/dmn-js-decision-table.css",
+    "dmn-js/dist/assets/dmn-js-decision-table-controls.css",
+    "dmn-js/dist/assets/dmn-js-literal-expression.css",
+    "dmn-js/dist/assets/dmn-font/css/dmn.css",
+    "dmn-js/dist/assets/dmn-font/font/dmn.woff",
+    "dmn-js/dist/assets/dmn-font/font/dmn.woff2",
 }
 
 

@@ -1,0 +1,157 @@
+"""Process designer pages: versions, view, compare, roll back, heat map, modeler, validate, deploy, import, migrate."""
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from services import designer, migration, validation
+from services.errors import Forbidden, ValidationFailed
+
+bp = Blueprint("designer", __name__, url_prefix="/designer")
+
+
+@bp.before_request
+@login_required
+def _designers_only():
+    if not current_user.has_role("designer"):
+        raise Forbidden("只有流程设计员可以使用流程设计器")
+
+
+@bp.get("/")
+def index():
+    processes = [(pid, designer.versions(pid)) for pid in designer.process_ids()]
+    return render_template("designer/index.html", processes=processes, drafts=designer.drafts(),
+                           decisions=designer.decision_files())
+
+
+@bp.get("/processes/<process_id>")
+def process(process_id: str):
+    return render_template("designer/process.html", process_id=process_id, versions=designer.versions(process_id),
+                           drafts=designer.drafts(process_id))
+
+
+@bp.get("/processes/<process_id>/v<int:version>")
+def version(process_id: str, version: int):
+    definition = designer.definition(process_id, version)
+    return render_template("designer/version.html", definition=definition,
+                           instances=migration.running_instances(definition))
+
+
+@bp.get("/processes/<process_id>/v<int:version>.bpmn")
+def version_xml(process_id: str, version: int):
+    return Response(designer.definition(process_id, version).bpmn_xml, mimetype="application/xml")
+
+
+@bp.get("/processes/<process_id>/v<int:version>/heat.json")
+def heat(process_id: str, version: int):
+    return jsonify(designer.heat_map(designer.definition(process_id, version)))
+
+
+@bp.get("/processes/<process_id>/compare")
+def compare(process_id: str):
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    old, new = designer.definition(process_id, a), designer.definition(process_id, b)
+    return render_template("designer/compare.html", old=old, new=new, result=designer.compare(old, new))
+
+
+@bp.post("/processes/<process_id>/v<int:version>/rollback")
+def rollback(process_id: str, version: int):
+    new = designer.roll_back(current_user, process_id, version)
+    flash(f"已将版本 {version} 重新部署为版本 {new.version}", "success")
+    return redirect(url_for("designer.process", process_id=process_id))
+
+
+@bp.post("/instances/<int:instance_id>/migrate")
+def migrate(instance_id: int):
+    result = migration.migrate_instance(current_user, instance_id)
+    flash(f"流程实例 #{instance_id} 已迁移到版本 {result.target.version}", "success")
+    return redirect(request.referrer or url_for("designer.index"))
+
+
+@bp.get("/instances/<int:instance_id>/migration-check.json")
+def migration_check(instance_id: int):
+    result = migration.check(migration.get_instance(instance_id))
+    return jsonify({"safe": result.safe, "problems": result.problems, "target_version": result.target.version})
+
+
+@bp.get("/edit")
+def edit():
+    """The modeler, opened on a deployed version or a saved draft."""
+    draft_id = request.args.get("draft", type=int)
+    if draft_id:
+        draft = designer.draft(draft_id)
+        source = url_for("designer.draft_xml", draft_id=draft.id)
+        return render_template("designer/edit.html", process_id=draft.process_id, draft=draft, source=source)
+    process_id = request.args.get("process", "")
+    version = request.args.get("version", type=int) or designer.versions(process_id)[0].definition.version
+    source = url_for("designer.version_xml", process_id=process_id, version=version)
+    return render_template("designer/edit.html", process_id=process_id, draft=None, source=source, version=version)
+
+
+@bp.get("/drafts/<int:draft_id>.bpmn")
+def draft_xml(draft_id: int):
+    return Response(designer.draft(draft_id).bpmn_xml, mimetype="application/xml")
+
+
+@bp.get("/options.json")
+def options():
+    return jsonify(designer.modeler_options())
+
+
+@bp.post("/validate")
+def validate():
+    return jsonify(validation.validate(_posted_xml()).as_dict())
+
+
+@bp.post("/drafts")
+def save_draft():
+    body = request.get_json(silent=True) or {}
+    draft = designer.save_draft(current_user, str(body.get("process_id") or ""), _posted_xml(),
+                                body.get("draft_id") or None)
+    return jsonify({"draft_id": draft.id, "url": url_for("designer.edit", draft=draft.id)})
+
+
+@bp.post("/deploy")
+def deploy():
+    xml = _posted_xml()
+    try:
+        definition, report = designer.deploy_model(current_user, xml, "designer")
+    except ValidationFailed:
+        return jsonify(validation.validate(xml).as_dict()), 422
+    return jsonify({**report.as_dict(), "version": definition.version, "process_id": definition.process_id,
+                    "url": url_for("designer.process", process_id=definition.process_id)})
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_file():
+    if request.method == "GET":
+        return render_template("designer/import.html", errors={})
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationFailed({"file": ["请选择 BPMN 文件"]})
+        xml = designer.read_upload(upload.read(designer.MAX_UPLOAD_BYTES + 1), upload.filename)
+    except ValidationFailed as exc:
+        return render_template("designer/import.html", errors=exc.errors), 422
+    report = validation.validate(xml)
+    draft = designer.save_draft(current_user, report.process_id or "imported", xml)
+    flash(f"已导入为草稿：{len(report.errors)} 个错误，{len(report.warnings)} 个警告（在设计器中查看）",
+          "success" if report.ok else "warning")
+    return redirect(url_for("designer.edit", draft=draft.id))
+
+
+def _posted_xml() -> str:
+    body = request.get_json(silent=True) or {}
+    xml = body.get("xml")
+    if not isinstance(xml, str) or not xml.strip():
+        raise ValidationFailed({"xml": ["缺少 BPMN XML"]})
+    return xml
+
+
+@bp.get("/decisions/<name>")
+def decision(name: str):
+    designer.decision_xml(name)  # 404 for unknown names
+    return render_template("designer/decision.html", name=name)
+
+
+@bp.get("/decisions/<name>.dmn")
+def decision_xml(name: str):
+    return Response(designer.decision_xml(name), mimetype="application/xml")
