@@ -80,15 +80,15 @@ DMN_NAMESPACES = ("https://www.omg.org/spec/DMN/20191111/MODEL/", "http://www.om
 def is_dmn(source: str) -> bool:
     """A DMN file's root is a `definitions` in a DMN namespace (a BPMN file's is in the BPMN one)."""
     try:
-        return etree.QName(_parse_xml(source)).namespace in DMN_NAMESPACES
+        return etree.QName(parse_xml(source)).namespace in DMN_NAMESPACES
     except ModelError:
         return False  # malformed: the BPMN parser reports it
 
 
 def parse_decision(dmn_xml: str) -> ParsedDecision:
     """Parse a DMN decision table (validated against the DMN schema, as BPMN files are)."""
-    root = _parse_xml(dmn_xml)
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    root = parse_xml(dmn_xml)
+    parser = ClockedBpmnParser(validator=VALIDATOR)
     try:
         parser.add_dmn_xml(root)
         [decision_id] = list(parser.dmn_parsers)
