@@ -1,34 +1,29 @@
 """SQLAlchemy 2 typed models. Importing this package registers every table on Base.metadata."""
 from models.audit import AuditRecord
 from models.base import Base
+from models.calendar import CalendarOverride, CalendarYear
+from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review, ReviewScheme
 from models.case import Case
-from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
 from models.enterprise import Enterprise, RecusalRequest
 from models.expert import Expert, ExpertConflict
-from models.inspection import FollowUp, Inspection, InspectionOfficer, ItemResult, Publication
+from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer
+from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
+                               InspectionSignoff, ItemResult, Publication)
 from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
-from models.timer import Notification, Timer
-from models.inspection import Evidence, InspectionDraft, InspectionRevision, InspectionSignoff
 from models.referral import Referral
-from models.calendar import CalendarOverride, CalendarYear
 from models.timer import Notification, NotificationReceipt, Timer, WorkerHeartbeat
-from models.workflow import HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
-from models.campaign import ReviewScheme  # noqa: E402
-from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer  # noqa: E402
+from models.workflow import HumanTask, ProcessDefinition, ProcessDraft, TaskCandidate, WorkflowInstance
 
 __all__ = [
-    "ApiToken", "AuditRecord", "Base", "Campaign", "Case", "CampaignDepartment", "CampaignStage",
-    "ChecklistItem", "ChecklistRevision", "Department", "Diagnosis", "Draw", "DrawnEnterprise",
-    "Enterprise", "Expert", "ExpertConflict", "FollowUp", "HumanTask", "Industry", "Inspection", "InspectionOfficer",
-    "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
-    "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
-    "CreditCommitment", "HandlingDecision", "ReviewScheme", "ServiceRecord", "Transfer",
-    "NotificationReceipt", "WorkerHeartbeat",
+    "ApiToken", "AuditRecord", "Base", "CalendarOverride", "CalendarYear", "Campaign", "CampaignDepartment",
+    "CampaignStage", "Case", "ChecklistItem", "ChecklistRevision", "CreditCommitment", "Department", "Diagnosis",
+    "Draw", "DrawnEnterprise", "Enterprise", "Evidence", "Expert", "ExpertConflict", "FollowUp", "HandlingDecision",
+    "HumanTask", "Industry", "Inspection", "InspectionDraft", "InspectionOfficer", "InspectionRevision",
+    "InspectionSignoff", "ItemResult", "Matter", "Notification", "NotificationReceipt", "OfficerConflict",
+    "PlanEntry", "ProcessDefinition", "ProcessDraft", "Publication", "RecusalRequest", "RedrawRequest", "Referral",
+    "Region", "Review", "ReviewScheme", "ServiceRecord", "TaskCandidate", "Timer", "Transfer", "User", "UserRole",
+    "WorkerHeartbeat", "WorkflowInstance",
 ]
-__all__ += ["RedrawRequest"]
-__all__ += ["CalendarOverride", "CalendarYear", "Evidence", "InspectionDraft", "InspectionRevision",
-            "InspectionSignoff", "Referral"]
-from models.workflow import ProcessDraft  # noqa: E402,F401

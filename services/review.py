@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from sqlalchemy import MetaData, Table, case, distinct, func, inspect as sa_inspect, select
+from sqlalchemy import case, distinct, func, select
 
 from domain import results
 from extensions import db
 from forms.loader import FormContext
-from models import (Base, Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
-                    InspectionOfficer, Review, ReviewScheme, Transfer, User)
+from models import (Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
+                    InspectionOfficer, Referral, Review, ReviewScheme, Transfer, User)
 from services import audit, clock, registry
 from services.errors import Forbidden, ValidationFailed
 
@@ -106,50 +106,16 @@ def _follow_ups(campaign_ids) -> dict:
     return out
 
 
-ACK_COLUMNS = ("acknowledged_at", "responded_at", "decided_at")
-DUE_COLUMNS = ("ack_due_at", "due_at", "ack_deadline", "deadline", "due_on")
-
-
-def referral_figures(campaign_ids) -> dict | None:
-    """Referrals (移交) acknowledged in time, per campaign; None when there is no referral table.
-
-    The referral model belongs to the inspection topic (issue 5) and is not in this branch: the table is
-    read by reflection and needs a campaign_id, an acknowledgement time (one of ACK_COLUMNS) and a due
-    time or date (one of DUE_COLUMNS). Without them the figure is None, shown as "n/a", left out of scores.
-    """
-    table = _referral_table()
-    if table is None:
-        return None
-    ack = next(table.c[name] for name in ACK_COLUMNS if name in table.c)
-    due = next(table.c[name] for name in DUE_COLUMNS if name in table.c)
+def referral_figures(campaign_ids) -> dict:
+    """Referrals (移交) per campaign and how many the receiving department decided by the deadline."""
     out: dict = {}
-    for cid, acknowledged, deadline in db.session.execute(
-            select(table.c.campaign_id, ack, due).where(table.c.campaign_id.in_(campaign_ids))):
+    for cid, decided_at, due_on in db.session.execute(
+            select(Referral.campaign_id, Referral.decided_at, Referral.due_on).where(Referral.campaign_id.in_(campaign_ids))):
         row = out.setdefault(cid, {"referrals": 0, "referrals_in_time": 0})
         row["referrals"] += 1
-        row["referrals_in_time"] += int(_in_time(acknowledged, deadline))
+        # decided_at is naive UTC; the deadline is a civil date in China (UTC+8)
+        row["referrals_in_time"] += int(decided_at is not None and (decided_at + timedelta(hours=8)).date() <= due_on)
     return out
-
-
-def _referral_table() -> Table | None:
-    if "referral" in Base.metadata.tables:          # the model exists: use its table as mapped
-        table = Base.metadata.tables["referral"]
-    elif sa_inspect(db.engine).has_table("referral"):
-        table = Table("referral", MetaData(), autoload_with=db.engine)  # own MetaData: never alter the ORM's
-    else:
-        return None
-    names = set(table.c.keys())
-    if "campaign_id" not in names or not names & set(ACK_COLUMNS) or not names & set(DUE_COLUMNS):
-        return None
-    return table
-
-
-def _in_time(acknowledged, deadline) -> bool:
-    if acknowledged is None or deadline is None:
-        return False
-    if isinstance(deadline, datetime):
-        return acknowledged <= deadline
-    return (acknowledged + timedelta(hours=8)).date() <= deadline  # a civil date in China
 
 
 def _stage_hours(campaign_ids) -> dict[int, dict[str, float]]:
@@ -186,13 +152,12 @@ def _campaign_rows(campaign_ids: list[int]) -> dict[int, dict]:
                              for cid in campaign_ids}
     referrals = referral_figures(campaign_ids)
     for part in (_tasks(campaign_ids, HumanTask.campaign_id), _inspections_by_campaign(campaign_ids),
-                 _follow_ups(campaign_ids), _visits(campaign_ids), referrals or {}):
+                 _follow_ups(campaign_ids), _visits(campaign_ids), referrals):
         for cid, values in part.items():
             rows[cid].update(values)
     for cid in campaign_ids:
-        if referrals is not None:
-            rows[cid].setdefault("referrals", 0)
-            rows[cid].setdefault("referrals_in_time", 0)
+        rows[cid].setdefault("referrals", 0)
+        rows[cid].setdefault("referrals_in_time", 0)
         _finish(rows[cid])
     return rows
 
@@ -224,7 +189,6 @@ class PeriodReview:
     stage_medians: dict[str, float]
     previous_totals: dict
     change: dict = field(default_factory=dict)
-    referrals_available: bool = True
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -262,8 +226,6 @@ def period_review(user: User, start: date, end: date, department_id: int | None 
     for row in rows.values():
         row["score"] = score(row, weights)
     totals = _finish(_sum(rows.values()))
-    if rows and referral_figures(ids) is None:
-        totals["referrals_in_time_pct"] = None
     totals["score"] = score(totals, weights)
     previous = _previous_year(start, end, department_id)
     return PeriodReview(
@@ -271,8 +233,7 @@ def period_review(user: User, start: date, end: date, department_id: int | None 
         departments=_department_rows(ids, weights, department_id), totals=totals,
         stage_medians=_stage_medians(ids), previous_totals=previous,
         change={key: _change(totals.get(key, 0), previous.get(key, 0))
-                for key in ("visits_joint", "enterprises_checked", "visits_separate")},
-        referrals_available=referral_figures(ids or [0]) is not None)
+                for key in ("visits_joint", "enterprises_checked", "visits_separate")})
 
 
 def _previous_year(start: date, end: date, department_id: int | None) -> dict:

@@ -10,36 +10,28 @@ def register_blueprints(app: Flask) -> None:
     from web import errors, filters
     from web.api.routes import bp as api_bp
     from web.auth.routes import bp as auth_bp
+    from web.calendar.routes import bp as calendar_bp
     from web.campaigns.routes import bp as campaigns_bp
-    from web.directory import bp as directory_bp
-    from web.inbox.routes import bp as inbox_bp
-    from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
-    from web.notifications.routes import bp as notifications_bp
     from web.dashboard.routes import bp as dashboard_bp
+    from web.designer.routes import bp as designer_bp
+    from web.directory import bp as directory_bp
+    from web.draws.routes import bp as draws_bp
+    from web.evidence.routes import bp as evidence_bp
+    from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
+    from web.inbox.routes import bp as inbox_bp
+    from web.notifications.routes import bp as notifications_bp
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
-    from web.vendor import bp as vendor_bp
-    from web.reports.routes import bp as reports_bp
+    from web.publication.routes import bp as publication_bp
     from web.reports.follow_up import bp as follow_up_bp
-    for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, public_bp, api_bp, vendor_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(follow_up_bp)
-    app.register_blueprint(directory_bp)
-    from web.draws.routes import bp as draws_bp
+    from web.reports.routes import bp as reports_bp
+    from web.vendor import bp as vendor_bp
     from web.verify.routes import bp as verify_bp
 
-    app.register_blueprint(draws_bp)
-    app.register_blueprint(verify_bp)
-    from web.evidence.routes import bp as evidence_bp
-    from web.publication.routes import bp as publication_bp
-    from web.calendar.routes import bp as calendar_bp
-    for extra in (evidence_bp, publication_bp, calendar_bp):
-        app.register_blueprint(extra)
-    for blueprint in (notifications_bp, dashboard_bp):
+    for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
+                      evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
+                      designer_bp, public_bp, verify_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
-    from web.designer.routes import bp as designer_bp
-    app.register_blueprint(designer_bp)
     errors.register(app)
     filters.register(app)
     login_manager.login_view = "auth.login"

@@ -1,5 +1,5 @@
 """Performance review figures against hand-computed expectations on the fixed dataset."""
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from extensions import db
-from models import AuditRecord, Campaign, User
+from models import AuditRecord, Campaign, Department, Inspection, Referral, User
 from services import review
 from services.errors import Forbidden, ValidationFailed
 from tests.conftest import csrf_token, login
@@ -105,19 +105,23 @@ def test_notice_pages_exports_and_authorization(app):
         assert anonymous.get(path).status_code == 302
 
 
-def test_referral_figure_reads_a_referral_table_when_there_is_one(app):
-    from sqlalchemy import text
+def test_referral_figure_counts_decisions_by_the_deadline(app):
     with app.app_context():
         ids = report_dataset.build()
         cid = ids["campaign_id"]
-        assert review.referral_figures([cid]) is None
-        db.session.execute(text("CREATE TABLE referral (id INTEGER PRIMARY KEY, campaign_id INTEGER, "
-                                "acknowledged_at DATETIME, ack_due_at DATETIME)"))
-        db.session.execute(text(
-            "INSERT INTO referral (campaign_id, acknowledged_at, ack_due_at) VALUES "
-            f"({cid}, '2026-03-05 02:00:00', '2026-03-09 15:59:59'), "   # in time
-            f"({cid}, '2026-03-12 02:00:00', '2026-03-09 15:59:59'), "   # late
-            f"({cid}, NULL, '2026-03-09 15:59:59')"))                      # never acknowledged
+        assert review.referral_figures([cid]) == {}
+        inspection = db.session.scalars(select(Inspection).where(Inspection.campaign_id == cid)).first()
+        scjg, wjw = (db.session.scalars(select(Department).where(Department.code == c)).one() for c in ("scjg", "wjw"))
+        creator = db.session.scalars(select(User).where(User.username == "scjg_01")).one()
+
+        def referral(decided_at):
+            db.session.add(Referral(campaign_id=cid, inspection_id=inspection.id, from_department_id=scjg.id,
+                                    to_department_id=wjw.id, finding="发现卫生问题", status="accepted" if decided_at
+                                    else "open", due_on=date(2026, 3, 9), created_by_id=creator.id,
+                                    created_at=datetime(2026, 3, 2), decided_at=decided_at))
+        referral(datetime(2026, 3, 9, 15, 0))   # 23:00 on the due day in China: in time
+        referral(datetime(2026, 3, 9, 16, 30))  # 00:30 the next day in China: late
+        referral(None)                          # never decided
         db.session.commit()
         assert review.referral_figures([cid]) == {cid: {"referrals": 3, "referrals_in_time": 1}}
         f = review.campaign_figures(db.session.get(Campaign, cid))

@@ -7,8 +7,8 @@ from extensions import db
 from models import (AuditRecord, Campaign, Case, Diagnosis, FollowUp, HandlingDecision, Notification, Transfer)
 from services import clock, timers
 from tests.conftest import csrf_token
-from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, submit,
-                               user_client)
+from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
+                               submit, user_client)
 
 
 def _to_diagnosis(app, enterprises: int = 4, problems: int = 3) -> tuple[int, list[dict], object]:
@@ -18,7 +18,7 @@ def _to_diagnosis(app, enterprises: int = 4, problems: int = 3) -> tuple[int, li
     report_in(app, s, campaign_id)
     inspections = open_tasks(app, campaign_id, "joint_inspection")
     for i, task in enumerate(inspections):
-        submit(user_client(app, task["candidates"][0]), task["id"], inspection_fields(app, campaign_id, i < problems))
+        sign_off(app, campaign_id, task, inspection_fields(app, campaign_id, i < problems))
     [publication] = open_tasks(app, campaign_id, "publication_approval")
     submit(lead, publication["id"], [("approve", "publish")])
     return campaign_id, inspections, lead

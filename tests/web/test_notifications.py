@@ -10,7 +10,7 @@ from tests.conftest import csrf_token, login
 
 
 def _badge(client) -> int:
-    match = re.search(r'消息 <span class="badge"[^>]*>(\d+)</span>', client.get("/inbox/").get_data(as_text=True))
+    match = re.search(r'消息 <span class="badge unread">(\d+)</span>', client.get("/inbox/").get_data(as_text=True))
     return int(match.group(1)) if match else 0
 
 
