@@ -12,7 +12,7 @@ STAGE_LABELS = {
 STATUS_LABELS = {
     "active": "进行中", "completed": "已完成", "rejected": "未获批准", "open": "待办", "cancelled": "已取消",
     "invited": "待报到", "confirmed": "已报到", "declined": "不参加", "draft": "待审批", "approved": "已审批",
-    "assigned": "待检查", "submitted": "已提交", "closed": "已办结",
+    "assigned": "待检查", "signed": "已签字待复核", "submitted": "已提交", "closed": "已办结",
 }
 HANDLING_LABELS = {code: zh for code, zh, _ in results.HANDLING}
 
