@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import db, memory  # noqa: E402
+from bench import db, directory, memory  # noqa: E402
 
 SIZES = (10, 100, 1000)
 DEMO_ENTERPRISES = 9000  # the busiest scope then has ~1,180 candidates, enough for N=1000
@@ -59,7 +59,7 @@ def machine() -> str:
 def main() -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        rendered = table(measure(Path(tmp), start))
+        rendered = table(measure(Path(tmp), start) + directory.rows())
     print(rendered)
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n\n".join(["# Performance", "Written by `make bench` (`python -m bench`); rerun it to refresh.",

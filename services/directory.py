@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Integer, Select, and_, column, func, literal, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from domain import uscc as uscc_rules
@@ -109,13 +109,28 @@ def _uscc_prefix(column, prefix: str):
     return and_(column >= prefix, column < prefix + "~")
 
 
+def _has_name_index() -> bool:
+    """The FTS5 trigram table of migration b3d1rect0ry1 (SQLite only; PostgreSQL's pg_trgm index serves LIKE)."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return False
+    return db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'enterprise_name_fts'")).first() is not None
+
+
+def _name_contains(q: str):
+    # Trigrams need three characters; shorter queries scan (capped by the LIMITs of the page and count).
+    if len(q) >= 3 and _has_name_index():
+        matches = text("SELECT rowid FROM enterprise_name_fts WHERE enterprise_name_fts MATCH :phrase").bindparams(
+            phrase='"' + q.replace('"', '""') + '"').columns(column("rowid", Integer))
+        return Enterprise.id.in_(matches)
+    return Enterprise.name.like(_like(q), escape="\\")
+
+
 def _enterprise_where(f: dict) -> list:
     clauses = []
     if f.get("q"):
         code = uscc_rules.normalize(f["q"])
         looks_like_code = len(code) >= 6 and code.isascii() and code.isalnum() and any(c.isdigit() for c in code)
-        clauses.append(_uscc_prefix(Enterprise.uscc, code) if looks_like_code
-                       else Enterprise.name.like(_like(f["q"]), escape="\\"))
+        clauses.append(_uscc_prefix(Enterprise.uscc, code) if looks_like_code else _name_contains(f["q"]))
     if f.get("uscc"):
         clauses.append(_uscc_prefix(Enterprise.uscc, f["uscc"]))
     for name in ("industry_id", "region_id", "credit_class", "status"):
