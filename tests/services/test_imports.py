@@ -240,3 +240,20 @@ def test_name_search_index_follows_imports(app, tmp_path):
         imports.run_import(user("admin"), "enterprises", renamed)
         assert names("鑫凯祥瑞") == [] and names("福泰荣昌") == ["蕲春县福泰荣昌餐饮管理有限公司"]
         assert names('"; DROP') == []  # quotes are escaped inside the FTS phrase
+
+
+def test_enterprise_and_credit_import_on_postgresql(pg_app, tmp_path):
+    """The staging table (ON COMMIT DROP), UPDATE … FROM and INSERT … SELECT on PostgreSQL."""
+    path = write(tmp_path, "e.csv", csv_text(f"{GOOD},蕲春县福盛餐饮管理有限公司,6210,421126,,存续,A",
+                                             f"{BAD_CHECK},坏,6210,421126,,存续,A", f"{GOOD2},另一家,6210,421126,,存续,B"), "gbk")
+    credit = write(tmp_path, "c.csv", f"统一社会信用代码,信用风险分类\n{GOOD},D\n{make_code('9', '1', '421126', 'MA0000009')},A\n")
+    with pg_app.app_context():
+        refused = imports.run_import(user("admin"), "enterprises", path)
+        assert not refused.applied and enterprise(GOOD) is None
+        first = imports.run_import(user("admin"), "enterprises", path, valid_only=True)
+        again = imports.run_import(user("admin"), "enterprises", path, valid_only=True)
+        assert (first.inserted, again.inserted, again.unchanged, again.bad_rows) == (2, 0, 2, 1)
+        refresh = imports.run_import(user("admin"), "credit", credit)
+        assert (refresh.applied, refresh.updated, refresh.unknown_count) == (True, 1, 1)
+        db.session.expire_all()
+        assert enterprise(GOOD).credit_class == "D"

@@ -171,6 +171,7 @@ EDITS = [
     ("/directory/matters/new", {"code": "t-01"}),
     ("/directory/matters/1", {"code": "t-01"}),
     ("/directory/industries/1/checklist/edit", {"count": "0"}),
+    ("/directory/industries", {"code": "5262", "name": "超市"}),
 ]
 
 

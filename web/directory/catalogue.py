@@ -59,10 +59,20 @@ def matter_edit(matter_id: int):
     return redirect(url_for("directory.matter_edit", matter_id=matter_id))
 
 
-@bp.get("/industries")
+@bp.route("/industries", methods=["GET", "POST"])
 @login_required
 def industries():
-    return render_template("directory/industries.html", industries=catalogue.list_industries())
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            industry = catalogue.save_industry(current_user, request.form)
+        except ValidationFailed as exc:
+            errors, status = exc.errors, 422
+        else:
+            flash(f"已新增行业 {industry.code} {industry.name}", "success")
+            return redirect(url_for("directory.industries"))
+    return render_template("directory/industries.html", industries=catalogue.list_industries(), errors=errors,
+                           form=request.form, section=catalogue.section_label), status
 
 
 @bp.get("/consolidation")
