@@ -277,6 +277,13 @@ def officer_conflicts(user_id: int) -> list[tuple[OfficerConflict, Enterprise]]:
         .order_by(OfficerConflict.declared_at)).all())
 
 
+def officer_conflict_counts(user_ids: list[int]) -> dict[int, int]:
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(OfficerConflict.user_id, func.count()).where(
+        OfficerConflict.user_id.in_(user_ids)).group_by(OfficerConflict.user_id)).all())
+
+
 def update_official(actor: User, user_id: int, *, specialties: str | None, active: bool,
                     cert_no: str | None) -> User:
     official = get_official(user_id)
@@ -340,6 +347,36 @@ def search_experts(filters: Filters, page: int = 1, per_page: int = PER_PAGE) ->
 
 def iter_experts(filters: Filters) -> Iterator[Expert]:
     yield from db.session.scalars(_expert_query(filters.values).order_by(Expert.id))
+
+
+def get_expert(expert_id: int) -> Expert:
+    expert = db.session.get(Expert, expert_id)
+    if expert is None:
+        raise NotFound("专家不存在")
+    return expert
+
+
+def expert_conflicts(expert_id: int) -> list[tuple[ExpertConflict, Enterprise]]:
+    return list(db.session.execute(select(ExpertConflict, Enterprise).join(
+        Enterprise, Enterprise.id == ExpertConflict.enterprise_id).where(ExpertConflict.expert_id == expert_id)
+        .order_by(ExpertConflict.declared_at)).all())
+
+
+def declare_expert_conflict(actor: User, expert_id: int, uscc: str, reason: str | None) -> ExpertConflict:
+    """Experts belong to no department: only admins maintain them."""
+    expert = get_expert(expert_id)
+    require_editor(actor)
+    enterprise = find_by_uscc(uscc or "")
+    if enterprise is None:
+        raise ValidationFailed({"uscc": ["名录库中没有该统一社会信用代码的经营主体"]})
+    if db.session.get(ExpertConflict, (expert.id, enterprise.id)):
+        raise ValidationFailed({"uscc": ["该利害关系已登记"]})
+    conflict = ExpertConflict(expert_id=expert.id, enterprise_id=enterprise.id,
+                              reason=(reason or "").strip()[:200] or None, declared_at=clock.now())
+    db.session.add(conflict)
+    audit.record(actor, "directory.expert_conflict_declare", "expert", expert.id, enterprise_id=enterprise.id)
+    db.session.commit()
+    return conflict
 
 
 def expert_conflict_counts(expert_ids: list[int]) -> dict[int, int]:

@@ -56,8 +56,9 @@ def enterprises(filters: directory.Filters) -> IO[bytes]:
 
 def officials(filters: directory.Filters) -> IO[bytes]:
     rows = ([u.cert_no or "", u.display_name, u.username, u.department.name if u.department else "",
-             u.specialties or "", "在岗" if u.active else "停用"] for u in directory.iter_officials(filters))
-    return write_xlsx("执法检查人员名录", ["执法证号", "姓名", "账号", "部门", "专长", "状态"], rows)
+             u.department.region.name if u.department else "", u.specialties or "", "在岗" if u.active else "停用"]
+            for u in directory.iter_officials(filters))
+    return write_xlsx("执法检查人员名录", ["执法证号", "姓名", "账号", "部门", "区域", "专长", "状态"], rows)
 
 
 def experts(filters: directory.Filters) -> IO[bytes]:
