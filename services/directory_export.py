@@ -71,3 +71,9 @@ def checklist(revision) -> IO[bytes]:
     rows = ([item.position, item.text, item.matter.code, item.matter.name, item.matter.department.name,
              item.matter.legal_basis, item.matter.method] for item in (revision.items if revision else []))
     return write_xlsx("检查清单", ["序号", "检查内容", "事项编码", "监管事项", "责任部门", "法律依据", "检查方式"], rows)
+
+
+def matters(items) -> IO[bytes]:
+    rows = ([m.code, m.department.name, m.name, m.legal_basis, m.method, m.requirement or "", "有效" if m.active else "停用"]
+            for m in items)
+    return write_xlsx("监管事项清单", ["事项编码", "部门", "监管事项", "法律依据", "检查方式", "合规要求", "状态"], rows)

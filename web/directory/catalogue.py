@@ -16,6 +16,14 @@ def matters():
                            department_id=department_id, q=q, **directory.options())
 
 
+@bp.get("/matters.xlsx")
+@login_required
+def matters_xlsx():
+    items = catalogue.list_matters(request.args.get("department_id", type=int),
+                                   (request.args.get("q") or "").strip() or None)
+    return xlsx(directory_export.matters(items), "matters.xlsx")
+
+
 def _matter_form(matter=None, errors=None, form=None, status=200):
     if matter is None and form is None and current_user.department_id:
         form = {"department_id": str(current_user.department_id), "method": catalogue.METHODS[0], "active": "on"}
