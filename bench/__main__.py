@@ -9,9 +9,8 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import db, memory  # noqa: E402
+from bench import dashboard, db, directory, memory  # noqa: E402
 from bench import report as report_bench  # noqa: E402
-from bench import dashboard, db, memory  # noqa: E402
 
 SIZES = (10, 100, 1000)
 DEMO_ENTERPRISES = 9000  # the busiest scope then has ~1,180 candidates, enough for N=1000
@@ -61,8 +60,7 @@ def machine() -> str:
 def main() -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        rendered = table(measure(Path(tmp), start) + report_bench.rows())
-        rendered = table(measure(Path(tmp), start) + dashboard.rows())
+        rendered = table(measure(Path(tmp), start) + report_bench.rows() + dashboard.rows() + directory.rows())
     print(rendered)
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n\n".join(["# Performance", "Written by `make bench` (`python -m bench`); rerun it to refresh.",

@@ -1,4 +1,5 @@
 """`flask --app app directory import enterprises|officials|experts|credit FILE [--dry-run] [--valid-only]`."""
+import sys
 from pathlib import Path
 
 import click
@@ -24,7 +25,7 @@ def import_file(kind: str, path: Path, dry_run: bool, valid_only: bool, as_user:
     actor = db.session.scalar(select(User).where(User.username == as_user))
     if actor is None:
         raise click.ClickException(f"no user {as_user!r}")
-    with click.progressbar(length=1000, label=f"导入 {path.name}", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=1000, label=f"导入 {path.name}", file=sys.stderr) as bar:
         done = {"n": 0}
 
         def progress(fraction: float) -> None:

@@ -94,6 +94,12 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    if conf_args.get("include_name") is None:
+        # The enterprise name search indexes (FTS5 on SQLite, pg_trgm on PostgreSQL; revision b3d1rect0ry1)
+        # are not models: autogenerate must not propose dropping them.
+        conf_args["include_name"] = lambda name, type_, parent: not (name or "").startswith(
+            ("enterprise_name_fts", "ix_enterprise_name_trgm"))
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from domain import industry_codes
 from extensions import db
 from models import ChecklistItem, ChecklistRevision, Department, Industry, Matter, User
 from models.catalogue import industry_matter
 from services import audit, clock
 from services.directory import require_editor
-from services.errors import NotFound, ValidationFailed
+from services.errors import Forbidden, NotFound, ValidationFailed
 
 METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
 _QUESTION = re.compile(r"^(是否|有无)")
@@ -116,6 +117,33 @@ def get_industry(industry_id: int) -> Industry:
     if industry is None:
         raise NotFound("行业不存在")
     return industry
+
+
+def save_industry(actor: User, data: dict) -> Industry:
+    """Add an industry (GB/T 4754 code); industries span departments, so only admins add them."""
+    if not actor.has_role("admin"):
+        raise Forbidden("只有系统管理员可以维护行业目录")
+    code, name = (data.get("code") or "").strip(), (data.get("name") or "").strip()
+    errors = {}
+    if (reason := industry_codes.problem(code)) is not None:
+        errors["code"] = [reason]
+    elif db.session.scalar(select(Industry.id).where(Industry.code == code)):
+        errors["code"] = [f"行业代码 {code} 已存在"]
+    if not name or len(name) > 100:
+        errors["name"] = ["行业名称必填，不超过 100 字"]
+    if errors:
+        raise ValidationFailed(errors)
+    industry = Industry(code=code, name=name)
+    db.session.add(industry)
+    db.session.flush()
+    audit.record(actor, "catalogue.industry_create", "industry", industry.id, code=code, name=name)
+    db.session.commit()
+    return industry
+
+
+def section_label(code: str) -> str:
+    found = industry_codes.section(code)
+    return f"{found[0]} {found[1]}" if found else "—"
 
 
 @dataclass

@@ -355,5 +355,7 @@ def _experts(regions: dict[str, Region]) -> None:
     db.session.add_all(experts)
     db.session.flush()
     first = db.session.scalar(select(Enterprise.id).order_by(Enterprise.id))
+    if first is None:
+        return
     db.session.add(ExpertConflict(expert_id=experts[0].id, enterprise_id=first, reason="曾为该企业提供技术服务",
                                   declared_at=CREATED_AT))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Integer, Select, and_, column, func, literal, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from domain import uscc as uscc_rules
@@ -109,13 +109,28 @@ def _uscc_prefix(column, prefix: str):
     return and_(column >= prefix, column < prefix + "~")
 
 
+def _has_name_index() -> bool:
+    """The FTS5 trigram table of migration b3d1rect0ry1 (SQLite only; PostgreSQL's pg_trgm index serves LIKE)."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return False
+    return db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'enterprise_name_fts'")).first() is not None
+
+
+def _name_contains(q: str):
+    # Trigrams need three characters; shorter queries scan (capped by the LIMITs of the page and count).
+    if len(q) >= 3 and _has_name_index():
+        matches = text("SELECT rowid FROM enterprise_name_fts WHERE enterprise_name_fts MATCH :phrase").bindparams(
+            phrase='"' + q.replace('"', '""') + '"').columns(column("rowid", Integer))
+        return Enterprise.id.in_(matches)
+    return Enterprise.name.like(_like(q), escape="\\")
+
+
 def _enterprise_where(f: dict) -> list:
     clauses = []
     if f.get("q"):
         code = uscc_rules.normalize(f["q"])
         looks_like_code = len(code) >= 6 and code.isascii() and code.isalnum() and any(c.isdigit() for c in code)
-        clauses.append(_uscc_prefix(Enterprise.uscc, code) if looks_like_code
-                       else Enterprise.name.like(_like(f["q"]), escape="\\"))
+        clauses.append(_uscc_prefix(Enterprise.uscc, code) if looks_like_code else _name_contains(f["q"]))
     if f.get("uscc"):
         clauses.append(_uscc_prefix(Enterprise.uscc, f["uscc"]))
     for name in ("industry_id", "region_id", "credit_class", "status"):
@@ -262,6 +277,13 @@ def officer_conflicts(user_id: int) -> list[tuple[OfficerConflict, Enterprise]]:
         .order_by(OfficerConflict.declared_at)).all())
 
 
+def officer_conflict_counts(user_ids: list[int]) -> dict[int, int]:
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(OfficerConflict.user_id, func.count()).where(
+        OfficerConflict.user_id.in_(user_ids)).group_by(OfficerConflict.user_id)).all())
+
+
 def update_official(actor: User, user_id: int, *, specialties: str | None, active: bool,
                     cert_no: str | None) -> User:
     official = get_official(user_id)
@@ -325,6 +347,36 @@ def search_experts(filters: Filters, page: int = 1, per_page: int = PER_PAGE) ->
 
 def iter_experts(filters: Filters) -> Iterator[Expert]:
     yield from db.session.scalars(_expert_query(filters.values).order_by(Expert.id))
+
+
+def get_expert(expert_id: int) -> Expert:
+    expert = db.session.get(Expert, expert_id)
+    if expert is None:
+        raise NotFound("专家不存在")
+    return expert
+
+
+def expert_conflicts(expert_id: int) -> list[tuple[ExpertConflict, Enterprise]]:
+    return list(db.session.execute(select(ExpertConflict, Enterprise).join(
+        Enterprise, Enterprise.id == ExpertConflict.enterprise_id).where(ExpertConflict.expert_id == expert_id)
+        .order_by(ExpertConflict.declared_at)).all())
+
+
+def declare_expert_conflict(actor: User, expert_id: int, uscc: str, reason: str | None) -> ExpertConflict:
+    """Experts belong to no department: only admins maintain them."""
+    expert = get_expert(expert_id)
+    require_editor(actor)
+    enterprise = find_by_uscc(uscc or "")
+    if enterprise is None:
+        raise ValidationFailed({"uscc": ["名录库中没有该统一社会信用代码的经营主体"]})
+    if db.session.get(ExpertConflict, (expert.id, enterprise.id)):
+        raise ValidationFailed({"uscc": ["该利害关系已登记"]})
+    conflict = ExpertConflict(expert_id=expert.id, enterprise_id=enterprise.id,
+                              reason=(reason or "").strip()[:200] or None, declared_at=clock.now())
+    db.session.add(conflict)
+    audit.record(actor, "directory.expert_conflict_declare", "expert", expert.id, enterprise_id=enterprise.id)
+    db.session.commit()
+    return conflict
 
 
 def expert_conflict_counts(expert_ids: list[int]) -> dict[int, int]:

@@ -56,8 +56,9 @@ def enterprises(filters: directory.Filters) -> IO[bytes]:
 
 def officials(filters: directory.Filters) -> IO[bytes]:
     rows = ([u.cert_no or "", u.display_name, u.username, u.department.name if u.department else "",
-             u.specialties or "", "在岗" if u.active else "停用"] for u in directory.iter_officials(filters))
-    return write_xlsx("执法检查人员名录", ["执法证号", "姓名", "账号", "部门", "专长", "状态"], rows)
+             u.department.region.name if u.department else "", u.specialties or "", "在岗" if u.active else "停用"]
+            for u in directory.iter_officials(filters))
+    return write_xlsx("执法检查人员名录", ["执法证号", "姓名", "账号", "部门", "区域", "专长", "状态"], rows)
 
 
 def experts(filters: directory.Filters) -> IO[bytes]:
@@ -70,3 +71,9 @@ def checklist(revision) -> IO[bytes]:
     rows = ([item.position, item.text, item.matter.code, item.matter.name, item.matter.department.name,
              item.matter.legal_basis, item.matter.method] for item in (revision.items if revision else []))
     return write_xlsx("检查清单", ["序号", "检查内容", "事项编码", "监管事项", "责任部门", "法律依据", "检查方式"], rows)
+
+
+def matters(items) -> IO[bytes]:
+    rows = ([m.code, m.department.name, m.name, m.legal_basis, m.method, m.requirement or "", "有效" if m.active else "停用"]
+            for m in items)
+    return write_xlsx("监管事项清单", ["事项编码", "部门", "监管事项", "法律依据", "检查方式", "合规要求", "状态"], rows)

@@ -129,6 +129,9 @@ def test_matters_per_department_and_department_admin_limits(app):
         assert created.department_id == scjg and created.id in [m.id for m in industry().matters]
     listing = admin.get(f"/directory/matters?department_id={scjg}").get_data(as_text=True)
     assert "网络餐饮服务检查" in listing and "消防安全检查" not in listing
+    sheet = load_workbook(io.BytesIO(admin.get(f"/directory/matters.xlsx?department_id={scjg}").data)).active
+    exported = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "网络餐饮服务检查" in exported and "消防安全检查" not in exported
 
 
 def test_smart_initiation_proposes_and_the_official_adjusts(app):

@@ -121,6 +121,21 @@ def test_conflict_declaration(app):
     assert "亲属" in admin.get(f"/directory/officials/{mine}").get_data(as_text=True)
 
 
+def test_expert_conflicts_by_admin_only(app):
+    with app.app_context():
+        code = db.session.scalars(select(Enterprise.uscc).order_by(Enterprise.id.desc())).first()
+    admin = user_client(app, "admin")
+    page = admin.get("/directory/experts/1").get_data(as_text=True)
+    assert "曾为该企业提供技术服务" in page
+    token = csrf_token(admin, "/directory/experts/1")
+    assert admin.post("/directory/experts/1/conflicts", data={"csrf_token": token, "uscc": code}).status_code == 302
+    assert admin.post("/directory/experts/1/conflicts", data={"csrf_token": token, "uscc": code}).status_code == 422
+    dept_admin = user_client(app, "scjg_admin")
+    assert dept_admin.post("/directory/experts/1/conflicts", data={
+        "csrf_token": csrf_token(dept_admin, "/directory/experts/1"), "uscc": code}).status_code == 403
+    assert "登记利害关系" not in dept_admin.get("/directory/experts/1").get_data(as_text=True)
+
+
 HEADER = "统一社会信用代码,名称,行业代码,区域代码,地址,登记状态,信用风险分类\n"
 
 
@@ -171,6 +186,8 @@ EDITS = [
     ("/directory/matters/new", {"code": "t-01"}),
     ("/directory/matters/1", {"code": "t-01"}),
     ("/directory/industries/1/checklist/edit", {"count": "0"}),
+    ("/directory/industries", {"code": "5262", "name": "超市"}),
+    ("/directory/experts/1/conflicts", {"uscc": "91310115MA1K3CUM7M"}),
 ]
 
 

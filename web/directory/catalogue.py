@@ -16,6 +16,14 @@ def matters():
                            department_id=department_id, q=q, **directory.options())
 
 
+@bp.get("/matters.xlsx")
+@login_required
+def matters_xlsx():
+    items = catalogue.list_matters(request.args.get("department_id", type=int),
+                                   (request.args.get("q") or "").strip() or None)
+    return xlsx(directory_export.matters(items), "matters.xlsx")
+
+
 def _matter_form(matter=None, errors=None, form=None, status=200):
     if matter is None and form is None and current_user.department_id:
         form = {"department_id": str(current_user.department_id), "method": catalogue.METHODS[0], "active": "on"}
@@ -59,10 +67,20 @@ def matter_edit(matter_id: int):
     return redirect(url_for("directory.matter_edit", matter_id=matter_id))
 
 
-@bp.get("/industries")
+@bp.route("/industries", methods=["GET", "POST"])
 @login_required
 def industries():
-    return render_template("directory/industries.html", industries=catalogue.list_industries())
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            industry = catalogue.save_industry(current_user, request.form)
+        except ValidationFailed as exc:
+            errors, status = exc.errors, 422
+        else:
+            flash(f"已新增行业 {industry.code} {industry.name}", "success")
+            return redirect(url_for("directory.industries"))
+    return render_template("directory/industries.html", industries=catalogue.list_industries(), errors=errors,
+                           form=request.form, section=catalogue.section_label), status
 
 
 @bp.get("/consolidation")

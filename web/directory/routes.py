@@ -50,7 +50,9 @@ def enterprise(enterprise_id: int):
 def officials():
     filters = directory.official_filters(request.args)
     page = directory.search_officials(filters, *page_args())
-    return render_template("directory/officials.html", page=page, filters=filters, **directory.options())
+    conflicts = directory.officer_conflict_counts([u.id for u in page.items])
+    return render_template("directory/officials.html", page=page, filters=filters, conflicts=conflicts,
+                           **directory.options())
 
 
 @bp.get("/officials.xlsx")
@@ -98,6 +100,25 @@ def experts():
     page = directory.search_experts(filters, *page_args())
     conflicts = directory.expert_conflict_counts([x.id for x in page.items])
     return render_template("directory/experts.html", page=page, filters=filters, conflicts=conflicts)
+
+
+@bp.get("/experts/<int:expert_id>")
+@login_required
+def expert(expert_id: int, errors: dict | None = None, status: int = 200):
+    return render_template("directory/expert.html", expert=directory.get_expert(expert_id),
+                           conflicts=directory.expert_conflicts(expert_id), can_edit=directory.can_edit(current_user),
+                           errors=errors or {}), status
+
+
+@bp.post("/experts/<int:expert_id>/conflicts")
+@login_required
+def expert_conflict(expert_id: int):
+    try:
+        directory.declare_expert_conflict(current_user, expert_id, request.form.get("uscc", ""), request.form.get("reason"))
+    except ValidationFailed as exc:
+        return expert(expert_id, exc.errors, 422)
+    flash("利害关系已登记，抽取专家时将自动回避", "success")
+    return redirect(url_for("directory.expert", expert_id=expert_id))
 
 
 @bp.get("/experts.xlsx")
