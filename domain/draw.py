@@ -134,16 +134,30 @@ def draw_enterprises(candidates: dict[str, list[str]], ratios: dict, seed: bytes
 def _partial_shuffle(n: int, k: int, stream: RandomStream) -> list[int]:
     """Indices the first k positions hold after swapping i with i + below(n - i) for i < k.
 
-    Only displaced positions are remembered, so the cost is O(k), not O(n).
+    Only displaced positions are remembered, so the cost is O(k), not O(n). `below` is
+    inlined (same words, same rejection rule) because this loop is the draw's hot path.
     """
     moved: dict[int, int] = {}
     out = []
-    below = stream.below
+    append, get = out.append, moved.get
+    seed, prefix, counter = stream._seed, stream._prefix, stream._counter
+    words, pos = stream._words, stream._pos
+    digest, unpack = hmac.digest, struct.Struct(">4Q").unpack
     for i in range(k):
-        j = i + below(n - i)
-        at_i = moved.get(i, i)
-        out.append(moved.get(j, j))
-        moved[j] = at_i
+        span = n - i
+        limit = _WORD - (_WORD % span)
+        while True:
+            if pos == 4:
+                words, pos = unpack(digest(seed, prefix + str(counter).encode(), "sha256")), 0
+                counter += 1
+            word = words[pos]
+            pos += 1
+            if word < limit:
+                break
+        j = i + word % span
+        append(get(j, j))
+        moved[j] = get(i, i)
+    stream._counter, stream._words, stream._pos = counter, words, pos
     return out
 
 
