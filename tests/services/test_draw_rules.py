@@ -211,3 +211,20 @@ def test_plan_rejects_bad_draw_settings(app):
                 campaign_ready(settings=settings)
             assert field in info.value.errors
         assert plans.list_entries() == []
+
+
+def test_scope_spans_extra_industries_and_regions(app):
+    with app.app_context():
+        from models import Industry, Region
+        base = campaign_ready()
+        other = db.session.scalars(select(Industry).where(Industry.code == "6210")).one()
+        regions = db.session.scalars(select(Region.id)).all()
+        campaign = campaign_ready(settings={"extra_industry_ids": [other.id], "region_ids": regions})
+        wide = draw_inputs.gather(campaign)
+        narrow = draw_inputs.gather(base)
+        expected = db.session.scalar(select(func.count()).select_from(Enterprise).where(
+            Enterprise.industry_id.in_([base.industry_id, other.id]), Enterprise.region_id.in_(regions),
+            Enterprise.status == "存续"))
+        assert wide.report["candidates"] == expected > narrow.report["candidates"]
+        assert wide.params["scope"]["industry_ids"] == [base.industry_id, other.id]
+        assert wide.params["scope"]["region_ids"] == regions

@@ -99,6 +99,8 @@ def test_failed_draw_is_visible_and_retry_after_fixing_officers(app):
     partner = journey.user_client(app, s["partner_users"][s["partners"][0]])
     page = partner.get(f"/draws/campaign/{campaign_id}").get_data(as_text=True)
     assert "抽取失败" in page and "在岗执法人员 0 名" in page and "由牵头部门调整后重新抽取" in page
+    detail = partner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "双随机抽取失败" in detail and "在岗执法人员 0 名" in detail
     assert "verify-match" in app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     with app.app_context():
         for person_id in lead_people:
@@ -161,3 +163,16 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app):
     assert _draw_of(app, campaign_id).status == "drawn"
     assert "verify-match" in app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
+
+
+def test_draw_pages_need_a_participating_department(app):
+    s, campaign_id = _to_draw(app)
+    journey.report_in(app, s, campaign_id)
+    outsider = journey.user_client(app, "hb_01")
+    assert outsider.get(f"/draws/campaign/{campaign_id}").status_code == 403
+    assert app.test_client().get(f"/draws/campaign/{campaign_id}").status_code == 302  # to the login page
+    record = _draw_of(app, campaign_id)
+    partner = journey.user_client(app, s["partner_users"][s["partners"][0]])
+    token = journey.csrf_token(partner, f"/draws/campaign/{campaign_id}")
+    assert partner.post(f"/draws/{record.id}/redraw", data={"csrf_token": token, "reason": "配合部门无权申请"}).status_code == 403
+    assert partner.post(f"/draws/campaign/{campaign_id}/retry", data={"csrf_token": token}).status_code == 403

@@ -9,6 +9,12 @@ from web.verify.routes import DRAW_STATUS
 bp = Blueprint("draws", __name__, url_prefix="/draws")
 
 
+@bp.app_context_processor
+def _draw_state():
+    """`current_draw(campaign_id)` for other pages' banners (the campaign page shows a failed draw)."""
+    return {"current_draw": draw.current_draw}
+
+
 @bp.get("/campaign/<int:campaign_id>")
 @login_required
 def campaign(campaign_id: int):
