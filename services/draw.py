@@ -2,10 +2,11 @@
 
 A draw that cannot meet the rules (too few officers, nobody in scope) is recorded as a
 failed attempt with the explanation, and nothing is drawn: no enterprise, no case. The
-partners' report-in stands (it is their act, not the draw's), the campaign waits at the
-draw with no inspections, the lead department is notified, and after fixing the people it
-retries from the draw page (`retry`). A regulator sees what failed and why, instead of a
-report-in that silently did not happen.
+partners' report-in stands (it is their act, not the draw's), the campaign waits with no
+inspections (its instance is already at "await inspections"; workflows/campaign.bpmn has no
+retry path), the lead department is notified and sees it on the campaign page, and after
+fixing the people it retries from the draw page (`retry`). A regulator sees what failed and
+why, instead of a report-in that silently did not happen.
 """
 import json
 import secrets

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import (Case, ChecklistItem, Draw, DrawnEnterprise, Enterprise, Expert, ExpertConflict, Inspection,
-                    InspectionOfficer, ItemResult, Notification, OfficerConflict, RecusalRequest)
+from models import (Case, ChecklistItem, DrawnEnterprise, Enterprise, Expert, ExpertConflict, Inspection,
+                    InspectionOfficer, ItemResult, Notification, OfficerConflict, RecusalRequest, User)
 from services import clock, draw, draw_inputs, plans
 from services.errors import Conflict, Forbidden, ValidationFailed
 from tests.services.draw_support import campaign_ready, in_scope, officials, user
@@ -25,7 +25,7 @@ def _final_inspection(campaign, enterprise, days_ago: int, officer_ids=()) -> In
     inspection = Inspection(campaign_id=campaign.id, enterprise_id=enterprise.id, status="submitted",
                             inspected_on=when.date(), submitted_at=when)
     inspection.item_results = [ItemResult(checklist_item_id=item.id, result="pass")]
-    inspection.officers = [InspectionOfficer(user_id=u, department_id=db.session.get(type(user("supervisor")), u).department_id)
+    inspection.officers = [InspectionOfficer(user_id=u, department_id=db.session.get(User, u).department_id)
                            for u in officer_ids]
     db.session.add(inspection)
     return inspection
