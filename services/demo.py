@@ -169,6 +169,7 @@ def load_demo(seed: int = 20261125, enterprises: int = 2000) -> dict:
         _people(rng, regions, departments)
         db.session.flush()
         _enterprises(rng, regions, industries, enterprises)
+        _draw_demo()
         db.session.commit()
     return _summary()
 
@@ -332,3 +333,25 @@ def _counts() -> dict[str, int]:
               for name, table in tables.items()}
     counts["officials"] = db.session.scalar(select(func.count()).where(UserRole.role == "official"))
     return counts
+
+
+def _draw_demo() -> None:
+    """A small expert library, one declared conflict and one recusal request, for the draw's rules.
+
+    Placed at gas stations (5265), so campaigns on the other industries draw as before.
+    """
+    from models import Expert, OfficerConflict, RecusalRequest
+    experts = [Expert(cert_no=f"ZJ-421126-{n:03d}", name=name, field=field, organisation=org)
+               for n, (name, field, org) in enumerate((
+                   ("高文华", "食品安全", "黄冈市食品检验检测中心"), ("程立新", "食品安全", "湖北中医药大学"),
+                   ("詹晓梅", "食品安全", "蕲春县疾控中心"), ("何建国", "消防", "黄冈消防技术服务中心"),
+                   ("陈志强", "消防", "湖北省消防协会"), ("胡海涛", "特种设备", "黄冈市特种设备检验所")), start=1)]
+    db.session.add_all(experts)
+    stations = db.session.scalars(select(Enterprise).join(Industry).where(Industry.code == "5265")
+                                  .order_by(Enterprise.uscc).limit(2)).all()
+    officer = db.session.scalars(select(User).where(User.username == "scjg_02")).one()
+    if len(stations) == 2:
+        db.session.add(OfficerConflict(user_id=officer.id, enterprise_id=stations[0].id, reason="亲属在该企业任职",
+                                       declared_at=CREATED_AT))
+        db.session.add(RecusalRequest(enterprise_id=stations[1].id, user_id=officer.id, reason="企业申请回避：曾有执法争议",
+                                      requested_at=CREATED_AT))
