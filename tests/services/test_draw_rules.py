@@ -189,7 +189,7 @@ def test_experts_are_drawn_by_field_with_recusal(app):
     with app.app_context():
         probe = campaign_ready()
         target = _unique_named(probe)
-        experts = [Expert(cert_no=f"EX{i}", name=f"专家{i}", field="食品安全") for i in range(3)]
+        experts = [Expert(cert_no=f"EX{i}", name=f"专家{i}", field="锅炉压力容器") for i in range(3)]
         db.session.add_all(experts + [Expert(cert_no="EXO", name="其他", field="消防")])
         db.session.flush()
         db.session.add(ExpertConflict(expert_id=experts[0].id, enterprise_id=target.id, declared_at=clock.now()))
@@ -198,7 +198,7 @@ def test_experts_are_drawn_by_field_with_recusal(app):
         db.session.commit()
         campaign = campaign_ready(ratios={"A": 100, "B": 100, "C": 100, "D": 100}, settings={
             "mode": "targeted", "target": {"name_contains": target.name},
-            "expert_field": "食品安全", "experts_per_enterprise": 1})
+            "expert_field": "锅炉压力容器", "experts_per_enterprise": 1})
         record = draw.perform(campaign, None)
         assert record.enterprises[0].experts == [experts[2].id]
 
