@@ -52,7 +52,8 @@ def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = No
                  seed_sha256=record.seed_commitment, snapshot_hash=record.snapshot_hash)
     people = {int(d): v for d, v in inputs.people["departments"].items()}
     names = {int(d): n for d, n in inputs.people["department_names"].items()}
-    problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names)
+    problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names,
+                                           inputs.params["officers_per_department"])
     delay = current_app.config["DRAW_REVEAL_DELAY_MINUTES"]
     if problems or not delay:
         # Known to fail before any seed is used, or no delay configured: draw now.

@@ -50,7 +50,8 @@ def gather(campaign: Campaign) -> DrawInputs:
     ratios = draw_rules.draw_ratios(campaign.ratios, settings)
     params = {
         "mode": settings["mode"], "ratios": ratios, "min_per_class": int(settings["min_per_class"]),
-        "min_officers": _min_officers(), "lead_department_id": campaign.lead_department_id,
+        "min_officers": _min_officers(), "officers_per_department": int(settings["officers_per_department"]),
+        "lead_department_id": campaign.lead_department_id,
         "experts_per_enterprise": int(settings["experts_per_enterprise"]) if settings.get("expert_field") else 0,
         "scope": {"industry_ids": scope.industry_ids, "region_ids": scope.region_ids,
                   "matter_ids": scope.matter_ids, "target": settings["target"] if settings["mode"] == "targeted" else {}},

@@ -119,8 +119,8 @@ def test_each_department_sends_its_own_officers_two_at_least(app):
         inspections = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign.id)).all()
         assert len(inspections) == len(record.enterprises) > 0
         for inspection in inspections:
-            assert len(inspection.officers) >= 2
-            assert {o.department_id for o in inspection.officers} == departments
+            assert len(inspection.officers) == 2 * len(departments)
+            assert sorted(o.department_id for o in inspection.officers) == sorted(list(departments) * 2)
             assert all(o.user.department_id == o.department_id and o.user.active for o in inspection.officers)
 
 
@@ -132,12 +132,12 @@ def test_conflicts_recusals_and_the_previous_inspector_are_excluded(app):
         partner_people = [u.id for u in officials("wjw")]
         # Previous inspection (over 12 months ago, so the enterprise stays in scope) by lead officer 0.
         _final_inspection(probe, target, days_ago=500, officer_ids=[lead_people[0]])
-        for officer_id in lead_people[1:-2]:
+        for officer_id in lead_people[1:-3]:
             db.session.add(OfficerConflict(user_id=officer_id, enterprise_id=target.id, reason="亲属",
                                            declared_at=clock.now()))
-        db.session.add(RecusalRequest(enterprise_id=target.id, user_id=lead_people[-2], reason="曾有纠纷",
+        db.session.add(RecusalRequest(enterprise_id=target.id, user_id=lead_people[-3], reason="曾有纠纷",
                                       requested_at=clock.now()))
-        for officer_id in partner_people[:-1]:
+        for officer_id in partner_people[:-2]:
             db.session.add(RecusalRequest(enterprise_id=target.id, user_id=officer_id, reason="申请回避",
                                           requested_at=clock.now()))
         db.session.commit()
@@ -146,8 +146,9 @@ def test_conflicts_recusals_and_the_previous_inspector_are_excluded(app):
         record = draw.perform(campaign, None)
         assert record.status == "drawn", record.failure
         [drawn] = record.enterprises
-        assert sorted(o for _, o in drawn.officers) == sorted([lead_people[-1], partner_people[-1]])
-        # One more recusal and the partner department has nobody left: the draw explains it and draws nothing.
+        # Two of each department's own people: the only ones left after the exclusions.
+        assert sorted(o for _, o in drawn.officers) == sorted(lead_people[-2:] + partner_people[-2:])
+        # One more recusal and the partner department cannot send two: the draw explains it and draws nothing.
         db.session.add(RecusalRequest(enterprise_id=target.id, user_id=partner_people[-1], reason="申请回避",
                                       requested_at=clock.now()))
         db.session.commit()
@@ -165,7 +166,7 @@ def test_too_few_officers_records_a_failed_draw_and_the_lead_retries(app):
         db.session.commit()
         record = draw.perform(campaign, None)
         db.session.commit()
-        assert record.status == "failed" and "消防救援大队" in record.failure and "至少需要 1 名" in record.failure
+        assert record.status == "failed" and "消防救援大队" in record.failure and "至少需要 2 名" in record.failure
         assert db.session.scalar(select(func.count()).select_from(Inspection).where(
             Inspection.campaign_id == campaign.id)) == 0
         assert db.session.scalar(select(func.count()).select_from(DrawnEnterprise).where(
@@ -228,3 +229,12 @@ def test_scope_spans_extra_industries_and_regions(app):
         assert wide.report["candidates"] == expected > narrow.report["candidates"]
         assert wide.params["scope"]["industry_ids"] == [base.industry_id, other.id]
         assert wide.params["scope"]["region_ids"] == regions
+
+
+def test_one_officer_per_department_when_the_plan_says_so_still_two_per_enterprise(app):
+    with app.app_context():
+        alone = campaign_ready(partners=(), settings={"officers_per_department": 1})
+        record = draw.perform(alone, None)
+        assert record.status == "drawn"
+        assert all(len(d.officers) == 2 and {dep for dep, _ in d.officers} == {alone.lead_department_id}
+                   for d in record.enterprises)
