@@ -328,6 +328,8 @@ def verify(export: dict) -> list[str]:
     A draw published as failed (result null) matches when recomputing it fails too.
     """
     mismatches = verify_commitment(export)
+    if export.get("seed") is None:
+        return mismatches + ["种子尚未揭晓，只核对了承诺（seed not revealed yet: only the commitment was checked）"]
     seed = bytes.fromhex(export["seed"])
     if seed_digest(seed) != export["commitment"]["document"]["seed_sha256"]:
         mismatches.append("种子的 SHA-256 与承诺不符")

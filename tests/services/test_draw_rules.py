@@ -238,3 +238,23 @@ def test_one_officer_per_department_when_the_plan_says_so_still_two_per_enterpri
         assert record.status == "drawn"
         assert all(len(d.officers) == 2 and {dep for dep, _ in d.officers} == {alone.lead_department_id}
                    for d in record.enterprises)
+
+
+def test_the_lead_may_execute_a_committed_draw_once_the_delay_has_passed(app):
+    from services import timers
+    app.config["DRAW_REVEAL_DELAY_MINUTES"] = 10
+    with app.app_context():
+        campaign = campaign_ready()
+        record = draw.perform(campaign, None)
+        db.session.commit()
+        assert record.status == "committed" and not record.enterprises and record.drawn_at is None
+        with pytest.raises(Forbidden):
+            draw.execute_now(user("wjw_01"), record.id)
+        with pytest.raises(Conflict):
+            draw.execute_now(user("scjg_01"), record.id)
+        clock.advance(timedelta(minutes=11))
+        done = draw.execute_now(user("scjg_01"), record.id)
+        assert done.status == "drawn" and done.enterprises
+        assert timers.fire_due() == 0  # the pending timer was cancelled: the draw runs once
+        with pytest.raises(Conflict):
+            draw.execute_now(user("scjg_01"), record.id)

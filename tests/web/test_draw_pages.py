@@ -144,7 +144,7 @@ def test_redraw_needs_a_reason_and_a_supervisor_and_keeps_the_first_draw_public(
     assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
 
 
-def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app):
+def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app, tmp_path):
     app.config["DRAW_REVEAL_DELAY_MINUTES"] = 30
     s, campaign_id = _to_draw(app)
     journey.report_in(app, s, campaign_id)
@@ -152,10 +152,16 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app):
     assert record.status == "committed"
     page = app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     assert "verify-pending" in page and record.commitment in page and record.seed not in page
-    assert json.loads(app.test_client().get(f"/verify/draw/{record.id}.json").data)["seed"] is None
+    pending = app.test_client().get(f"/verify/draw/{record.id}.json").data
+    assert json.loads(pending)["seed"] is None
+    (tmp_path / "pending.json").write_bytes(pending)
+    standalone = subprocess.run([sys.executable, str(ROOT / "domain" / "draw.py"), str(tmp_path / "pending.json")],
+                                capture_output=True, text=True)
+    assert standalone.returncode == 1 and "种子尚未揭晓" in standalone.stdout
     assert journey.open_tasks(app, campaign_id, "joint_inspection") == []
     lead = journey.user_client(app, "scjg_01")
     token = journey.csrf_token(lead, f"/draws/campaign/{campaign_id}")
+    assert "承诺已公布，待执行" in lead.get(f"/draws/campaign/{campaign_id}").get_data(as_text=True)
     assert lead.post(f"/draws/{record.id}/execute", data={"csrf_token": token}).status_code == 409
     clock.advance(timedelta(minutes=31))
     with app.app_context():
