@@ -106,6 +106,8 @@ def execute_now(actor: User, draw_id: int) -> Draw:
     if record is None:
         raise NotFound("抽取记录不存在")
     require_lead(actor, db.session.get(Campaign, record.campaign_id))
+    lock_campaign(record.campaign_id)
+    db.session.refresh(record)
     if record.status != "committed":
         raise Conflict("该抽取已执行")
     if clock.now() < reveal_at(record):
@@ -162,6 +164,11 @@ def current_draw(campaign_id: int) -> Draw | None:
                               .order_by(Draw.id.desc())).first()
 
 
+def lock_campaign(campaign_id: int) -> None:
+    """Serialise draw actions on one campaign (PostgreSQL row lock), so two clicks never draw twice."""
+    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+
+
 def require_lead(actor: User, campaign: Campaign) -> None:
     if actor.department_id != campaign.lead_department_id or not actor.has_role("official", "department_admin"):
         raise Forbidden("只有牵头部门的执法人员可以执行该操作")
@@ -173,6 +180,7 @@ def retry(actor: User, campaign_id: int) -> Draw:
     if campaign is None:
         raise NotFound("检查活动不存在")
     require_lead(actor, campaign)
+    lock_campaign(campaign_id)
     latest = current_draw(campaign_id)
     if latest is None or latest.status != "failed" or campaign.status != "active":
         raise Conflict("只有抽取失败的活动才能重新抽取；已完成的抽取需申请重新抽取并经审批")
