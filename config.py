@@ -39,7 +39,8 @@ class Config:
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
     DRAW_NATIONAL_FLOOR_PERCENT = float(os.environ.get("DRAW_NATIONAL_FLOOR_PERCENT", "3"))  # warned below it
     DRAW_EXCLUDE_INSPECTED_MONTHS = int(os.environ.get("DRAW_EXCLUDE_INSPECTED_MONTHS", "12"))  # plan default
-    # Minutes the draw's commitment is public before the seed is used (0: commit and draw at once).
+    # Minutes the draw's commitment is public before the seed is used (0: commit and draw at once;
+    # production defaults to 30, see ProductionConfig).
     DRAW_REVEAL_DELAY_MINUTES = int(os.environ.get("DRAW_REVEAL_DELAY_MINUTES", "0"))
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(BASE_DIR / "instance" / "evidence")
@@ -66,6 +67,8 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    # The draw's commitment is public this long before the seed is used (the timer worker then draws).
+    DRAW_REVEAL_DELAY_MINUTES = int(os.environ.get("DRAW_REVEAL_DELAY_MINUTES", "30"))
 
     @classmethod
     def check(cls) -> None:

@@ -1,19 +1,14 @@
-"""In-memory benchmarks: bare SpiffWorkflow on enterprise_case.bpmn, and the draw algorithm alone."""
-import random
+"""In-memory benchmarks: bare SpiffWorkflow on enterprise_case.bpmn (the draw has bench/draw.py)."""
 import statistics
 import time
 from pathlib import Path
 
-from domain import draw
-from domain.uscc import check_character
 from engine import runner
 from engine.parser import parse_process
 from engine.sandbox import SandboxedScriptEngine
 from engine.serializer import dump_state, load_state
 
 MODEL = Path(__file__).resolve().parent.parent / "workflows" / "enterprise_case.bpmn"
-RATIOS = {"A": 3.0, "B": 5.0, "C": 20.0, "D": 60.0}
-SEED = b"bench-seed-0123456789abcdef"
 
 
 def timed(action) -> float:
@@ -43,22 +38,3 @@ def engine_completion_ms(repeats: int = 200) -> float:
 
     cycle()  # warm-up
     return median_of(cycle, repeats) * 1000
-
-
-def synthetic_candidates(total: int = 1_000_000) -> dict[str, list[str]]:
-    """Valid 18-character USCCs, dealt at random into four equal credit classes."""
-    codes = [f"91421126{serial:09d}" for serial in range(total)]
-    codes = [code + check_character(code) for code in codes]
-    random.Random(7).shuffle(codes)
-    quarter = total // 4
-    return {c: codes[i * quarter:(i + 1) * quarter] for i, c in enumerate("ABCD")}
-
-
-def draw_seconds(repeats: int = 3) -> dict[str, float]:
-    """draw_enterprises over a million USCCs; match_officers for 5,000 of them over 10 x 50 officers."""
-    candidates = synthetic_candidates()
-    drawn = draw.draw_enterprises(candidates, RATIOS, SEED)
-    enterprises = [u for c in sorted(drawn) for u in drawn[c]][:5000]
-    staff = {d: [d * 1000 + k for k in range(50)] for d in range(1, 11)}
-    return {"draw": median_of(lambda: draw.draw_enterprises(candidates, RATIOS, SEED), repeats),
-            "match": median_of(lambda: draw.match_officers(enterprises, staff, 1, SEED), repeats)}

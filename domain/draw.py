@@ -134,16 +134,30 @@ def draw_enterprises(candidates: dict[str, list[str]], ratios: dict, seed: bytes
 def _partial_shuffle(n: int, k: int, stream: RandomStream) -> list[int]:
     """Indices the first k positions hold after swapping i with i + below(n - i) for i < k.
 
-    Only displaced positions are remembered, so the cost is O(k), not O(n).
+    Only displaced positions are remembered, so the cost is O(k), not O(n). `below` is
+    inlined (same words, same rejection rule) because this loop is the draw's hot path.
     """
     moved: dict[int, int] = {}
     out = []
-    below = stream.below
+    append, get = out.append, moved.get
+    seed, prefix, counter = stream._seed, stream._prefix, stream._counter
+    words, pos = stream._words, stream._pos
+    digest, unpack = hmac.digest, struct.Struct(">4Q").unpack
     for i in range(k):
-        j = i + below(n - i)
-        at_i = moved.get(i, i)
-        out.append(moved.get(j, j))
-        moved[j] = at_i
+        span = n - i
+        limit = _WORD - (_WORD % span)
+        while True:
+            if pos == 4:
+                words, pos = unpack(digest(seed, prefix + str(counter).encode(), "sha256")), 0
+                counter += 1
+            word = words[pos]
+            pos += 1
+            if word < limit:
+                break
+        j = i + word % span
+        append(get(j, j))
+        moved[j] = get(i, i)
+    stream._counter, stream._words, stream._pos = counter, words, pos
     return out
 
 
@@ -153,14 +167,19 @@ class OfficerPick:
     officer_id: int
 
 
+def quotas(departments: dict[int, list[int]], lead_department_id: int, minimum: int,
+           per_department: int = 1) -> dict[int, int]:
+    """Officers each department sends per enterprise: `per_department`, the lead more to reach `minimum`."""
+    extra = max(0, minimum - per_department * len(departments))
+    return {d: per_department + (extra if d == lead_department_id else 0) for d in departments}
+
+
 def staffing_problems(departments: dict[int, list[int]], lead_department_id: int, minimum: int,
-                      names: dict[int, str] | None = None) -> list[str]:
-    """What is missing before any enterprise is considered: each department needs one officer, the lead more."""
+                      names: dict[int, str] | None = None, per_department: int = 1) -> list[str]:
+    """What is missing before any enterprise is considered: each department's quota of officers."""
     names = names or {}
-    extra = max(0, minimum - len(departments))
     problems = []
-    for department_id in sorted(departments):
-        need = 1 + (extra if department_id == lead_department_id else 0)
+    for department_id, need in sorted(quotas(departments, lead_department_id, minimum, per_department).items()):
         have = len(departments[department_id])
         if have < need:
             problems.append(f"「{names.get(department_id, department_id)}」在岗执法人员 {have} 名，至少需要 {need} 名")
@@ -170,25 +189,35 @@ def staffing_problems(departments: dict[int, list[int]], lead_department_id: int
 
 
 class _Pool:
-    """People of one department (or the expert library) bucketed by load; the cap bounds every load."""
+    """People of one department (or the expert library) bucketed by load; the cap bounds every load.
+
+    Loads only grow, so the levels below `low` are empty and never scanned again.
+    """
 
     def __init__(self, people: Iterable[int], cap: int):
         self.levels: list[list[int]] = [sorted(people)]
         self.load: dict[int, int] = {p: 0 for p in self.levels[0]}
-        self.cap = cap
+        self.cap, self.low = cap, 0
 
     def pick(self, stream: RandomStream, unavailable: set[int]) -> int | None:
-        levels = self.levels
-        for level in range(min(self.cap, len(levels))):
+        levels, load = self.levels, self.load
+        for level in range(self.low, min(self.cap, len(levels))):
             people = levels[level]
-            tied = [p for p in people if p not in unavailable] if unavailable else people
+            # Filter only when an unavailable person sits at this level (their load says so): the
+            # usual case is no exclusion here, and the level's sorted list is used as it is.
+            if unavailable and any(load.get(u) == level for u in unavailable):
+                tied = [p for p in people if p not in unavailable]
+            else:
+                tied = people
             if tied:
                 chosen = tied[stream.below(len(tied))]
                 people.remove(chosen)
-                if level + 1 == len(self.levels):
-                    self.levels.append([])
-                bisect.insort(self.levels[level + 1], chosen)
-                self.load[chosen] = level + 1
+                if level + 1 == len(levels):
+                    levels.append([])
+                bisect.insort(levels[level + 1], chosen)
+                load[chosen] = level + 1
+                while not levels[self.low]:
+                    self.low += 1
                 return chosen
         return None
 
@@ -199,15 +228,15 @@ def workload_cap(total: int, people: int) -> int:
 
 def match_officers(enterprises: list[str], departments: dict[int, list[int]], lead_department_id: int,
                    seed: bytes, minimum: int = 2, excluded: dict[str, Iterable[int]] | None = None,
-                   names: dict[int, str] | None = None) -> dict[str, list[OfficerPick]]:
-    """Each department (ascending id) gives one officer per enterprise, the lead enough more to reach
-    `minimum`; the least-loaded eligible officer wins, ties by the stream labelled "officer"."""
-    problems = staffing_problems(departments, lead_department_id, minimum, names)
+                   names: dict[int, str] | None = None, per_department: int = 1) -> dict[str, list[OfficerPick]]:
+    """Each department (ascending id) gives its quota of officers per enterprise (see `quotas`); the
+    least-loaded eligible officer wins, ties by the stream labelled "officer"."""
+    problems = staffing_problems(departments, lead_department_id, minimum, names, per_department)
     if problems:
         raise DrawInfeasible(problems)
-    extra = max(0, minimum - len(departments))
-    pools = {d: _Pool(people, workload_cap(len(enterprises) * (1 + (extra if d == lead_department_id else 0)),
-                                           len(people))) for d, people in departments.items()}
+    quota = quotas(departments, lead_department_id, minimum, per_department)
+    pools = {d: _Pool(people, workload_cap(len(enterprises) * quota[d], len(people)))
+             for d, people in departments.items()}
     order = sorted(departments)
     stream = RandomStream(seed, "officer")
     excluded = excluded or {}
@@ -217,7 +246,7 @@ def match_officers(enterprises: list[str], departments: dict[int, list[int]], le
         team: list[OfficerPick] = []
         for department_id in order:
             unavailable = barred
-            for _ in range(1 + (extra if department_id == lead_department_id else 0)):
+            for _ in range(quota[department_id]):
                 chosen = pools[department_id].pick(stream, unavailable)
                 if chosen is None:
                     problems.append(f"{uscc}：「{(names or {}).get(department_id, department_id)}」没有可派的执法人员"
@@ -267,7 +296,8 @@ def run(params: dict, candidates: dict[str, list[str]], people: dict, seed: byte
     departments = {int(d): list(p) for d, p in people["departments"].items()}
     names = {int(d): n for d, n in people.get("department_names", {}).items()}
     teams = match_officers(usccs, departments, params["lead_department_id"], seed,
-                           params.get("min_officers", 2), people.get("excluded_officers", {}), names)
+                           params.get("min_officers", 2), people.get("excluded_officers", {}), names,
+                           params.get("officers_per_department", 1))
     experts = match_experts(usccs, people.get("experts", []), params.get("experts_per_enterprise", 0), seed,
                             people.get("excluded_experts", {}))
     return {"enterprises": [{"class": c, "uscc": u,
@@ -298,6 +328,8 @@ def verify(export: dict) -> list[str]:
     A draw published as failed (result null) matches when recomputing it fails too.
     """
     mismatches = verify_commitment(export)
+    if export.get("seed") is None:
+        return mismatches + ["种子尚未揭晓，只核对了承诺（seed not revealed yet: only the commitment was checked）"]
     seed = bytes.fromhex(export["seed"])
     if seed_digest(seed) != export["commitment"]["document"]["seed_sha256"]:
         mismatches.append("种子的 SHA-256 与承诺不符")

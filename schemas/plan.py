@@ -16,6 +16,7 @@ class DrawSettingsSchema(Schema):
     overall_ratio = fields.Float(allow_none=True, validate=validate.Range(0, 100))
     target = fields.Nested(DrawTargetSchema)
     min_per_class = fields.Integer(validate=validate.Range(0, 1000))
+    officers_per_department = fields.Integer(validate=validate.Range(1, 5))
     zero_reasons = fields.Dict(keys=fields.String(validate=validate.OneOf(CLASSES)),
                                values=fields.String(validate=validate.Length(max=500)))
     exclude_inactive = fields.Boolean()

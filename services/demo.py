@@ -170,6 +170,7 @@ def load_demo(seed: int = 20261125, enterprises: int = 2000) -> dict:
         db.session.flush()
         _enterprises(rng, regions, industries, enterprises)
         _experts(regions)
+        _recusals()
         db.session.commit()
     return _summary()
 
@@ -359,3 +360,17 @@ def _experts(regions: dict[str, Region]) -> None:
         return
     db.session.add(ExpertConflict(expert_id=experts[0].id, enterprise_id=first, reason="曾为该企业提供技术服务",
                                   declared_at=CREATED_AT))
+def _recusals() -> None:
+    """One declared conflict and one recusal request, for the draw's rules.
+
+    Placed at gas stations (5265), so campaigns on the other industries draw as before.
+    """
+    from models import OfficerConflict, RecusalRequest
+    stations = db.session.scalars(select(Enterprise).join(Industry).where(Industry.code == "5265")
+                                  .order_by(Enterprise.uscc).limit(2)).all()
+    officer = db.session.scalars(select(User).where(User.username == "scjg_02")).one()
+    if len(stations) == 2:
+        db.session.add(OfficerConflict(user_id=officer.id, enterprise_id=stations[0].id, reason="亲属在该企业任职",
+                                       declared_at=CREATED_AT))
+        db.session.add(RecusalRequest(enterprise_id=stations[1].id, user_id=officer.id, reason="企业申请回避：曾有执法争议",
+                                      requested_at=CREATED_AT))

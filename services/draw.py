@@ -2,10 +2,11 @@
 
 A draw that cannot meet the rules (too few officers, nobody in scope) is recorded as a
 failed attempt with the explanation, and nothing is drawn: no enterprise, no case. The
-partners' report-in stands (it is their act, not the draw's), the campaign waits at the
-draw with no inspections, the lead department is notified, and after fixing the people it
-retries from the draw page (`retry`). A regulator sees what failed and why, instead of a
-report-in that silently did not happen.
+partners' report-in stands (it is their act, not the draw's), the campaign waits with no
+inspections (its instance is already at "await inspections"; workflows/campaign.bpmn has no
+retry path), the lead department is notified and sees it on the campaign page, and after
+fixing the people it retries from the draw page (`retry`). A regulator sees what failed and
+why, instead of a report-in that silently did not happen.
 """
 import json
 import secrets
@@ -51,7 +52,8 @@ def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = No
                  seed_sha256=record.seed_commitment, snapshot_hash=record.snapshot_hash)
     people = {int(d): v for d, v in inputs.people["departments"].items()}
     names = {int(d): n for d, n in inputs.people["department_names"].items()}
-    problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names)
+    problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names,
+                                           inputs.params["officers_per_department"])
     delay = current_app.config["DRAW_REVEAL_DELAY_MINUTES"]
     if problems or not delay:
         # Known to fail before any seed is used, or no delay configured: draw now.
@@ -104,6 +106,8 @@ def execute_now(actor: User, draw_id: int) -> Draw:
     if record is None:
         raise NotFound("抽取记录不存在")
     require_lead(actor, db.session.get(Campaign, record.campaign_id))
+    lock_campaign(record.campaign_id)
+    db.session.refresh(record)
     if record.status != "committed":
         raise Conflict("该抽取已执行")
     if clock.now() < reveal_at(record):
@@ -160,6 +164,11 @@ def current_draw(campaign_id: int) -> Draw | None:
                               .order_by(Draw.id.desc())).first()
 
 
+def lock_campaign(campaign_id: int) -> None:
+    """Serialise draw actions on one campaign (PostgreSQL row lock), so two clicks never draw twice."""
+    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+
+
 def require_lead(actor: User, campaign: Campaign) -> None:
     if actor.department_id != campaign.lead_department_id or not actor.has_role("official", "department_admin"):
         raise Forbidden("只有牵头部门的执法人员可以执行该操作")
@@ -171,6 +180,7 @@ def retry(actor: User, campaign_id: int) -> Draw:
     if campaign is None:
         raise NotFound("检查活动不存在")
     require_lead(actor, campaign)
+    lock_campaign(campaign_id)
     latest = current_draw(campaign_id)
     if latest is None or latest.status != "failed" or campaign.status != "active":
         raise Conflict("只有抽取失败的活动才能重新抽取；已完成的抽取需申请重新抽取并经审批")

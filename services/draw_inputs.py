@@ -3,8 +3,10 @@
 Everything here is read from the database once, before the seed is used, and then fixed
 in the commitment; the algorithm itself (domain/draw.py) never touches the database.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import and_, func, select, true
 
@@ -31,7 +33,6 @@ class DrawInputs:
     candidates: dict[str, list[str]]
     people: dict
     report: dict
-    ids: dict[str, int] = field(repr=False)
 
 
 def scope_of(campaign: Campaign) -> Scope:
@@ -44,12 +45,13 @@ def scope_of(campaign: Campaign) -> Scope:
 def gather(campaign: Campaign) -> DrawInputs:
     scope = scope_of(campaign)
     settings = scope.settings
-    candidates, ids, excluded = candidates_for(scope)
-    people = people_for(campaign, settings, ids, scope.matter_ids)
+    candidates, excluded = candidates_for(scope)
+    people = people_for(campaign, settings, {u for v in candidates.values() for u in v}, scope.matter_ids)
     ratios = draw_rules.draw_ratios(campaign.ratios, settings)
     params = {
         "mode": settings["mode"], "ratios": ratios, "min_per_class": int(settings["min_per_class"]),
-        "min_officers": _min_officers(), "lead_department_id": campaign.lead_department_id,
+        "min_officers": _min_officers(), "officers_per_department": int(settings["officers_per_department"]),
+        "lead_department_id": campaign.lead_department_id,
         "experts_per_enterprise": int(settings["experts_per_enterprise"]) if settings.get("expert_field") else 0,
         "scope": {"industry_ids": scope.industry_ids, "region_ids": scope.region_ids,
                   "matter_ids": scope.matter_ids, "target": settings["target"] if settings["mode"] == "targeted" else {}},
@@ -67,7 +69,7 @@ def gather(campaign: Campaign) -> DrawInputs:
         "candidates": total, "planned": drawn,
         "warnings": [w for w in [draw_rules.floor_warning(drawn, total)] if w],
     }
-    return DrawInputs(params, candidates, people, report, ids)
+    return DrawInputs(params, candidates, people, report)
 
 
 def _min_officers() -> int:
@@ -91,8 +93,8 @@ def _scope_filter(scope: Scope):
     return and_(*conditions)
 
 
-def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict[str, int], dict]:
-    """Class -> sorted USCCs after the plan's exclusions; USCC -> enterprise id; counts per exclusion reason.
+def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
+    """Class -> sorted USCCs after the plan's exclusions, and counts per exclusion reason.
 
     An enterprise excluded for several reasons is counted once, under the first: status,
     recent inspection, open case.
@@ -104,26 +106,34 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict[str, int], 
         excluded["inactive"] = {s: n for s, n in db.session.execute(
             select(Enterprise.status, func.count()).where(where, Enterprise.status != ACTIVE_STATUS)
             .group_by(Enterprise.status)).all()}
-    rows = db.session.execute(select(Enterprise.id, Enterprise.uscc, Enterprise.credit_class)
-                              .where(where, status_filter).order_by(Enterprise.credit_class, Enterprise.uscc)).all()
+    # Core rows (no ORM row processing): this query reads the whole scope, up to millions of rows.
+    # Ordered by class only (the scope index gives that order); USCCs are sorted in Python, by code
+    # point, the same on every database (PostgreSQL's ORDER BY would follow the locale's collation).
+    rows = db.session.connection().execute(
+        select(Enterprise.id, Enterprise.uscc, Enterprise.credit_class).where(where, status_filter)
+        .order_by(Enterprise.credit_class)).all()
     months = int(settings["exclude_inspected_months"])
     recent = _inspected_since(scope.matter_ids, _months_before(clock.today(), months)) if months else set()
     open_cases = _open_cases(scope.matter_ids) if settings["exclude_open_case"] else set()
-    mode_random = settings["mode"] == "random"
-    candidates: dict[str, list[str]] = {}
-    ids: dict[str, int] = {}
-    for enterprise_id, uscc, credit_class in rows:
-        if enterprise_id in recent:
-            excluded["inspected_recently"] += 1
-        elif enterprise_id in open_cases:
-            excluded["open_case"] += 1
-        else:
-            candidates.setdefault(algorithm.WHOLE_SCOPE if mode_random else credit_class, []).append(uscc)
-            ids[uscc] = enterprise_id
-    if not mode_random:
-        for credit_class in draw_rules.CLASSES:
-            candidates.setdefault(credit_class, [])
-    return candidates, ids, excluded
+    if recent or open_cases:
+        kept = []
+        for row in rows:
+            if row[0] in recent:
+                excluded["inspected_recently"] += 1
+            elif row[0] in open_cases:
+                excluded["open_case"] += 1
+            else:
+                kept.append(row)
+        rows = kept
+    if settings["mode"] == "random":
+        candidates = {algorithm.WHOLE_SCOPE: [row[1] for row in rows]}
+    else:
+        candidates = {c: [] for c in draw_rules.CLASSES}
+        for credit_class, group in groupby(rows, key=itemgetter(2)):
+            candidates.setdefault(credit_class, []).extend(row[1] for row in group)
+    for usccs in candidates.values():
+        usccs.sort()
+    return candidates, excluded
 
 
 def _months_before(today: date, months: int) -> date:
@@ -155,7 +165,7 @@ def _open_cases(matter_ids: list[int]) -> set[int]:
         Case.status == "open", Case.matter_id.in_(matter_ids))))
 
 
-def people_for(campaign: Campaign, settings: dict, ids: dict[str, int], matter_ids: list[int]) -> dict:
+def people_for(campaign: Campaign, settings: dict, candidates: set[str], matter_ids: list[int]) -> dict:
     """Officers per participating department, experts, and for each candidate who may not go there."""
     departments = sorted(d.department_id for d in campaign.departments if d.status == "confirmed")
     officers: dict[int, list[int]] = {d: [] for d in departments}
@@ -166,32 +176,26 @@ def people_for(campaign: Campaign, settings: dict, ids: dict[str, int], matter_i
         officers[department_id].append(user_id)
     names = dict(db.session.execute(select(Department.id, Department.name).where(Department.id.in_(departments))).all())
     pool = {u for people in officers.values() for u in people}
-    by_id = {v: k for k, v in ids.items()}
     barred: dict[str, set[int]] = {}
-
-    def bar(enterprise_id: int, person_id: int) -> None:
-        if enterprise_id in by_id:
-            barred.setdefault(by_id[enterprise_id], set()).add(person_id)
-
-    for user_id, enterprise_id in db.session.execute(
-            select(OfficerConflict.user_id, OfficerConflict.enterprise_id).where(OfficerConflict.user_id.in_(pool))):
-        bar(enterprise_id, user_id)
-    for user_id, enterprise_id in db.session.execute(
-            select(RecusalRequest.user_id, RecusalRequest.enterprise_id).where(RecusalRequest.user_id.in_(pool))):
-        bar(enterprise_id, user_id)
-    for enterprise_id, user_id in _previous_inspectors(matter_ids, pool):
-        bar(enterprise_id, user_id)
+    pairs = db.session.execute(select(OfficerConflict.user_id, Enterprise.uscc).join(Enterprise).where(
+        OfficerConflict.user_id.in_(pool))).all()
+    pairs += db.session.execute(select(RecusalRequest.user_id, Enterprise.uscc).join(Enterprise).where(
+        RecusalRequest.user_id.in_(pool))).all()
+    pairs += _previous_inspectors(matter_ids, pool)
+    for user_id, uscc in pairs:
+        if uscc in candidates:
+            barred.setdefault(uscc, set()).add(user_id)
     people = {"departments": {str(d): officers[d] for d in departments},
               "department_names": {str(d): names[d] for d in departments},
               "excluded_officers": {u: sorted(v) for u, v in sorted(barred.items())},
               "experts": [], "excluded_experts": {}}
     if settings.get("expert_field") and int(settings["experts_per_enterprise"]) > 0:
-        people["experts"], people["excluded_experts"] = _experts(settings["expert_field"], by_id)
+        people["experts"], people["excluded_experts"] = _experts(settings["expert_field"], candidates)
     return people
 
 
-def _previous_inspectors(matter_ids: list[int], pool: set[int]) -> list[tuple[int, int]]:
-    """(enterprise, officer) pairs: who did the latest final inspection of each enterprise for each matter."""
+def _previous_inspectors(matter_ids: list[int], pool: set[int]) -> list[tuple[int, str]]:
+    """(officer, USCC) pairs: who did the latest final inspection of each enterprise for each matter."""
     if not matter_ids or not pool:
         return []
     rows = db.session.execute(
@@ -207,22 +211,23 @@ def _previous_inspectors(matter_ids: list[int], pool: set[int]) -> list[tuple[in
     inspection_ids = {inspection_id for _, inspection_id in latest.values()}
     if not inspection_ids:
         return []
-    return [(e, u) for e, u in db.session.execute(
-        select(Inspection.enterprise_id, InspectionOfficer.user_id).join(InspectionOfficer)
+    return [(u, uscc) for u, uscc in db.session.execute(
+        select(InspectionOfficer.user_id, Enterprise.uscc).join(Inspection, Inspection.id == InspectionOfficer.inspection_id)
+        .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
         .where(Inspection.id.in_(inspection_ids))).all() if u in pool]
 
 
-def _experts(expert_field: str, by_id: dict[int, str]) -> tuple[list[int], dict[str, list[int]]]:
+def _experts(expert_field: str, candidates: set[str]) -> tuple[list[int], dict[str, list[int]]]:
     experts = list(db.session.scalars(select(Expert.id).where(Expert.field == expert_field, Expert.active.is_(True))
                                       .order_by(Expert.id)))
     barred: dict[str, set[int]] = {}
-    pairs = db.session.execute(select(ExpertConflict.expert_id, ExpertConflict.enterprise_id)
+    pairs = db.session.execute(select(ExpertConflict.expert_id, Enterprise.uscc).join(Enterprise)
                                .where(ExpertConflict.expert_id.in_(experts))).all()
-    pairs += db.session.execute(select(RecusalRequest.expert_id, RecusalRequest.enterprise_id)
+    pairs += db.session.execute(select(RecusalRequest.expert_id, Enterprise.uscc).join(Enterprise)
                                 .where(RecusalRequest.expert_id.in_(experts))).all()
-    for expert_id, enterprise_id in pairs:
-        if enterprise_id in by_id:
-            barred.setdefault(by_id[enterprise_id], set()).add(expert_id)
+    for expert_id, uscc in pairs:
+        if uscc in candidates:
+            barred.setdefault(uscc, set()).add(expert_id)
     return experts, {u: sorted(v) for u, v in sorted(barred.items())}
 
 

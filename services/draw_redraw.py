@@ -56,6 +56,8 @@ def decide(actor: User, request_id: int, approve: bool, note: str | None = None)
         raise Forbidden("重新抽取须经联席会办公室审批")
     if actor.id == request.requested_by_id:
         raise Forbidden("申请人不能审批自己的重新抽取申请")
+    draw.lock_campaign(request.draw.campaign_id)
+    db.session.refresh(request)
     if request.status != "pending":
         raise Conflict("该申请已处理")
     old = request.draw

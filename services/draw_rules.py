@@ -19,6 +19,7 @@ def defaults() -> dict:
         "overall_ratio": None,              # percent, plain random mode only
         "target": {},                       # targeted mode: attribute filter (TARGET_KEYS)
         "min_per_class": 1,                 # a class with a ratio above 0 gives at least this many
+        "officers_per_department": 2,       # each department's officers per enterprise (执法人员不少于两人)
         "zero_reasons": {},                 # class -> why the plan exempts it (不免抽: a reason is required)
         "exclude_inactive": True,           # 注销 / 吊销 / 撤销 / 迁出
         "exclude_inspected_months": current_app.config["DRAW_EXCLUDE_INSPECTED_MONTHS"],  # 0 = off
@@ -54,6 +55,8 @@ def problems(ratios: dict, settings: dict) -> dict[str, list[str]]:
             errors["overall_ratio"] = ["不定向抽取需设定 0–100% 的总体抽取比例"]
     if settings["mode"] == "targeted" and not any(settings["target"].get(k) for k in TARGET_KEYS):
         errors["target"] = ["定向抽取至少需要一个筛选条件"]
+    if not 1 <= int(settings["officers_per_department"]) <= 5:
+        errors["officers_per_department"] = ["每个部门每户派 1–5 名执法人员"]
     if int(settings["min_per_class"]) < 0:
         errors["min_per_class"] = ["每类最少户数不能为负"]
     if int(settings["exclude_inspected_months"]) < 0:

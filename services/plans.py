@@ -41,7 +41,8 @@ def create_entry(actor: User, data: dict) -> PlanEntry:
     entry = PlanEntry(
         year=data["year"], industry=industry, lead_department=lead, partners=list(partners), matters=list(matters),
         ratios=data["ratios"], method=data["method"], timing=data["timing"],
-        result_handling=data.get("result_handling"), draw_settings=settings, status="draft", created_by_id=actor.id, created_at=clock.now(),
+        result_handling=data.get("result_handling"), draw_settings=settings, status="draft",
+        created_by_id=actor.id, created_at=clock.now(),
     )
     db.session.add(entry)
     db.session.flush()
@@ -69,12 +70,10 @@ def approve_entry(actor: User, entry_id: int) -> PlanEntry:
 def _draw_settings_problems(ratios: dict, settings: dict) -> dict[str, list[str]]:
     """Ratios and draw settings by the draw's rules; scope ids must exist."""
     errors = draw_rules.problems(ratios, draw_rules.effective(settings))
-    regions = settings.get("region_ids") or []
-    if regions and len(db.session.scalars(select(Region.id).where(Region.id.in_(regions))).all()) != len(set(regions)):
-        errors["region_ids"] = ["抽查区域不存在"]
-    industries = settings.get("extra_industry_ids") or []
-    if industries and len(db.session.scalars(select(Industry.id).where(Industry.id.in_(industries))).all()) != len(set(industries)):
-        errors["extra_industry_ids"] = ["附加行业不存在"]
+    for field, model, message in (("region_ids", Region, "抽查区域不存在"), ("extra_industry_ids", Industry, "附加行业不存在")):
+        wanted = set(settings.get(field) or [])
+        if wanted and len(db.session.scalars(select(model.id).where(model.id.in_(wanted))).all()) != len(wanted):
+            errors[field] = [message]
     return errors
 
 

@@ -126,16 +126,27 @@ def test_excluded_officers_never_go_and_a_fully_excluded_department_fails():
         draw.match_officers(_pool(3, "E"), officers, 1, b"s", excluded={"E00001": [21, 22]})
 
 
-def test_workload_never_exceeds_the_cap_even_with_exclusions():
+@pytest.mark.parametrize("per_department", [1, 2])
+def test_workload_never_exceeds_the_cap_even_with_exclusions(per_department):
     enterprises = _pool(200, "E")
     officers = {1: list(range(100, 107)), 2: list(range(200, 203)), 3: list(range(300, 311))}
     excluded = {u: [100 + i % 7, 200 + i % 3] for i, u in enumerate(enterprises) if i % 5 == 0}
-    teams = draw.match_officers(enterprises, officers, 1, b"load", excluded=excluded)
+    teams = draw.match_officers(enterprises, officers, 1, b"load", excluded=excluded, per_department=per_department)
     load = _load(teams)
     for department_id, people in officers.items():
-        cap = math.ceil(len(enterprises) / len(people)) + 1
+        cap = math.ceil(len(enterprises) * per_department / len(people)) + 1
         assert max(load.get(p, 0) for p in people) <= cap
-        assert sum(load.get(p, 0) for p in people) == len(enterprises)
+        assert sum(load.get(p, 0) for p in people) == len(enterprises) * per_department
+    for uscc, team in teams.items():
+        assert len({p.officer_id for p in team}) == len(team) == 3 * per_department
+        assert not {p.officer_id for p in team} & set(excluded.get(uscc, ()))
+
+
+def test_two_per_department_needs_two_in_every_department():
+    with pytest.raises(draw.DrawInfeasible, match="「消防」在岗执法人员 1 名，至少需要 2 名"):
+        draw.match_officers(["E1"], {1: [11, 12], 2: [21]}, 1, b"s", per_department=2, names={2: "消防"})
+    teams = draw.match_officers(_pool(4, "E"), {1: [11, 12], 2: [21, 22]}, 1, b"s", per_department=2)
+    assert all(sorted(p.officer_id for p in team) == [11, 12, 21, 22] for team in teams.values())
 
 
 def test_experts_follow_the_same_exclusions():

@@ -43,11 +43,6 @@ def in_scope(campaign: Campaign, **filters) -> list[Enterprise]:
         *[getattr(Enterprise, k) == v for k, v in filters.items()]).order_by(Enterprise.uscc)))
 
 
-def only(campaign: Campaign, enterprise: Enterprise) -> dict:
-    """Targeted settings that leave exactly this enterprise in scope (its unique name)."""
-    return {"mode": "targeted", "target": {"name_contains": enterprise.name}}
-
-
 def officials(code: str) -> list[User]:
     dept = department(code)
     return [u for u in db.session.scalars(select(User).where(User.department_id == dept.id).order_by(User.id))

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import (Case, ChecklistItem, Draw, DrawnEnterprise, Enterprise, Expert, ExpertConflict, Inspection,
-                    InspectionOfficer, ItemResult, Notification, OfficerConflict, RecusalRequest)
+from models import (Case, ChecklistItem, DrawnEnterprise, Enterprise, Expert, ExpertConflict, Inspection,
+                    InspectionOfficer, ItemResult, Notification, OfficerConflict, RecusalRequest, User)
 from services import clock, draw, draw_inputs, plans
 from services.errors import Conflict, Forbidden, ValidationFailed
 from tests.services.draw_support import campaign_ready, in_scope, officials, user
@@ -25,7 +25,7 @@ def _final_inspection(campaign, enterprise, days_ago: int, officer_ids=()) -> In
     inspection = Inspection(campaign_id=campaign.id, enterprise_id=enterprise.id, status="submitted",
                             inspected_on=when.date(), submitted_at=when)
     inspection.item_results = [ItemResult(checklist_item_id=item.id, result="pass")]
-    inspection.officers = [InspectionOfficer(user_id=u, department_id=db.session.get(type(user("supervisor")), u).department_id)
+    inspection.officers = [InspectionOfficer(user_id=u, department_id=db.session.get(User, u).department_id)
                            for u in officer_ids]
     db.session.add(inspection)
     return inspection
@@ -119,8 +119,8 @@ def test_each_department_sends_its_own_officers_two_at_least(app):
         inspections = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign.id)).all()
         assert len(inspections) == len(record.enterprises) > 0
         for inspection in inspections:
-            assert len(inspection.officers) >= 2
-            assert {o.department_id for o in inspection.officers} == departments
+            assert len(inspection.officers) == 2 * len(departments)
+            assert sorted(o.department_id for o in inspection.officers) == sorted(list(departments) * 2)
             assert all(o.user.department_id == o.department_id and o.user.active for o in inspection.officers)
 
 
@@ -132,12 +132,12 @@ def test_conflicts_recusals_and_the_previous_inspector_are_excluded(app):
         partner_people = [u.id for u in officials("wjw")]
         # Previous inspection (over 12 months ago, so the enterprise stays in scope) by lead officer 0.
         _final_inspection(probe, target, days_ago=500, officer_ids=[lead_people[0]])
-        for officer_id in lead_people[1:-2]:
+        for officer_id in lead_people[1:-3]:
             db.session.add(OfficerConflict(user_id=officer_id, enterprise_id=target.id, reason="亲属",
                                            declared_at=clock.now()))
-        db.session.add(RecusalRequest(enterprise_id=target.id, user_id=lead_people[-2], reason="曾有纠纷",
+        db.session.add(RecusalRequest(enterprise_id=target.id, user_id=lead_people[-3], reason="曾有纠纷",
                                       requested_at=clock.now()))
-        for officer_id in partner_people[:-1]:
+        for officer_id in partner_people[:-2]:
             db.session.add(RecusalRequest(enterprise_id=target.id, user_id=officer_id, reason="申请回避",
                                           requested_at=clock.now()))
         db.session.commit()
@@ -146,8 +146,9 @@ def test_conflicts_recusals_and_the_previous_inspector_are_excluded(app):
         record = draw.perform(campaign, None)
         assert record.status == "drawn", record.failure
         [drawn] = record.enterprises
-        assert sorted(o for _, o in drawn.officers) == sorted([lead_people[-1], partner_people[-1]])
-        # One more recusal and the partner department has nobody left: the draw explains it and draws nothing.
+        # Two of each department's own people: the only ones left after the exclusions.
+        assert sorted(o for _, o in drawn.officers) == sorted(lead_people[-2:] + partner_people[-2:])
+        # One more recusal and the partner department cannot send two: the draw explains it and draws nothing.
         db.session.add(RecusalRequest(enterprise_id=target.id, user_id=partner_people[-1], reason="申请回避",
                                       requested_at=clock.now()))
         db.session.commit()
@@ -165,7 +166,7 @@ def test_too_few_officers_records_a_failed_draw_and_the_lead_retries(app):
         db.session.commit()
         record = draw.perform(campaign, None)
         db.session.commit()
-        assert record.status == "failed" and "消防救援大队" in record.failure and "至少需要 1 名" in record.failure
+        assert record.status == "failed" and "消防救援大队" in record.failure and "至少需要 2 名" in record.failure
         assert db.session.scalar(select(func.count()).select_from(Inspection).where(
             Inspection.campaign_id == campaign.id)) == 0
         assert db.session.scalar(select(func.count()).select_from(DrawnEnterprise).where(
@@ -212,3 +213,49 @@ def test_plan_rejects_bad_draw_settings(app):
                 campaign_ready(settings=settings)
             assert field in info.value.errors
         assert plans.list_entries() == []
+
+
+def test_scope_spans_extra_industries_and_regions(app):
+    with app.app_context():
+        from models import Industry, Region
+        base = campaign_ready()
+        other = db.session.scalars(select(Industry).where(Industry.code == "6210")).one()
+        regions = db.session.scalars(select(Region.id)).all()
+        campaign = campaign_ready(settings={"extra_industry_ids": [other.id], "region_ids": regions})
+        wide = draw_inputs.gather(campaign)
+        narrow = draw_inputs.gather(base)
+        expected = db.session.scalar(select(func.count()).select_from(Enterprise).where(
+            Enterprise.industry_id.in_([base.industry_id, other.id]), Enterprise.region_id.in_(regions),
+            Enterprise.status == "存续"))
+        assert wide.report["candidates"] == expected > narrow.report["candidates"]
+        assert wide.params["scope"]["industry_ids"] == [base.industry_id, other.id]
+        assert wide.params["scope"]["region_ids"] == regions
+
+
+def test_one_officer_per_department_when_the_plan_says_so_still_two_per_enterprise(app):
+    with app.app_context():
+        alone = campaign_ready(partners=(), settings={"officers_per_department": 1})
+        record = draw.perform(alone, None)
+        assert record.status == "drawn"
+        assert all(len(d.officers) == 2 and {dep for dep, _ in d.officers} == {alone.lead_department_id}
+                   for d in record.enterprises)
+
+
+def test_the_lead_may_execute_a_committed_draw_once_the_delay_has_passed(app):
+    from services import timers
+    app.config["DRAW_REVEAL_DELAY_MINUTES"] = 10
+    with app.app_context():
+        campaign = campaign_ready()
+        record = draw.perform(campaign, None)
+        db.session.commit()
+        assert record.status == "committed" and not record.enterprises and record.drawn_at is None
+        with pytest.raises(Forbidden):
+            draw.execute_now(user("wjw_01"), record.id)
+        with pytest.raises(Conflict):
+            draw.execute_now(user("scjg_01"), record.id)
+        clock.advance(timedelta(minutes=11))
+        done = draw.execute_now(user("scjg_01"), record.id)
+        assert done.status == "drawn" and done.enterprises
+        assert timers.fire_due() == 0  # the pending timer was cancelled: the draw runs once
+        with pytest.raises(Conflict):
+            draw.execute_now(user("scjg_01"), record.id)

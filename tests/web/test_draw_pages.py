@@ -99,6 +99,8 @@ def test_failed_draw_is_visible_and_retry_after_fixing_officers(app):
     partner = journey.user_client(app, s["partner_users"][s["partners"][0]])
     page = partner.get(f"/draws/campaign/{campaign_id}").get_data(as_text=True)
     assert "抽取失败" in page and "在岗执法人员 0 名" in page and "由牵头部门调整后重新抽取" in page
+    detail = partner.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "双随机抽取失败" in detail and "在岗执法人员 0 名" in detail
     assert "verify-match" in app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     with app.app_context():
         for person_id in lead_people:
@@ -142,7 +144,7 @@ def test_redraw_needs_a_reason_and_a_supervisor_and_keeps_the_first_draw_public(
     assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
 
 
-def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app):
+def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app, tmp_path):
     app.config["DRAW_REVEAL_DELAY_MINUTES"] = 30
     s, campaign_id = _to_draw(app)
     journey.report_in(app, s, campaign_id)
@@ -150,10 +152,16 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app):
     assert record.status == "committed"
     page = app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     assert "verify-pending" in page and record.commitment in page and record.seed not in page
-    assert json.loads(app.test_client().get(f"/verify/draw/{record.id}.json").data)["seed"] is None
+    pending = app.test_client().get(f"/verify/draw/{record.id}.json").data
+    assert json.loads(pending)["seed"] is None
+    (tmp_path / "pending.json").write_bytes(pending)
+    standalone = subprocess.run([sys.executable, str(ROOT / "domain" / "draw.py"), str(tmp_path / "pending.json")],
+                                capture_output=True, text=True)
+    assert standalone.returncode == 1 and "种子尚未揭晓" in standalone.stdout
     assert journey.open_tasks(app, campaign_id, "joint_inspection") == []
     lead = journey.user_client(app, "scjg_01")
     token = journey.csrf_token(lead, f"/draws/campaign/{campaign_id}")
+    assert "承诺已公布，待执行" in lead.get(f"/draws/campaign/{campaign_id}").get_data(as_text=True)
     assert lead.post(f"/draws/{record.id}/execute", data={"csrf_token": token}).status_code == 409
     clock.advance(timedelta(minutes=31))
     with app.app_context():
@@ -161,3 +169,16 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app):
     assert _draw_of(app, campaign_id).status == "drawn"
     assert "verify-match" in app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
+
+
+def test_draw_pages_need_a_participating_department(app):
+    s, campaign_id = _to_draw(app)
+    journey.report_in(app, s, campaign_id)
+    outsider = journey.user_client(app, "hb_01")
+    assert outsider.get(f"/draws/campaign/{campaign_id}").status_code == 403
+    assert app.test_client().get(f"/draws/campaign/{campaign_id}").status_code == 302  # to the login page
+    record = _draw_of(app, campaign_id)
+    partner = journey.user_client(app, s["partner_users"][s["partners"][0]])
+    token = journey.csrf_token(partner, f"/draws/campaign/{campaign_id}")
+    assert partner.post(f"/draws/{record.id}/redraw", data={"csrf_token": token, "reason": "配合部门无权申请"}).status_code == 403
+    assert partner.post(f"/draws/campaign/{campaign_id}/retry", data={"csrf_token": token}).status_code == 403

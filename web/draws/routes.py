@@ -9,6 +9,12 @@ from web.verify.routes import DRAW_STATUS
 bp = Blueprint("draws", __name__, url_prefix="/draws")
 
 
+@bp.app_context_processor
+def _draw_state():
+    """`current_draw(campaign_id)` for other pages' banners (the campaign page shows a failed draw)."""
+    return {"current_draw": draw.current_draw}
+
+
 @bp.get("/campaign/<int:campaign_id>")
 @login_required
 def campaign(campaign_id: int):
@@ -16,9 +22,10 @@ def campaign(campaign_id: int):
     records = draw.draws_of(campaign.id)
     current = draw.current_draw(campaign.id)
     is_lead = current_user.department_id == campaign.lead_department_id
+    reveal_at = draw.reveal_at(current) if current and current.committed_at else None
     return render_template("draws/campaign.html", campaign=campaign, records=records, current=current,
                            rows=draw_records.drawn_rows(current) if current else [], is_lead=is_lead,
-                           labels=DRAW_STATUS, reveal_at=draw.reveal_at(current) if current and current.committed_at else None)
+                           labels=DRAW_STATUS, reveal_at=reveal_at)
 
 
 @bp.post("/campaign/<int:campaign_id>/retry")

@@ -71,8 +71,8 @@ def _from_form(form) -> dict:
 def _draw_settings_from_form(form) -> dict:
     """Only what the supervisor filled in: an absent field keeps the rule's default."""
     settings: dict = {}
-    for name in ("mode", "overall_ratio", "min_per_class", "exclude_inspected_months", "expert_field",
-                 "experts_per_enterprise", "exclude_inactive", "exclude_open_case"):
+    for name in ("mode", "overall_ratio", "min_per_class", "officers_per_department", "exclude_inspected_months",
+                 "expert_field", "experts_per_enterprise", "exclude_inactive", "exclude_open_case"):
         value = form.get(name, "").strip()
         if value:
             settings[name] = value
