@@ -9,7 +9,8 @@ committed with a fresh seed.
 from sqlalchemy import delete, func, select
 
 from extensions import db
-from models import (Campaign, Draw, HumanTask, Inspection, InspectionOfficer, RedrawRequest, TaskCandidate, Timer,
+from models import (Campaign, Draw, Evidence, HumanTask, Inspection, InspectionDraft, InspectionOfficer,
+                    InspectionSignoff, RedrawRequest, TaskCandidate, Timer,
                     User, WorkflowInstance)
 from services import audit, clock, draw
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -75,13 +76,21 @@ def decide(actor: User, request_id: int, approve: bool, note: str | None = None)
     return request
 
 
+def _field_work(inspection_ids: list[int]) -> bool:
+    """A saved draft, an uploaded photo or a signature is work in the field: it must not be thrown away."""
+    if not inspection_ids:
+        return False
+    return any(db.session.scalar(select(func.count()).select_from(model).where(model.inspection_id.in_(inspection_ids)))
+               for model in (InspectionDraft, Evidence, InspectionSignoff))
+
+
 def _withdraw_cases(campaign: Campaign, old: Draw) -> None:
     inspections = list(db.session.scalars(select(Inspection.id).where(Inspection.campaign_id == campaign.id)))
     started = db.session.scalar(select(func.count()).select_from(Inspection).where(
         Inspection.campaign_id == campaign.id, Inspection.status != "assigned"))
     worked = db.session.scalar(select(func.count()).select_from(HumanTask).where(
         HumanTask.inspection_id.in_(inspections), HumanTask.status == "completed")) if inspections else 0
-    if started or worked:
+    if started or worked or _field_work(inspections):
         raise Conflict("检查工作已经开始，不能重新抽取")
     instances = list(db.session.scalars(select(WorkflowInstance.id).where(
         WorkflowInstance.inspection_id.in_(inspections)))) if inspections else []

@@ -3,12 +3,13 @@ export/import round trip; the stored snapshot recomputes; redraw needs a second 
 import json
 
 import pytest
+from sqlalchemy import select
 
 from domain import draw as algorithm
 from extensions import db
-from models import UserRole
-from services import draw, draw_records, draw_redraw
-from services.errors import Forbidden
+from models import Inspection, InspectionDraft, UserRole
+from services import clock, draw, draw_records, draw_redraw
+from services.errors import Conflict, Forbidden
 from tests.services.draw_support import campaign_ready, user
 
 SEED = bytes(range(100, 132))
@@ -70,3 +71,19 @@ def test_redraw_requester_cannot_approve_their_own_request(app):
             draw_redraw.request_redraw(user("wjw_01"), record.id, "不是牵头部门")
         rejected = draw_redraw.decide(user("supervisor"), request.id, False, "理由不充分")
         assert rejected.status == "rejected" and draw.current_draw(campaign.id).id == record.id
+
+
+def test_redraw_is_refused_once_an_officer_saved_a_draft(app):
+    """A draft saved in the field is work that a redraw would silently throw away."""
+    with app.app_context():
+        campaign = campaign_ready()
+        record = draw.perform(campaign, None)
+        db.session.commit()
+        inspection = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign.id)).first()
+        db.session.add(InspectionDraft(inspection_id=inspection.id, user_id=user("scjg_01").id,
+                                       data={"note": "门店已到"}, saved_at=clock.now()))
+        db.session.commit()
+        request = draw_redraw.request_redraw(user("scjg_01"), record.id, "抽取名单与登记信息不符")
+        with pytest.raises(Conflict, match="已经开始"):
+            draw_redraw.decide(user("supervisor"), request.id, True)
+        assert draw.current_draw(campaign.id).id == record.id
