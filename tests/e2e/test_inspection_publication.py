@@ -101,7 +101,9 @@ def test_inspection_referrals_and_publication(app, tmp_path):
     report_in(app, s, campaign_id)  # the last partner declines: lead + 2 partners = three departments
 
     tasks = open_tasks(app, campaign_id, "joint_inspection")
-    assert len(tasks) == 4 and all(len(t["candidates"]) == 3 for t in tasks)
+    # Every participating department sends two of its own officers to each enterprise.
+    assert len(tasks) == 4 and all(len(t["candidates"]) == 6 for t in tasks)
+    assert all(len({name.split("_")[0] for name in t["candidates"]}) == 3 for t in tasks)
     _draft_roundtrip(app, tasks[0])
     _inspect_all(app, campaign_id, tasks)
 

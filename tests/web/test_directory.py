@@ -117,7 +117,9 @@ def test_conflict_declaration(app):
     assert admin.post(f"/directory/officials/{mine}/conflicts",
                       data={"csrf_token": token, "uscc": code, "reason": "亲属"}).status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(OfficerConflict)) == 1
+        enterprise_id = db.session.scalar(select(Enterprise.id).where(Enterprise.uscc == code))
+        assert db.session.scalar(select(func.count()).select_from(OfficerConflict).where(
+            OfficerConflict.user_id == mine, OfficerConflict.enterprise_id == enterprise_id)) == 1
     assert "亲属" in admin.get(f"/directory/officials/{mine}").get_data(as_text=True)
 
 
