@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
-from services import clock, timers
+from services import bpmn_timers, clock, timers
 
 timers_cli = AppGroup("timers", help="Timers: fire what is due.")
 
@@ -92,3 +92,10 @@ def run_command(until: str) -> None:
     moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     fired = timers.run_until(moment)
     click.echo(f"fired {fired} timer(s); clock at {clock.now().isoformat(timespec='seconds')}Z")
+
+
+@timers_cli.command("backfill")
+@with_appcontext
+def backfill_command() -> None:
+    """Schedule BPMN timer events and SLA escalations for running instances that have none (after an upgrade)."""
+    click.echo(f"checked {bpmn_timers.backfill()} running instance(s)")

@@ -25,10 +25,11 @@ BEIJING = timezone(timedelta(hours=8))
 _now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # noqa: E731 - replaced by use_clock
 
 
-def use_clock(now: Callable[[], datetime]) -> None:
-    """Make timer events read `now()` (an aware UTC datetime) as the current time."""
+def use_clock(now: Callable[[], datetime]) -> Callable[[], datetime]:
+    """Make timer events read `now()` (an aware UTC datetime) as the current time; returns the previous clock."""
     global _now
-    _now = now
+    previous, _now = _now, now
+    return previous
 
 
 def _parse_datetime(value: str) -> datetime:

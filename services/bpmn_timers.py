@@ -11,7 +11,7 @@ Due times come from engine.timer_events, whose event definitions read the app cl
 """
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine import runner, timer_events
 from extensions import db
@@ -32,19 +32,18 @@ def after_save(instance: WorkflowInstance, workflow) -> None:
 
 def _sync_event_timer(instance: WorkflowInstance, workflow) -> None:
     due = None if instance.status != "running" else timer_events.next_due(workflow)
-    pending = db.session.scalars(select(Timer).where(
+    pending = db.session.scalars(select(Timer.id).where(
         Timer.instance_id == instance.id, Timer.kind == KIND, Timer.status == "pending").order_by(Timer.id)).all()
     if due is None:
-        for row in pending:
-            row.status = "cancelled"
+        timers.cancel_ids(pending)
         return
     due = _ceil_to_second(due)  # never earlier than the engine's due time, whatever the column keeps
-    if not pending:
+    timers.cancel_ids(pending[1:])
+    # Conditional, like the cancels: a worker may be firing that row right now.
+    moved = pending and db.session.execute(update(Timer).where(Timer.id == pending[0], Timer.status == "pending")
+                                           .values(due_at=due)).rowcount
+    if not moved:
         timers.schedule(KIND, due, instance_id=instance.id, campaign_id=instance.campaign_id)
-        return
-    pending[0].due_at = due
-    for row in pending[1:]:
-        row.status = "cancelled"
 
 
 def _ceil_to_second(moment: datetime) -> datetime:
@@ -61,8 +60,24 @@ def _fire_event_timer(timer: Timer) -> None:
         return
     timer.status = "fired"  # so the save below schedules the instance's next timer as a new row
     workflow = runtime.load(instance)
+    due = timer_events.next_due(workflow)
     runner.advance(workflow)
+    if due is not None and due <= clock.now() and timer_events.next_due(workflow) == due:
+        # The engine took nothing although its timer is due: rescheduling would fire this again forever.
+        raise RuntimeError(f"BPMN timer due {due} did not fire at {clock.now()}")
     try:
         runtime.save(instance, workflow)
     except Conflict as exc:  # someone saved the instance meanwhile: refresh again from their state
         raise timers.Retry(str(exc)) from exc
+
+
+def backfill() -> int:
+    """Give every running instance its timer rows (after upgrading a database that had none); commits."""
+    from services import runtime  # see _fire_event_timer
+
+    count = 0
+    for instance in db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.status == "running")):
+        after_save(instance, runtime.load(instance))
+        count += 1
+    db.session.commit()
+    return count

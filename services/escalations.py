@@ -45,11 +45,9 @@ def sync_instance(instance: WorkflowInstance) -> None:
     for task in new_tasks:
         timers.schedule(TASK_KIND, task.due_at, task_id=task.id, campaign_id=task.campaign_id,
                         subject_type="human_task", subject_id=task.id)
-    finished = db.session.scalars(select(Timer).join(HumanTask, Timer.task_id == HumanTask.id).where(
+    timers.cancel_ids(db.session.scalars(select(Timer.id).join(HumanTask, Timer.task_id == HumanTask.id).where(
         HumanTask.instance_id == instance.id, HumanTask.status != "open",
-        Timer.kind == TASK_KIND, Timer.status == "pending")).all()
-    for timer in finished:
-        timer.status = "cancelled"
+        Timer.kind == TASK_KIND, Timer.status == "pending")).all())
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
 
@@ -58,15 +56,17 @@ def _sync_stage_timers(campaign: Campaign) -> None:
     stage_ids = [s.id for s in campaign.stages]
     timed = {t.subject_id: t for t in db.session.scalars(select(Timer).where(
         Timer.subject_type == STAGE_SUBJECT, Timer.subject_id.in_(stage_ids), Timer.kind == STAGE_KIND))}
+    ended = []
     for stage in campaign.stages:
         timer = timed.get(stage.id)
         if stage.left_at is not None or campaign.status != "active":
             if timer is not None and timer.status == "pending":
-                timer.status = "cancelled"
+                ended.append(timer.id)
         elif timer is None and stage_sla_days(stage.stage) is not None:
             timers.schedule(STAGE_KIND, working_deadline(stage.entered_at, stage_sla_days(stage.stage)),
                             campaign_id=campaign.id, subject_type=STAGE_SUBJECT, subject_id=stage.id,
                             stage=stage.stage, sla_days=stage_sla_days(stage.stage))
+    timers.cancel_ids(ended)
 
 
 def _supervisors(region_id: int | None) -> list[User]:

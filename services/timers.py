@@ -56,6 +56,13 @@ def cancel(*, kind: str | None = None, subject_type: str | None = None, subject_
     db.session.execute(stmt)
 
 
+def cancel_ids(ids: list[int]) -> None:
+    """Cancel these timers unless they fired meanwhile (the condition is re-checked after a row lock wait)."""
+    if ids:
+        db.session.execute(update(Timer).where(Timer.id.in_(ids), Timer.status == "pending")
+                           .values(status="cancelled"))
+
+
 def fire_due(until: datetime | None = None, limit: int | None = None, *, move_clock: bool = False) -> int:
     """Fire pending timers due by `until` (default: now). Returns how many fired (or failed).
 

@@ -1,12 +1,13 @@
 """BPMN timer events run on Timer rows and the app clock: boundary (interrupting and not) and intermediate catch."""
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import select
 
+from engine import timer_events
 from extensions import db
 from models import HumanTask, Timer, WorkflowInstance
-from services import bpmn_timers, clock, deployments, runtime
+from services import bpmn_timers, clock, deployments, runtime, timers
 
 BPMN = (Path(__file__).parent / "data" / "timer_demo.bpmn").read_text(encoding="utf-8")
 
@@ -71,3 +72,18 @@ def test_completing_the_task_cancels_its_event_timer(app):
         db.session.commit()
         assert [s for s, _ in _event_timers(instance_id)] == ["cancelled"]
         assert db.session.get(WorkflowInstance, instance_id).status == "completed"
+
+
+def test_a_timer_the_engine_does_not_take_fails_instead_of_looping(app):
+    with app.app_context():
+        start = clock.now()
+        instance_id = _start()
+        previous = timer_events.use_clock(lambda: start.replace(tzinfo=timezone.utc))  # an engine stuck in the past
+        try:
+            assert timers.run_until(start + timedelta(hours=3)) == 1
+        finally:
+            timer_events.use_clock(previous)
+        [timer] = db.session.scalars(select(Timer).where(Timer.instance_id == instance_id)).all()
+        assert timer.status == "failed" and "did not fire" in timer.error
+        assert _tasks(instance_id) == {"review_wait": "open"}
+

@@ -75,3 +75,18 @@ def test_work_done_in_time_cancels_its_escalation(app):
         timers.run_until(due + timedelta(minutes=1))
         assert db.session.scalar(select(func.count()).select_from(Notification).where(
             Notification.kind == escalations.TASK_KIND)) == 0
+
+
+def test_backfill_schedules_what_an_older_database_lacks(app):
+    from services import bpmn_timers
+    with app.app_context():
+        open_campaign()
+        db.session.query(Timer).delete()
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["timers", "backfill"])
+    assert result.exit_code == 0 and "checked 1 running instance" in result.output
+    with app.app_context():
+        assert sorted(t.kind for t in db.session.scalars(select(Timer))) == [escalations.STAGE_KIND,
+                                                                             escalations.TASK_KIND]
+        assert bpmn_timers.backfill() == 1  # idempotent
+        assert db.session.scalar(select(func.count()).select_from(Timer)) == 2
