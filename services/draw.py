@@ -90,7 +90,18 @@ def execute(record: Draw, actor: User | None) -> Draw:
     record.report = {**record.report, "drawn": len(record.enterprises)}
     audit.record(actor, "draw.complete", "draw", record.id, campaign_id=campaign.id, drawn=len(record.enterprises),
                  candidates=record.candidate_count, seed=record.seed, warnings=record.report["warnings"])
+    _release_campaign(campaign, record)
     return record
+
+
+def _release_campaign(campaign: Campaign, record: Draw) -> None:
+    """A draw completed later (after the reveal delay, or a retry after a failure) moves the campaign on.
+
+    Inside the `draw` service task the campaign instance is being advanced already and takes the
+    drawn branch itself; only a campaign parked at `await_draw` (stage "draw") waits for this message.
+    """
+    if campaign.stage == "draw":
+        runtime.send_message(runtime.campaign_instance(campaign.id), "draw_executed", {"draw_id": record.id})
 
 
 @timers.on_timer("draw_execute")

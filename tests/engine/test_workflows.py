@@ -15,7 +15,7 @@ FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection", "
 def _engine(calls=None):
     def draw(operation_params, task_data):
         (calls if calls is not None else []).append(operation_params)
-        return {"drawn": 3}
+        return {"drawn": 3, "draw_status": "drawn"}
     return SandboxedScriptEngine(service_handlers={"draw": draw})
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from extensions import db
-from models import Draw, DrawnEnterprise, Inspection, User
+from models import Campaign, Draw, DrawnEnterprise, Inspection, User
 from services import clock, timers
 from tests.e2e import journey
 from tests.services.draw_support import officials
@@ -29,6 +29,11 @@ def _to_draw(app, enterprises: int = 3):
 def _draw_of(app, campaign_id: int) -> Draw:
     with app.app_context():
         return db.session.scalars(select(Draw).where(Draw.campaign_id == campaign_id).order_by(Draw.id.desc())).first()
+
+
+def _stage(app, campaign_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Campaign, campaign_id).stage
 
 
 def test_public_page_cli_export_and_standalone_verifier_agree(app, tmp_path):
@@ -94,6 +99,7 @@ def test_failed_draw_is_visible_and_retry_after_fixing_officers(app):
     journey.report_in(app, s, campaign_id, decline_last=False)  # the report-in succeeds (302)
     record = _draw_of(app, campaign_id)
     assert record.status == "failed" and "蕲春县市场监督管理局」在岗执法人员 0 名" in record.failure
+    assert _stage(app, campaign_id) == "draw"  # parked at await_draw, not shown as inspecting
     with app.app_context():
         assert db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).all() == []
     partner = journey.user_client(app, s["partner_users"][s["partners"][0]])
@@ -149,7 +155,7 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app, tmp_
     s, campaign_id = _to_draw(app)
     journey.report_in(app, s, campaign_id)
     record = _draw_of(app, campaign_id)
-    assert record.status == "committed"
+    assert record.status == "committed" and _stage(app, campaign_id) == "draw"
     page = app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     assert "verify-pending" in page and record.commitment in page and record.seed not in page
     pending = app.test_client().get(f"/verify/draw/{record.id}.json").data
@@ -169,6 +175,7 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app, tmp_
     assert _draw_of(app, campaign_id).status == "drawn"
     assert "verify-match" in app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
     assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
+    assert _stage(app, campaign_id) == "joint_inspection"
 
 
 def test_draw_pages_need_a_participating_department(app):
