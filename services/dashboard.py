@@ -14,7 +14,8 @@ from sqlalchemy.orm import aliased
 
 from domain.workdays import working_days_between
 from extensions import db
-from models import Campaign, CampaignDepartment, CampaignStage, Department, HumanTask, Industry, Region, Timer, User
+from models import (Campaign, CampaignDepartment, CampaignStage, Department, HumanTask, Industry, Inspection, Region,
+                    Timer, User)
 from services import clock, escalations
 from services.errors import Forbidden
 
@@ -47,6 +48,7 @@ class Row:
     days_in_stage: int | None
     open_tasks: int
     overdue_tasks: int
+    overdue_publications: int
     next_timer_due: datetime | None
     overdue: bool
 
@@ -78,7 +80,12 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE):
     # Selecting an indexed column (not *) keeps the lookup inside the covering index on SQLite.
     overdue_task = select(HumanTask.campaign_id).where(HumanTask.campaign_id == Campaign.id,
                                                        HumanTask.status == "open", HumanTask.due_at < now).exists()
-    late = or_(sla.due_at < now, overdue_task)
+    # A final result not published by its deadline (公示期限) makes the campaign late too.
+    today = (now + _BEIJING).date()
+    unpublished = select(Inspection.campaign_id).where(
+        Inspection.campaign_id == Campaign.id, Inspection.status == "submitted", Inspection.published_at.is_(None),
+        Inspection.publication_due < today).exists()
+    late = or_(sla.due_at < now, overdue_task, unpublished)
     rank = case((late, 0), else_=1).label("rank")  # ordered by its label, so computed once per row
     page = (
         select(Campaign.id.label("id"), stage.entered_at.label("entered_at"), sla.due_at.label("stage_due"),
@@ -113,6 +120,8 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE):
                page.c.entered_at, page.c.stage_due,
                per_campaign(HumanTask.status == "open"),
                per_campaign(HumanTask.status == "open", HumanTask.due_at < now),
+               per_campaign(Inspection.status == "submitted", Inspection.published_at.is_(None),
+                            Inspection.publication_due < today, of=Inspection),
                per_campaign(Timer.status == "pending", of=Timer, value=func.min(Timer.due_at)),
                page.c.rank == 0, page.c.total)
         .select_from(page)
@@ -135,13 +144,14 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
     total = result[0][-1] if result else 0
     today = (now + _BEIJING).date()
     rows = []
-    for (cid, code, title, region, industry, lead, stage, entered, due, open_n, overdue_n, next_due, late,
-         _total) in result:
+    for (cid, code, title, region, industry, lead, stage, entered, due, open_n, overdue_n, unpublished_n, next_due,
+         late, _total) in result:
         rows.append(Row(
             campaign_id=cid, code=code, title=title, region=region, industry=industry, lead_department=lead,
             stage=stage, entered_at=entered, stage_due=due, sla_days=escalations.stage_sla_days(stage),
             days_in_stage=working_days_between((entered + _BEIJING).date(), today) if entered else None,
-            open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, next_timer_due=next_due, overdue=bool(late)))
+            open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, overdue_publications=unpublished_n or 0,
+            next_timer_due=next_due, overdue=bool(late)))
     return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now)
 
 

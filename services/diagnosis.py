@@ -10,13 +10,12 @@ from flask import current_app
 from sqlalchemy import case, func, select
 
 from domain import grading, results
-from domain.workdays import add_working_days
 from engine import decision as dmn
 from engine.sandbox import SandboxedScriptEngine
 from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import Diagnosis, FollowUp, HandlingDecision, Inspection, ItemResult, Transfer
-from services import audit, cases, clock, deployments, registry, runtime, timers
+from services import audit, calendar, cases, clock, deployments, registry, runtime, timers
 from services.errors import ValidationFailed
 
 OVERDUE_KIND = "follow_up.overdue"
@@ -144,7 +143,7 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
     """Open what the handling class calls for; returns how many follow-ups stay open until closed."""
     if handling == "rectify":
         days = row.get("deadline_days") or current_app.config["RECTIFICATION_WORKING_DAYS"]
-        deadline = add_working_days(clock.today(), int(days)).due
+        deadline = calendar.deadline(clock.today(), int(days)).due
         follow_up = FollowUp(inspection_id=inspection.id, campaign_id=inspection.campaign_id, kind="rectify",
                              deadline=deadline, working_days=int(days), reinspect=bool(row.get("reinspect")),
                              status="open")

@@ -10,10 +10,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import exists, or_, select
 
-from domain.workdays import add_working_days
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, Timer, User, UserRole, WorkflowInstance
-from services import audit, timers
+from services import audit, calendar, timers
 
 TASK_KIND = "sla.task"
 STAGE_KIND = "sla.stage"
@@ -28,7 +27,7 @@ _BEIJING = timedelta(hours=8)
 
 def working_deadline(start: datetime, days: int) -> datetime:
     """23:59:59 Beijing time (as naive UTC) of the `days`-th working day after `start`'s Beijing date."""
-    due = add_working_days((start + _BEIJING).date(), days).due
+    due = calendar.deadline((start + _BEIJING).date(), days).due
     return datetime(due.year, due.month, due.day, 23, 59, 59) - _BEIJING
 
 

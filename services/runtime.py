@@ -14,9 +14,8 @@ from engine.sandbox import SandboxedScriptEngine
 from engine.serializer import dump_state, load_state
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, TaskCandidate, WorkflowInstance
-from services import assignment, bpmn_timers, clock, deployments, registry
+from services import assignment, bpmn_timers, calendar, clock, deployments, registry
 from services.errors import Conflict, DomainError
-from domain.workdays import add_working_days
 
 
 def start_instance(process_id: str, data: dict, *, campaign_id: int | None = None,
@@ -126,7 +125,7 @@ def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> None
     sla = task.properties.get("slaDays")
     due = None
     if sla:
-        deadline = add_working_days(clock.today(), int(sla))
+        deadline = calendar.deadline(clock.today(), int(sla))
         due = now.replace(year=deadline.due.year, month=deadline.due.month, day=deadline.due.day,
                           hour=15, minute=59, second=59, microsecond=0)  # 23:59:59 Beijing time
     row = HumanTask(

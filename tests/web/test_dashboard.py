@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from extensions import db
-from models import Department, Industry, Region, User
+from models import Department, Enterprise, Industry, Inspection, Region, User
 from services import clock, dashboard
 from tests.conftest import login
 from tests.services.test_escalations import open_campaign
@@ -70,3 +70,26 @@ def test_dashboard_page_for_supervisor_and_admin_only(app):
     assert official.get("/dashboard/").status_code == 403
     assert "督办看板" not in official.get("/inbox/").get_data(as_text=True)
     assert app.test_client().get("/dashboard/").status_code == 302
+
+
+def test_results_past_their_publication_deadline_make_a_campaign_overdue(app):
+    """公示 deadline: a final result not published in time shows on the dashboard, in red, counted."""
+    with app.app_context():
+        campaign = open_campaign()
+        enterprises = db.session.scalars(select(Enterprise.id).where(
+            Enterprise.industry_id == campaign.industry_id).limit(2)).all()
+        today = clock.today()
+        db.session.add_all([
+            Inspection(campaign_id=campaign.id, enterprise_id=enterprises[0], status="submitted",
+                       publication_due=today - timedelta(days=1)),       # late, unpublished
+            Inspection(campaign_id=campaign.id, enterprise_id=enterprises[1], status="submitted",
+                       publication_due=today + timedelta(days=10))])    # still in time
+        db.session.commit()
+        supervisor = db.session.scalars(select(User).where(User.username == "supervisor")).one()
+        [row] = dashboard.live_campaigns(supervisor, dashboard.Filters(overdue_only=True)).rows
+        assert (row.campaign_id, row.overdue, row.overdue_publications, row.overdue_tasks) == (campaign.id, True, 1, 0)
+        code = row.code
+    supervisor = app.test_client()
+    login(supervisor, "supervisor")
+    html = supervisor.get("/dashboard/?overdue=1").get_data(as_text=True)
+    assert code in html and '<span class="late">1 户</span>' in html
