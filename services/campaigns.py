@@ -1,13 +1,13 @@
 """Campaigns: opening one (from the plan or as a special action), initiation and partner report-in."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from engine import runner
 from extensions import db
 from forms.loader import Choice, FormContext
-from models import (AuditRecord, Campaign, CampaignDepartment, ChecklistRevision, Department, HumanTask,
-                    Industry, Matter, PlanEntry, User)
-from services import audit, catalogue, clock, registry, runtime
+from models import (AuditRecord, Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
+                    HumanTask, Industry, Matter, PlanEntry, Timer, User)
+from services import audit, catalogue, clock, escalations, registry, runtime
 from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 
 
@@ -174,4 +174,14 @@ def diagram(user: User, campaign_id: int) -> tuple[str, dict[str, str]]:
         HumanTask.campaign_id == campaign.id, HumanTask.status == "open", HumanTask.inspection_id.is_(None),
         HumanTask.due_at < clock.now())).all()
     states.update({element_id: "overdue" for element_id in overdue})
+    if _stage_overdue(campaign.id):  # the stage's SLA has passed: whatever it is waiting on is late
+        states.update({element_id: "overdue" for element_id, state in states.items() if state == "active"})
     return instance.definition.bpmn_xml, states
+
+
+def _stage_overdue(campaign_id: int) -> bool:
+    return db.session.scalar(select(Timer.id).join(CampaignStage, and_(
+        Timer.subject_type == escalations.STAGE_SUBJECT, Timer.subject_id == CampaignStage.id)).where(
+        CampaignStage.campaign_id == campaign_id, CampaignStage.left_at.is_(None),
+        Timer.kind == escalations.STAGE_KIND, Timer.status != "cancelled", Timer.due_at < clock.now()).limit(1)) \
+        is not None

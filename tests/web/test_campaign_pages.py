@@ -24,3 +24,19 @@ def test_vendor_serves_only_allowed_npm_files(client):
     assert client.get("/vendor/../app.py").status_code == 404
     response = client.get("/vendor/bpmn-js/dist/bpmn-navigated-viewer.production.min.js")
     assert response.status_code == 200 and len(response.data) > 100_000
+
+
+def test_diagram_marks_the_waiting_element_overdue_when_the_stage_sla_passes(app):
+    """Stage SLA (not only task due dates): the inspection stage waits on a message, not a task."""
+    from datetime import timedelta
+
+    from services import clock
+    from tests.e2e.journey import report_in
+    s = scope(app, 2)
+    _, campaign_id = plan_and_approve(app, s)
+    initiate(app, s, campaign_id)
+    report_in(app, s, campaign_id)
+    lead = user_client(app, "scjg_01")
+    assert lead.get(f"/campaigns/{campaign_id}/diagram-states.json").get_json()["await_inspections"] == "active"
+    clock.advance(timedelta(days=120))  # far past the joint-inspection stage's SLA
+    assert lead.get(f"/campaigns/{campaign_id}/diagram-states.json").get_json()["await_inspections"] == "overdue"
