@@ -33,6 +33,7 @@ migrate: install
 
 demo: migrate
 	$(FLASK) demo load
+	$(FLASK) demo campaigns
 
 run: demo
 	$(FLASK) run --host 127.0.0.1 --port 5000

@@ -17,3 +17,24 @@ def load(enterprises: int) -> None:
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）:")
     for username, roles, department in summary["accounts"]:
         click.echo(f"  {username:<16} {','.join(roles):<28} {department or ''}")
+
+
+# Campaigns at different stages, so a demo shows a lively county: one closed loop with published
+# results and a report, one waiting for countersignatures, one whose inspections are open.
+DEMO_CAMPAIGNS = (("考核", 6), ("联合检查", 5), ("报到", 4))
+
+
+@demo_cli.command("campaigns")
+def campaigns() -> None:
+    """Run demo campaigns through the services to different stages (skipped when campaigns exist)."""
+    from sqlalchemy import func, select
+
+    from extensions import db
+    from models import Campaign
+    from services.simulate import simulate
+    if db.session.scalar(select(func.count()).select_from(Campaign)):
+        click.echo("已有检查活动，跳过演示活动")
+        return
+    for seed, (until, enterprises) in enumerate(DEMO_CAMPAIGNS, start=1):
+        campaign = simulate(enterprises, say=lambda _: None, seed=seed, until=until)
+        click.echo(f"演示活动 {campaign.code}: 完成至「{until}」，当前阶段 {campaign.stage}")

@@ -32,7 +32,13 @@ def ratios_for(counts: dict[str, int], wanted: int) -> dict[str, float]:
     return {c: ratios.get(c, 0.0) for c in ("A", "B", "C", "D")}
 
 
-def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1) -> Campaign:
+STAGES = ("发起", "报到", "联合检查", "复核签字", "公示", "会诊", "整改", "考核")
+
+
+def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1,
+             until: str | None = None) -> Campaign:
+    """Drive one campaign through the same services as the pages; `until` stops after that stage (a label of
+    STAGES), leaving the campaign live there (the demo uses this for campaigns in progress)."""
     rng = random.Random(seed)
     supervisor = _user_with_role("supervisor")
     industry, lead = _busiest_scope()
@@ -48,17 +54,23 @@ def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1
     plans.approve_entry(supervisor, entry.id)
     campaign = db.session.scalars(select(Campaign).where(Campaign.plan_entry_id == entry.id)).one()
     say(f"[计划] {campaign.code} {industry.name}，牵头 {lead.name}，配合 {len(partners)} 个部门")
-    _complete_stage(campaign, "initiation", {"partner_department_ids": [p.id for p in partners],
-                                             "matter_ids": [m.id for m in industry.matters]}, say, "发起")
-    _complete_stage(campaign, "partner_confirmation", {"decision": "confirm"}, say, "报到")
-    drawn = len(_open_tasks(campaign, "joint_inspection"))
-    say(f"[抽取] 抽中 {drawn} 户，检查任务已派发")
-    _complete_stage(campaign, "joint_inspection", lambda view: _inspection(view, rng), say, "联合检查")
-    _complete_stage(campaign, "joint_inspection", lambda view: _inspection(view, rng), say, "复核签字")
-    _complete_stage(campaign, "publication_approval", {"approve": "publish"}, say, "公示")
-    _complete_stage(campaign, "diagnosis", _diagnosis, say, "会诊")
-    _complete_stage(campaign, "rectification", {"rectified": "yes", "rectification": "已按要求整改"}, say, "整改")
-    _complete_stage(campaign, "performance_review", {"comments": "模拟考核完成"}, say, "考核")
+    steps = (
+        ("initiation", {"partner_department_ids": [p.id for p in partners],
+                        "matter_ids": [m.id for m in industry.matters]}),
+        ("partner_confirmation", {"decision": "confirm"}),
+        ("joint_inspection", lambda view: _inspection(view, rng)),
+        ("joint_inspection", lambda view: _inspection(view, rng)),  # the second officer countersigns
+        ("publication_approval", {"approve": "publish"}),
+        ("diagnosis", _diagnosis),
+        ("rectification", {"rectified": "yes", "rectification": "已按要求整改"}),
+        ("performance_review", {"comments": "模拟考核完成"}),
+    )
+    for label, (form_key, data) in zip(STAGES, steps):
+        _complete_stage(campaign, form_key, data, say, label)
+        if label == "报到":
+            say(f"[抽取] 抽中 {len(_open_tasks(campaign, 'joint_inspection'))} 户，检查任务已派发")
+        if label == until:
+            break
     db.session.refresh(campaign)
     say(f"[完成] {campaign.code} 状态：{campaign.status}")
     return campaign

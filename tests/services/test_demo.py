@@ -124,3 +124,4 @@ def test_same_seed_gives_same_data():
             return codes, names
 
     assert first_codes() == first_codes()
+
