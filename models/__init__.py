@@ -1,5 +1,5 @@
 """SQLAlchemy 2 typed models. Importing this package registers every table on Base.metadata."""
-from models.audit import AuditRecord
+from models.audit import AuditChainHead, AuditRecord
 from models.base import Base
 from models.case import Case
 from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review
@@ -20,3 +20,4 @@ __all__ = [
     "ItemResult", "Matter", "Notification", "OfficerConflict", "PlanEntry", "ProcessDefinition", "Publication", "RecusalRequest", "Region", "Review",
     "TaskCandidate", "Timer", "User", "UserRole", "WorkflowInstance",
 ]
+__all__ += ["AuditChainHead"]
