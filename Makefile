@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 FLASK   := $(BIN)/flask --app app
 export DATABASE_URL ?=
 
-.PHONY: run test bench install npm migrate demo clean
+.PHONY: run test bench install npm migrate demo clean run-prod
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,3 +37,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules instance/app.db
+
+# Production mode on this machine: PostgreSQL (DATABASE_URL, default .../yiye), gunicorn x4, one worker.
+run-prod: install
+	deploy/run-prod.sh
