@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import db, memory  # noqa: E402
+from bench import db, memory, throughput  # noqa: E402
 
 SIZES = (10, 100, 1000)
 DEMO_ENTERPRISES = 9000  # the busiest scope then has ~1,180 candidates, enough for N=1000
@@ -24,7 +24,11 @@ METHOD = """\
 - Bare engine: `enterprise_case.bpmn` in memory; load a case waiting at joint_inspection, complete it, engine
   steps, dump; median of 200. Simulate: `services.simulate.simulate(N)` on a fresh copy of the template, 1000
   only if 12 x the time for 100 fits the budget. Draw: 1,000,000 valid synthetic USCCs in four equal classes;
-  `match_officers` for the first 5,000 drawn over 10 departments x 50 officers; median of 3."""
+  `match_officers` for the first 5,000 drawn over 10 departments x 50 officers; median of 3.
+- HTTP throughput (bench/throughput.py): a fresh PostgreSQL database (BENCH_DATABASE_URL), demo county of 3,000,
+  two campaigns of 150 drawn enterprises; gunicorn in production mode with 4 sync workers; 50 client threads
+  POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
+  a free worker (50 clients, 4 workers), so p50 is roughly 50/4 x the service time."""
 
 
 def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
@@ -59,7 +63,7 @@ def machine() -> str:
 def main() -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        rendered = table(measure(Path(tmp), start))
+        rendered = table(measure(Path(tmp), start) + throughput.rows())
     print(rendered)
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n\n".join(["# Performance", "Written by `make bench` (`python -m bench`); rerun it to refresh.",
