@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import db, memory, throughput  # noqa: E402
+from bench import db, http_sizes, memory, throughput  # noqa: E402
 
 SIZES = (10, 100, 1000)
 DEMO_ENTERPRISES = 9000  # the busiest scope then has ~1,180 candidates, enough for N=1000
@@ -25,6 +25,8 @@ METHOD = """\
   steps, dump; median of 200. Simulate: `services.simulate.simulate(N)` on a fresh copy of the template, 1000
   only if 12 x the time for 100 fits the budget. Draw: 1,000,000 valid synthetic USCCs in four equal classes;
   `match_officers` for the first 5,000 drawn over 10 departments x 50 officers; median of 3.
+- API completion (bench/http_sizes.py): the same snapshots, each completion a POST /api/v1/tasks/<id>/complete
+  through the Flask app in process (token, JSON, logs, headers); 4 rounds x 8; 10,000 does not fit the budget.
 - HTTP throughput (bench/throughput.py): a fresh PostgreSQL database (BENCH_DATABASE_URL), demo county of 3,000,
   two campaigns of 150 drawn enterprises; gunicorn in production mode with 4 sync workers; 50 client threads
   POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
@@ -40,6 +42,7 @@ def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
     sim1000 = f"{db.simulate_seconds(template, workdir, 1000):.1f}" if fits else "skipped"
     return [(f"joint_inspection completion via services, N={n} (median ms)", f"{ms[n]:.1f}", "") for n in SIZES] + [
         ("ratio N=1000 / N=10", f"{ms[1000] / ms[10]:.2f}", "≤ 1.5"),
+        *http_sizes.rows(template, workdir, SIZES),
         ("bare SpiffWorkflow load → complete → dump (median ms)", f"{engine_ms:.2f}", ""),
         ("service cost (N=1000) / bare engine cost", f"{ms[1000] / engine_ms:.0f}x", ""),
         ("simulate, 100 enterprises (s)", f"{sim100:.1f}", ""),
