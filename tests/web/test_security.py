@@ -21,7 +21,7 @@ def test_failed_logins_are_rate_limited_per_account(client):
 
 
 def test_successful_logins_do_not_count(client):
-    assert [_try(client, "scjg_01", "demo12345") for _ in range(8)] == [302] * 8
+    assert [_try(client, "scjg_01", "demo12345") for _ in range(6)] == [302] * 6  # more than the 5 allowed failures
 
 
 def test_api_token_endpoint_is_rate_limited_with_a_problem_document(client):
