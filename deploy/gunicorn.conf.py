@@ -1,8 +1,9 @@
-"""gunicorn settings, from the environment (WEB_CONCURRENCY, BIND, GUNICORN_TIMEOUT)."""
+"""gunicorn settings, from the environment (WEB_CONCURRENCY, BIND or PORT, GUNICORN_TIMEOUT)."""
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "127.0.0.1:8000")
+# BIND, else PORT (set by Procfile platforms), else local only.
+bind = os.environ.get("BIND") or (f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(min(4, 2 * multiprocessing.cpu_count() + 1))))
 worker_class = "sync"  # one request per process at a time; CPU-bound engine steps gain nothing from threads
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

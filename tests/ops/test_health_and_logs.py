@@ -32,14 +32,20 @@ def test_healthz_ok_on_a_migrated_database_without_worker(client):
 
 def test_healthz_reads_the_worker_heartbeat(app, client):
     fresh = clock.now() - timedelta(seconds=10)
-    _sql(app, "CREATE TABLE worker_heartbeat (worker VARCHAR(50) PRIMARY KEY, beat_at DATETIME)",
-         f"INSERT INTO worker_heartbeat VALUES ('w1', '{fresh.isoformat(sep=' ')}')")
+    # The shape of the timer worker's table (models/timer.py WorkerHeartbeat on its branch).
+    _sql(app, "CREATE TABLE worker_heartbeat (worker_id VARCHAR(120) PRIMARY KEY, started_at DATETIME, "
+              "beat_at DATETIME, fired_total INTEGER, stopped_at DATETIME)",
+         f"INSERT INTO worker_heartbeat VALUES ('w1', '{fresh.isoformat(sep=' ')}', '{fresh.isoformat(sep=' ')}', 0, NULL)")
     body = client.get("/healthz").get_json()
     assert body["checks"]["worker"]["status"] == "ok"
     _sql(app, f"UPDATE worker_heartbeat SET beat_at = '{(fresh - timedelta(minutes=10)).isoformat(sep=' ')}'")
     response = client.get("/healthz")
     assert response.status_code == 503 and response.get_json()["checks"]["worker"]["status"] == "fail"
     assert client.get("/healthz?scope=app").status_code == 200  # the load balancer's view: this app server is fine
+    _sql(app, f"UPDATE worker_heartbeat SET beat_at = '{fresh.isoformat(sep=' ')}', "
+              f"stopped_at = '{fresh.isoformat(sep=' ')}'")
+    assert client.get("/healthz").get_json()["checks"]["worker"] == {
+        "status": "fail", "detail": "no running worker has sent a heartbeat"}  # stopped cleanly: not alive
 
 
 def test_healthz_fails_when_migrations_are_behind(app, client):

@@ -76,10 +76,12 @@ def _worker() -> dict:
         (n for n, c in columns.items() if isinstance(c["type"], DateTime)), None)
     if stamp is None:
         return {"status": "unknown", "detail": f"{name} has no timestamp column"}
-    table = Table(name, MetaData(), Column(stamp, DateTime))
-    last = db.session.scalar(select(func.max(table.c[stamp])))
+    stopped = "stopped_at" in columns  # the timer worker marks a clean stop; such a row is not a live worker
+    table = Table(name, MetaData(), Column(stamp, DateTime), *([Column("stopped_at", DateTime)] if stopped else []))
+    query = select(func.max(table.c[stamp]))
+    last = db.session.scalar(query.where(table.c.stopped_at.is_(None)) if stopped else query)
     if last is None:
-        return {"status": "fail", "detail": "no heartbeat yet"}
+        return {"status": "fail", "detail": "no running worker has sent a heartbeat"}
     age = clock.now() - last.replace(tzinfo=None)
     limit = timedelta(seconds=current_app.config.get("WORKER_HEARTBEAT_MAX_AGE", 120))
     return {"status": "ok" if age <= limit else "fail", "last_beat": last.isoformat(),
