@@ -55,7 +55,7 @@ def _kill_mid_completion(url: str, task_id: int, actor_id: int, payload: dict, p
     assert child.wait(30) == -signal.SIGKILL
 
 
-@pytest.mark.parametrize("database,pause", [("postgres", "commit"), ("postgres", "instance"), ("sqlite", "commit")])
+@pytest.mark.parametrize("database,pause", [("postgres", "instance"), ("sqlite", "commit")])
 def test_kill_9_mid_completion_leaves_nothing_half_done(database, pause, request, tmp_path):
     app = request.getfixturevalue("pg_app" if database == "postgres" else "app")
     with app.app_context():
@@ -76,5 +76,80 @@ def test_kill_9_mid_completion_leaves_nothing_half_done(database, pause, request
         tasks.complete(db.session.get(User, actor_id), task_id, payload)
         assert db.session.get(Campaign, campaign_id).stage == "publication"
         assert len(work_for(campaign_id, "publication_approval", {})) == 1
+        assert assert_instances_consistent(campaign_id) == 2
+        assert audit.verify().ok
+
+
+def _http(port: int, method: str, path: str, body: dict | None = None, headers: dict | None = None, timeout=30):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers={"Content-Type": "application/json", **(headers or {})})
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def test_kill_9_of_a_gunicorn_worker_mid_completion(pg_app, tmp_path):
+    """A real gunicorn worker frozen just before COMMIT of an API completion is killed with SIGKILL;
+    the client's connection drops, nothing was written, and the same completion then succeeds through
+    the server (the other worker, or the one the master starts in place of the killed one)."""
+    import socket
+    import threading
+    with pg_app.app_context():
+        campaign_id = open_campaign(1)
+        [(task_id, actor_id, payload)] = work_for(campaign_id, "joint_inspection")
+        username = db.session.get(User, actor_id).username
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.remove()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120", "tests.ops.frozen_app:create()"], cwd=CHILD.parents[2],
+        env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if _http(port, "GET", "/livez", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.2)
+        status, body = _http(port, "POST", "/api/v1/tokens", {"username": username, "password": "demo12345"})
+        auth = {"Authorization": f"Bearer {json.loads(body)['token']}"}
+        with pg_app.app_context():
+            before = _snapshot(campaign_id)
+        marker, outcome = tmp_path / "frozen", {}
+
+        def complete_and_freeze():
+            try:
+                outcome["status"] = _http(port, "POST", f"/api/v1/tasks/{task_id}/complete", {"data": payload},
+                                          {**auth, "X-Test-Freeze": str(marker)})[0]
+            except OSError as exc:  # the worker died under the request: the connection drops
+                outcome["status"] = type(exc).__name__
+        client = threading.Thread(target=complete_and_freeze)
+        client.start()
+        deadline = time.monotonic() + 60
+        while not marker.exists() or not marker.read_text():
+            assert time.monotonic() < deadline, "the worker never reached COMMIT"
+            time.sleep(0.05)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        client.join(60)
+        assert outcome["status"] != 200
+
+        with pg_app.app_context():
+            assert _snapshot(campaign_id) == before
+            assert audit.verify().ok
+        status, body = _http(port, "POST", f"/api/v1/tasks/{task_id}/complete", {"data": payload}, auth)
+        assert status == 200, body[:500]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    with pg_app.app_context():
+        assert db.session.get(Campaign, campaign_id).stage == "publication"
         assert assert_instances_consistent(campaign_id) == 2
         assert audit.verify().ok
