@@ -57,7 +57,8 @@ def test_fifty_campaigns_advanced_at_once(pg_app):
             assert assert_instances_consistent(campaign_id) == 1
 
 
-def test_partner_confirmations_on_one_instance_sqlite(app):
+def test_partner_confirmations_on_one_instance_sqlite(sqlite_app):
+    app = sqlite_app
     with app.app_context():
         campaign_id = open_campaign(3, confirm=False)
         work = work_for(campaign_id, "initiation", initiation_payload())
