@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from domain.audit_chain import FIELDS, normalise_detail, record_hash
 from extensions import db
-from models import AuditChainHead, AuditRecord, User
+from models import AuditChainHead, AuditRecord, Campaign, User
 from models.audit import GENESIS_HASH
 from services import clock
 
@@ -44,6 +44,7 @@ def _append_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # everything else first, so the chain lock is the last lock this transaction takes
+    _hold_referenced_rows(session, pending)
     head = session.execute(
         update(AuditChainHead).where(AuditChainHead.id == 1)
         .values(seq=AuditChainHead.seq + len(pending))
@@ -59,6 +60,21 @@ def _append_pending(session: Session) -> None:
     session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(hash=prev)
                     .execution_options(synchronize_session=False))
     session.add_all(pending)
+
+
+def _hold_referenced_rows(session: Session, pending: list[AuditRecord]) -> None:
+    """Take the foreign-key share locks the inserts will need *before* the chain lock.
+
+    Inserting a record referencing campaign X needs FOR KEY SHARE on X. If another transaction
+    holds X FOR UPDATE (the last-inspection check does) and then appends to the chain, taking
+    the key-share lock while holding the chain lock would deadlock: wait here instead.
+    (PostgreSQL only; SQLite has no row locks and ignores the clause.)
+    """
+    for model, ids in ((Campaign, {e.campaign_id for e in pending}), (User, {e.actor_id for e in pending})):
+        ids.discard(None)
+        if ids:
+            session.execute(select(model.id).where(model.id.in_(sorted(ids)))
+                            .with_for_update(read=True, key_share=True))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -136,3 +136,46 @@ def test_postgres_trigger_verify_and_concurrent_appenders(pg_app):
     _dba(pg_app, f"DELETE FROM audit_record WHERE seq < {seq}", f"DELETE FROM audit_record WHERE seq = {seq + 5}")
     code, output = _verify(pg_app)
     assert code == 1 and "missing record) seq 1" in output
+
+
+def test_chain_append_does_not_deadlock_with_a_campaign_row_lock(pg_app):
+    # T1 holds a campaign row FOR UPDATE (as the last-inspection check does) and appends later; T2 appends a
+    # record referencing that campaign meanwhile. T2 must wait for T1 before it takes the chain lock.
+    from models import Campaign
+    from tests.concurrency.helpers import open_campaign
+    with pg_app.app_context():
+        campaign_id = open_campaign(3, confirm=False)
+    locked, t2_started, results = threading.Event(), threading.Event(), {}
+
+    def t1():
+        with pg_app.app_context():
+            try:
+                db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+                locked.set()
+                t2_started.wait(10)
+                import time
+                time.sleep(0.8)  # T2 is now blocked on the campaign row
+                audit.record(None, "test.t1", "campaign", campaign_id, campaign_id=campaign_id)
+                db.session.commit()
+                results["t1"] = "ok"
+            except Exception as exc:  # noqa: BLE001
+                results["t1"] = exc
+
+    def t2():
+        locked.wait(10)
+        with pg_app.app_context():
+            try:
+                t2_started.set()
+                audit.record(None, "test.t2", "campaign", campaign_id, campaign_id=campaign_id)
+                db.session.commit()
+                results["t2"] = "ok"
+            except Exception as exc:  # noqa: BLE001
+                results["t2"] = exc
+
+    threads = [threading.Thread(target=t1), threading.Thread(target=t2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results == {"t1": "ok", "t2": "ok"}
+    assert _verify(pg_app)[0] == 0
