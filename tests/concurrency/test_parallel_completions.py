@@ -70,3 +70,16 @@ def test_partner_confirmations_on_one_instance_sqlite(sqlite_app):
         assert_each_completed_once([task_id for task_id, _, _ in confirmations])
         assert len(work_for(campaign_id, "joint_inspection")) == 3
         assert assert_instances_consistent(campaign_id) == 4
+
+
+def test_twenty_inspections_of_one_campaign_at_once_sqlite(sqlite_app):
+    # SQLite serializes writers (one write transaction at a time): the point is that none is lost or doubled.
+    app = sqlite_app
+    with app.app_context():
+        campaign_id = open_campaign(20)
+        work = work_for(campaign_id, "joint_inspection")
+    assert failures(complete_concurrently(app, work)) == []
+    with app.app_context():
+        assert_each_completed_once([task_id for task_id, _, _ in work])
+        assert len(work_for(campaign_id, "publication_approval", {})) == 1
+        assert assert_instances_consistent(campaign_id) == 21
