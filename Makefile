@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 FLASK   := $(BIN)/flask --app app
 export DATABASE_URL ?=
 
-.PHONY: run test bench install npm migrate demo clean browser
+.PHONY: run test bench install npm migrate demo clean browser run-prod
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,3 +46,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules instance/app.db static/build
+
+# Production mode on this machine: PostgreSQL (DATABASE_URL, default .../yiye), gunicorn x4, one worker.
+run-prod: install
+	deploy/run-prod.sh

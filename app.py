@@ -24,4 +24,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from cli import register_commands
     register_commands(app)
+
+    from web import ops
+    ops.init_app(app)
+    if app.config.get("PROXY_FIX_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

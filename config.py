@@ -53,6 +53,16 @@ class Config:
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "20"))          # timers fired per loop
     WORKER_IDLE_SECONDS = float(os.environ.get("WORKER_IDLE_SECONDS", "2"))  # sleep when nothing was due
 
+    # Operations (web/ops): logs, login rate limits, the worker heartbeat /healthz reads.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON line per record
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "30 per minute")
+    WORKER_HEARTBEAT_TABLE = os.environ.get("WORKER_HEARTBEAT_TABLE", "worker_heartbeat")
+    WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET
@@ -65,10 +75,31 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
 
 
+def _postgres_options() -> dict:
+    """Pool and server-side limits: a hung process never holds a row lock for long, a blocked
+    completion fails with 409 instead of waiting forever."""
+    options = [f"-c lock_timeout={os.environ.get('DB_LOCK_TIMEOUT_MS', '10000')}",
+               f"-c idle_in_transaction_session_timeout={os.environ.get('DB_IDLE_TX_TIMEOUT_MS', '120000')}"]
+    if os.environ.get("DB_STATEMENT_TIMEOUT_MS"):
+        options.append(f"-c statement_timeout={os.environ['DB_STATEMENT_TIMEOUT_MS']}")
+    return {"pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
+            "pool_pre_ping": True, "pool_recycle": 1800,
+            "connect_args": {"options": " ".join(options), "application_name": "yiye"}}
+
+
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     # The draw's commitment is public this long before the seed is used (the timer worker then draws).
     DRAW_REVEAL_DELAY_MINUTES = int(os.environ.get("DRAW_REVEAL_DELAY_MINUTES", "30"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    PREFERRED_URL_SCHEME = "https"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    SQLALCHEMY_ENGINE_OPTIONS = _postgres_options() if os.environ.get("DATABASE_URL", "").startswith("postgres") else {}
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))  # trusted reverse proxies in front (X-Forwarded-*)
 
     @classmethod
     def check(cls) -> None:

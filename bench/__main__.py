@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import dashboard, db, directory, memory  # noqa: E402
+from bench import dashboard, db, directory, http_sizes, memory, throughput  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 
@@ -28,7 +28,13 @@ METHOD = """\
   only if 12 x the time for 100 fits the budget. Draw (bench/draw.py): 1,000,000 valid synthetic USCCs in one
   scope of a scratch SQLite file, classes dealt at random, 1% deregistered; the candidate query (with exclusions
   and sorting), then snapshot digests + stratified draw, then `match_officers` for the first 5,000 drawn over
-  10 departments x 50 officers (10% with a conflict); medians of 3, wall and CPU seconds."""
+  10 departments x 50 officers (10% with a conflict); medians of 3, wall and CPU seconds.
+- API completion (bench/http_sizes.py): the same snapshots, each completion a POST /api/v1/tasks/<id>/complete
+  through the Flask app in process (token, JSON, logs, headers); 4 rounds x 8; 10,000 does not fit the budget.
+- HTTP throughput (bench/throughput.py): a fresh PostgreSQL database (BENCH_DATABASE_URL), demo county of 3,000,
+  two campaigns of 150 drawn enterprises; gunicorn in production mode with 4 sync workers; 50 client threads
+  POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
+  a free worker (50 clients, 4 workers), so p50 is roughly 50/4 x the service time."""
 
 
 def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
@@ -40,6 +46,7 @@ def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
     sim1000 = f"{db.simulate_seconds(template, workdir, 1000):.1f}" if fits else "skipped"
     return [(f"joint_inspection completion via services, N={n} (median ms)", f"{ms[n]:.1f}", "") for n in SIZES] + [
         ("ratio N=1000 / N=10", f"{ms[1000] / ms[10]:.2f}", "≤ 1.5"),
+        *http_sizes.rows(template, workdir, SIZES),
         ("bare SpiffWorkflow load → complete → dump (median ms)", f"{engine_ms:.2f}", ""),
         ("service cost (N=1000) / bare engine cost", f"{ms[1000] / engine_ms:.0f}x", ""),
         ("simulate, 100 enterprises (s)", f"{sim100:.1f}", ""),
@@ -61,7 +68,8 @@ def machine() -> str:
 def main() -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        rendered = table(measure(Path(tmp), start) + report_bench.rows() + dashboard.rows() + directory.rows())
+        rendered = table(measure(Path(tmp), start) + report_bench.rows() + dashboard.rows() + directory.rows()
+                         + throughput.rows())
     print(rendered)
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n\n".join(["# Performance", "Written by `make bench` (`python -m bench`); rerun it to refresh.",

@@ -39,15 +39,27 @@ def load(instance: WorkflowInstance):
 
 
 def complete(task: HumanTask, data: dict) -> None:
-    workflow = load(task.instance)
+    workflow = load(lock(task.instance))
     _step(lambda: runner.complete_task(workflow, task.spiff_task_id, data))
     save(task.instance, workflow)
 
 
 def send_message(instance: WorkflowInstance, name: str, payload=None) -> None:
-    workflow = load(instance)
+    workflow = load(lock(instance))
     _step(lambda: runner.send_message(workflow, name, payload))
     save(instance, workflow)
+
+
+def lock(instance: WorkflowInstance) -> WorkflowInstance:
+    """Lock the instance row for the rest of the transaction and reload it.
+
+    Concurrent completions on one instance then queue instead of failing the version check
+    (which stays as a second guard, and is what SQLite relies on). FOR NO KEY UPDATE, so
+    inserting human tasks that reference the row is not blocked. Transaction-scoped: a
+    commit, a rollback or a crashed process's dropped connection releases it.
+    """
+    return db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id == instance.id)
+                              .with_for_update(key_share=True).execution_options(populate_existing=True)).one()
 
 
 def campaign_instance(campaign_id: int) -> WorkflowInstance:

@@ -11,6 +11,7 @@ from services import auth, campaigns, review, tasks
 from services.errors import ValidationFailed
 from web.api.openapi import openapi_document
 from web.errors import problem
+from web.ops.limits import login_limits
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, never cookies: a forged cross-site request carries no credential
@@ -41,6 +42,7 @@ def openapi():
 
 
 @bp.post("/tokens")
+@login_limits
 def create_token():
     body = _body(TokenRequestSchema())
     user = auth.authenticate(body["username"], body["password"])

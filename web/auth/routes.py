@@ -6,11 +6,13 @@ from flask_login import login_required, login_user, logout_user, current_user
 
 from services import audit, auth
 from extensions import db
+from web.ops.limits import login_limits
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login():
     if request.method == "POST":
         user = auth.authenticate(request.form.get("username", ""), request.form.get("password", ""))

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Production mode on one machine (what `make run-prod` runs): create the database if missing,
+# migrate, deploy the workflows (and the demo county unless RUN_PROD_DEMO=0), then gunicorn with
+# WEB_CONCURRENCY workers and one worker process (if cli/worker.py exists). Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export APP_ENV=production
+export DATABASE_URL="${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/yiye}"
+if [ -z "${SECRET_KEY:-}" ]; then
+  mkdir -p instance
+  [ -s instance/secret_key ] || "$BIN/python" -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key
+  SECRET_KEY="$(cat instance/secret_key)"
+  export SECRET_KEY
+fi
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}" BIND="${BIND:-127.0.0.1:8000}"
+
+"$BIN/python" deploy/ensure_database.py
+"$BIN/flask" --app app db upgrade
+if [ "${RUN_PROD_DEMO:-1}" = "1" ]; then
+  "$BIN/flask" --app app demo load > /dev/null
+fi
+
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait' EXIT INT TERM
+if [ -f cli/worker.py ]; then
+  "$BIN/flask" --app app worker &
+  pids+=($!)
+else
+  echo "cli/worker.py not present: no worker started" >&2
+fi
+"$BIN/gunicorn" --config deploy/gunicorn.conf.py "app:create_app()" &
+pids+=($!)
+echo "serving on http://$BIND (health: http://$BIND/healthz)" >&2
+wait -n
