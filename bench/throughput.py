@@ -59,7 +59,7 @@ def _prepare() -> list[tuple[int, str, dict]]:
     from app import create_app
     from config import TestConfig
     from extensions import db
-    from models import Campaign, HumanTask
+    from models import Campaign
     from services import auth, deployments, tasks
     from services import simulate as sim
     from services.demo import load_demo

@@ -177,7 +177,8 @@ def current_draw(campaign_id: int) -> Draw | None:
 
 def lock_campaign(campaign_id: int) -> None:
     """Serialise draw actions on one campaign (PostgreSQL row lock), so two clicks never draw twice."""
-    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+    # NO KEY UPDATE: serializes draws of one campaign without blocking inserts that reference it.
+    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update(key_share=True))
 
 
 def require_lead(actor: User, campaign: Campaign) -> None:

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 
 from extensions import db
-from models import Campaign, Evidence, Inspection, InspectionOfficer, Referral, User
+from models import Campaign, Evidence, Inspection, Referral, User
 from models.referral import referral_evidence
 from services import audit, clock
 from services.errors import Forbidden, NotFound, ValidationFailed

@@ -272,7 +272,9 @@ def get(user: User, inspection_id: int) -> Inspection:
 
 def _report_if_all_submitted(campaign_id: int) -> None:
     # Lock the campaign row so that of two last inspections finishing together, one sees both.
-    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update())
+    # FOR NO KEY UPDATE: it still excludes the other finisher, but not the key-share locks that inserts
+    # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
+    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update(key_share=True))
     pending = db.session.scalar(select(func.count()).select_from(Inspection).where(
         Inspection.campaign_id == campaign_id, Inspection.status != "submitted"))
     if pending == 0:

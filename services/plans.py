@@ -1,6 +1,6 @@
 """The annual plan (年度抽查计划): entries per industry, approved by the supervisor."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from extensions import db
 from models import Department, Industry, Matter, PlanEntry, Region, User
@@ -57,9 +57,14 @@ def approve_entry(actor: User, entry_id: int) -> PlanEntry:
     entry = db.session.get(PlanEntry, entry_id)
     if entry is None:
         raise NotFound("计划条目不存在")
-    if entry.status != "draft":
+    # A conditional update, not read-then-write: of two supervisors approving at once, only one
+    # opens a campaign; the other's UPDATE matches no row (on PostgreSQL it waits, then re-checks).
+    claimed = db.session.execute(update(PlanEntry).where(PlanEntry.id == entry_id, PlanEntry.status == "draft")
+                                 .values(status="approved", approved_by_id=actor.id, approved_at=clock.now()))
+    if claimed.rowcount != 1:
+        db.session.rollback()
         raise Conflict("该计划条目已审批")
-    entry.status, entry.approved_by_id, entry.approved_at = "approved", actor.id, clock.now()
+    db.session.refresh(entry)
     audit.record(actor, "plan.approve", "plan_entry", entry.id)
     campaigns.open_campaign(actor, kind="plan", industry=entry.industry, lead=entry.lead_department,
                             ratios=entry.ratios, matters=list(entry.matters), plan_entry=entry)

@@ -6,15 +6,13 @@ so validation, authorization and auditing are exercised, not bypassed.
 import math
 import random
 from collections import Counter
-from datetime import date
 from typing import Callable
 
 from sqlalchemy import select
 
-from domain import results
 from extensions import db
 from models import Campaign, Department, HumanTask, Industry, InspectionSignoff, User, UserRole
-from services import draw, plans, tasks
+from services import clock, draw, plans, tasks
 from services.errors import DomainError
 
 
@@ -46,7 +44,7 @@ def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1
     counts = draw.candidate_counts(industry.id, lead.region_id)
     ratios = ratios_for(counts, enterprises)
     entry = plans.create_entry(supervisor, {
-        "year": date.today().year, "industry_id": industry.id, "lead_department_id": lead.id,
+        "year": clock.today().year, "industry_id": industry.id, "lead_department_id": lead.id,
         "partner_department_ids": [p.id for p in partners], "matter_ids": [m.id for m in industry.matters],
         "ratios": ratios, "method": "实地检查", "timing": "模拟", "result_handling": None,
         "draw_settings": {"zero_reasons": {c: "模拟：按目标户数分配" for c, v in ratios.items() if not v}},
@@ -91,7 +89,7 @@ def _inspection(view: tasks.TaskForm, rng: random.Random) -> dict:
     items = [{"key": r.key, "result": "fail" if rng.random() < 0.02 else "pass", "note": None} for r in rows]
     failed = any(i["result"] == "fail" for i in items)
     return {"items": items, "result_code": "02" if failed else "01", "problem_domain": "04" if failed else None,
-            "method": "实地检查", "inspected_on": date.today().isoformat(), "summary": "模拟检查"}
+            "method": "实地检查", "inspected_on": clock.today().isoformat(), "summary": "模拟检查"}
 
 
 def _diagnosis(view: tasks.TaskForm) -> dict:

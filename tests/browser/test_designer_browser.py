@@ -3,7 +3,7 @@ a new campaign runs on N+1 while one started before stays on N."""
 from sqlalchemy import select
 
 from extensions import db
-from models import HumanTask, ProcessDefinition
+from models import HumanTask
 from services import deployments, runtime
 from tests.browser.conftest import login, screenshot
 from tests.e2e.journey import plan_and_approve, scope

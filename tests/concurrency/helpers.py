@@ -19,11 +19,12 @@ def open_campaign(enterprises: int, confirm: bool = True) -> int:
     supervisor = sim._user_with_role("supervisor")
     industry, lead = sim._busiest_scope()
     partners, matters = [p.id for p in sim._partners(industry, lead)], [m.id for m in industry.matters]
+    ratios = sim.ratios_for(draw.candidate_counts(industry.id, lead.region_id), enterprises)
     entry = plans.create_entry(supervisor, {
         "year": date.today().year, "industry_id": industry.id, "lead_department_id": lead.id,
         "partner_department_ids": partners, "matter_ids": matters,
-        "ratios": sim.ratios_for(draw.candidate_counts(industry.id, lead.region_id), enterprises),
-        "method": "实地检查", "timing": "并发测试", "result_handling": None})
+        "ratios": ratios, "method": "实地检查", "timing": "并发测试", "result_handling": None,
+        "draw_settings": {"zero_reasons": {c: "测试：按目标户数分配" for c, v in ratios.items() if not v}}})
     plans.approve_entry(supervisor, entry.id)
     campaign = db.session.scalars(select(Campaign).where(Campaign.plan_entry_id == entry.id)).one()
     if confirm:

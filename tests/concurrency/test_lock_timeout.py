@@ -1,5 +1,5 @@
 """A completion blocked on an instance row lock gives up after lock_timeout with a 409, not a 500 or a hang."""
-from sqlalchemy import event, select, text
+from sqlalchemy import event, text
 
 from extensions import db
 from models import HumanTask

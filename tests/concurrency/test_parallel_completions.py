@@ -26,11 +26,14 @@ def test_fifty_inspections_of_one_campaign_at_once(pg_app):
         work = work_for(campaign_id, "joint_inspection")
         assert len(work) == N
 
-    results = complete_concurrently(pg_app, work)
+    assert failures(complete_concurrently(pg_app, work)) == []
+    with pg_app.app_context():  # two-officer rule: a second matched officer countersigns each one
+        countersigns = work_for(campaign_id, "joint_inspection")
+        assert len(countersigns) == N
 
-    assert failures(results) == []
+    assert failures(complete_concurrently(pg_app, countersigns)) == []
     with pg_app.app_context():
-        assert_each_completed_once([task_id for task_id, _, _ in work + confirmations])
+        assert_each_completed_once([task_id for task_id, _, _ in work + countersigns + confirmations])
         inspections = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).all()
         assert len(inspections) == N and all(i.status == "submitted" for i in inspections)
         # The last of the 50 told the campaign: exactly one publication approval is open, and nothing else.
@@ -79,7 +82,10 @@ def test_twenty_inspections_of_one_campaign_at_once_sqlite(sqlite_app):
         campaign_id = open_campaign(20)
         work = work_for(campaign_id, "joint_inspection")
     assert failures(complete_concurrently(app, work)) == []
+    with app.app_context():  # two-officer rule: the countersignatures, also all at once
+        countersigns = work_for(campaign_id, "joint_inspection")
+    assert failures(complete_concurrently(app, countersigns)) == []
     with app.app_context():
-        assert_each_completed_once([task_id for task_id, _, _ in work])
+        assert_each_completed_once([task_id for task_id, _, _ in work + countersigns])
         assert len(work_for(campaign_id, "publication_approval", {})) == 1
         assert assert_instances_consistent(campaign_id) == 21

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from models import Campaign, Department, HumanTask, Industry, User
-from services import draw
+from services import clock, draw
 from services.inspections import checklist_rows
 from services.simulate import ratios_for
 from tests.conftest import csrf_token, login
@@ -90,7 +90,7 @@ def inspection_fields(app, campaign_id: int, problem: bool) -> list[tuple[str, s
     with app.app_context():
         items = [i.id for i in checklist_rows(db.session.get(Campaign, campaign_id))]
     fields = [("result_code", "02" if problem else "01"), ("method", "实地检查"),
-              ("inspected_on", date.today().isoformat()), ("summary", "现场检查内部记录")]
+              ("inspected_on", clock.today().isoformat()), ("summary", "现场检查内部记录")]
     if problem:
         fields.append(("problem_domain", "04"))
     fields += [(f"items.{item}.result", "fail" if problem and j == 0 else "pass") for j, item in enumerate(items)]

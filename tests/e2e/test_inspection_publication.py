@@ -4,7 +4,6 @@ the final results and nothing internal."""
 import csv
 import io
 import re
-from datetime import date
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from models import Campaign, CampaignDepartment, Department, Evidence, Inspection, Referral, User, UserRole
-from services import referrals
+from services import clock, referrals
 from tests.conftest import csrf_token
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, submit,
                                user_client)
@@ -114,7 +113,7 @@ def test_inspection_referrals_and_publication(app, tmp_path):
         assert [i.result_code for i in inspections] == ["02", "03", "01", "01"]
         assert all(len({s.user_id for s in i.signoffs}) == 2 and i.revision == 1 for i in inspections)
         assert inspections[1].signoffs[1].changed  # corrected before signing, recorded as such
-        assert all(i.publication_due and i.publication_due > date.today() for i in inspections)
+        assert all(i.publication_due and i.publication_due > clock.today() for i in inspections)
         first_id, second_id = inspections[0].id, inspections[1].id
         officers = {i.id: [t["candidates"] for t in tasks if t["inspection_id"] == i.id][0] for i in inspections}
 
@@ -182,7 +181,7 @@ def test_inspection_referrals_and_publication(app, tmp_path):
     by_uscc = {r[0]: r for r in rows[1:]}
     assert set(by_uscc) == set(usccs)
     assert by_uscc[usccs[0]][5] == "02 发现问题待后续处理" and by_uscc[usccs[1]][5] == "03 发现问题经责令已改正"
-    assert all(r[1] == names[r[0]] and r[2] == code and r[6] == date.today().isoformat() for r in rows[1:])
+    assert all(r[1] == names[r[0]] and r[2] == code and r[6] == clock.today().isoformat() for r in rows[1:])
     book = load_workbook(io.BytesIO(lead_client.get(f"/publication/{campaign_id}/export.xlsx").data))
     sheet_rows = list(book.active.iter_rows(values_only=True))
     assert len(sheet_rows) == 5 and {r[0] for r in sheet_rows[1:]} == set(usccs)

@@ -74,6 +74,7 @@ def test_kill_9_mid_completion_leaves_nothing_half_done(database, pause, request
             # The dead process's row locks went with its connection: the completion goes through at once.
             db.session.execute(text("SET LOCAL lock_timeout = '5s'"))
         tasks.complete(db.session.get(User, actor_id), task_id, payload)
+        _countersign(campaign_id)
         assert db.session.get(Campaign, campaign_id).stage == "publication"
         assert len(work_for(campaign_id, "publication_approval", {})) == 1
         assert assert_instances_consistent(campaign_id) == 2
@@ -150,6 +151,13 @@ def test_kill_9_of_a_gunicorn_worker_mid_completion(pg_app, tmp_path):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
     with pg_app.app_context():
+        _countersign(campaign_id)
         assert db.session.get(Campaign, campaign_id).stage == "publication"
         assert assert_instances_consistent(campaign_id) == 2
         assert audit.verify().ok
+
+
+def _countersign(campaign_id: int) -> None:
+    """Two-officer rule: the completion that survived the crash is the first signature; a second officer signs."""
+    [(task_id, actor_id, payload)] = work_for(campaign_id, "joint_inspection")
+    tasks.complete(db.session.get(User, actor_id), task_id, payload)

@@ -1,13 +1,13 @@
 """Two-officer rule, locking and revisions, special outcomes, evidence uploads, referral escalation,
 publication deadline timers — through the services, on a campaign brought to the inspection stage."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import (AuditRecord, Evidence, HumanTask, Inspection, Notification, Referral, Timer, User, UserRole)
+from models import (AuditRecord, Evidence, HumanTask, Inspection, Notification, Timer, User, UserRole)
 from services import clock, corrections, evidence, inspections, referrals, tasks, timers
 from services.errors import Conflict, Forbidden, ValidationFailed
 from tests.e2e.journey import initiate, plan_and_approve, report_in, scope

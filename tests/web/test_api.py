@@ -1,5 +1,4 @@
 """JSON API: token login, tasks, completion with the same validation and authorization as the pages."""
-from sqlalchemy import select
 
 from extensions import db
 from models import HumanTask

@@ -1,8 +1,8 @@
 """GET /healthz: database reachable, migrations current, worker heartbeat fresh.
 
 503 when the database is unreachable, the schema is not at the Alembic head, or the worker
-heartbeat is stale. The heartbeat table belongs to the timer worker (cli/worker.py); until it
-exists the check says "unknown" and does not fail. `?scope=app` skips the worker check: a load
+heartbeat is stale (the timer worker, cli/worker.py, beats every loop); before any worker has
+run the check says "unknown" and does not fail. `?scope=app` skips the worker check: a load
 balancer should not take every app server out of rotation because the worker is down.
 /livez answers without touching the database (process up).
 """
@@ -12,13 +12,13 @@ from functools import lru_cache
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy import Column, DateTime, MetaData, Table, func, inspect, select, text
+from sqlalchemy import func, select, text
 
 from extensions import db
+from models import WorkerHeartbeat
 from services import clock
 
 bp = Blueprint("ops", __name__)
-_BEAT_COLUMNS = ("beat_at", "heartbeat_at", "last_beat_at", "last_seen_at", "seen_at", "updated_at", "at")
 
 
 @bp.get("/livez")
@@ -68,21 +68,13 @@ def _migrations() -> dict:
 
 
 def _worker() -> dict:
-    name = current_app.config.get("WORKER_HEARTBEAT_TABLE", "worker_heartbeat")
-    if not inspect(db.engine).has_table(name):
-        return {"status": "unknown", "detail": f"no {name} table (timer worker not installed)"}
-    columns = {c["name"]: c for c in inspect(db.engine).get_columns(name)}
-    stamp = next((c for c in _BEAT_COLUMNS if c in columns), None) or next(
-        (n for n, c in columns.items() if isinstance(c["type"], DateTime)), None)
-    if stamp is None:
-        return {"status": "unknown", "detail": f"{name} has no timestamp column"}
-    stopped = "stopped_at" in columns  # the timer worker marks a clean stop; such a row is not a live worker
-    table = Table(name, MetaData(), Column(stamp, DateTime), *([Column("stopped_at", DateTime)] if stopped else []))
-    query = select(func.max(table.c[stamp]))
-    last = db.session.scalar(query.where(table.c.stopped_at.is_(None)) if stopped else query)
+    if db.session.scalar(select(func.count()).select_from(WorkerHeartbeat)) == 0:
+        return {"status": "unknown", "detail": "no timer worker has run yet"}
+    # A worker that stopped cleanly marks stopped_at: such a row is not a live worker.
+    last = db.session.scalar(select(func.max(WorkerHeartbeat.beat_at)).where(WorkerHeartbeat.stopped_at.is_(None)))
     if last is None:
         return {"status": "fail", "detail": "no running worker has sent a heartbeat"}
-    age = clock.now() - last.replace(tzinfo=None)
+    age = clock.now() - last
     limit = timedelta(seconds=current_app.config.get("WORKER_HEARTBEAT_MAX_AGE", 120))
     return {"status": "ok" if age <= limit else "fail", "last_beat": last.isoformat(),
             "age_seconds": round(age.total_seconds(), 1)}

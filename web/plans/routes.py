@@ -1,5 +1,4 @@
 """The supervisor's annual plan: list, create, approve."""
-from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,7 +8,7 @@ from sqlalchemy import select
 from extensions import db
 from models import Department, Industry, Region
 from schemas.plan import CLASSES, PlanEntryCreateSchema
-from services import plans
+from services import clock, plans
 from services.errors import Forbidden, ValidationFailed
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -38,7 +37,7 @@ def new():
         flash("年度计划条目已创建，待审批", "success")
         return redirect(url_for("plans.index", _anchor=f"entry-{entry.id}"))
     defaults = {f"ratio_{c}": v for c, v in current_app.config["DEFAULT_RATIOS"].items()}
-    return render_template("plans/new.html", errors={}, form={"year": date.today().year, **defaults}, **options)
+    return render_template("plans/new.html", errors={}, form={"year": clock.today().year, **defaults}, **options)
 
 
 @bp.post("/<int:entry_id>/approve")
