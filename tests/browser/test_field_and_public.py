@@ -232,7 +232,7 @@ def test_official_inspects_on_a_phone_and_a_second_officer_countersigns(app, liv
     screenshot(phone, "phone-6-public")
 
 
-def test_supervisor_filters_the_dashboard_and_sees_the_campaign_diagram(app, live_server, page):
+def test_supervisor_filters_the_dashboard_and_sees_the_campaign_diagram(app, live_server, page, phone_page):
     s, inspecting = _to_inspection(app)
     _, waiting = plan_and_approve(app, s)  # stays in initiation: overdue once its SLA has passed
     clock.advance(timedelta(days=15))
@@ -269,6 +269,9 @@ def test_supervisor_filters_the_dashboard_and_sees_the_campaign_diagram(app, liv
     table.get_by_role("link", name=codes[inspecting]).click()
     page.wait_for_url(f"**/campaigns/{inspecting}")
     page.wait_for_selector("#diagram[data-ready=true]")
+    # the progress: every stage before the current one is done, the plan and the draw included
+    assert page.locator(".stages li.done").all_inner_texts() == ["年度计划", "发起与报到", "双随机抽取"]
+    assert page.locator(".stages li[aria-current=step]").inner_text() == "联合检查"
     diagram = page.locator("#diagram")
     assert diagram.locator("svg .djs-element.djs-shape").count() > 10
     states = page.evaluate(f"() => fetch('/campaigns/{inspecting}/diagram-states.json').then(r => r.json())")
@@ -291,3 +294,17 @@ def test_supervisor_filters_the_dashboard_and_sees_the_campaign_diagram(app, liv
     # the campaign's history names who acted (the lead official initiated), not a user id
     actors = page.locator("section.card:has(h2:text-is('办理记录')) tbody tr td:last-child").all_inner_texts()
     assert lead_name in actors and "系统" in actors and not any(a.isdigit() for a in actors), actors
+
+    # on a phone: the dashboard and the campaign page fit, the stacked tables name their columns
+    login(phone_page, live_server, "supervisor")
+    phone_page.goto(f"{live_server}/dashboard/?stage=joint_inspection")
+    _fits_the_phone(phone_page, "dashboard")
+    row = phone_page.locator("main table tbody tr").first
+    assert row.locator("td[data-label='当前阶段']").inner_text() == "联合检查"
+    assert phone_page.evaluate("getComputedStyle(document.querySelector('td[data-label]'), '::before').content") \
+        == '"名称"'
+    screenshot(phone_page, "phone-dashboard")
+    phone_page.goto(f"{live_server}/campaigns/{inspecting}")
+    phone_page.wait_for_selector("#diagram[data-ready=true]")
+    _fits_the_phone(phone_page, "campaign page")
+    assert phone_page.locator("#diagram .djs-element.state-active").count() >= 1
