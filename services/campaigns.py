@@ -76,6 +76,14 @@ def history(campaign: Campaign) -> list[AuditRecord]:
                                    .order_by(AuditRecord.id)))
 
 
+def actor_names(records: list[AuditRecord]) -> dict[int, str]:
+    """Display names of the people in an audit trail (the page shows who acted, not a user id)."""
+    ids = {r.actor_id for r in records if r.actor_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
 def campaign_tasks(campaign: Campaign) -> list[HumanTask]:
     return list(db.session.scalars(select(HumanTask).where(HumanTask.campaign_id == campaign.id)
                                    .order_by(HumanTask.id)))

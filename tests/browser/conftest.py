@@ -53,10 +53,11 @@ def live_server(app):
         thread.join(timeout=10)
 
 
-@pytest.fixture
-def page(browser, request):
-    """A fresh browser context and page; JavaScript errors fail the test; a screenshot is kept at the end."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 1000})
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+def _page(browser, request, **options):
+    context = browser.new_context(locale="zh-CN", **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
@@ -67,6 +68,18 @@ def page(browser, request):
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)
     context.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context and page; JavaScript errors fail the test; a screenshot is kept at the end."""
+    yield from _page(browser, request, viewport={"width": 1600, "height": 1000})
+
+
+@pytest.fixture
+def phone_page(browser, request):
+    """Like `page`, on a phone: 390×844 CSS pixels (an iPhone 12-14), mobile viewport meta honoured, touch."""
+    yield from _page(browser, request, **PHONE)
 
 
 def screenshot(page, name: str) -> Path:

@@ -21,7 +21,9 @@ def index():
 @login_required
 def detail(campaign_id: int):
     campaign = campaigns.get_campaign(current_user, campaign_id)
-    return render_template("campaigns/detail.html", campaign=campaign, history=campaigns.history(campaign),
+    history = campaigns.history(campaign)
+    return render_template("campaigns/detail.html", campaign=campaign, history=history,
+                           actors=campaigns.actor_names(history),
                            tasks=campaigns.campaign_tasks(campaign), figures=review.campaign_figures(campaign))
 
 
