@@ -1,0 +1,65 @@
+"""enterprise name search for one- and two-character queries (SQLite)
+
+Revision ID: d9gaps000001
+Revises: 0c0mb1ne0001
+
+The FTS5 trigram index of b3d1rect0ry1 cannot answer queries shorter than three characters. This revision
+rebuilds it as a contentless table that indexes each name followed by two sentinel characters (U+0003), so
+every one- or two-character substring of a name is the start of at least one indexed trigram, and adds an
+fts5vocab view of its terms: a short query becomes the OR of the trigrams that start with it (a range scan
+of the vocabulary), see services/name_search.py. Queries of three characters and more work as before.
+PostgreSQL is unchanged (pg_trgm; short queries scan with an early LIMIT).
+"""
+from alembic import op
+
+revision = 'd9gaps000001'
+down_revision = '0c0mb1ne0001'
+branch_labels = None
+depends_on = None
+
+PAD = "char(3, 3)"
+OLD_TRIGGERS = ("enterprise_name_fts_update", "enterprise_name_fts_delete", "enterprise_name_fts_insert")
+
+SQLITE_UP = (
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in OLD_TRIGGERS),
+    "DROP TABLE IF EXISTS enterprise_name_fts",
+    "CREATE VIRTUAL TABLE enterprise_name_fts USING fts5(name, content='', tokenize='trigram')",
+    "CREATE VIRTUAL TABLE enterprise_name_fts_vocab USING fts5vocab(enterprise_name_fts, 'row')",
+    f"INSERT INTO enterprise_name_fts(rowid, name) SELECT id, name || {PAD} FROM enterprise",
+    "CREATE TRIGGER enterprise_name_fts_insert AFTER INSERT ON enterprise BEGIN "
+    f"INSERT INTO enterprise_name_fts(rowid, name) VALUES (new.id, new.name || {PAD}); END",
+    "CREATE TRIGGER enterprise_name_fts_delete AFTER DELETE ON enterprise BEGIN "
+    f"INSERT INTO enterprise_name_fts(enterprise_name_fts, rowid, name) VALUES ('delete', old.id, old.name || {PAD}); END",
+    "CREATE TRIGGER enterprise_name_fts_update AFTER UPDATE OF name ON enterprise BEGIN "
+    f"INSERT INTO enterprise_name_fts(enterprise_name_fts, rowid, name) VALUES ('delete', old.id, old.name || {PAD}); "
+    f"INSERT INTO enterprise_name_fts(rowid, name) VALUES (new.id, new.name || {PAD}); END",
+)
+
+# b3d1rect0ry1's external-content table, as it was.
+SQLITE_DOWN = (
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in OLD_TRIGGERS),
+    "DROP TABLE IF EXISTS enterprise_name_fts_vocab",
+    "DROP TABLE IF EXISTS enterprise_name_fts",
+    "CREATE VIRTUAL TABLE enterprise_name_fts USING fts5(name, content='enterprise', content_rowid='id', "
+    "tokenize='trigram')",
+    "INSERT INTO enterprise_name_fts(enterprise_name_fts) VALUES ('rebuild')",
+    "CREATE TRIGGER enterprise_name_fts_insert AFTER INSERT ON enterprise BEGIN "
+    "INSERT INTO enterprise_name_fts(rowid, name) VALUES (new.id, new.name); END",
+    "CREATE TRIGGER enterprise_name_fts_delete AFTER DELETE ON enterprise BEGIN "
+    "INSERT INTO enterprise_name_fts(enterprise_name_fts, rowid, name) VALUES ('delete', old.id, old.name); END",
+    "CREATE TRIGGER enterprise_name_fts_update AFTER UPDATE OF name ON enterprise BEGIN "
+    "INSERT INTO enterprise_name_fts(enterprise_name_fts, rowid, name) VALUES ('delete', old.id, old.name); "
+    "INSERT INTO enterprise_name_fts(rowid, name) VALUES (new.id, new.name); END",
+)
+
+
+def upgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE_UP:
+            op.execute(statement)
+
+
+def downgrade():
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE_DOWN:
+            op.execute(statement)
