@@ -7,9 +7,12 @@ exactly those trigrams, found by a range scan, and the query becomes their OR. T
 many names hold each trigram, so the cost of the OR can be set against a plain LIKE scan, which stops once
 the count's cap is reached and is the cheaper one for very common queries (one character in every name).
 Same results either way: names containing q, case-insensitive for Latin letters as LIKE is.
-PostgreSQL: pg_trgm's GIN index serves LIKE for three characters or more; shorter queries scan with LIMIT.
+PostgreSQL: pg_trgm's GIN index serves LIKE for three characters or more; shorter queries use the GIN index
+over enterprise_name_grams(name), each name's distinct one- and two-character substrings (d9gaps000001),
+case-sensitive like PostgreSQL's LIKE.
 """
-from sqlalchemy import Integer, column, false, text
+from sqlalchemy import Integer, Text, column, false, func, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from extensions import db
 from models import Enterprise
@@ -33,6 +36,12 @@ def _has_index() -> bool:
     if db.session.get_bind().dialect.name != "sqlite":
         return False
     return db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name = :n"), {"n": VOCAB}).first() is not None
+
+
+def _has_grams_index() -> bool:
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    return db.session.execute(text("SELECT 1 FROM pg_proc WHERE proname = 'enterprise_name_grams'")).first() is not None
 
 
 def _phrase(term: str) -> str:
@@ -66,4 +75,6 @@ def name_contains(q: str, count_cap: int):
         terms = short_terms(q, count_cap)
         if terms is not None:
             return _matching(" OR ".join(_phrase(t) for t in terms)) if terms else false()
+    elif len(q) <= 2 and _has_grams_index():
+        return func.enterprise_name_grams(Enterprise.name, type_=ARRAY(Text)).contains([q])
     return Enterprise.name.like(like_pattern(q), escape="\\")

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from models import Campaign, CampaignDepartment, Department, Evidence, Inspection, Referral, User, UserRole
-from services import referrals
+from services import clock, referrals
 from tests.conftest import csrf_token
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, submit,
                                user_client)
@@ -180,7 +180,7 @@ def test_inspection_referrals_and_publication(app, tmp_path):
     by_uscc = {r[0]: r for r in rows[1:]}
     assert set(by_uscc) == set(usccs)
     assert by_uscc[usccs[0]][5] == "02 发现问题待后续处理" and by_uscc[usccs[1]][5] == "03 发现问题经责令已改正"
-    assert all(r[1] == names[r[0]] and r[2] == code and r[6] == date.today().isoformat() for r in rows[1:])
+    assert all(r[1] == names[r[0]] and r[2] == code and r[6] == clock.today().isoformat() for r in rows[1:])
     book = load_workbook(io.BytesIO(lead_client.get(f"/publication/{campaign_id}/export.xlsx").data))
     sheet_rows = list(book.active.iter_rows(values_only=True))
     assert len(sheet_rows) == 5 and {r[0] for r in sheet_rows[1:]} == set(usccs)
