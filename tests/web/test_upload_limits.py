@@ -49,3 +49,14 @@ def test_upload_within_the_limit_still_reaches_the_page(app):
     login(client, "designer")
     response = _post_claiming(client, "/designer/import", MAX_UPLOAD_BYTES)
     assert response.status_code != 413
+
+
+def test_streamed_body_without_content_length_stops_at_the_limit(app):
+    import io
+    client = app.test_client()
+    login(client, "designer")
+    body = b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bpmn\"\r\n\r\n" + b" " * (3 * MB)
+    response = client.post("/designer/import", input_stream=io.BytesIO(body),
+                           content_type="multipart/form-data; boundary=x", headers={"Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413 and "上传内容过大" in response.get_data(as_text=True)
