@@ -101,7 +101,10 @@ SEARCHES = {
     "USCC prefix (q=9142112600005)": {"q": "9142112600005"},
     "name contains, common (q=漕河镇)": {"q": "漕河镇"},
     "name contains, rare (q=鑫凯50)": {"q": "鑫凯50"},
-    "name contains, 2 characters: no trigram, scans (q=鑫凯)": {"q": "鑫凯"},
+    "name contains, 2 characters, rare (q=鑫凯)": {"q": "鑫凯"},
+    "name contains, 2 characters ending names (q=超市)": {"q": "超市"},
+    "name contains, 1 character (q=鑫)": {"q": "鑫"},
+    "name contains, 1 character in every name (q=镇)": {"q": "镇"},
     "industry + region + class": {"industry_id": "1", "region_id": "1", "credit_class": "D"},
     "credit class D, status 存续": {"credit_class": "D", "status": "存续"},
 }

@@ -66,7 +66,10 @@ class VersionRow:
 
 
 def process_ids() -> list[str]:
-    return list(db.session.scalars(select(ProcessDefinition.process_id).distinct().order_by(ProcessDefinition.process_id)))
+    """BPMN processes only: decision tables ('dmn:' ids) are listed by services.designer_decisions."""
+    return list(db.session.scalars(select(ProcessDefinition.process_id).distinct()
+                                   .where(ProcessDefinition.process_id.not_like(deployments.DECISION_PREFIX + "%"))
+                                   .order_by(ProcessDefinition.process_id)))
 
 
 def versions(process_id: str) -> list[VersionRow]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import Integer, Select, and_, column, func, literal, or_, select, text
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from domain import uscc as uscc_rules
@@ -18,7 +18,7 @@ from models import (Case, Department, Enterprise, Expert, ExpertConflict, Follow
                     ItemResult, Matter, OfficerConflict, Region, User, UserRole)
 from models.catalogue import ChecklistItem
 from models.enterprise import CREDIT_CLASSES, STATUSES
-from services import audit, clock
+from services import audit, clock, name_search
 from services.errors import Forbidden, NotFound, ValidationFailed
 
 COUNT_CAP = 10_000
@@ -109,20 +109,8 @@ def _uscc_prefix(column, prefix: str):
     return and_(column >= prefix, column < prefix + "~")
 
 
-def _has_name_index() -> bool:
-    """The FTS5 trigram table of migration b3d1rect0ry1 (SQLite only; PostgreSQL's pg_trgm index serves LIKE)."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        return False
-    return db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'enterprise_name_fts'")).first() is not None
-
-
 def _name_contains(q: str):
-    # Trigrams need three characters; shorter queries scan (capped by the LIMITs of the page and count).
-    if len(q) >= 3 and _has_name_index():
-        matches = text("SELECT rowid FROM enterprise_name_fts WHERE enterprise_name_fts MATCH :phrase").bindparams(
-            phrase='"' + q.replace('"', '""') + '"').columns(column("rowid", Integer))
-        return Enterprise.id.in_(matches)
-    return Enterprise.name.like(_like(q), escape="\\")
+    return name_search.name_contains(q, COUNT_CAP)  # indexed for every length on SQLite: see services/name_search.py
 
 
 def _enterprise_where(f: dict) -> list:

@@ -1,7 +1,7 @@
 """One place that maps domain errors to HTML pages or JSON problem documents."""
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from extensions import db
 from services.errors import DomainError, ValidationFailed
@@ -19,7 +19,58 @@ def problem(status: int, title: str, detail: str, **extra):
     return response
 
 
+# Endpoints whose own limit is below MAX_CONTENT_LENGTH (bytes of file; multipart overhead is added).
+_ENDPOINT_LIMITS = {"designer.import_file": lambda: _designer_upload_bytes(),
+                    "directory.upload": lambda: current_app.config["IMPORT_MAX_BYTES"]}
+_MULTIPART_SLACK = 64 * 1024
+
+
+def _designer_upload_bytes() -> int:
+    from services.designer import MAX_UPLOAD_BYTES
+    return MAX_UPLOAD_BYTES
+
+
+def _request_limit() -> int:
+    app_limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    own = _ENDPOINT_LIMITS.get(request.endpoint or "")
+    if own is None:
+        return app_limit
+    limit = own() + _MULTIPART_SLACK
+    return min(limit, app_limit) if app_limit else limit
+
+
+def _refuse_oversized():
+    """Runs first (before CSRF reads the form): refuse by Content-Length, cap a streamed body the same way."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    limit = _request_limit()
+    if not limit:
+        return None
+    request.max_content_length = limit  # a chunked body without Content-Length stops at the limit too
+    if (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+    return None
+
+
+def _too_large_detail() -> str:
+    limit = _request_limit()
+    own = request.endpoint in _ENDPOINT_LIMITS
+    size = limit - _MULTIPART_SLACK if own else limit
+    mb = max(size // (1024 * 1024), 1)
+    hint = "；更大的名录文件请用命令行导入" if request.endpoint == "directory.upload" else ""
+    return f"文件过大：上传的内容超过 {mb} MB 的大小限制，未被接收。请压缩或拆分文件后重试{hint}。"
+
+
 def register(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_oversized)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: RequestEntityTooLarge):
+        detail = _too_large_detail()
+        if wants_json():
+            return problem(413, "上传内容过大", detail, limit_bytes=_request_limit())
+        return render_template("errors/error.html", status=413, title="上传内容过大", detail=detail), 413
+
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()

@@ -4,7 +4,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user, current_user
 
-from services import audit, auth
+from services import audit, auth, people
+from services.errors import ValidationFailed
 from extensions import db
 from web.ops.limits import login_limits
 
@@ -33,6 +34,21 @@ def logout():
     db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """A logged-in user changes their own password (the current one is required)."""
+    if request.method == "GET":
+        return render_template("auth/password.html", errors={})
+    try:
+        people.change_password(current_user, request.form.get("current", ""), request.form.get("new", ""),
+                               request.form.get("confirm", ""))
+    except ValidationFailed as exc:
+        return render_template("auth/password.html", errors=exc.errors), 422
+    flash("密码已修改", "success")
+    return redirect(url_for("inbox.index"))
 
 
 def _safe_next(target: str | None) -> str:

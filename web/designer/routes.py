@@ -2,8 +2,8 @@
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from services import designer, migration, validation
-from services.errors import Forbidden, ValidationFailed
+from services import designer, designer_decisions, migration, validation
+from services.errors import Forbidden, NotFound, ValidationFailed
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 
@@ -18,8 +18,10 @@ def _designers_only():
 @bp.get("/")
 def index():
     processes = [(pid, designer.versions(pid)) for pid in designer.process_ids()]
+    deployed = designer_decisions.overview()
+    undeployed = [name for name in designer.decision_files() if name not in dict(deployed)]
     return render_template("designer/index.html", processes=processes, drafts=designer.drafts(),
-                           decisions=designer.decision_files())
+                           deployed_decisions=deployed, decisions=undeployed)
 
 
 @bp.get("/processes/<process_id>")
@@ -148,8 +150,38 @@ def _posted_xml() -> str:
 
 @bp.get("/decisions/<name>")
 def decision(name: str):
-    designer.decision_xml(name)  # 404 for unknown names
-    return render_template("designer/decision.html", name=name)
+    """A deployed decision: its versions, one of them in dmn-js, validate and deploy a new version.
+    A DMN file in workflows/ that was never deployed opens read from the file."""
+    try:
+        rows = designer_decisions.versions(name)
+    except NotFound:
+        designer.decision_xml(name)  # 404 for unknown names
+        return render_template("designer/decision.html", name=name, versions=[], shown=None,
+                               source=url_for("designer.decision_xml", name=name))
+    shown = designer_decisions.definition(name, request.args.get("version", type=int))
+    return render_template("designer/decision.html", name=name, versions=rows, shown=shown,
+                           source=url_for("designer.decision_version_xml", name=name, version=shown.version))
+
+
+@bp.get("/decisions/<name>/v<int:version>.dmn")
+def decision_version_xml(name: str, version: int):
+    return Response(designer_decisions.definition(name, version).bpmn_xml, mimetype="application/xml")
+
+
+@bp.post("/decisions/<name>/validate")
+def decision_validate(name: str):
+    return jsonify(designer_decisions.validate(_posted_xml(), name).as_dict())
+
+
+@bp.post("/decisions/<name>/deploy")
+def decision_deploy(name: str):
+    xml = _posted_xml()
+    try:
+        definition, created = designer_decisions.deploy(current_user, name, xml)
+    except ValidationFailed:
+        return jsonify(designer_decisions.validate(xml, name).as_dict()), 422
+    return jsonify({"ok": True, "created": created, "version": definition.version, "decision_id": name,
+                    "url": url_for("designer.decision", name=name, version=definition.version)})
 
 
 @bp.get("/decisions/<name>.dmn")

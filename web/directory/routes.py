@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from services import directory, directory_export
+from services import directory, directory_export, people
 from services.errors import ValidationFailed
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -67,6 +67,7 @@ def official(user_id: int, errors: dict | None = None, status: int = 200):
     person = directory.get_official(user_id)
     return render_template("directory/official.html", person=person, conflicts=directory.officer_conflicts(user_id),
                            can_edit=directory.can_edit(current_user, person.department_id),
+                           can_set_password=people.can_set_password(current_user, person),
                            errors=errors or {}), status
 
 
@@ -105,7 +106,8 @@ def experts():
 @bp.get("/experts/<int:expert_id>")
 @login_required
 def expert(expert_id: int, errors: dict | None = None, status: int = 200):
-    return render_template("directory/expert.html", expert=directory.get_expert(expert_id),
+    found = directory.get_expert(expert_id)
+    return render_template("directory/expert.html", expert=found, expert_region=people.expert_region(found),
                            conflicts=directory.expert_conflicts(expert_id), can_edit=directory.can_edit(current_user),
                            errors=errors or {}), status
 

@@ -1,0 +1,43 @@
+"""Expert edit page (admins) and officials' password page (admins; department admins for their own officials)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from services import directory, people
+from services.errors import Forbidden, ValidationFailed
+from web.directory.routes import bp
+
+
+@bp.route("/experts/<int:expert_id>/edit", methods=["GET", "POST"])
+@login_required
+def expert_edit(expert_id: int):
+    expert = directory.get_expert(expert_id)
+    directory.require_editor(current_user)
+    if request.method == "GET":
+        return render_template("directory/expert_edit.html", expert=expert, values=None, errors={},
+                               **directory.options())
+    form = request.form
+    try:
+        people.update_expert(current_user, expert_id, name=form.get("name"), field=form.get("field"),
+                             organisation=form.get("organisation"), cert_no=form.get("cert_no"),
+                             region_id=form.get("region_id"), active=form.get("active") == "on")
+    except ValidationFailed as exc:
+        return render_template("directory/expert_edit.html", expert=expert, values=form, errors=exc.errors,
+                               **directory.options()), 422
+    flash("专家信息已保存", "success")
+    return redirect(url_for("directory.expert", expert_id=expert_id))
+
+
+@bp.route("/officials/<int:user_id>/password", methods=["GET", "POST"])
+@login_required
+def official_password(user_id: int):
+    person = directory.get_official(user_id)
+    if not people.can_set_password(current_user, person):
+        raise Forbidden("只有系统管理员或本部门管理员可以设置该人员的密码")
+    if request.method == "GET":
+        return render_template("directory/official_password.html", person=person, errors={})
+    try:
+        people.set_password(current_user, user_id, request.form.get("new", ""), request.form.get("confirm", ""))
+    except ValidationFailed as exc:
+        return render_template("directory/official_password.html", person=person, errors=exc.errors), 422
+    flash(f"已为 {person.display_name} 设置新密码，请当面或通过安全渠道告知本人", "success")
+    return redirect(url_for("directory.official", user_id=user_id))
