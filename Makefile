@@ -29,7 +29,7 @@ browser:
 # UI translations: .po files are committed, .mo files are built here (gitignored; the app also compiles
 # a missing or stale .mo at start-up).
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 install: $(STAMP) node_modules/.installed static/build/designer.js browser translations
 
