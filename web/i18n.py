@@ -13,12 +13,11 @@ from urllib.parse import urlsplit
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
 from flask_babel import Babel, get_locale, gettext
 
 from extensions import login_manager
 
-SUPPORTED = ("zh_CN", "en")
 DEFAULT = "zh_CN"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -51,6 +50,8 @@ def normalize(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI, timers, reports rendered in an app context: the default
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT)
     chosen = normalize(request.cookies.get(COOKIE))
     if chosen:
         return chosen
@@ -143,3 +144,10 @@ def register(app: Flask) -> None:
     # Flask-Login flashes this when a page needs login; translated when flashed.
     login_manager.login_message = N_("请先登录")
     login_manager.localize_callback = gettext
+
+    @app.after_request
+    def vary_on_language(response):
+        # The same URL answers in either language: shared caches must keep them apart.
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        return response

@@ -210,6 +210,7 @@ def test_accept_language_and_the_switch(client):
         return re.search(r'<html lang="([^"]+)">', html).group(1)
 
     assert lang() == "zh-CN"
+    assert {"Accept-Language", "Cookie"} <= set(client.get("/public/").vary)  # caches keep languages apart
     assert lang(ENGLISH) == "en"
     assert lang({"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}) == "en"  # first supported language wins
     assert lang({"Accept-Language": "zh-TW,zh;q=0.9,en;q=0.8"}) == "zh-CN"
@@ -286,3 +287,18 @@ def test_missing_mo_is_compiled_at_start(template_db, tmp_path):
     assert "Username" in page and "Password" in page
     with app.app_context():
         db.engine.dispose()
+
+
+def test_filters_outside_a_request_use_the_default_language(app):
+    """Timers, the CLI and exports render in an app context without a request: Chinese, no error."""
+    with app.app_context():
+        stage = app.jinja_env.filters["stage"]
+        assert stage("draw") == "双随机抽取"
+        assert app.jinja_env.filters["result"]("01") == "未发现问题"
+        assert app.jinja_env.filters["label"]({"zh": "检查清单", "en": "Checklist"}) == "检查清单"
+    with app.test_request_context("/", headers=ENGLISH):
+        assert app.jinja_env.filters["stage"]("draw") == "Random draw"
+        assert app.jinja_env.filters["label"]({"zh": "检查清单", "en": "Checklist"}) == "Checklist"
+        assert app.jinja_env.filters["label"]({"zh": "只有中文"}) == "只有中文"
+        assert app.jinja_env.filters["handling"]("rectify") == "Order to rectify"
+        assert app.jinja_env.filters["data_label"]("蕲春县某某公司") == "蕲春县某某公司"
