@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 FLASK   := $(BIN)/flask --app app
 export DATABASE_URL ?=
 
-.PHONY: run test bench install npm migrate demo clean browser run-prod
+.PHONY: run test bench install npm migrate demo clean browser run-prod translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,7 +26,12 @@ static/build/designer.js: node_modules/.installed scripts/build-frontend.mjs $(w
 browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-cjk)
 
-install: $(STAMP) node_modules/.installed static/build/designer.js browser
+# UI translations: .po files are committed, .mo files are built here (gitignored; the app also compiles
+# a missing or stale .mo at start-up).
+translations: $(STAMP)
+	$(BIN)/pybabel -q compile -d translations
+
+install: $(STAMP) node_modules/.installed static/build/designer.js browser translations
 
 migrate: install
 	$(FLASK) db upgrade

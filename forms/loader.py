@@ -41,6 +41,18 @@ class UnknownForm(KeyError):
     pass
 
 
+def N_(message: str) -> str:
+    """Mark a message for pybabel extraction; the page translates it when it shows it (forms/ has no Flask)."""
+    return message
+
+
+def localized(text, lang: str = "zh") -> str:
+    """A definition's {"zh": …, "en": …} label in one language; Chinese when the English one is missing."""
+    if not isinstance(text, dict):
+        return "" if text is None else str(text)
+    return (text.get("en") if lang == "en" else None) or text.get("zh") or text.get("en") or ""
+
+
 @lru_cache(maxsize=None)
 def load_form(form_key: str) -> dict:
     path = FORM_DIR / f"{form_key}.json"
@@ -53,17 +65,17 @@ def form_keys() -> list[str]:
     return sorted(p.stem for p in FORM_DIR.glob("*.json"))
 
 
-def choices_for(spec: dict, context: FormContext) -> list[Choice]:
+def choices_for(spec: dict, context: FormContext, lang: str = "zh") -> list[Choice]:
     if "source" in spec:
         return context.choices.get(spec["source"], [])
-    return [Choice(c["value"], c["label"]["zh"]) for c in spec.get("choices", [])]
+    return [Choice(c["value"], localized(c["label"], lang)) for c in spec.get("choices", [])]
 
 
 def _field(spec: dict, context: FormContext) -> fields.Field:
     kind = spec["type"]
     required = spec.get("required", False) and "required_if" not in spec
     common = {"required": required, "allow_none": not required,
-              "error_messages": {"required": "此项必填", "null": "此项必填"}}
+              "error_messages": {"required": N_("此项必填"), "null": N_("此项必填")}}
     if kind in ("string", "text"):
         limit = spec.get("max_length", 200 if kind == "string" else 5000)
         length = validate.Length(min=1 if required else 0, max=limit, error="长度应在 {min}–{max} 字之间")
@@ -77,7 +89,7 @@ def _field(spec: dict, context: FormContext) -> fields.Field:
     options = choices_for(spec, context)
     values = [c.value for c in options]
     base = fields.Integer if values and all(isinstance(v, int) for v in values) else fields.String
-    one_of = validate.OneOf(values, error="不是可选的值")
+    one_of = validate.OneOf(values, error=N_("不是可选的值"))
     if kind == "choice":
         return base(validate=one_of, **common)
     if kind == "multichoice":
@@ -91,7 +103,7 @@ def _field(spec: dict, context: FormContext) -> fields.Field:
 
 def _row_schema(spec: dict, context: FormContext) -> type[Schema]:
     keys = [r.key for r in context.rows.get(spec["source"], [])]
-    members = {"key": fields.Integer(required=True, validate=validate.OneOf(keys, error="未知的行"))}
+    members = {"key": fields.Integer(required=True, validate=validate.OneOf(keys, error=N_("未知的行")))}
     members.update({sub["name"]: _field(sub, context) for sub in spec["fields"]})
     return Schema.from_dict(members, name=f"{spec['name']}_row")
 
@@ -107,12 +119,12 @@ def build_schema(form: dict, context: FormContext) -> Schema:
         for spec in conditional:
             rule = spec["required_if"]
             if data.get(rule["field"]) in rule["in"] and data.get(spec["name"]) in (None, "", []):
-                errors[spec["name"]] = ["此项必填"]
+                errors[spec["name"]] = [N_("此项必填")]
         for spec in rows:
             expected = {r.key for r in context.rows.get(spec["source"], [])}
             given = [row["key"] for row in data.get(spec["name"], [])]
             if sorted(given) != sorted(expected):
-                errors[spec["name"]] = ["每一行都必须填写且只填写一次"]
+                errors[spec["name"]] = [N_("每一行都必须填写且只填写一次")]
         if errors:
             raise ValidationError(errors)
 
@@ -123,7 +135,7 @@ def build_schema(form: dict, context: FormContext) -> Schema:
 def validate_submission(form: dict, context: FormContext, data: dict) -> dict:
     """Return the cleaned data or raise marshmallow.ValidationError with per-field messages."""
     if not isinstance(data, dict):
-        raise ValidationError({"_schema": ["提交内容必须是对象"]})
+        raise ValidationError({"_schema": [N_("提交内容必须是对象")]})
     return build_schema(form, context).load(data)
 
 

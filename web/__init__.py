@@ -36,6 +36,8 @@ def register_blueprints(app: Flask) -> None:
     filters.register(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"
+    from web import i18n
+    i18n.register(app)  # after login_message: it marks that message for translation
 
     @app.get("/")
     def index():

@@ -1,10 +1,20 @@
 """One place that maps domain errors to HTML pages or JSON problem documents."""
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from extensions import db
 from services.errors import DomainError, ValidationFailed
+from web.i18n import N_, known
+
+# The services' generic titles and default message, catalogued so the page shows them in its language;
+# the specific messages services raise stay Chinese for now (docs/i18n.md).
+DOMAIN_TEXTS = (N_("请求无法处理"), N_("未找到"), N_("无权操作"), N_("操作冲突"), N_("输入有误"),
+                N_("表单填写有误，请检查标注的字段"))
+# Pages for HTTP errors get a title in the UI's language; Werkzeug's own names are English only.
+HTTP_TITLES = {400: N_("请求有误"), 401: N_("需要登录"), 403: N_("无权访问"), 404: N_("页面不存在"),
+               405: N_("不支持的请求方式"), 413: N_("上传内容过大"), 429: N_("请求过于频繁"), 500: N_("服务器内部错误")}
 
 
 def wants_json() -> bool:
@@ -57,8 +67,10 @@ def _too_large_detail() -> str:
     own = request.endpoint in _ENDPOINT_LIMITS
     size = limit - _MULTIPART_SLACK if own else limit
     mb = max(size // (1024 * 1024), 1)
-    hint = "；更大的名录文件请用命令行导入" if request.endpoint == "directory.upload" else ""
-    return f"文件过大：上传的内容超过 {mb} MB 的大小限制，未被接收。请压缩或拆分文件后重试{hint}。"
+    if request.endpoint == "directory.upload":
+        return _("文件过大：上传的内容超过 %(mb)s MB 的大小限制，未被接收。请压缩或拆分文件后重试；更大的名录文件请用命令行导入。",
+                 mb=mb)
+    return _("文件过大：上传的内容超过 %(mb)s MB 的大小限制，未被接收。请压缩或拆分文件后重试。", mb=mb)
 
 
 def register(app: Flask) -> None:
@@ -69,7 +81,7 @@ def register(app: Flask) -> None:
         detail = _too_large_detail()
         if wants_json():
             return problem(413, "上传内容过大", detail, limit_bytes=_request_limit())
-        return render_template("errors/error.html", status=413, title="上传内容过大", detail=detail), 413
+        return render_template("errors/error.html", status=413, title=_("上传内容过大"), detail=detail), 413
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
@@ -77,18 +89,20 @@ def register(app: Flask) -> None:
         extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
         if wants_json():
             return problem(exc.status, exc.title, exc.message, **extra)
-        return render_template("errors/error.html", status=exc.status, title=exc.title, detail=exc.message), exc.status
+        return render_template("errors/error.html", status=exc.status, title=known(exc.title),
+                               detail=known(exc.message)), exc.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         if wants_json():
             return problem(400, "CSRF 校验失败", exc.description)
-        return render_template("errors/error.html", status=400, title="请求已失效",
-                               detail="页面已过期或请求来源不可信，请刷新页面后重试。"), 400
+        return render_template("errors/error.html", status=400, title=_("请求已失效"),
+                               detail=_("页面已过期或请求来源不可信，请刷新页面后重试。")), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if wants_json():
             return problem(exc.code or 500, exc.name, exc.description or "")
-        return render_template("errors/error.html", status=exc.code, title=exc.name,
+        title = _(HTTP_TITLES[exc.code]) if exc.code in HTTP_TITLES else exc.name
+        return render_template("errors/error.html", status=exc.code, title=title,
                                detail=exc.description), exc.code

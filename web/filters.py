@@ -1,25 +1,75 @@
-"""Template filters: labels for codes, and times shown in Beijing time."""
+"""Template filters: labels for codes (in the page's language), and times shown in Beijing time."""
 from datetime import timedelta
 
 from flask import Flask
+from flask_babel import gettext
 
 from domain import results
+from forms.loader import localized
+from web.i18n import N_, is_english, known
 
 STAGE_LABELS = {
-    "plan": "年度计划", "initiation": "发起与报到", "draw": "双随机抽取", "joint_inspection": "联合检查",
-    "publication": "结果公示", "diagnosis": "会诊处置", "follow_up": "后续监管", "review": "绩效考核", "closed": "已闭环",
+    "plan": N_("年度计划"), "initiation": N_("发起与报到"), "draw": N_("双随机抽取"), "joint_inspection": N_("联合检查"),
+    "publication": N_("结果公示"), "diagnosis": N_("会诊处置"), "follow_up": N_("后续监管"), "review": N_("绩效考核"), "closed": N_("已闭环"),
 }
 STATUS_LABELS = {
-    "active": "进行中", "completed": "已完成", "rejected": "未获批准", "open": "待办", "cancelled": "已取消",
-    "invited": "待报到", "confirmed": "已报到", "declined": "不参加", "draft": "待审批", "approved": "已审批",
-    "assigned": "待检查", "signed": "已签字待复核", "submitted": "已提交", "closed": "已办结",
+    "active": N_("进行中"), "completed": N_("已完成"), "rejected": N_("未获批准"), "open": N_("待办"), "cancelled": N_("已取消"),
+    "invited": N_("待报到"), "confirmed": N_("已报到"), "declined": N_("不参加"), "draft": N_("待审批"), "approved": N_("已审批"),
+    "assigned": N_("待检查"), "signed": N_("已签字待复核"), "submitted": N_("已提交"), "closed": N_("已办结"),
 }
 HANDLING_LABELS = {code: zh for code, zh, _ in results.HANDLING}
+HANDLING_EN = {code: en for code, _, en in results.HANDLING}
+
+# Chinese labels of the standard codes that services hand to forms as choice labels; domain/results.py
+# carries their English names, so a choice label is shown in English without touching the services.
+DOMAIN_LABELS_EN = {
+    **{zh: en for _, zh, en in results.ITEM_RESULTS},
+    **{zh: en for _, zh, en in results.PROBLEM_DOMAINS},
+    **{zh: en for _, zh, en in results.HANDLING},
+    **{f"{c.code} {c.zh}": f"{c.code} {c.en}" for c in results.CATEGORIES},
+    **{c.zh: c.en for c in results.CATEGORIES},
+}
+
+# Texts that services pass through to pages as they are (special outcomes, inspection methods):
+# catalogued here so data_label shows them in English; anything not listed stays as given.
+PASS_THROUGH_TEXTS = (
+    N_("登记住所（经营场所）无法联系"), N_("不配合检查"), N_("须在 10 个工作日内列入经营异常名录"),
+    N_("建议立案查处"), N_("无需现场检查清单，提示更新名录库状态"),
+    N_("实地检查"), N_("书面检查"), N_("网络监测"), N_("检验检测"), N_("委托专业机构"),
+)
+
+
+def label(text) -> str:
+    """A form definition's {"zh": …, "en": …} label in the page's language."""
+    return localized(text, "en" if is_english() else "zh")
+
+
+def data_label(text):
+    """A label or message built by a service: standard codes' labels and catalogued messages in English,
+    anything else (names, domain error messages) as is."""
+    if not text or not isinstance(text, str) or not is_english():
+        return text
+    return DOMAIN_LABELS_EN.get(text) or known(text)
+
+
+def _result(code):
+    if not code:
+        return "—"
+    category = results.category(code)
+    return category.en if is_english() else category.zh
+
+
+def _handling(code):
+    if not code:
+        return "—"
+    return (HANDLING_EN if is_english() else HANDLING_LABELS).get(code, code)
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters["stage"] = lambda v: STAGE_LABELS.get(v, v)
-    app.jinja_env.filters["status"] = lambda v: STATUS_LABELS.get(v, v)
-    app.jinja_env.filters["handling"] = lambda v: HANDLING_LABELS.get(v, v or "—")
-    app.jinja_env.filters["result"] = lambda v: results.category(v).zh if v else "—"
+    app.jinja_env.filters["stage"] = lambda v: gettext(STAGE_LABELS[v]) if v in STAGE_LABELS else v
+    app.jinja_env.filters["status"] = lambda v: gettext(STATUS_LABELS[v]) if v in STATUS_LABELS else v
+    app.jinja_env.filters["handling"] = _handling
+    app.jinja_env.filters["result"] = _result
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["data_label"] = data_label
     app.jinja_env.filters["bjt"] = lambda v: (v + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") if v else "—"

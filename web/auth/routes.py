@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user, current_user
 
 from services import audit, auth, people
@@ -18,7 +19,7 @@ def login():
     if request.method == "POST":
         user = auth.authenticate(request.form.get("username", ""), request.form.get("password", ""))
         if user is None:
-            flash("用户名或密码错误", "error")
+            flash(_("用户名或密码错误"), "error")
             return render_template("auth/login.html"), 401
         login_user(user)
         audit.record(user, "auth.login", "user", user.id)
@@ -47,7 +48,7 @@ def password():
                                request.form.get("confirm", ""))
     except ValidationFailed as exc:
         return render_template("auth/password.html", errors=exc.errors), 422
-    flash("密码已修改", "success")
+    flash(_("密码已修改"), "success")
     return redirect(url_for("inbox.index"))
 
 

@@ -1,5 +1,6 @@
 """Campaign pages: list, detail (stage, history, tasks), and requesting a special action."""
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -39,7 +40,7 @@ def special():
         except ValidationFailed as exc:
             return render_template("campaigns/special.html", industries=industries, errors=exc.errors,
                                    form=request.form), 422
-        flash("专项行动已提交联席会办公室审批", "success")
+        flash(_("专项行动已提交联席会办公室审批"), "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/special.html", industries=industries, errors={}, form={})
 

@@ -1,10 +1,12 @@
 """An inspection's record: sign-offs, revision history, corrections, referrals and consequences."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.loader import from_html, load_form
 from services import corrections, evidence, inspections, referrals
 from services.errors import ValidationFailed
+from web.i18n import known
 from web.inbox.routes import bp
 
 
@@ -35,9 +37,9 @@ def inspection_correct(inspection_id: int):
     try:
         revision = corrections.correct(current_user, inspection_id, submission, request.form.get("reason", ""))
     except ValidationFailed as exc:
-        flash(exc.message, "error")
+        flash(known(exc.message), "error")
         return _page(inspection_id, inspections.flat(submission), exc.errors, 422)
-    flash(f"已更正，形成第 {revision.number} 版", "success")
+    flash(_("已更正，形成第 %(n)s 版", n=revision.number), "success")
     return redirect(url_for("inbox.inspection_detail", inspection_id=inspection_id))
 
 
@@ -51,9 +53,9 @@ def referral_create(inspection_id: int):
                          form.get("finding", ""), int(item) if item.isdigit() else None,
                          [int(v) for v in form.getlist("evidence_ids") if v.isdigit()])
     except ValidationFailed as exc:
-        flash("移交未提交：" + "；".join(m for msgs in exc.errors.values() for m in msgs), "error")
+        flash(_("移交未提交：") + _("；").join(known(m) for msgs in exc.errors.values() for m in msgs), "error")
         return _page(inspection_id, status=422)
-    flash("已移交，接收部门将收到签收任务", "success")
+    flash(_("已移交，接收部门将收到签收任务"), "success")
     return redirect(url_for("inbox.inspection_detail", inspection_id=inspection_id))
 
 
@@ -61,7 +63,7 @@ def referral_create(inspection_id: int):
 @login_required
 def abnormal_listed(inspection_id: int):
     inspections.mark_abnormal_listed(current_user, inspection_id)
-    flash("已登记列入经营异常名录", "success")
+    flash(_("已登记列入经营异常名录"), "success")
     return redirect(url_for("inbox.inspection_detail", inspection_id=inspection_id))
 
 

@@ -2,11 +2,13 @@
 from datetime import timedelta
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.loader import from_html
 from services import evidence, inspections, tasks
 from services.errors import ValidationFailed
+from web.i18n import known
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -36,14 +38,14 @@ def task_submit(task_id: int):
             evidence.store(current_user, view.task.inspection_id, uploads)
         if request.form.get("action") == "draft" and view.task.form_key == "joint_inspection":
             inspections.save_draft(current_user, view.task.inspection_id, submission)
-            flash("草稿已保存", "success")
+            flash(_("草稿已保存"), "success")
             return redirect(url_for("inbox.task_detail", task_id=task_id))
         tasks.complete(current_user, task_id, submission)
     except ValidationFailed as exc:
-        flash(exc.message, "error")
+        flash(known(exc.message), "error")
         return render_template("inbox/task.html", view=tasks.task_form(current_user, task_id),
                                values=inspections.flat(submission), errors=exc.errors, can_act=True), 422
-    flash(f"已办理：{view.task.title}", "success")
+    flash(_("已办理：%(title)s", title=view.task.title), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -61,7 +63,7 @@ def task_draft(task_id: int):
 @login_required
 def claim(task_id: int):
     tasks.claim(current_user, task_id)
-    flash("已认领", "success")
+    flash(_("已认领"), "success")
     return redirect(url_for("inbox.task_detail", task_id=task_id))
 
 
@@ -69,7 +71,7 @@ def claim(task_id: int):
 @login_required
 def unclaim(task_id: int):
     tasks.unclaim(current_user, task_id)
-    flash("已退回部门待办", "success")
+    flash(_("已退回部门待办"), "success")
     return redirect(url_for("inbox.index"))
 
 
