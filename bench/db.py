@@ -7,12 +7,13 @@ from datetime import date
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from app import create_app
 from config import TestConfig
 from extensions import db
-from models import Campaign, HumanTask
+from domain.uscc import ALPHABET, make_code
+from models import Campaign, Enterprise, HumanTask, Region
 from services import deployments, draw, plans, tasks
 from services import simulate as sim
 from services.demo import load_demo
@@ -46,6 +47,30 @@ def build_template(path: Path, enterprises: int) -> Path:
     return path
 
 
+def build_scope_template(template: Path, path: Path, candidates: int) -> Path:
+    """A copy of the demo template whose busiest scope (the one simulate and open_campaign draw from) holds
+    exactly `candidates` active enterprises: the demo spreads its enterprises over 6 industries and 2 regions,
+    so 10,000 in one scope would take ~77,000 demo enterprises; a bulk insert into that scope is enough."""
+    app = make_app(copy_db(template, path))
+    with app.app_context():
+        industry, lead = sim._busiest_scope()
+        missing = candidates - sum(draw.candidate_counts(industry.id, lead.region_id).values())
+        region_code = db.session.get(Region, lead.region_id).code
+        used, rng, rows = set(db.session.scalars(select(Enterprise.uscc))), random.Random(7), []
+        while len(rows) < missing:
+            code = make_code("9", "1", region_code, "".join(rng.choices(ALPHABET, k=9)))
+            if code not in used:
+                used.add(code)
+                rows.append({"uscc": code, "legacy_code": False, "name": f"基准测试企业{len(rows) + 1:05d}有限公司",
+                             "industry_id": industry.id, "region_id": lead.region_id, "address": "基准测试地址",
+                             "status": "存续", "credit_class": rng.choices("ABCD", (40, 35, 18, 7))[0]})
+        if rows:
+            db.session.execute(insert(Enterprise), rows)
+            db.session.commit()
+    close(app)
+    return path
+
+
 def open_campaign(n: int) -> int:
     """Plan, approve, initiate and report in as services/simulate.py does; the draw opens n cases."""
     supervisor = sim._user_with_role("supervisor")
@@ -64,6 +89,10 @@ def open_campaign(n: int) -> int:
     initiation = {"partner_department_ids": partners, "matter_ids": matters}
     sim._complete_stage(campaign, "initiation", initiation, lambda _: None, "")
     sim._complete_stage(campaign, "partner_confirmation", {"decision": "confirm"}, lambda _: None, "")
+    opened = db.session.scalar(select(func.count()).select_from(HumanTask).where(
+        HumanTask.campaign_id == campaign.id, HumanTask.form_key == "joint_inspection"))
+    if opened != n:  # exclusions (recent inspections, open cases) must not shrink the campaign
+        raise SystemExit(f"N={n}: the draw opened {opened} joint inspections")
     return campaign.id
 
 
@@ -73,8 +102,10 @@ class CampaignFixture:
     def __init__(self, template: Path, workdir: Path, n: int):
         self.n, self.path = n, copy_db(template, workdir / f"n{n}.db")
         self.app = make_app(self.path)
+        start = time.perf_counter()
         with self.app.app_context():
             self.campaign_id = open_campaign(n)
+        self.open_seconds = time.perf_counter() - start
         close(self.app)
         self.snapshot = copy_db(self.path, workdir / f"n{n}.snapshot.db")
 
@@ -85,10 +116,18 @@ class CampaignFixture:
         copy_db(self.snapshot, self.path)
         rng = random.Random(seed)
         with self.app.app_context():
-            open_tasks = sim._open_tasks(db.session.get(Campaign, self.campaign_id), "joint_inspection")
-            if len(open_tasks) <= timed_count + 1:
-                raise SystemExit(f"N={self.n}: too few tasks for {timed_count} timed completions")
-            return [self._complete(task.id, rng) for task in open_tasks[: timed_count + 1]][1:]
+            task_ids = self.open_task_ids(timed_count + 1)
+            return [self._complete(task_id, rng) for task_id in task_ids][1:]
+
+    def open_task_ids(self, count: int) -> list[int]:
+        """Ids only: `count` ORM objects (let alone all N) held here would stay in the session's identity map,
+        and every commit inside the timer would expire them all, a cost of the bench, not of the service."""
+        ids = list(db.session.scalars(select(HumanTask.id).where(
+            HumanTask.campaign_id == self.campaign_id, HumanTask.form_key == "joint_inspection",
+            HumanTask.status == "open").order_by(HumanTask.id).limit(count + 1)))
+        if len(ids) <= count:
+            raise SystemExit(f"N={self.n}: too few open tasks for {count} completions")
+        return ids[:count]
 
     @staticmethod
     def _complete(task_id: int, rng: random.Random) -> float:
@@ -97,14 +136,22 @@ class CampaignFixture:
         return timed(lambda: tasks.complete(actor, task_id, payload))
 
 
-def completion_ms(template: Path, workdir: Path, sizes: tuple[int, ...], rounds: int = 6,
-                  per_round: int = 8) -> dict[int, float]:
+def fixtures(template: Path, workdir: Path, sizes: tuple[int, ...], say=print) -> list[CampaignFixture]:
+    """One snapshotted campaign per size; bench/http_sizes.py reuses them (opening 10,000 cases takes minutes)."""
+    made = []
+    for n in sizes:
+        made.append(CampaignFixture(template, workdir, n))
+        say(f"  campaign of {n} drawn enterprises opened in {made[-1].open_seconds:.1f} s")
+    return made
+
+
+def completion_ms(fixtures: list[CampaignFixture], rounds: int = 6, per_round: int = 8,
+                  complete=CampaignFixture.round) -> dict[int, float]:
     """Median ms per completion for each size; rounds interleave (and rotate) sizes so noise hits all alike."""
-    fixtures = [CampaignFixture(template, workdir, n) for n in sizes]
-    samples: dict[int, list[float]] = {n: [] for n in sizes}
+    samples: dict[int, list[float]] = {f.n: [] for f in fixtures}
     for r in range(rounds):
         for fixture in fixtures[r % len(fixtures):] + fixtures[:r % len(fixtures)]:
-            samples[fixture.n] += fixture.round(per_round, seed=r)
+            samples[fixture.n] += complete(fixture, per_round, seed=r)
     for fixture in fixtures:
         close(fixture.app)
     return {n: statistics.median(s) * 1000 for n, s in samples.items()}
