@@ -1,6 +1,7 @@
 """English as the second UI language: converted pages, the language switch, Accept-Language, the catalogue.
 
-The pages converted so far (base, auth, errors, public, inbox, campaigns) must show no Chinese in their
+The pages converted so far (base, auth, errors, public, inbox, campaigns, dashboard, notifications,
+plans, draws, verify) must show no Chinese in their
 chrome (navigation, headings, table heads, labels, buttons) when the locale is English. Data values
 (enterprise, department and people's names, campaign titles, checklist items) stay as stored: the check
 removes every string stored in the database from the chrome before looking for CJK characters.
@@ -14,12 +15,12 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from sqlalchemy import String, select
+from sqlalchemy import JSON, String, select
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from extensions import db
-from models import Base, HumanTask
+from models import Base, Draw, HumanTask
 from tests.conftest import _config_for, csrf_token, login
 from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, user_client
 
@@ -78,7 +79,21 @@ def stored_strings(app) -> list[str]:
                     for value in db.session.scalars(select(column).distinct()):
                         if isinstance(value, str) and len(value) < 400 and CJK.search(value):
                             found.add(value)
+                elif isinstance(column.type, JSON):  # typed-in values kept in JSON (a plan's exemption reasons)
+                    for value in db.session.scalars(select(column)):
+                        found.update(v for v in _leaves(value) if len(v) < 400 and CJK.search(v))
     return sorted(found, key=len, reverse=True)
+
+
+def _leaves(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
 
 
 def chinese_chrome(html: str, data: list[str]) -> list[str]:
@@ -190,6 +205,43 @@ def test_converted_pages_render_in_english_without_chinese_chrome(app, campaign_
     failed = client.post("/auth/login", data={"username": "scjg_01", "password": "wrong",
                                               "csrf_token": csrf_token(client, "/auth/login")})
     assert failed.status_code == 401 and "Wrong username or password" in failed.get_data(as_text=True)
+
+
+def test_plan_draw_dashboard_and_verify_pages_in_english(app, campaign_underway):
+    """Second pass: dashboard, notifications, plans, draws and the public draw verification pages."""
+    c = campaign_underway
+    lead = english_client(app, "scjg_01")
+    with app.app_context():
+        draw_id = db.session.scalar(select(Draw.id).where(Draw.campaign_id == c["campaign_id"]))
+    token = csrf_token(lead, f"/draws/campaign/{c['campaign_id']}")
+    requested = lead.post(f"/draws/{draw_id}/redraw", data={"csrf_token": token, "reason": "名单有误"},
+                          follow_redirects=True)
+    assert "Redraw request sent to the joint meeting office for approval" in requested.get_data(as_text=True)
+    assert_english(requested, stored_strings(app))  # the lead's draw page, with its flash message
+    data = stored_strings(app)
+
+    supervisor = english_client(app, "supervisor")
+    dashboard = supervisor.get("/dashboard/")
+    assert_english(dashboard, data)
+    assert "campaigns under way" in dashboard.get_data(as_text=True)
+    assert_english(supervisor.get("/plans/"), data)
+    new_entry = supervisor.get("/plans/new")
+    assert_english(new_entry, data)
+    assert "Random draw rules" in new_entry.get_data(as_text=True)
+    assert_english(supervisor.get("/draws/redraws"), data)
+    assert "Approve and draw again" in supervisor.get("/draws/redraws").get_data(as_text=True)
+    assert_english(lead.get("/notifications/"), data)
+    assert_english(lead.get("/notifications/?unread=1"), data)
+
+    anonymous = english_client(app)
+    assert_english(anonymous.get("/verify/"), data)
+    verify = anonymous.get(f"/verify/draw/{draw_id}")
+    assert_english(verify, data)
+    assert "Verified: recomputing" in verify.get_data(as_text=True)
+
+    # Chinese stays the default.
+    chinese = app.test_client().get(f"/verify/draw/{draw_id}").get_data(as_text=True)
+    assert "核验一致" in chinese and "如何独立核验" in chinese and "Verified" not in chinese
 
 
 def test_pages_are_chinese_by_default(app, campaign_underway):
