@@ -1,7 +1,7 @@
 """English as the second UI language: converted pages, the language switch, Accept-Language, the catalogue.
 
 The pages converted so far (base, auth, errors, public, inbox, campaigns, dashboard, notifications,
-plans, draws, verify) must show no Chinese in their
+plans, draws, verify, publication, calendar, reports) must show no Chinese in their
 chrome (navigation, headings, table heads, labels, buttons) when the locale is English. Data values
 (enterprise, department and people's names, campaign titles, checklist items) stay as stored: the check
 removes every string stored in the database from the chrome before looking for CJK characters.
@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from extensions import db
-from models import Base, Draw, HumanTask
+from models import Base, Draw, HumanTask, Inspection
 from tests.conftest import _config_for, csrf_token, login
 from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, user_client
 
@@ -244,6 +244,33 @@ def test_plan_draw_dashboard_and_verify_pages_in_english(app, campaign_underway)
     assert "核验一致" in chinese and "如何独立核验" in chinese and "Verified" not in chinese
 
 
+def test_publication_calendar_and_report_pages_in_english(app, campaign_underway):
+    """Third pass: publication, the working-day calendar, reports and follow-up pages."""
+    c = campaign_underway
+    with app.app_context():
+        enterprise_id = db.session.scalar(select(Inspection.enterprise_id).where(Inspection.id == c["signed_inspection"]))
+    admin = english_client(app, "admin")
+    saved = admin.post("/admin/calendar/overrides", follow_redirects=True,
+                       data={"csrf_token": csrf_token(admin, "/admin/calendar/"), "day": "2031-10-08", "working": "1"})
+    assert "Saved 2031-10-08" in saved.get_data(as_text=True)
+    data = stored_strings(app)
+    assert_english(admin.get("/admin/calendar/?year=2031"), data)
+    assert "Working day (swapped)" in admin.get("/admin/calendar/?year=2031").get_data(as_text=True)
+    assert_english(admin.get("/publication/"), data)
+
+    supervisor = english_client(app, "supervisor")
+    for path in ("/reports/", "/reports/review", "/reports/review/weights", "/follow-up/cases",
+                 f"/reports/campaigns/{c['campaign_id']}/diagnosis", f"/reports/campaigns/{c['campaign_id']}/notice",
+                 f"/follow-up/enterprises/{enterprise_id}"):
+        page = supervisor.get(path)
+        assert page.status_code == 200, path
+        assert_english(page, data)
+    review = supervisor.get("/reports/review").get_data(as_text=True)
+    assert "Tasks completed on time" in review and "Overall score" in review  # services.review.METRICS labels
+    enterprise = supervisor.get(f"/follow-up/enterprises/{enterprise_id}").get_data(as_text=True)
+    assert "Policy guidance" in enterprise  # services.follow_up.SERVICE_KINDS
+
+
 def test_pages_are_chinese_by_default(app, campaign_underway):
     client = app.test_client()
     login(client, "scjg_01")
@@ -331,7 +358,10 @@ def test_labels_of_pass_through_texts_are_catalogued():
     from domain import results
     from services.inspections import METHODS
     from web.filters import PASS_THROUGH_TEXTS
+    from services.follow_up import SERVICE_KINDS
+    from services.review import METRICS
     texts = [zh for _key, zh, *_ in results.SPECIAL_OUTCOMES] + [o[4] for o in results.SPECIAL_OUTCOMES] + list(METHODS)
+    texts += [label for label, _weight in METRICS.values()] + list(SERVICE_KINDS.values())
     assert set(texts) <= set(PASS_THROUGH_TEXTS) | {c.zh for c in results.CATEGORIES}
 
 
