@@ -39,6 +39,8 @@ PASS_THROUGH_TEXTS = (
     # services.review.METRICS labels and services.follow_up.SERVICE_KINDS (reports pages)
     N_("任务按时办结率"), N_("检查任务完成率"), N_("按期公示率"), N_("后续监管办结率"), N_("移交按时签收率"), N_("减少上门比例"),
     N_("送政策"), N_("送法律"), N_("行政指导"),
+    # models.enterprise.STATUSES (registration status: directory filters and pages, draw exclusions)
+    N_("存续"), N_("注销"), N_("吊销"), N_("撤销"), N_("迁出"),
 )
 
 
