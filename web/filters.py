@@ -41,6 +41,7 @@ PASS_THROUGH_TEXTS = (
     N_("送政策"), N_("送法律"), N_("行政指导"),
     # models.enterprise.STATUSES (registration status: directory filters and pages, draw exclusions)
     N_("存续"), N_("注销"), N_("吊销"), N_("撤销"), N_("迁出"),
+    N_("系统"),  # services.designer: "deployed by" when no user did (the demo's own deployments)
 )
 
 

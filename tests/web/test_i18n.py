@@ -1,11 +1,12 @@
 """English as the second UI language: converted pages, the language switch, Accept-Language, the catalogue.
 
 The pages converted so far (base, auth, errors, public, inbox, campaigns, dashboard, notifications,
-plans, draws, verify, publication, calendar, reports, directory) must show no Chinese in their
+plans, draws, verify, publication, calendar, reports, directory, designer) must show no Chinese in their
 chrome (navigation, headings, table heads, labels, buttons) when the locale is English. Data values
 (enterprise, department and people's names, campaign titles, checklist items) stay as stored: the check
 removes every string stored in the database from the chrome before looking for CJK characters.
 """
+import io
 import re
 import shutil
 from html.parser import HTMLParser
@@ -20,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from extensions import db
-from models import Base, Campaign, Draw, Expert, HumanTask, Inspection, Matter, User
+from models import Base, Campaign, Draw, Expert, HumanTask, Inspection, Matter, ProcessDefinition, User
 from tests.conftest import _config_for, csrf_token, login
 from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, user_client
 
@@ -313,6 +314,29 @@ def test_directory_pages_in_english(app, campaign_underway):
     assert "Smart initiation" in proposal
     assert chinese_chrome(proposal.replace("Smart initiation", "智能发起"), data)  # the check does look
     assert not chinese_chrome(proposal, data), chinese_chrome(proposal, data)
+
+
+def test_designer_pages_in_english(app):
+    """Fifth pass: the process designer's pages; the modeler itself follows <html lang> (current_lang())."""
+    with app.app_context():
+        definition = db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.source_name.like("%.bpmn"))
+                                        .order_by(ProcessDefinition.id)).first()
+        pid, version = definition.process_id, definition.version
+    designer = english_client(app, "designer")
+    bpmn = (ROOT / "workflows" / "referral.bpmn").read_bytes()
+    imported = designer.post("/designer/import", data={"csrf_token": csrf_token(designer, "/designer/import"),
+                                                       "file": (io.BytesIO(bpmn), "referral.bpmn")},
+                             content_type="multipart/form-data", follow_redirects=True)
+    assert "Imported as a draft" in imported.get_data(as_text=True)
+    data = stored_strings(app)
+    assert_english(imported, data)  # the designer page, on the imported draft
+    for path in ("/designer/", f"/designer/processes/{pid}", f"/designer/processes/{pid}/v{version}",
+                 f"/designer/processes/{pid}/compare?a={version}&b={version}", f"/designer/edit?process={pid}",
+                 "/designer/import", "/designer/decisions/grade"):
+        page = designer.get(path)
+        assert page.status_code == 200, path
+        assert_english(page, data)
+    assert "Process designer" in designer.get(f"/designer/edit?process={pid}").get_data(as_text=True)
 
 
 def test_pages_are_chinese_by_default(app, campaign_underway):
