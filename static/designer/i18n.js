@@ -54,10 +54,10 @@ var ZH = {
   'Deployed version': '已部署版本', 'errors': '个错误', 'warnings': '个警告', 'Request failed': '请求失败'
 };
 
-export var LANGUAGE_KEY = 'designer.language';
-
+// The modeler speaks the page's language: base.html writes current_lang() into <html lang> (zh-CN or en),
+// so the header's 中文 / English switch (a cookie) decides, not a setting of the modeler's own.
 export function currentLanguage() {
-  try { return window.localStorage.getItem(LANGUAGE_KEY) || 'zh'; } catch (e) { return 'zh'; }
+  return /^en\b/i.test(document.documentElement.lang || '') ? 'en' : 'zh';
 }
 
 export function t(template, replacements, language) {

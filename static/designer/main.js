@@ -3,7 +3,7 @@
 import Modeler from 'bpmn-js/lib/Modeler';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import spiffworkflow from './spiffworkflow.json';
-import { currentLanguage, LANGUAGE_KEY, t, translateModule } from './i18n.js';
+import { currentLanguage, t, translateModule } from './i18n.js';
 import { restoreUnresolvedReferences } from './references.js';
 import { PropertiesPanel } from './panel.js';
 
@@ -140,8 +140,7 @@ function startModeler(container) {
     if (node.dataset.action === 'language') {
       node.value = language;
       node.addEventListener('change', function () {
-        language = node.value;
-        try { window.localStorage.setItem(LANGUAGE_KEY, language); } catch (e) { /* private mode */ }
+        language = node.value;  // this page only: the next page follows the UI language again
         currentXml().then(create);
       });
       return;

@@ -1,10 +1,12 @@
 """English as the second UI language: converted pages, the language switch, Accept-Language, the catalogue.
 
-The pages converted so far (base, auth, errors, public, inbox, campaigns) must show no Chinese in their
+The pages converted so far (base, auth, errors, public, inbox, campaigns, dashboard, notifications,
+plans, draws, verify, publication, calendar, reports, directory, designer) must show no Chinese in their
 chrome (navigation, headings, table heads, labels, buttons) when the locale is English. Data values
 (enterprise, department and people's names, campaign titles, checklist items) stay as stored: the check
 removes every string stored in the database from the chrome before looking for CJK characters.
 """
+import io
 import re
 import shutil
 from html.parser import HTMLParser
@@ -14,12 +16,12 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from sqlalchemy import String, select
+from sqlalchemy import JSON, String, select
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from extensions import db
-from models import Base, HumanTask
+from models import Base, Campaign, Draw, Expert, HumanTask, Inspection, Matter, ProcessDefinition, User
 from tests.conftest import _config_for, csrf_token, login
 from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, user_client
 
@@ -78,7 +80,21 @@ def stored_strings(app) -> list[str]:
                     for value in db.session.scalars(select(column).distinct()):
                         if isinstance(value, str) and len(value) < 400 and CJK.search(value):
                             found.add(value)
+                elif isinstance(column.type, JSON):  # typed-in values kept in JSON (a plan's exemption reasons)
+                    for value in db.session.scalars(select(column)):
+                        found.update(v for v in _leaves(value) if len(v) < 400 and CJK.search(v))
     return sorted(found, key=len, reverse=True)
+
+
+def _leaves(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
 
 
 def chinese_chrome(html: str, data: list[str]) -> list[str]:
@@ -192,6 +208,137 @@ def test_converted_pages_render_in_english_without_chinese_chrome(app, campaign_
     assert failed.status_code == 401 and "Wrong username or password" in failed.get_data(as_text=True)
 
 
+def test_plan_draw_dashboard_and_verify_pages_in_english(app, campaign_underway):
+    """Second pass: dashboard, notifications, plans, draws and the public draw verification pages."""
+    c = campaign_underway
+    lead = english_client(app, "scjg_01")
+    with app.app_context():
+        draw_id = db.session.scalar(select(Draw.id).where(Draw.campaign_id == c["campaign_id"]))
+    token = csrf_token(lead, f"/draws/campaign/{c['campaign_id']}")
+    requested = lead.post(f"/draws/{draw_id}/redraw", data={"csrf_token": token, "reason": "名单有误"},
+                          follow_redirects=True)
+    assert "Redraw request sent to the joint meeting office for approval" in requested.get_data(as_text=True)
+    assert_english(requested, stored_strings(app))  # the lead's draw page, with its flash message
+    data = stored_strings(app)
+
+    supervisor = english_client(app, "supervisor")
+    dashboard = supervisor.get("/dashboard/")
+    assert_english(dashboard, data)
+    assert "campaigns under way" in dashboard.get_data(as_text=True)
+    assert_english(supervisor.get("/plans/"), data)
+    new_entry = supervisor.get("/plans/new")
+    assert_english(new_entry, data)
+    assert "Random draw rules" in new_entry.get_data(as_text=True)
+    assert_english(supervisor.get("/draws/redraws"), data)
+    assert "Approve and draw again" in supervisor.get("/draws/redraws").get_data(as_text=True)
+    assert_english(lead.get("/notifications/"), data)
+    assert_english(lead.get("/notifications/?unread=1"), data)
+
+    anonymous = english_client(app)
+    assert_english(anonymous.get("/verify/"), data)
+    verify = anonymous.get(f"/verify/draw/{draw_id}")
+    assert_english(verify, data)
+    assert "Verified: recomputing" in verify.get_data(as_text=True)
+
+    # Chinese stays the default.
+    chinese = app.test_client().get(f"/verify/draw/{draw_id}").get_data(as_text=True)
+    assert "核验一致" in chinese and "如何独立核验" in chinese and "Verified" not in chinese
+
+
+def test_publication_calendar_and_report_pages_in_english(app, campaign_underway):
+    """Third pass: publication, the working-day calendar, reports and follow-up pages."""
+    c = campaign_underway
+    with app.app_context():
+        enterprise_id = db.session.scalar(select(Inspection.enterprise_id).where(Inspection.id == c["signed_inspection"]))
+    admin = english_client(app, "admin")
+    saved = admin.post("/admin/calendar/overrides", follow_redirects=True,
+                       data={"csrf_token": csrf_token(admin, "/admin/calendar/"), "day": "2031-10-08", "working": "1"})
+    assert "Saved 2031-10-08" in saved.get_data(as_text=True)
+    data = stored_strings(app)
+    assert_english(admin.get("/admin/calendar/?year=2031"), data)
+    assert "Working day (swapped)" in admin.get("/admin/calendar/?year=2031").get_data(as_text=True)
+    assert_english(admin.get("/publication/"), data)
+
+    supervisor = english_client(app, "supervisor")
+    for path in ("/reports/", "/reports/review", "/reports/review/weights", "/follow-up/cases",
+                 f"/reports/campaigns/{c['campaign_id']}/diagnosis", f"/reports/campaigns/{c['campaign_id']}/notice",
+                 f"/follow-up/enterprises/{enterprise_id}"):
+        page = supervisor.get(path)
+        assert page.status_code == 200, path
+        assert_english(page, data)
+    review = supervisor.get("/reports/review").get_data(as_text=True)
+    assert "Tasks completed on time" in review and "Overall score" in review  # services.review.METRICS labels
+    enterprise = supervisor.get(f"/follow-up/enterprises/{enterprise_id}").get_data(as_text=True)
+    assert "Policy guidance" in enterprise  # services.follow_up.SERVICE_KINDS
+
+
+def test_directory_pages_in_english(app, campaign_underway):
+    """Fourth pass: the directories (enterprises, officials, experts, matters, industries, checklists, imports)
+    and the initiation task's catalogue proposal."""
+    c = campaign_underway
+    with app.app_context():
+        enterprise_id = db.session.scalar(select(Inspection.enterprise_id).where(Inspection.id == c["signed_inspection"]))
+        industry_id = db.session.scalar(select(Campaign.industry_id).where(Campaign.id == c["campaign_id"]))
+        expert_id = db.session.scalar(select(Expert.id).limit(1))
+        matter_id = db.session.scalar(select(Matter.id).limit(1))
+        official_id = db.session.scalar(select(User.id).where(User.username == "scjg_02"))
+    admin = english_client(app, "admin")
+    saved = admin.post(f"/directory/officials/{official_id}", follow_redirects=True,
+                       data={"csrf_token": csrf_token(admin, f"/directory/officials/{official_id}"), "specialties": "",
+                             "active": "on"})
+    assert "Officer saved" in saved.get_data(as_text=True)
+    s = scope(app, 2)
+    _supervisor, second_campaign = plan_and_approve(app, s)  # its initiation task shows the proposal
+    [initiation] = open_tasks(app, second_campaign, "initiation")
+    data = stored_strings(app)
+    assert_english(saved, data)
+    paths = ["/directory/enterprises", "/directory/enterprises?q=zzz", f"/directory/enterprises/{enterprise_id}",
+             "/directory/officials", f"/directory/officials/{official_id}", f"/directory/officials/{official_id}/password",
+             "/directory/experts", "/directory/matters", "/directory/matters/new", f"/directory/matters/{matter_id}",
+             "/directory/industries", "/directory/consolidation", f"/directory/industries/{industry_id}",
+             f"/directory/industries/{industry_id}/manual", f"/directory/industries/{industry_id}/checklist/edit",
+             "/directory/import"]
+    if expert_id:
+        paths += [f"/directory/experts/{expert_id}", f"/directory/experts/{expert_id}/edit"]
+    for path in paths:
+        page = admin.get(path)
+        assert page.status_code == 200, path
+        assert_english(page, data)
+    assert "Enterprise directory" in admin.get("/directory/enterprises").get_data(as_text=True)
+
+    lead = english_client(app, "scjg_01")
+    task = lead.get(f"/inbox/tasks/{initiation['id']}").get_data(as_text=True)
+    # Only the proposal: the form below it lists checklist revisions as services.campaigns labels them
+    # ("第 1 版（18 项）"), a known limit (docs/i18n.md).
+    proposal = "<html>" + re.search(r'<section class="card proposal">.*?</section>', task, re.S).group(0) + "</html>"
+    assert "Smart initiation" in proposal
+    assert chinese_chrome(proposal.replace("Smart initiation", "智能发起"), data)  # the check does look
+    assert not chinese_chrome(proposal, data), chinese_chrome(proposal, data)
+
+
+def test_designer_pages_in_english(app):
+    """Fifth pass: the process designer's pages; the modeler itself follows <html lang> (current_lang())."""
+    with app.app_context():
+        definition = db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.source_name.like("%.bpmn"))
+                                        .order_by(ProcessDefinition.id)).first()
+        pid, version = definition.process_id, definition.version
+    designer = english_client(app, "designer")
+    bpmn = (ROOT / "workflows" / "referral.bpmn").read_bytes()
+    imported = designer.post("/designer/import", data={"csrf_token": csrf_token(designer, "/designer/import"),
+                                                       "file": (io.BytesIO(bpmn), "referral.bpmn")},
+                             content_type="multipart/form-data", follow_redirects=True)
+    assert "Imported as a draft" in imported.get_data(as_text=True)
+    data = stored_strings(app)
+    assert_english(imported, data)  # the designer page, on the imported draft
+    for path in ("/designer/", f"/designer/processes/{pid}", f"/designer/processes/{pid}/v{version}",
+                 f"/designer/processes/{pid}/compare?a={version}&b={version}", f"/designer/edit?process={pid}",
+                 "/designer/import", "/designer/decisions/grade"):
+        page = designer.get(path)
+        assert page.status_code == 200, path
+        assert_english(page, data)
+    assert "Process designer" in designer.get(f"/designer/edit?process={pid}").get_data(as_text=True)
+
+
 def test_pages_are_chinese_by_default(app, campaign_underway):
     client = app.test_client()
     login(client, "scjg_01")
@@ -279,7 +426,11 @@ def test_labels_of_pass_through_texts_are_catalogued():
     from domain import results
     from services.inspections import METHODS
     from web.filters import PASS_THROUGH_TEXTS
+    from services.follow_up import SERVICE_KINDS
+    from services.review import METRICS
     texts = [zh for _key, zh, *_ in results.SPECIAL_OUTCOMES] + [o[4] for o in results.SPECIAL_OUTCOMES] + list(METHODS)
+    from models.enterprise import STATUSES
+    texts += [label for label, _weight in METRICS.values()] + list(SERVICE_KINDS.values()) + list(STATUSES)
     assert set(texts) <= set(PASS_THROUGH_TEXTS) | {c.zh for c in results.CATEGORIES}
 
 

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services import calendar, clock
@@ -33,7 +34,7 @@ def save_override():
     except ValueError:
         raise ValidationFailed({"day": ["日期格式应为 YYYY-MM-DD"]})
     calendar.set_override(current_user, day, request.form.get("working") == "1", request.form.get("note"))
-    flash(f"已保存 {day}", "success")
+    flash(_("已保存 %(day)s", day=day), "success")
     return redirect(url_for("calendar.index", year=day.year))
 
 
@@ -45,7 +46,7 @@ def delete_override(day: str):
     except ValueError:
         abort(404)
     calendar.delete_override(current_user, parsed)
-    flash(f"已删除 {parsed}", "success")
+    flash(_("已删除 %(day)s", day=parsed), "success")
     return redirect(url_for("calendar.index", year=parsed.year))
 
 
@@ -53,5 +54,5 @@ def delete_override(day: str):
 @login_required
 def confirm_year(year: int):
     calendar.confirm_year(current_user, year, request.form.get("confirmed") == "1")
-    flash(f"{year} 年日历状态已更新", "success")
+    flash(_("%(year)s 年日历状态已更新", year=year), "success")
     return redirect(url_for("calendar.index", year=year))

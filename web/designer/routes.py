@@ -1,5 +1,6 @@
 """Process designer pages: versions, view, compare, roll back, heat map, modeler, validate, deploy, import, migrate."""
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services import designer, designer_decisions, migration, validation
@@ -57,14 +58,14 @@ def compare(process_id: str):
 @bp.post("/processes/<process_id>/v<int:version>/rollback")
 def rollback(process_id: str, version: int):
     new = designer.roll_back(current_user, process_id, version)
-    flash(f"已将版本 {version} 重新部署为版本 {new.version}", "success")
+    flash(_("已将版本 %(version)s 重新部署为版本 %(new)s", version=version, new=new.version), "success")
     return redirect(url_for("designer.process", process_id=process_id))
 
 
 @bp.post("/instances/<int:instance_id>/migrate")
 def migrate(instance_id: int):
     result = migration.migrate_instance(current_user, instance_id)
-    flash(f"流程实例 #{instance_id} 已迁移到版本 {result.target.version}", "success")
+    flash(_("流程实例 #%(id)s 已迁移到版本 %(version)s", id=instance_id, version=result.target.version), "success")
     return redirect(request.referrer or url_for("designer.index"))
 
 
@@ -135,7 +136,7 @@ def import_file():
         return render_template("designer/import.html", errors=exc.errors), 422
     report = validation.validate(xml)
     draft = designer.save_draft(current_user, report.process_id or "imported", xml)
-    flash(f"已导入为草稿：{len(report.errors)} 个错误，{len(report.warnings)} 个警告（在设计器中查看）",
+    flash(_("已导入为草稿：%(errors)s 个错误，%(warnings)s 个警告（在设计器中查看）", errors=len(report.errors), warnings=len(report.warnings)),
           "success" if report.ok else "warning")
     return redirect(url_for("designer.edit", draft=draft.id))
 

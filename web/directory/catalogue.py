@@ -1,5 +1,6 @@
 """Catalogue pages: matters per department, industries, consolidation, checklist, manual and their edits."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services import catalogue, directory, directory_export
@@ -49,7 +50,7 @@ def matter_new():
         matter = catalogue.save_matter(current_user, _matter_data(request.form))
     except ValidationFailed as exc:
         return _matter_form(None, exc.errors, request.form, 422)
-    flash("监管事项已新增", "success")
+    flash(_("监管事项已新增"), "success")
     return redirect(url_for("directory.matter_edit", matter_id=matter.id))
 
 
@@ -63,7 +64,7 @@ def matter_edit(matter_id: int):
         catalogue.save_matter(current_user, _matter_data(request.form), matter_id)
     except ValidationFailed as exc:
         return _matter_form(matter, exc.errors, request.form, 422)
-    flash("监管事项已保存", "success")
+    flash(_("监管事项已保存"), "success")
     return redirect(url_for("directory.matter_edit", matter_id=matter_id))
 
 
@@ -77,7 +78,7 @@ def industries():
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
         else:
-            flash(f"已新增行业 {industry.code} {industry.name}", "success")
+            flash(_("已新增行业 %(code)s %(name)s", code=industry.code, name=industry.name), "success")
             return redirect(url_for("directory.industries"))
     return render_template("directory/industries.html", industries=catalogue.list_industries(), errors=errors,
                            form=request.form, section=catalogue.section_label), status
@@ -129,7 +130,7 @@ def checklist_edit(industry_id: int):
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
         else:
-            flash(f"已生成检查清单第 {new.number} 版；已发起的检查活动仍使用原版本", "success")
+            flash(_("已生成检查清单第 %(n)s 版；已发起的检查活动仍使用原版本", n=new.number), "success")
             return redirect(url_for("directory.checklist", industry_id=industry_id))
     return render_template("directory/checklist_edit.html", industry=industry, revision=revision,
                            errors=errors, blank_rows=3), status

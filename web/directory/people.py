@@ -1,5 +1,6 @@
 """Expert edit page (admins) and officials' password page (admins; department admins for their own officials)."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services import directory, people
@@ -23,7 +24,7 @@ def expert_edit(expert_id: int):
     except ValidationFailed as exc:
         return render_template("directory/expert_edit.html", expert=expert, values=form, errors=exc.errors,
                                **directory.options()), 422
-    flash("专家信息已保存", "success")
+    flash(_("专家信息已保存"), "success")
     return redirect(url_for("directory.expert", expert_id=expert_id))
 
 
@@ -39,5 +40,5 @@ def official_password(user_id: int):
         people.set_password(current_user, user_id, request.form.get("new", ""), request.form.get("confirm", ""))
     except ValidationFailed as exc:
         return render_template("directory/official_password.html", person=person, errors=exc.errors), 422
-    flash(f"已为 {person.display_name} 设置新密码，请当面或通过安全渠道告知本人", "success")
+    flash(_("已为 %(name)s 设置新密码，请当面或通过安全渠道告知本人", name=person.display_name), "success")
     return redirect(url_for("directory.official", user_id=user_id))

@@ -1,5 +1,6 @@
 """Directory pages: enterprises, officials, experts; listings, details, XLSX export, edits."""
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services import directory, directory_export, people
@@ -79,7 +80,7 @@ def official_update(user_id: int):
                                   active=request.form.get("active") == "on", cert_no=request.form.get("cert_no"))
     except ValidationFailed as exc:
         return official(user_id, exc.errors, 422)
-    flash("人员信息已保存", "success")
+    flash(_("人员信息已保存"), "success")
     return redirect(url_for("directory.official", user_id=user_id))
 
 
@@ -90,7 +91,7 @@ def official_conflict(user_id: int):
         directory.declare_conflict(current_user, user_id, request.form.get("uscc", ""), request.form.get("reason"))
     except ValidationFailed as exc:
         return official(user_id, exc.errors, 422)
-    flash("利害关系已登记，抽取时将自动回避", "success")
+    flash(_("利害关系已登记，抽取时将自动回避"), "success")
     return redirect(url_for("directory.official", user_id=user_id))
 
 
@@ -119,7 +120,7 @@ def expert_conflict(expert_id: int):
         directory.declare_expert_conflict(current_user, expert_id, request.form.get("uscc", ""), request.form.get("reason"))
     except ValidationFailed as exc:
         return expert(expert_id, exc.errors, 422)
-    flash("利害关系已登记，抽取专家时将自动回避", "success")
+    flash(_("利害关系已登记，抽取专家时将自动回避"), "success")
     return redirect(url_for("directory.expert", expert_id=expert_id))
 
 

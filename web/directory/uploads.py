@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 from services import imports
 from services.errors import DomainError, Forbidden
 from web.directory.routes import bp
+from web.i18n import N_
 
-KIND_LABELS = {"enterprises": "检查对象（经营主体）", "officials": "执法检查人员", "experts": "专家",
-               "credit": "信用风险分类刷新"}
+KIND_LABELS = {"enterprises": N_("检查对象（经营主体）"), "officials": N_("执法检查人员"), "experts": N_("专家"),
+               "credit": N_("信用风险分类刷新")}
 
 
 def _page(report=None, error=None, status=200, form=None):

@@ -1,5 +1,6 @@
 """The draw inside the platform: a campaign's draws, retry after a failure, execute, redraw and its approval."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services import campaigns, draw, draw_records, draw_redraw
@@ -33,9 +34,9 @@ def campaign(campaign_id: int):
 def retry(campaign_id: int):
     record = draw.retry(current_user, campaign_id)
     if record.status == "failed":
-        flash("仍无法完成抽取：" + record.failure.replace("\n", "；"), "error")
+        flash(_("仍无法完成抽取：%(failure)s", failure=record.failure.replace("\n", "；")), "error")
     else:
-        flash("已重新抽取" if record.status == "drawn" else "抽取承诺已公布，到时自动执行", "success")
+        flash(_("已重新抽取") if record.status == "drawn" else _("抽取承诺已公布，到时自动执行"), "success")
     return redirect(url_for("draws.campaign", campaign_id=campaign_id))
 
 
@@ -43,7 +44,7 @@ def retry(campaign_id: int):
 @login_required
 def execute(draw_id: int):
     record = draw.execute_now(current_user, draw_id)
-    flash("抽取已执行" if record.status == "drawn" else "抽取未能完成：" + (record.failure or ""),
+    flash(_("抽取已执行") if record.status == "drawn" else _("抽取未能完成：%(failure)s", failure=record.failure or ""),
           "success" if record.status == "drawn" else "error")
     return redirect(url_for("draws.campaign", campaign_id=record.campaign_id))
 
@@ -52,7 +53,7 @@ def execute(draw_id: int):
 @login_required
 def request_redraw(draw_id: int):
     redraw = draw_redraw.request_redraw(current_user, draw_id, request.form.get("reason", ""))
-    flash("重新抽取申请已提交联席会办公室审批", "success")
+    flash(_("重新抽取申请已提交联席会办公室审批"), "success")
     return redirect(url_for("draws.campaign", campaign_id=redraw.draw.campaign_id))
 
 
@@ -69,7 +70,7 @@ def redraws():
 def decide(request_id: int):
     approve = request.form.get("decision") == "approve"
     redraw = draw_redraw.decide(current_user, request_id, approve, request.form.get("note"))
-    flash("已批准，已重新抽取；原抽取记录保留并公开" if approve else "已驳回重新抽取申请", "success")
+    flash(_("已批准，已重新抽取；原抽取记录保留并公开") if approve else _("已驳回重新抽取申请"), "success")
     if redraw.new_draw_id:
         return redirect(url_for("verify.draw", draw_id=redraw.new_draw_id))
     return redirect(url_for("draws.redraws"))

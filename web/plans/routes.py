@@ -1,6 +1,7 @@
 """The supervisor's annual plan: list, create, approve."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -34,7 +35,7 @@ def new():
             return render_template("plans/new.html", errors=exc.messages, form=request.form, **options), 422
         except ValidationFailed as exc:
             return render_template("plans/new.html", errors=exc.errors, form=request.form, **options), 422
-        flash("年度计划条目已创建，待审批", "success")
+        flash(_("年度计划条目已创建，待审批"), "success")
         return redirect(url_for("plans.index", _anchor=f"entry-{entry.id}"))
     defaults = {f"ratio_{c}": v for c, v in current_app.config["DEFAULT_RATIOS"].items()}
     return render_template("plans/new.html", errors={}, form={"year": clock.today().year, **defaults}, **options)
@@ -44,7 +45,7 @@ def new():
 @login_required
 def approve(entry_id: int):
     plans.approve_entry(current_user, entry_id)
-    flash("已审批；检查任务已下达牵头部门", "success")
+    flash(_("已审批；检查任务已下达牵头部门"), "success")
     return redirect(url_for("plans.index"))
 
 

@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services import cases, follow_up
@@ -38,7 +39,7 @@ def add_commitment(enterprise_id: int):
     except ValidationFailed as exc:
         record = follow_up.enterprise_follow_up(current_user, enterprise_id)
         return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
-    flash("信用承诺书已登记", "success")
+    flash(_("信用承诺书已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
 
 
@@ -52,7 +53,7 @@ def add_service(enterprise_id: int):
     except ValidationFailed as exc:
         record = follow_up.enterprise_follow_up(current_user, enterprise_id)
         return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
-    flash("服务记录已登记", "success")
+    flash(_("服务记录已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
 
 
@@ -62,7 +63,7 @@ def acknowledge_transfer(transfer_id: int):
     transfer = follow_up.acknowledge_transfer(current_user, transfer_id,
                                               acknowledged_by=request.form.get("acknowledged_by", ""),
                                               receipt_no=request.form.get("receipt_no"))
-    flash("移送回执已登记", "success")
+    flash(_("移送回执已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=transfer.enterprise_id))
 
 
@@ -83,6 +84,6 @@ def case_detail(case_id: int):
                               summary=request.form.get("summary"))
         except ValidationFailed as exc:
             return render_template("reports/case.html", case=case, errors=exc.errors), 422
-        flash("案件信息已保存", "success")
+        flash(_("案件信息已保存"), "success")
         return redirect(url_for("follow_up.case_detail", case_id=case_id))
     return render_template("reports/case.html", case=case, errors={})

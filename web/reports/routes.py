@@ -2,6 +2,7 @@
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from services import campaigns, clock, reports, review
 from services.errors import Forbidden, ValidationFailed
@@ -19,7 +20,9 @@ def xlsx_response(content: bytes, filename: str) -> Response:
 @login_required
 def diagnosis(campaign_id: int):
     report = reports.campaign_report(current_user, campaign_id)
-    return render_template("reports/diagnosis.html", report=report, charts=reports.chart_series(report))
+    charts = reports.chart_series(report)
+    charts["grades"] = [(_("%(grade)s 级", grade=grade), n) for grade, n in report.grades.items()]  # the page's language
+    return render_template("reports/diagnosis.html", report=report, charts=charts)
 
 
 @bp.get("/campaigns/<int:campaign_id>/diagnosis.xlsx")
@@ -69,7 +72,7 @@ def review_weights():
         except ValidationFailed as exc:
             return render_template("reports/weights.html", metrics=review.METRICS, weights=request.form,
                                    errors=exc.errors), 422
-        flash("考核权重已保存", "success")
+        flash(_("考核权重已保存"), "success")
         return redirect(url_for("reports.review_weights"))
     return render_template("reports/weights.html", metrics=review.METRICS, weights=review.current_weights(), errors={})
 

@@ -4,10 +4,12 @@ import json
 from flask import Blueprint, Response, render_template
 
 from services import draw_records
+from web.i18n import N_
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 
-DRAW_STATUS = {"committed": "已承诺，待抽取", "drawn": "已抽取", "failed": "抽取失败", "superseded": "已被重新抽取取代"}
+DRAW_STATUS = {"committed": N_("已承诺，待抽取"), "drawn": N_("已抽取"), "failed": N_("抽取失败"),
+               "superseded": N_("已被重新抽取取代")}
 
 
 @bp.get("/")
