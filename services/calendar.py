@@ -1,5 +1,5 @@
 """The working-day calendar as the application uses it: chinese-calendar plus the admin's overrides."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -8,9 +8,6 @@ from extensions import db
 from models import CalendarOverride, CalendarYear, User
 from services import audit, clock
 from services.errors import Forbidden, ValidationFailed
-
-BEIJING = timezone(timedelta(hours=8))
-
 
 def _overrides() -> tuple[dict[date, bool], set[int]]:
     days = {row.day: row.working for row in db.session.scalars(select(CalendarOverride))}
@@ -24,10 +21,9 @@ def deadline(start: date, working_days: int) -> Deadline:
     return add_working_days(start, working_days, days, years)
 
 
-def end_of_day(day: date) -> datetime:
-    """23:59:59 Beijing time of a day, as the naive UTC the application clock uses."""
-    local = datetime.combine(day, time(23, 59, 59), tzinfo=BEIJING)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+def working_deadline(start: datetime, working_days: int) -> datetime:
+    """End of the n-th working day after `start`'s Beijing date: when a task or stage SLA runs out."""
+    return clock.end_of_day(deadline(clock.local_date(start), working_days).due)
 
 
 def working_day(day: date) -> tuple[bool, bool]:
@@ -86,7 +82,3 @@ def confirm_year(actor: User, year: int, confirmed: bool = True) -> None:
     audit.record(actor, "calendar.confirm_year", "calendar_year", year, confirmed=confirmed)
     db.session.commit()
 
-
-def local_date(moment: datetime) -> date:
-    """The Beijing civil date of a stored (naive UTC) time."""
-    return (moment + timedelta(hours=8)).date()

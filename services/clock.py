@@ -13,9 +13,27 @@ def now() -> datetime:
     return (datetime.now(timezone.utc) + _offset).replace(tzinfo=None)
 
 
+# Stored times are naive UTC; deadlines and periods are civil dates in China (UTC+8, no DST).
+BEIJING_OFFSET = timedelta(hours=8)
+
+
 def today() -> date:
-    # Deadlines are civil dates in China (UTC+8), not UTC dates.
-    return (now() + timedelta(hours=8)).date()
+    return local_date(now())
+
+
+def to_local(moment: datetime) -> datetime:
+    """A stored (naive UTC) time as naive Beijing time, for display and civil dates."""
+    return moment + BEIJING_OFFSET
+
+
+def local_date(moment: datetime) -> date:
+    """The Beijing civil date of a stored (naive UTC) time."""
+    return to_local(moment).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59:59 Beijing time of a civil date, as the naive UTC the database stores."""
+    return datetime.combine(day, datetime.max.time().replace(microsecond=0)) - BEIJING_OFFSET
 
 
 def advance(delta: timedelta) -> None:

@@ -6,7 +6,7 @@ live campaigns; bench/dashboard.py keeps it under 200 ms. The stage's due date i
 due time of its `sla.stage` timer, so the page shows exactly the deadline that escalates.
 """
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, or_, select, text
@@ -20,7 +20,6 @@ from services import clock, escalations
 from services.errors import Forbidden
 
 PAGE_SIZE = 50
-_BEIJING = timedelta(hours=8)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE):
     overdue_task = select(HumanTask.campaign_id).where(HumanTask.campaign_id == Campaign.id,
                                                        HumanTask.status == "open", HumanTask.due_at < now).exists()
     # A final result not published by its deadline (公示期限) makes the campaign late too.
-    today = (now + _BEIJING).date()
+    today = clock.local_date(now)
     unpublished = select(Inspection.campaign_id).where(
         Inspection.campaign_id == Campaign.id, Inspection.status == "submitted", Inspection.published_at.is_(None),
         Inspection.publication_due < today).exists()
@@ -142,14 +141,14 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
         db.session.execute(text("SET LOCAL jit = off"))
     result = db.session.execute(query(filters, now, page_size)).all()
     total = result[0][-1] if result else 0
-    today = (now + _BEIJING).date()
+    today = clock.local_date(now)
     rows = []
     for (cid, code, title, region, industry, lead, stage, entered, due, open_n, overdue_n, unpublished_n, next_due,
          late, _total) in result:
         rows.append(Row(
             campaign_id=cid, code=code, title=title, region=region, industry=industry, lead_department=lead,
             stage=stage, entered_at=entered, stage_due=due, sla_days=escalations.stage_sla_days(stage),
-            days_in_stage=working_days_between((entered + _BEIJING).date(), today) if entered else None,
+            days_in_stage=working_days_between(clock.local_date(entered), today) if entered else None,
             open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, overdue_publications=unpublished_n or 0,
             next_timer_due=next_due, overdue=bool(late)))
     return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now)

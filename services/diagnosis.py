@@ -4,7 +4,6 @@ The decision table workflows/grade.dmn suggests a grade and a handling class for
 enterprise; the lead department confirms or overrides each suggestion, and an override needs a reason.
 """
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import case, func, select
@@ -149,7 +148,7 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
                              status="open")
         db.session.add(follow_up)
         db.session.flush()
-        timers.schedule(OVERDUE_KIND, end_of_day_utc(deadline), campaign_id=inspection.campaign_id,
+        timers.schedule(OVERDUE_KIND, clock.end_of_day(deadline), campaign_id=inspection.campaign_id,
                         subject_type="follow_up", subject_id=follow_up.id)
         audit.record(actor, "follow_up.order", "follow_up", follow_up.id, campaign_id=inspection.campaign_id,
                      deadline=deadline.isoformat(), working_days=int(days), reinspect=follow_up.reinspect)
@@ -167,7 +166,3 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
         cases.open_case(actor, inspection, row.get("note") or results.category(inspection.result_code).zh)
     return 0
 
-
-def end_of_day_utc(day) -> datetime:
-    """23:59:59 Beijing time on that day, as the naive UTC the database stores."""
-    return datetime.combine(day, time(23, 59, 59)) - timedelta(hours=8)

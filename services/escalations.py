@@ -5,14 +5,14 @@ save hook) and cancelled when it ends in time. When it fires, the supervisors an
 responsible department get an in-app notice. A subject gets at most one escalation timer
 ever (fired rows count), so nothing escalates twice.
 """
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import or_, select
 
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, Timer, User, UserRole, WorkflowInstance
-from services import audit, calendar, timers
+from services import audit, calendar, clock, timers
 
 TASK_KIND = "sla.task"
 STAGE_KIND = "sla.stage"
@@ -22,15 +22,6 @@ STAGE_LABELS = {
     "plan": "年度计划", "initiation": "发起与报到", "draw": "双随机抽取", "joint_inspection": "联合检查",
     "publication": "结果公示", "diagnosis": "会诊处置", "follow_up": "后续监管", "review": "绩效考核",
 }
-_BEIJING = timedelta(hours=8)
-
-
-def working_deadline(start: datetime, days: int) -> datetime:
-    """23:59:59 Beijing time (as naive UTC) of the `days`-th working day after `start`'s Beijing date."""
-    due = calendar.deadline((start + _BEIJING).date(), days).due
-    return datetime(due.year, due.month, due.day, 23, 59, 59) - _BEIJING
-
-
 def stage_sla_days(stage: str) -> int | None:
     return current_app.config["STAGE_SLA_WORKING_DAYS"].get(stage)
 
@@ -68,7 +59,7 @@ def _sync_stage_timers(campaign: Campaign) -> None:
             if timer is not None and timer.status == "pending":
                 ended.append(timer.id)
         elif timer is None and stage_sla_days(stage.stage) is not None:
-            timers.schedule(STAGE_KIND, working_deadline(stage.entered_at, stage_sla_days(stage.stage)),
+            timers.schedule(STAGE_KIND, calendar.working_deadline(stage.entered_at, stage_sla_days(stage.stage)),
                             campaign_id=campaign.id, subject_type=STAGE_SUBJECT, subject_id=stage.id,
                             stage=stage.stage, sla_days=stage_sla_days(stage.stage))
     timers.cancel_ids(ended)
@@ -89,7 +80,7 @@ def _escalate(message: str, kind: str, campaign: Campaign | None, department_id:
 
 
 def _bjt(moment: datetime) -> str:
-    return (moment + _BEIJING).strftime("%Y-%m-%d %H:%M")
+    return clock.to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 @timers.on_timer(TASK_KIND)

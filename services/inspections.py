@@ -182,7 +182,7 @@ def _special_consequences(inspection: Inspection) -> None:
     if outcome == "not_found":
         due = calendar.deadline(inspection.inspected_on, current_app.config["ABNORMAL_LIST_WORKING_DAYS"])
         inspection.abnormal_list_due = due.due
-        timers.schedule(ABNORMAL_TIMER, calendar.end_of_day(due.due), campaign_id=campaign.id,
+        timers.schedule(ABNORMAL_TIMER, clock.end_of_day(due.due), campaign_id=campaign.id,
                         subject_type="inspection", subject_id=inspection.id)
         timers.notify(f"{name} 通过登记的住所无法联系，请于 {due.due} 前列入经营异常名录"
                       f"{'（期限为暂定）' if due.provisional else ''}", "abnormal_list",

@@ -8,7 +8,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from engine import runner, versioning
 from extensions import db
 from models import HumanTask, ProcessDefinition, TaskCandidate, User, WorkflowInstance
-from services import assignment, audit, deployments, escalations, runtime, timers
+from services import assignment, audit, calendar, deployments, escalations, runtime, timers
 from services.designer import require_designer
 from services.errors import Conflict, DomainError, NotFound
 
@@ -94,7 +94,7 @@ def refresh_open_tasks(instance: WorkflowInstance, workflow) -> list[dict]:
         sla = task.properties.get("slaDays")
         new = {"title": task.title, "form_key": task.properties.get("formKey", task.element_id), "lane": task.lane,
                "stage": task.properties.get("stage"),
-               "due_at": escalations.working_deadline(row.created_at, int(sla)) if sla else None}
+               "due_at": calendar.working_deadline(row.created_at, int(sla)) if sla else None}
         changed = {key: [_plain(getattr(row, key)), _plain(new[key])] for key in _REFRESHED
                    if getattr(row, key) != new[key]}
         if not changed:

@@ -14,7 +14,7 @@ from extensions import db
 from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspection, InspectionOfficer,
                     InspectionRevision, Publication, Region, User)
-from services import audit, calendar, clock, registry, timers
+from services import audit, clock, registry, timers
 from services.errors import Forbidden, NotFound
 
 PAGE_SIZE = 50
@@ -28,7 +28,7 @@ def submitted_inspections(campaign_id: int) -> list[Inspection]:
 
 def schedule_deadline(inspection: Inspection) -> None:
     """A timer at the end of the publication deadline: if still unpublished then, the lead department is told."""
-    timers.schedule(OVERDUE_TIMER, calendar.end_of_day(inspection.publication_due), campaign_id=inspection.campaign_id,
+    timers.schedule(OVERDUE_TIMER, clock.end_of_day(inspection.publication_due), campaign_id=inspection.campaign_id,
                     subject_type="inspection", subject_id=inspection.id)
 
 
@@ -146,10 +146,10 @@ def _departments(inspection_id: int) -> list[str]:
 def _public(inspection: Inspection, enterprise: Enterprise, campaign: Campaign,
             revision: InspectionRevision) -> PublicResult:
     code = revision.data["result_code"]
-    corrected = calendar.local_date(revision.published_at) if revision.number > 1 and revision.published_at else None
+    corrected = clock.local_date(revision.published_at) if revision.number > 1 and revision.published_at else None
     return PublicResult(enterprise.uscc, enterprise.name, campaign.code, campaign.title,
                         "、".join(_departments(inspection.id)), revision.data.get("inspected_on"), code,
-                        results.category(code).zh, calendar.local_date(inspection.published_at), corrected)
+                        results.category(code).zh, clock.local_date(inspection.published_at), corrected)
 
 
 def public_filters() -> dict:

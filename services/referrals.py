@@ -54,7 +54,7 @@ def create(actor: User, inspection_id: int, to_department_id: int, finding: str,
     instance = runtime.start_instance("referral", {"referral_id": referral.id, "partner_department_id": target.id})
     referral.instance_id = instance.id
     _link_tasks(instance.id, referral)
-    timers.schedule(OVERDUE_TIMER, calendar.end_of_day(due.due), campaign_id=referral.campaign_id,
+    timers.schedule(OVERDUE_TIMER, clock.end_of_day(due.due), campaign_id=referral.campaign_id,
                     instance_id=instance.id, subject_type="referral", subject_id=referral.id)
     timers.notify(f"收到{referral.from_department.name}移交的问题线索（{inspection.enterprise.name}），请于 {due.due} 前签收处理",
                   "referral", department_id=target.id, campaign_id=referral.campaign_id)
@@ -70,7 +70,7 @@ def _link_tasks(instance_id: int, referral: Referral) -> None:
     # instances); the task rows get the campaign and the working-day deadline from the setting.
     for task in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id)):
         task.campaign_id = referral.campaign_id
-        task.due_at = calendar.end_of_day(referral.due_on)
+        task.due_at = clock.end_of_day(referral.due_on)
 
 
 def _referral_for(ctx) -> Referral:
@@ -154,7 +154,7 @@ def figures(campaign_id: int | None = None, department_id: int | None = None) ->
     today = clock.today()
 
     def late(r: Referral) -> bool:
-        decided = calendar.local_date(r.decided_at) if r.decided_at else None
+        decided = clock.local_date(r.decided_at) if r.decided_at else None
         return (decided or today) > r.due_on
 
     return ReferralFigures(total=len(rows), open=sum(r.status == "open" for r in rows),

@@ -59,7 +59,7 @@ def _inspections_by_campaign(campaign_ids) -> dict:
             Inspection.campaign_id, Inspection.published_at, Inspection.publication_due).where(
             Inspection.campaign_id.in_(campaign_ids), Inspection.published_at.is_not(None))):
         row = out[cid]
-        on_time = due is not None and (published_at + timedelta(hours=8)).date() <= due
+        on_time = due is not None and clock.local_date(published_at) <= due
         row["published_on_time"] = row.get("published_on_time", 0) + int(on_time)
     return out
 
@@ -113,8 +113,7 @@ def referral_figures(campaign_ids) -> dict:
             select(Referral.campaign_id, Referral.decided_at, Referral.due_on).where(Referral.campaign_id.in_(campaign_ids))):
         row = out.setdefault(cid, {"referrals": 0, "referrals_in_time": 0})
         row["referrals"] += 1
-        # decided_at is naive UTC; the deadline is a civil date in China (UTC+8)
-        row["referrals_in_time"] += int(decided_at is not None and (decided_at + timedelta(hours=8)).date() <= due_on)
+        row["referrals_in_time"] += int(decided_at is not None and clock.local_date(decided_at) <= due_on)
     return out
 
 
@@ -193,8 +192,8 @@ class PeriodReview:
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     # Periods are civil dates in China; stored times are naive UTC.
-    return datetime.combine(start, datetime.min.time()) - timedelta(hours=8), \
-        datetime.combine(end + timedelta(days=1), datetime.min.time()) - timedelta(hours=8)
+    return (datetime.combine(start, datetime.min.time()) - clock.BEIJING_OFFSET,
+            datetime.combine(end + timedelta(days=1), datetime.min.time()) - clock.BEIJING_OFFSET)
 
 
 def _campaigns_in(start: date, end: date, department_id: int | None = None) -> list[Campaign]:

@@ -137,9 +137,7 @@ def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> None
     sla = task.properties.get("slaDays")
     due = None
     if sla:
-        deadline = calendar.deadline(clock.today(), int(sla))
-        due = now.replace(year=deadline.due.year, month=deadline.due.month, day=deadline.due.day,
-                          hour=15, minute=59, second=59, microsecond=0)  # 23:59:59 Beijing time
+        due = calendar.working_deadline(now, int(sla))
     row = HumanTask(
         instance_id=instance.id, spiff_task_id=task.task_id, element_id=task.element_id,
         title=task.title, form_key=task.properties.get("formKey", task.element_id), lane=task.lane,

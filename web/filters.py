@@ -1,11 +1,10 @@
 """Template filters: labels for codes (in the page's language), and times shown in Beijing time."""
-from datetime import timedelta
-
 from flask import Flask
 from flask_babel import gettext
 
 from domain import results
 from forms.loader import localized
+from services import clock
 from web.i18n import N_, is_english, known
 
 STAGE_LABELS = {
@@ -78,4 +77,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["result"] = _result
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["data_label"] = data_label
-    app.jinja_env.filters["bjt"] = lambda v: (v + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") if v else "—"
+    app.jinja_env.filters["bjt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else "—"

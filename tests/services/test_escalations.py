@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditRecord, Campaign, Department, HumanTask, Industry, Notification, Timer, User
-from services import campaigns, clock, escalations, timers
+from services import calendar, campaigns, clock, escalations, timers
 from tests.e2e.journey import initiate, report_in, scope
 
 
@@ -34,7 +34,7 @@ def test_task_and_stage_deadlines_escalate_once(app):
         assert (task_timer.task_id, task_timer.due_at, task_timer.status) == (task.id, task.due_at, "pending")
         stage = campaign.stages[-1]
         assert stage.stage == "initiation" and stage_timer.subject_id == stage.id
-        assert stage_timer.due_at == escalations.working_deadline(stage.entered_at, 5)
+        assert stage_timer.due_at == calendar.working_deadline(stage.entered_at, 5)
         assert stage_timer.due_at.hour == 15 and stage_timer.due_at.minute == 59  # 23:59 Beijing time
 
         assert timers.fire_due(task.due_at - timedelta(seconds=1)) == 0  # not early

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditRecord, HumanTask, Timer
-from services import escalations, migration, runtime
+from services import calendar, escalations, migration, runtime
 from services.deployments import deploy
 from tests.e2e.journey import plan_and_approve, scope
 
@@ -38,12 +38,12 @@ def test_migration_recomputes_open_task_due_date_title_and_lane(app):
         before = _open_initiation(instance_id)
         task_id, created, old_due = before.id, before.created_at, before.due_at
         assert before.department_id is not None and before.role == "official"
-        assert old_due == escalations.working_deadline(created, 5)
+        assert old_due == calendar.working_deadline(created, 5)
         deploy(_v2(), "test", designer)
         migration.migrate_instance(designer, instance_id)
         after = _open_initiation(instance_id)
         assert after.id == task_id  # same engine task, same row: refreshed, not reopened
-        assert after.due_at == escalations.working_deadline(created, 8) and after.due_at > old_due
+        assert after.due_at == calendar.working_deadline(created, 8) and after.due_at > old_due
         assert after.title == "牵头部门吹哨（修订）" and after.lane == "联席会办公室"
         assert after.role == "supervisor" and after.department_id is None and after.claimed_by_id is None
         pending = db.session.scalars(select(Timer).where(

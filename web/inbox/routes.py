@@ -1,12 +1,11 @@
 """Officials' inbox: my tasks, my department's pool, and the task forms."""
-from datetime import timedelta
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.loader import from_html
-from services import evidence, inspections, tasks
+from services import clock, evidence, inspections, tasks
 from services.errors import ValidationFailed
 from web.i18n import known
 
@@ -56,7 +55,7 @@ def task_draft(task_id: int):
     view = tasks.task_form(current_user, task_id)
     draft = inspections.save_draft(current_user, view.task.inspection_id,
                                    from_html(view.form, view.context, request.form))
-    return jsonify({"saved_at": (draft.saved_at + timedelta(hours=8)).strftime("%H:%M:%S")})
+    return jsonify({"saved_at": clock.to_local(draft.saved_at).strftime("%H:%M:%S")})
 
 
 @bp.post("/tasks/<int:task_id>/claim")
