@@ -1,8 +1,13 @@
 """Oversized uploads are refused by Content-Length before the body is read, with a zh-CN page or problem+json."""
+import io
+from pathlib import Path
+
 import pytest
 
 from services.designer import MAX_UPLOAD_BYTES
-from tests.conftest import login
+from tests.conftest import csrf_token, login
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MB = 1024 * 1024
 
@@ -44,11 +49,17 @@ def test_oversized_request_as_problem_json(app):
     assert api.status_code == 413 and api.get_json()["status"] == 413
 
 
-def test_upload_within_the_limit_still_reaches_the_page(app):
+def test_upload_within_the_limit_is_imported(app):
+    """The early check must not refuse a real file near the limit: it is read, validated and kept as a draft."""
     client = app.test_client()
     login(client, "designer")
-    response = _post_claiming(client, "/designer/import", MAX_UPLOAD_BYTES)
-    assert response.status_code != 413
+    model = (ROOT / "workflows" / "enterprise_case.bpmn").read_bytes()
+    padded = model + b"\n" + b" " * (MAX_UPLOAD_BYTES - len(model) - 1)  # whitespace after the root is valid XML
+    assert len(padded) == MAX_UPLOAD_BYTES
+    token = csrf_token(client, "/designer/import")
+    response = client.post("/designer/import", data={"csrf_token": token, "file": (io.BytesIO(padded), "case.bpmn")})
+    assert response.status_code == 302 and "/designer/edit?draft=" in response.headers["Location"]
+    assert "已导入为草稿" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_streamed_body_without_content_length_stops_at_the_limit(app):
