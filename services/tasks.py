@@ -52,6 +52,11 @@ def can_act(user: User, task: HumanTask) -> bool:
         return False
     if task.claimed_by_id is not None:
         return task.claimed_by_id == user.id
+    return _addressed_to(user, task)
+
+
+def _addressed_to(user: User, task: HumanTask) -> bool:
+    """Whether the task was meant for this user (named, their department's or their role's), claims aside."""
     if task.candidates:
         return any(c.user_id == user.id for c in task.candidates)
     if task.department_id is not None:
@@ -64,7 +69,11 @@ def get_task(user: User, task_id: int) -> HumanTask:
     task = db.session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("任务不存在")
-    if not (can_act(user, task) or task.completed_by_id == user.id or user.has_role("supervisor")):
+    # A finished task stays visible to those it was meant for: a colleague who submits it a moment after
+    # someone else gets "already done" (409), not "not yours" (403).
+    finished_for_me = task.status != "open" and _addressed_to(user, task)
+    if not (can_act(user, task) or finished_for_me or task.completed_by_id == user.id
+            or user.has_role("supervisor")):
         raise Forbidden("这不是您或您所在部门的任务")
     return task
 

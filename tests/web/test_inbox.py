@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from models import AuditRecord, CampaignDepartment, HumanTask, Inspection, ItemResult
+from models import AuditRecord, CampaignDepartment, Department, HumanTask, Inspection, ItemResult
 from tests.conftest import csrf_token
 from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, submit, user_client
 
@@ -129,3 +129,20 @@ def test_login_required_and_bad_password(client):
     response = client.post("/auth/login", data={"username": "supervisor", "password": "wrong", "csrf_token": token})
     assert response.status_code == 401
     assert "用户名或密码错误" in response.get_data(as_text=True)
+
+
+def test_a_colleague_submitting_a_task_just_done_is_told_it_is_done(app):
+    """Two officials of one department open the same report-in; the second to submit gets 409, not 403."""
+    s = scope(app, 2)
+    _, campaign_id = plan_and_approve(app, s)
+    initiate(app, s, campaign_id)
+    task = open_tasks(app, campaign_id, "partner_confirmation")[0]
+    with app.app_context():
+        code = db.session.get(Department, task["department_id"]).code
+    first, second = user_client(app, f"{code}_01"), user_client(app, f"{code}_02")
+    token = csrf_token(second, f"/inbox/tasks/{task['id']}")  # both have the form open
+    submit(first, task["id"], [("decision", "confirm")])
+    late = second.post(f"/inbox/tasks/{task['id']}", data={"csrf_token": token, "decision": "confirm"})
+    assert late.status_code == 409 and "已办理" in late.get_data(as_text=True)
+    outsider = user_client(app, "hb_01")  # never addressed to them: still not theirs
+    assert outsider.get(f"/inbox/tasks/{task['id']}").status_code == 403
