@@ -25,7 +25,7 @@ METHOD = """\
   untimed, then time `tasks.complete` (commit and fsync included) on 8 more: median of 48 per N. A campaign's
   last inspection, which also advances the campaign instance, is never completed.
 - Bare engine: `enterprise_case.bpmn` in memory; load a case waiting at joint_inspection, complete it, engine
-  steps, dump; median of 200. Simulate: `services.simulate.simulate(N)` on a fresh copy of the template, 1000
+  steps, dump; median of 200. Simulate: `demo.simulate.simulate(N)` on a fresh copy of the template, 1000
   only if 12 x the time for 100 fits the budget. Draw (bench/draw.py): 1,000,000 valid synthetic USCCs in one
   scope of a scratch SQLite file, classes dealt at random, 1% deregistered; the candidate query (with exclusions
   and sorting), then snapshot digests + stratified draw, then `match_officers` for the first 5,000 drawn over

@@ -3,7 +3,7 @@
 Rows are bulk-inserted (the services would take hours for this volume) in the shape the
 runtime writes them: per campaign a campaign instance, three closed stages and a current
 one with its sla.stage timer, 10 open tasks with their sla.task timers, 5 completed tasks;
-10% of stages and 2% of tasks are past their deadline. Then `services.dashboard.query`,
+10% of stages and 2% of tasks are past their deadline. Then `services.supervision.dashboard.query`,
 the statement the page runs, is timed for five filter sets: median of 15 runs each.
 
     python -m bench.dashboard            # both databases; PostgreSQL from BENCH_POSTGRES_URL
@@ -24,8 +24,11 @@ from config import TestConfig
 from extensions import db
 from models import (Base, Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
                     HumanTask, Industry, ProcessDefinition, Timer, User, WorkflowInstance)
-from services import clock, dashboard, deployments, escalations
-from services.demo import load_demo
+from services.workflow import clock
+from services.supervision import dashboard
+from services.workflow import deployments
+from services.workflow import escalations
+from demo.county import load_demo
 
 CAMPAIGNS, TASKS_PER_CAMPAIGN, DONE_PER_CAMPAIGN = 10_000, 10, 5
 STAGES = ("initiation", "draw", "joint_inspection", "publication", "diagnosis", "follow_up", "review")

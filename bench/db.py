@@ -14,9 +14,12 @@ from config import TestConfig
 from extensions import db
 from domain.uscc import ALPHABET, make_code
 from models import Campaign, Enterprise, HumanTask, Region
-from services import deployments, draw, plans, tasks
-from services import simulate as sim
-from services.demo import load_demo
+from services.workflow import deployments
+from services.draw import stage as draw
+from services.stages import plans
+from services.workflow import tasks
+from demo import simulate as sim
+from demo.county import load_demo
 
 from bench.memory import timed
 

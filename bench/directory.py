@@ -26,7 +26,7 @@ TOWNS = ("漕河镇", "蕲州镇", "赤东镇", "管窑镇", "彭思镇", "横�
 def write_csv(path: Path, rows: int, seed: int = 4754) -> Path:
     """Valid USCCs in row order, names like the demo's, the demo's industries and regions, GBK-encoded."""
     from domain.uscc import check_character
-    from services.demo import CREDIT_CLASSES, CREDIT_WEIGHTS, HOME, INDUSTRIES, NEIGHBOUR
+    from demo.county import CREDIT_CLASSES, CREDIT_WEIGHTS, HOME, INDUSTRIES, NEIGHBOUR
 
     rng = random.Random(seed)
     industries = [spec[0] for spec in INDUSTRIES]
@@ -53,8 +53,8 @@ def _app(url: str, fresh_schema: bool = False):
     from config import TestConfig
     from extensions import db
     from models import Base
-    from services import deployments
-    from services.demo import load_demo
+    from services.workflow import deployments
+    from demo.county import load_demo
 
     app = create_app(type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     with app.app_context():
@@ -73,7 +73,7 @@ def _import_child(url: str, csv_path: str, fresh_schema: bool, queue) -> None:
 
     from extensions import db
     from models import User
-    from services import imports
+    from services.imports import batch as imports
 
     app = _app(url, fresh_schema)
     with app.app_context():
@@ -112,7 +112,7 @@ SEARCHES = {
 
 def search_ms(url: str) -> dict[str, float]:
     from extensions import db
-    from services import directory
+    from services.directory import listings as directory
     from app import create_app
     from config import TestConfig
 

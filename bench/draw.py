@@ -17,7 +17,8 @@ from domain import draw
 from domain.uscc import check_character
 from extensions import db
 from models import Base, Enterprise, Industry, Region
-from services import draw_inputs, draw_rules
+from services.draw import inputs as draw_inputs
+from services.draw import rules as draw_rules
 
 TOTAL = 1_000_000
 RATIOS = {"A": "3", "B": "5", "C": "20", "D": "60"}

@@ -10,8 +10,9 @@ import random
 
 from extensions import db
 from models import HumanTask
-from services import auth, tasks
-from services import simulate as sim
+from services import auth
+from services.workflow import tasks
+from demo import simulate as sim
 
 from bench import db as db_bench
 from bench.db import CampaignFixture, close, copy_db

@@ -18,7 +18,9 @@ from extensions import db
 from models import (Campaign, CampaignDepartment, ChecklistItem, ChecklistRevision, Department, Enterprise,
                     HumanTask, Industry, Inspection, InspectionOfficer, ItemResult, Matter, ProcessDefinition, User,
                     WorkflowInstance)
-from services import diagnosis, reports, review
+from services.stages import diagnosis
+from services.stages import diagnosis_report as reports
+from services.stages import review
 
 ENTERPRISES = 1000
 T0 = datetime(2026, 3, 2, 1, 0)
@@ -131,8 +133,8 @@ def _postgres() -> dict[str, float] | None:
     from app import create_app
     from config import TestConfig
     from models import Base
-    from services import deployments
-    from services.demo import load_demo
+    from services.workflow import deployments
+    from demo.county import load_demo
     app = create_app(type("BenchPg", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     with app.app_context():
         Base.metadata.drop_all(db.engine)

@@ -60,9 +60,11 @@ def _prepare() -> list[tuple[int, str, dict]]:
     from config import TestConfig
     from extensions import db
     from models import Campaign
-    from services import auth, deployments, tasks
-    from services import simulate as sim
-    from services.demo import load_demo
+    from services import auth
+    from services.workflow import deployments
+    from services.workflow import tasks
+    from demo import simulate as sim
+    from demo.county import load_demo
     from bench.db import open_campaign
 
     app = create_app(type("ThroughputConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": URL}))

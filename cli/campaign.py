@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from services.errors import DomainError
-from services.simulate import simulate
+from demo.simulate import simulate
 
 campaign_cli = AppGroup("campaign", help="Campaigns.")
 

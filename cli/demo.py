@@ -1,8 +1,8 @@
 import click
 from flask.cli import AppGroup
 
-from services import deployments
-from services.demo import DEMO_PASSWORD, load_demo
+from services.workflow import deployments
+from demo.county import DEMO_PASSWORD, load_demo
 
 demo_cli = AppGroup("demo", help="Demo county data.")
 
@@ -31,7 +31,7 @@ def campaigns() -> None:
 
     from extensions import db
     from models import Campaign
-    from services.simulate import simulate
+    from demo.simulate import simulate
     if db.session.scalar(select(func.count()).select_from(Campaign)):
         click.echo("已有检查活动，跳过演示活动")
         return

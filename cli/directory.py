@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import User
-from services import imports
+from services.imports import batch as imports
 from services.errors import DomainError
 
 directory_cli = AppGroup("directory", help="The three libraries (三库): imports.")

@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from services import draw_records
+from services.draw import records as draw_records
 from services.errors import DomainError
 
 draw_cli = AppGroup("draw", help="Double-random draws: verify and export.")

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import User
-from services import designer, validation
+from services.designer import processes as designer
+from services.workflow import validation
 from services.errors import DomainError
 
 process_cli = AppGroup("process", help="Validate and deploy BPMN process models.")

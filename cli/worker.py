@@ -12,7 +12,9 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
-from services import bpmn_timers, clock, timers
+from services.workflow import bpmn_timers
+from services.workflow import clock
+from services.workflow import timers
 
 timers_cli = AppGroup("timers", help="Timers: fire what is due.")
 

@@ -22,7 +22,7 @@ class Timer(Base):
         Index("ix_timer_subject", "subject_type", "subject_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))            # handler name, see services.timers
+    kind: Mapped[str] = mapped_column(String(40))            # handler name, see services.workflow.timers
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / fired / cancelled / failed
     campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"))

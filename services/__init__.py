@@ -3,5 +3,7 @@
 The topic modules that plug into the workflow runtime (form handlers, service-task
 operations) are imported here so their registrations exist whenever services are used.
 """
-from services import (campaigns, diagnosis, draw, follow_up, inspections, publication, referrals,  # noqa: F401
-                      review, script_functions)
+from services.draw import stage  # noqa: F401
+from services.stages import (diagnosis, follow_up, initiation, inspections, publication,  # noqa: F401
+                             referrals, review)
+from services.workflow import script_functions  # noqa: F401

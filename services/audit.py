@@ -17,7 +17,7 @@ from domain.audit_chain import FIELDS, normalise_detail, record_hash
 from extensions import db
 from models import AuditChainHead, AuditRecord, Campaign, User
 from models.audit import GENESIS_HASH
-from services import clock
+from services.workflow import clock
 
 _PENDING = "audit_pending"
 

@@ -9,7 +9,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import ApiToken, User, UserRole
-from services import audit, clock
+from services import audit
+from services.workflow import clock
 
 # Compared against when the user does not exist, so a miss costs as much as a hit.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")

@@ -10,8 +10,9 @@ from app import create_app
 from config import TestConfig
 from extensions import db
 from models import Base
-from services import clock, deployments
-from services.demo import DEMO_PASSWORD, load_demo
+from services.workflow import clock
+from services.workflow import deployments
+from demo.county import DEMO_PASSWORD, load_demo
 
 
 def _config_for(url: str) -> type[TestConfig]:

@@ -36,7 +36,7 @@ _MULTIPART_SLACK = 64 * 1024
 
 
 def _designer_upload_bytes() -> int:
-    from services.designer import MAX_UPLOAD_BYTES
+    from services.designer.processes import MAX_UPLOAD_BYTES
     return MAX_UPLOAD_BYTES
 
 

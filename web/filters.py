@@ -4,7 +4,7 @@ from flask_babel import gettext
 
 from domain import results
 from forms.loader import localized
-from services import clock
+from services.workflow import clock
 from web.i18n import N_, is_english, known
 
 STAGE_LABELS = {
@@ -35,12 +35,12 @@ PASS_THROUGH_TEXTS = (
     N_("登记住所（经营场所）无法联系"), N_("不配合检查"), N_("须在 10 个工作日内列入经营异常名录"),
     N_("建议立案查处"), N_("无需现场检查清单，提示更新名录库状态"),
     N_("实地检查"), N_("书面检查"), N_("网络监测"), N_("检验检测"), N_("委托专业机构"),
-    # services.review.METRICS labels and services.follow_up.SERVICE_KINDS (reports pages)
+    # services.stages.review.METRICS labels and services.stages.follow_up.SERVICE_KINDS (reports pages)
     N_("任务按时办结率"), N_("检查任务完成率"), N_("按期公示率"), N_("后续监管办结率"), N_("移交按时签收率"), N_("减少上门比例"),
     N_("送政策"), N_("送法律"), N_("行政指导"),
     # models.enterprise.STATUSES (registration status: directory filters and pages, draw exclusions)
     N_("存续"), N_("注销"), N_("吊销"), N_("撤销"), N_("迁出"),
-    N_("系统"),  # services.designer: "deployed by" when no user did (the demo's own deployments)
+    N_("系统"),  # services.designer.processes: "deployed by" when no user did (the demo's own deployments)
 )
 
 

@@ -1,5 +1,5 @@
 """A designer opens the deployed grade table in dmn-js, validates it, edits a cell and deploys version 2."""
-from services import deployments
+from services.workflow import deployments
 from tests.browser.conftest import login, screenshot
 
 

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import HumanTask
-from services import deployments, runtime
+from services.workflow import deployments
+from services.workflow import runtime
 from tests.browser.conftest import login, screenshot
 from tests.e2e.journey import plan_and_approve, scope
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Campaign, Evidence, Inspection, User
-from services import clock
-from services.inspections import checklist_rows
+from services.workflow import clock
+from services.stages.inspections import checklist_rows
 from tests.browser.conftest import PHONE, login, screenshot
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
                                submit, user_client)

@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app
 from extensions import db
-from services import clock
+from services.workflow import clock
 from tests.conftest import _config_for
 
 

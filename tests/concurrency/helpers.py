@@ -7,8 +7,12 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditRecord, Campaign, HumanTask, User, WorkflowInstance
-from services import audit, draw, plans, runtime, tasks
-from services import simulate as sim
+from services import audit
+from services.draw import stage as draw
+from services.stages import plans
+from services.workflow import runtime
+from services.workflow import tasks
+from demo import simulate as sim
 from services.errors import DomainError
 from engine import runner
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Campaign, User, UserRole
-from services import plans
-from services import simulate as sim
+from services.stages import plans
+from demo import simulate as sim
 from services.errors import Conflict
 
 

@@ -14,7 +14,7 @@ def _race(app):
     with app.app_context():
         campaign_id = open_campaign(3, confirm=False)
         [(initiation, _, _)] = work_for(campaign_id, "initiation", {})
-        from services import tasks
+        from services.workflow import tasks
         from models import User
         tasks.complete(db.session.scalars(select(User).where(User.username == "scjg_01")).one(), initiation,
                        initiation_payload())

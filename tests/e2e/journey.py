@@ -10,9 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from models import Campaign, Department, HumanTask, Industry, User
-from services import clock, draw
-from services.inspections import checklist_rows
-from services.simulate import ratios_for
+from services.workflow import clock
+from services.draw import stage as draw
+from services.stages.inspections import checklist_rows
+from demo.simulate import ratios_for
 from tests.conftest import csrf_token, login
 
 

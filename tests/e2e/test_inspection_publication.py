@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from models import Campaign, CampaignDepartment, Department, Evidence, Inspection, Referral, User, UserRole
-from services import clock, referrals
+from services.workflow import clock
+from services.stages import referrals
 from tests.conftest import csrf_token
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, submit,
                                user_client)

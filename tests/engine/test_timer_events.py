@@ -28,7 +28,7 @@ def fake_clock():
     previous = timer_events.use_clock(lambda: NOW[0])
     yield
     NOW[0] = datetime(2030, 1, 7, 1, 0, tzinfo=timezone.utc)
-    timer_events.use_clock(previous)  # the app clock, as services.bpmn_timers installed it
+    timer_events.use_clock(previous)  # the app clock, as services.workflow.bpmn_timers installed it
 
 
 def _run(kind: str, expression: str):

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from engine.parser import ModelError, parse_process
 from extensions import db
 from models import AuditRecord, ProcessDefinition, User
-from services import designer, validation
+from services.designer import processes as designer
+from services.workflow import validation
 from services.errors import Forbidden, ValidationFailed
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bpmn"

@@ -5,7 +5,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.sandbox import MAX_INSTANCES
-from services import validation
+from services.workflow import validation
 from tests.engine.test_sandbox import DMN, chain, workflow
 
 ESCAPES = ["().__class__.__base__.__subclasses__()", "__import__('os').getcwd()", "getattr(1, '__globals__')",
@@ -85,7 +85,7 @@ def test_cardinality_validation(app, expression, expected):
 def test_working_day_timer_waits_until_the_end_of_the_nth_working_day():
     from datetime import datetime
 
-    from services.script_functions import workdays
+    from services.workflow.script_functions import workdays
     element = ("timer", '<bpmn:intermediateCatchEvent id="timer"><bpmn:timerEventDefinition>'
                '<bpmn:timeDate>workdays(3)</bpmn:timeDate></bpmn:timerEventDefinition>'
                '</bpmn:intermediateCatchEvent>\n')

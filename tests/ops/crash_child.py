@@ -17,7 +17,7 @@ from app import create_app  # noqa: E402
 from config import TestConfig  # noqa: E402
 from extensions import db  # noqa: E402
 from models import User  # noqa: E402
-from services import tasks  # noqa: E402
+from services.workflow import tasks  # noqa: E402
 
 
 def freeze(marker: str) -> None:

@@ -18,7 +18,8 @@ from sqlalchemy import func, select, text
 
 from extensions import db
 from models import AuditRecord, Campaign, HumanTask, Inspection, WorkflowInstance
-from services import audit, tasks
+from services import audit
+from services.workflow import tasks
 from models import User
 from tests.concurrency.helpers import assert_instances_consistent, open_campaign, work_for
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from app import create_app
 from config import TestConfig
 from extensions import db
-from services import clock
+from services.workflow import clock
 from tests.conftest import login
 from web.ops.request_log import REQUEST_LOGGER, JsonFormatter
 

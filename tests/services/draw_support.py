@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Campaign, CampaignDepartment, Department, Enterprise, Industry, User
-from services import plans
+from services.stages import plans
 
 
 def user(username: str) -> User:

@@ -7,7 +7,11 @@ from sqlalchemy import select
 from engine import timer_events
 from extensions import db
 from models import HumanTask, Timer, WorkflowInstance
-from services import bpmn_timers, clock, deployments, runtime, timers
+from services.workflow import bpmn_timers
+from services.workflow import clock
+from services.workflow import deployments
+from services.workflow import runtime
+from services.workflow import timers
 
 BPMN = (Path(__file__).parent / "data" / "timer_demo.bpmn").read_text(encoding="utf-8")
 

@@ -1,7 +1,7 @@
 """Stored times are naive UTC; civil dates and deadlines are Beijing time (UTC+8)."""
 from datetime import date, datetime
 
-from services import clock
+from services.workflow import clock
 
 
 def test_local_date_crosses_midnight_at_16_utc():

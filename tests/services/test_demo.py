@@ -10,7 +10,7 @@ import models  # noqa: F401  (registers every table)
 from domain.uscc import is_valid
 from extensions import db
 from models import ChecklistRevision, Department, Enterprise, Industry, User, UserRole
-from services.demo import DEMO_PASSWORD, load_demo
+from demo.county import DEMO_PASSWORD, load_demo
 
 
 def _make_app() -> Flask:

@@ -3,7 +3,8 @@ import pytest
 
 from extensions import db
 from models import ProcessDefinition
-from services import deployments, runtime
+from services.workflow import deployments
+from services.workflow import runtime
 from services.errors import DomainError
 from tests.e2e.journey import plan_and_approve, scope
 

@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Campaign, ChecklistRevision, Department, Industry, Matter, User
-from services import campaigns, catalogue, tasks
-from services.demo import INDUSTRIES
+from services.stages import initiation as campaigns
+from services.directory import catalogue
+from services.workflow import tasks
+from demo.county import INDUSTRIES
 from services.errors import Forbidden, ValidationFailed
 from tests.conftest import csrf_token
 from tests.e2e.journey import open_tasks, submit, user_client

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from domain import industry_codes
 from extensions import db
 from models import Industry, User
-from services import catalogue
+from services.directory import catalogue
 from services.errors import Forbidden, ValidationFailed
 from tests.conftest import csrf_token
 from tests.e2e.journey import user_client

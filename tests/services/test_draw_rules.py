@@ -7,7 +7,10 @@ from sqlalchemy import func, select
 from extensions import db
 from models import (Case, ChecklistItem, DrawnEnterprise, Enterprise, Expert, ExpertConflict, Inspection,
                     InspectionOfficer, ItemResult, Notification, OfficerConflict, RecusalRequest, User)
-from services import clock, draw, draw_inputs, plans
+from services.workflow import clock
+from services.draw import stage as draw
+from services.draw import inputs as draw_inputs
+from services.stages import plans
 from services.errors import Conflict, Forbidden, ValidationFailed
 from tests.services.draw_support import campaign_ready, in_scope, officials, user
 
@@ -242,7 +245,7 @@ def test_one_officer_per_department_when_the_plan_says_so_still_two_per_enterpri
 
 
 def test_the_lead_may_execute_a_committed_draw_once_the_delay_has_passed(app):
-    from services import timers
+    from services.workflow import timers
     app.config["DRAW_REVEAL_DELAY_MINUTES"] = 10
     with app.app_context():
         campaign = campaign_ready()

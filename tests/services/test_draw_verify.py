@@ -8,7 +8,10 @@ from sqlalchemy import select
 from domain import draw as algorithm
 from extensions import db
 from models import Inspection, InspectionDraft, UserRole
-from services import clock, draw, draw_records, draw_redraw
+from services.workflow import clock
+from services.draw import stage as draw
+from services.draw import records as draw_records
+from services.draw import redraw as draw_redraw
 from services.errors import Conflict, Forbidden
 from tests.services.draw_support import campaign_ready, user
 

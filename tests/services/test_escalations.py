@@ -6,7 +6,11 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditRecord, Campaign, Department, HumanTask, Industry, Notification, Timer, User
-from services import calendar, campaigns, clock, escalations, timers
+from services.workflow import calendar
+from services.stages import initiation as campaigns
+from services.workflow import clock
+from services.workflow import escalations
+from services.workflow import timers
 from tests.e2e.journey import initiate, report_in, scope
 
 
@@ -78,7 +82,7 @@ def test_work_done_in_time_cancels_its_escalation(app):
 
 
 def test_backfill_schedules_what_an_older_database_lacks(app):
-    from services import bpmn_timers
+    from services.workflow import bpmn_timers
     with app.app_context():
         open_campaign()
         db.session.query(Timer).delete()

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Diagnosis, User
-from services import follow_up, runtime
+from services.stages import follow_up
+from services.workflow import runtime
 from tests.services import report_dataset
 
 

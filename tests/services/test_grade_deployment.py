@@ -4,8 +4,9 @@ from sqlalchemy import select
 
 from extensions import db
 from models import ProcessDefinition
-from services import deployments, diagnosis
-from services.deployments import WORKFLOW_DIR
+from services.workflow import deployments
+from services.stages import diagnosis
+from services.workflow.deployments import WORKFLOW_DIR
 from services.errors import DomainError
 from tests.services import report_dataset
 

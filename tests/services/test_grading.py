@@ -5,7 +5,7 @@ from domain.grading import grade_inputs
 from engine import decision as dmn
 from engine.parser import ModelError, is_dmn, parse_decision
 from engine.sandbox import SandboxedScriptEngine
-from services.deployments import WORKFLOW_DIR
+from services.workflow.deployments import WORKFLOW_DIR
 
 GRADE_DMN = (WORKFLOW_DIR / "grade.dmn").read_text(encoding="utf-8")
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from domain.uscc import check_character, make_code
 from extensions import db
 from models import AuditRecord, Enterprise, Expert, User
-from services import imports
+from services.imports import batch as imports
 from services.errors import Forbidden
-from services.import_files import ImportRefused
+from services.imports.files import ImportRefused
 
 HEADER = "统一社会信用代码,名称,行业代码,区域代码,地址,登记状态,信用风险分类"
 GOOD = make_code("9", "1", "421126", "MA0000001")
@@ -227,7 +227,7 @@ def test_several_megabyte_file_is_streamed(app, tmp_path, monkeypatch):
 
 def test_name_search_index_follows_imports(app, tmp_path):
     """The trigram index (FTS5 on SQLite) is kept in sync with inserts and renames by import."""
-    from services import directory
+    from services.directory import listings as directory
 
     def names(q):
         return [e.name for e in directory.search_enterprises(directory.enterprise_filters({"q": q})).items]

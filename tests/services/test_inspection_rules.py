@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import (AuditRecord, Evidence, HumanTask, Inspection, Notification, Timer, User, UserRole)
-from services import clock, corrections, evidence, inspections, referrals, tasks, timers
+from services.workflow import clock
+from services.stages import corrections
+from services.stages import evidence
+from services.stages import inspections
+from services.stages import referrals
+from services.workflow import tasks
+from services.workflow import timers
 from services.errors import Conflict, Forbidden, ValidationFailed
 from tests.e2e.journey import initiate, plan_and_approve, report_in, scope
 
@@ -214,7 +220,7 @@ def test_overdue_referral_escalates_to_the_supervisor(inspecting):
 
 
 def test_unpublished_result_past_its_deadline_notifies_the_lead_department(inspecting):
-    from services import publication
+    from services.stages import publication
     inspection = _sign_twice(inspecting)
     timer = db.session.scalars(select(Timer).where(Timer.kind == "publication_overdue",
                                                    Timer.subject_id == inspection.id)).one()

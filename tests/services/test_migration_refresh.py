@@ -5,8 +5,11 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditRecord, HumanTask, Timer
-from services import calendar, escalations, migration, runtime
-from services.deployments import deploy
+from services.workflow import calendar
+from services.workflow import escalations
+from services.workflow import migration
+from services.workflow import runtime
+from services.workflow.deployments import deploy
 from tests.e2e.journey import plan_and_approve, scope
 
 CAMPAIGN = (Path(__file__).resolve().parents[2] / "workflows" / "campaign.bpmn").read_text(encoding="utf-8")

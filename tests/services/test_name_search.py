@@ -5,7 +5,8 @@ from sqlalchemy import select, text
 
 from extensions import db
 from models import Enterprise, Industry, Region
-from services import directory, name_search
+from services.directory import listings as directory
+from services.directory import name_search
 
 NAMES = ["蕲春县漕河镇鑫凯酒楼", "鑫华超市", "超市", "A", "ab便利店", "凯", "株林镇AB加油站"]
 

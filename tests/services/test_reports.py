@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 
 from extensions import db
 from models import Campaign
-from services import reports
+from services.stages import diagnosis_report as reports
 from tests.conftest import login
 from tests.services import report_dataset
 from tests.services.report_dataset import EXPECTED

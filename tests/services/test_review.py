@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditRecord, Campaign, Department, Inspection, Referral, User
-from services import review
+from services.stages import review
 from services.errors import Forbidden, ValidationFailed
 from tests.conftest import csrf_token, login
 from tests.services import report_dataset

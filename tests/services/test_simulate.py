@@ -4,7 +4,7 @@ from sqlalchemy import select
 from domain.draw import sample_size
 from extensions import db
 from models import Campaign, Inspection
-from services.simulate import ratios_for
+from demo.simulate import ratios_for
 
 
 def test_ratios_yield_exactly_the_requested_number():

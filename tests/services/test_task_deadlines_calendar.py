@@ -6,7 +6,8 @@ from sqlalchemy import select
 from domain.workdays import add_working_days, is_working_day
 from extensions import db
 from models import HumanTask, Timer, User
-from services import calendar, clock
+from services.workflow import calendar
+from services.workflow import clock
 from tests.services.test_escalations import open_campaign
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Notification, Timer, WorkerHeartbeat
-from services import clock, timers
+from services.workflow import clock
+from services.workflow import timers
 from tests.services import worker_app  # noqa: F401 - registers "test.sleep" here too
 
 FLASK = str(Path(sys.executable).parent / "flask")

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Notification, Timer
-from services import clock, timers
+from services.workflow import clock
+from services.workflow import timers
 
 FIRED: list[int] = []
 

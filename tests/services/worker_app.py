@@ -9,7 +9,7 @@ import time
 from app import create_app
 from config import TestConfig
 from models import Timer
-from services import timers
+from services.workflow import timers
 
 
 @timers.on_timer("test.sleep")

@@ -2,7 +2,7 @@
 
 from extensions import db
 from models import HumanTask
-from services.demo import DEMO_PASSWORD
+from demo.county import DEMO_PASSWORD
 from tests.e2e.journey import open_tasks, plan_and_approve, scope
 
 

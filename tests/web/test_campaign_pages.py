@@ -30,7 +30,7 @@ def test_diagram_marks_the_waiting_element_overdue_when_the_stage_sla_passes(app
     """Stage SLA (not only task due dates): the inspection stage waits on a message, not a task."""
     from datetime import timedelta
 
-    from services import clock
+    from services.workflow import clock
     from tests.e2e.journey import report_in
     s = scope(app, 2)
     _, campaign_id = plan_and_approve(app, s)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Department, Enterprise, Industry, Inspection, Region, User
-from services import clock, dashboard
+from services.workflow import clock
+from services.supervision import dashboard
 from tests.conftest import login
 from tests.services.test_escalations import open_campaign
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditRecord, ProcessDefinition, WorkflowInstance
-from services import runtime
+from services.workflow import runtime
 from tests.conftest import csrf_token, login
 from tests.e2e.journey import initiate, open_tasks, plan_and_approve, scope
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditRecord, ProcessDefinition, User
-from services import deployments
+from services.workflow import deployments
 from tests.conftest import csrf_token, login
 
 GRADE = (Path(__file__).resolve().parents[2] / "workflows" / "grade.dmn").read_text(encoding="utf-8")

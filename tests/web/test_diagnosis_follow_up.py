@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import (AuditRecord, Campaign, Case, Diagnosis, FollowUp, HandlingDecision, Notification, Transfer)
-from services import clock, timers
+from services.workflow import clock
+from services.workflow import timers
 from tests.conftest import csrf_token
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
                                submit, user_client)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import (Campaign, ChecklistRevision, Department, Enterprise, Inspection, ItemResult, OfficerConflict,
                     User)
-from services import directory
+from services.directory import listings as directory
 from tests.conftest import csrf_token
 from tests.e2e.journey import user_client
 

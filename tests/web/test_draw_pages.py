@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Campaign, Draw, DrawnEnterprise, Inspection, User
-from services import clock, timers
+from services.workflow import clock
+from services.workflow import timers
 from tests.e2e import journey
 from tests.services.draw_support import officials
 

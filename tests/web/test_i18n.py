@@ -267,9 +267,9 @@ def test_publication_calendar_and_report_pages_in_english(app, campaign_underway
         assert page.status_code == 200, path
         assert_english(page, data)
     review = supervisor.get("/reports/review").get_data(as_text=True)
-    assert "Tasks completed on time" in review and "Overall score" in review  # services.review.METRICS labels
+    assert "Tasks completed on time" in review and "Overall score" in review  # services.stages.review.METRICS labels
     enterprise = supervisor.get(f"/follow-up/enterprises/{enterprise_id}").get_data(as_text=True)
-    assert "Policy guidance" in enterprise  # services.follow_up.SERVICE_KINDS
+    assert "Policy guidance" in enterprise  # services.stages.follow_up.SERVICE_KINDS
 
 
 def test_directory_pages_in_english(app, campaign_underway):
@@ -308,7 +308,7 @@ def test_directory_pages_in_english(app, campaign_underway):
 
     lead = english_client(app, "scjg_01")
     task = lead.get(f"/inbox/tasks/{initiation['id']}").get_data(as_text=True)
-    # Only the proposal: the form below it lists checklist revisions as services.campaigns labels them
+    # Only the proposal: the form below it lists checklist revisions as services.stages.initiation labels them
     # ("第 1 版（18 项）"), a known limit (docs/i18n.md).
     proposal = "<html>" + re.search(r'<section class="card proposal">.*?</section>', task, re.S).group(0) + "</html>"
     assert "Smart initiation" in proposal
@@ -424,10 +424,10 @@ def test_catalogue_is_complete_and_covers_the_converted_sources():
 def test_labels_of_pass_through_texts_are_catalogued():
     """The special outcomes and inspection methods services hand to pages are in the catalogue."""
     from domain import results
-    from services.inspections import METHODS
+    from services.stages.inspections import METHODS
     from web.filters import PASS_THROUGH_TEXTS
-    from services.follow_up import SERVICE_KINDS
-    from services.review import METRICS
+    from services.stages.follow_up import SERVICE_KINDS
+    from services.stages.review import METRICS
     texts = [zh for _key, zh, *_ in results.SPECIAL_OUTCOMES] + [o[4] for o in results.SPECIAL_OUTCOMES] + list(METHODS)
     from models.enterprise import STATUSES
     texts += [label for label, _weight in METRICS.values()] + list(SERVICE_KINDS.values()) + list(STATUSES)

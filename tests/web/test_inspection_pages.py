@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from extensions import db
 from models import CalendarOverride, Evidence, InspectionDraft
-from services import calendar
+from services.workflow import calendar
 from tests.conftest import csrf_token, login
 from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, user_client
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Department, User
-from services import timers
+from services.workflow import timers
 from tests.conftest import csrf_token, login
 
 

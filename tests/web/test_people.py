@@ -4,7 +4,7 @@ from sqlalchemy import select
 from domain import passwords
 from extensions import db
 from models import ApiToken, AuditRecord, Expert, User
-from services.import_people import UNUSABLE_PASSWORD
+from services.imports.people import UNUSABLE_PASSWORD
 from tests.conftest import csrf_token, login
 
 NEW = "Qichun2026x"

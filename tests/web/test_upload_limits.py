@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.designer import MAX_UPLOAD_BYTES
+from services.designer.processes import MAX_UPLOAD_BYTES
 from tests.conftest import csrf_token, login
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,8 @@ from flask import request
 
 from schemas.directory import (ChecklistSchema, EnterpriseDetailSchema, EnterprisePageSchema, ExpertPageSchema,
                                IndustrySchema, MatterSchema, OfficialPageSchema)
-from services import catalogue, directory
+from services.directory import catalogue
+from services.directory import listings as directory
 from services.errors import NotFound
 from web.api.routes import bp, token_required
 

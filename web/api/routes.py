@@ -7,7 +7,10 @@ from marshmallow import ValidationError
 from extensions import csrf
 from schemas.campaign import CampaignDetailSchema, CampaignSchema
 from schemas.task import TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
-from services import auth, campaigns, review, tasks
+from services import auth
+from services.stages import initiation as campaigns
+from services.stages import review
+from services.workflow import tasks
 from services.errors import ValidationFailed
 from web.api.openapi import openapi_document
 from web.errors import problem

@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user, current_user
 
-from services import audit, auth, people
+from services import audit, auth
+from services.directory import people
 from services.errors import ValidationFailed
 from extensions import db
 from web.ops.limits import login_limits

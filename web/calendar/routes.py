@@ -5,7 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services import calendar, clock
+from services.workflow import calendar
+from services.workflow import clock
 from services.errors import ValidationFailed
 
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")

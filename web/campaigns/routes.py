@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Industry
-from services import campaigns, review
+from services.stages import initiation as campaigns
+from services.stages import review
 from services.errors import ValidationFailed
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")

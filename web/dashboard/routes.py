@@ -2,7 +2,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from services import dashboard
+from services.supervision import dashboard
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

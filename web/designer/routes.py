@@ -3,7 +3,10 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services import designer, designer_decisions, migration, validation
+from services.designer import processes as designer
+from services.designer import decisions as designer_decisions
+from services.workflow import migration
+from services.workflow import validation
 from services.errors import Forbidden, NotFound, ValidationFailed
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")

@@ -3,7 +3,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services import catalogue, directory, directory_export
+from services.directory import catalogue
+from services.directory import listings as directory
+from services.directory import export as directory_export
 from services.errors import ValidationFailed
 from web.directory.routes import bp, xlsx
 

@@ -3,7 +3,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services import directory, people
+from services.directory import listings as directory
+from services.directory import people
 from services.errors import Forbidden, ValidationFailed
 from web.directory.routes import bp
 

@@ -3,7 +3,9 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services import directory, directory_export, people
+from services.directory import listings as directory
+from services.directory import export as directory_export
+from services.directory import people
 from services.errors import ValidationFailed
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import current_app, render_template, request
 from flask_login import current_user, login_required
 
-from services import imports
+from services.imports import batch as imports
 from services.errors import DomainError, Forbidden
 from web.directory.routes import bp
 from web.i18n import N_

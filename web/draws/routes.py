@@ -3,7 +3,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services import campaigns, draw, draw_records, draw_redraw
+from services.stages import initiation as campaigns
+from services.draw import stage as draw
+from services.draw import records as draw_records
+from services.draw import redraw as draw_redraw
 from services.errors import Forbidden
 from web.verify.routes import DRAW_STATUS
 

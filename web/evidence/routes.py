@@ -2,7 +2,7 @@
 from flask import Blueprint, send_file
 from flask_login import current_user, login_required
 
-from services import evidence
+from services.stages import evidence
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 

@@ -4,7 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.loader import from_html, load_form
-from services import corrections, evidence, inspections, referrals
+from services.stages import corrections
+from services.stages import evidence
+from services.stages import inspections
+from services.stages import referrals
 from services.errors import ValidationFailed
 from web.i18n import known
 from web.inbox.routes import bp

@@ -5,7 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.loader import from_html
-from services import clock, evidence, inspections, tasks
+from services.workflow import clock
+from services.stages import evidence
+from services.stages import inspections
+from services.workflow import tasks
 from services.errors import ValidationFailed
 from web.i18n import known
 

@@ -2,7 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from services import notifications
+from services.workflow import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

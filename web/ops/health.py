@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from extensions import db
 from models import WorkerHeartbeat
-from services import clock
+from services.workflow import clock
 
 bp = Blueprint("ops", __name__)
 

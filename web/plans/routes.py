@@ -9,7 +9,8 @@ from sqlalchemy import select
 from extensions import db
 from models import Department, Industry, Region
 from schemas.plan import CLASSES, PlanEntryCreateSchema
-from services import clock, plans
+from services.workflow import clock
+from services.stages import plans
 from services.errors import Forbidden, ValidationFailed
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")

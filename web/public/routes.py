@@ -1,7 +1,7 @@
 """The public page (公示): published results, no login."""
 from flask import Blueprint, render_template, request
 
-from services import publication
+from services.stages import publication
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 

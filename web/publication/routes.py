@@ -6,7 +6,8 @@ from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 from openpyxl import Workbook
 
-from services import publication, referrals
+from services.stages import publication
+from services.stages import referrals
 
 bp = Blueprint("publication", __name__, url_prefix="/publication")
 

@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services import cases, follow_up
+from services.stages import cases
+from services.stages import follow_up
 from services.errors import ValidationFailed
 
 bp = Blueprint("follow_up", __name__, url_prefix="/follow-up")

@@ -4,7 +4,10 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from services import campaigns, clock, reports, review
+from services.stages import initiation as campaigns
+from services.workflow import clock
+from services.stages import diagnosis_report as reports
+from services.stages import review
 from services.errors import Forbidden, ValidationFailed
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -3,7 +3,7 @@ import json
 
 from flask import Blueprint, Response, render_template
 
-from services import draw_records
+from services.draw import records as draw_records
 from web.i18n import N_
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")

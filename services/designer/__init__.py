@@ -1,0 +1,1 @@
+"""The process designer's use cases: BPMN processes and DMN decisions, validated, versioned and deployed."""

@@ -1,0 +1,241 @@
+"""What a draw is computed from: the candidate snapshot after exclusions, and the people.
+
+Everything here is read from the database once, before the seed is used, and then fixed
+in the commitment; the algorithm itself (domain/draw.py) never touches the database.
+"""
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from operator import itemgetter
+
+from sqlalchemy import and_, func, select, true
+
+from domain import draw as algorithm
+from extensions import db
+from models import (Campaign, Case, ChecklistItem, Department, Enterprise, Expert, ExpertConflict, Inspection,
+                    InspectionOfficer, ItemResult, OfficerConflict, RecusalRequest, User, UserRole)
+from services.workflow import clock
+from services.draw import rules as draw_rules
+
+ACTIVE_STATUS = "存续"
+
+
+@dataclass
+class Scope:
+    industry_ids: list[int]
+    region_ids: list[int]
+    matter_ids: list[int]
+    settings: dict
+
+
+@dataclass
+class DrawInputs:
+    params: dict
+    candidates: dict[str, list[str]]
+    people: dict
+    report: dict
+
+
+def scope_of(campaign: Campaign) -> Scope:
+    settings = draw_rules.effective(campaign.plan_entry.draw_settings if campaign.plan_entry else None)
+    industries = [campaign.industry_id] + [i for i in settings["extra_industry_ids"] if i != campaign.industry_id]
+    return Scope(industries, list(settings["region_ids"]) or [campaign.region_id],
+                 [m.id for m in campaign.matters], settings)
+
+
+def gather(campaign: Campaign) -> DrawInputs:
+    scope = scope_of(campaign)
+    settings = scope.settings
+    candidates, excluded = candidates_for(scope)
+    people = people_for(campaign, settings, {u for v in candidates.values() for u in v}, scope.matter_ids)
+    ratios = draw_rules.draw_ratios(campaign.ratios, settings)
+    params = {
+        "mode": settings["mode"], "ratios": ratios, "min_per_class": int(settings["min_per_class"]),
+        "min_officers": _min_officers(), "officers_per_department": int(settings["officers_per_department"]),
+        "lead_department_id": campaign.lead_department_id,
+        "experts_per_enterprise": int(settings["experts_per_enterprise"]) if settings.get("expert_field") else 0,
+        "scope": {"industry_ids": scope.industry_ids, "region_ids": scope.region_ids,
+                  "matter_ids": scope.matter_ids, "target": settings["target"] if settings["mode"] == "targeted" else {}},
+    }
+    sizes = {c: algorithm.sample_size(len(v), ratios.get(c, 0), params["min_per_class"])
+             for c, v in sorted(candidates.items())}
+    total, drawn = sum(len(v) for v in candidates.values()), sum(sizes.values())
+    report = {
+        "excluded": excluded,
+        "classes": {c: {"candidates": len(candidates[c]), "ratio": ratios.get(c, "0"), "size": sizes[c]}
+                    for c in sorted(candidates)},
+        "zero_reasons": {c: r for c, r in settings["zero_reasons"].items() if ratios.get(c) == "0"},
+        "exclusion_settings": {k: settings[k] for k in ("exclude_inactive", "exclude_inspected_months",
+                                                          "exclude_open_case")},
+        "candidates": total, "planned": drawn,
+        "warnings": [w for w in [draw_rules.floor_warning(drawn, total)] if w],
+    }
+    return DrawInputs(params, candidates, people, report)
+
+
+def _min_officers() -> int:
+    from flask import current_app
+    return int(current_app.config["MIN_OFFICERS_PER_ENTERPRISE"])
+
+
+def _scope_filter(scope: Scope):
+    conditions = [Enterprise.industry_id.in_(scope.industry_ids), Enterprise.region_id.in_(scope.region_ids)]
+    target = scope.settings["target"] if scope.settings["mode"] == "targeted" else {}
+    if target.get("credit_classes"):
+        conditions.append(Enterprise.credit_class.in_(target["credit_classes"]))
+    if target.get("name_contains"):
+        conditions.append(Enterprise.name.contains(target["name_contains"], autoescape=True))
+    if target.get("address_contains"):
+        conditions.append(Enterprise.address.contains(target["address_contains"], autoescape=True))
+    if target.get("entity") == "company":
+        conditions.append(Enterprise.uscc.like("91%"))
+    elif target.get("entity") == "sole_trader":
+        conditions.append(Enterprise.uscc.like("92%"))
+    return and_(*conditions)
+
+
+def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
+    """Class -> sorted USCCs after the plan's exclusions, and counts per exclusion reason.
+
+    An enterprise excluded for several reasons is counted once, under the first: status,
+    recent inspection, open case.
+    """
+    settings, where = scope.settings, _scope_filter(scope)
+    excluded: dict = {"inactive": {}, "inspected_recently": 0, "open_case": 0}
+    status_filter = Enterprise.status == ACTIVE_STATUS if settings["exclude_inactive"] else true()
+    if settings["exclude_inactive"]:
+        excluded["inactive"] = {s: n for s, n in db.session.execute(
+            select(Enterprise.status, func.count()).where(where, Enterprise.status != ACTIVE_STATUS)
+            .group_by(Enterprise.status)).all()}
+    # Core rows (no ORM row processing): this query reads the whole scope, up to millions of rows.
+    # Ordered by class only (the scope index gives that order); USCCs are sorted in Python, by code
+    # point, the same on every database (PostgreSQL's ORDER BY would follow the locale's collation).
+    rows = db.session.connection().execute(
+        select(Enterprise.id, Enterprise.uscc, Enterprise.credit_class).where(where, status_filter)
+        .order_by(Enterprise.credit_class)).all()
+    months = int(settings["exclude_inspected_months"])
+    recent = _inspected_since(scope.matter_ids, _months_before(clock.today(), months)) if months else set()
+    open_cases = _open_cases(scope.matter_ids) if settings["exclude_open_case"] else set()
+    if recent or open_cases:
+        kept = []
+        for row in rows:
+            if row[0] in recent:
+                excluded["inspected_recently"] += 1
+            elif row[0] in open_cases:
+                excluded["open_case"] += 1
+            else:
+                kept.append(row)
+        rows = kept
+    if settings["mode"] == "random":
+        candidates = {algorithm.WHOLE_SCOPE: [row[1] for row in rows]}
+    else:
+        candidates = {c: [] for c in draw_rules.CLASSES}
+        for credit_class, group in groupby(rows, key=itemgetter(2)):
+            candidates.setdefault(credit_class, []).extend(row[1] for row in group)
+    for usccs in candidates.values():
+        usccs.sort()
+    return candidates, excluded
+
+
+def _months_before(today: date, months: int) -> date:
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    for day in (today.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _inspected_since(matter_ids: list[int], since: date) -> set[int]:
+    """Enterprises with a final inspection of one of these matters on or after `since`."""
+    if not matter_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Inspection.enterprise_id).distinct().join(ItemResult, ItemResult.inspection_id == Inspection.id)
+        .join(ChecklistItem, ChecklistItem.id == ItemResult.checklist_item_id)
+        .where(ChecklistItem.matter_id.in_(matter_ids), Inspection.submitted_at.is_not(None),
+               Inspection.inspected_on >= since)))
+
+
+def _open_cases(matter_ids: list[int]) -> set[int]:
+    if not matter_ids:
+        return set()
+    return set(db.session.scalars(select(Case.enterprise_id).distinct().where(
+        Case.status == "open", Case.matter_id.in_(matter_ids))))
+
+
+def people_for(campaign: Campaign, settings: dict, candidates: set[str], matter_ids: list[int]) -> dict:
+    """Officers per participating department, experts, and for each candidate who may not go there."""
+    departments = sorted(d.department_id for d in campaign.departments if d.status == "confirmed")
+    officers: dict[int, list[int]] = {d: [] for d in departments}
+    for department_id, user_id in db.session.execute(
+            select(User.department_id, User.id).join(UserRole).where(
+                User.department_id.in_(departments), User.active.is_(True), UserRole.role == "official")
+            .order_by(User.id)).all():
+        officers[department_id].append(user_id)
+    names = dict(db.session.execute(select(Department.id, Department.name).where(Department.id.in_(departments))).all())
+    pool = {u for people in officers.values() for u in people}
+    barred: dict[str, set[int]] = {}
+    pairs = db.session.execute(select(OfficerConflict.user_id, Enterprise.uscc).join(Enterprise).where(
+        OfficerConflict.user_id.in_(pool))).all()
+    pairs += db.session.execute(select(RecusalRequest.user_id, Enterprise.uscc).join(Enterprise).where(
+        RecusalRequest.user_id.in_(pool))).all()
+    pairs += _previous_inspectors(matter_ids, pool)
+    for user_id, uscc in pairs:
+        if uscc in candidates:
+            barred.setdefault(uscc, set()).add(user_id)
+    people = {"departments": {str(d): officers[d] for d in departments},
+              "department_names": {str(d): names[d] for d in departments},
+              "excluded_officers": {u: sorted(v) for u, v in sorted(barred.items())},
+              "experts": [], "excluded_experts": {}}
+    if settings.get("expert_field") and int(settings["experts_per_enterprise"]) > 0:
+        people["experts"], people["excluded_experts"] = _experts(settings["expert_field"], candidates)
+    return people
+
+
+def _previous_inspectors(matter_ids: list[int], pool: set[int]) -> list[tuple[int, str]]:
+    """(officer, USCC) pairs: who did the latest final inspection of each enterprise for each matter."""
+    if not matter_ids or not pool:
+        return []
+    rows = db.session.execute(
+        select(Inspection.enterprise_id, ChecklistItem.matter_id, Inspection.id, Inspection.submitted_at)
+        .join(ItemResult, ItemResult.inspection_id == Inspection.id)
+        .join(ChecklistItem, ChecklistItem.id == ItemResult.checklist_item_id)
+        .where(ChecklistItem.matter_id.in_(matter_ids), Inspection.submitted_at.is_not(None)).distinct()).all()
+    latest: dict[tuple[int, int], tuple] = {}
+    for enterprise_id, matter_id, inspection_id, submitted_at in rows:
+        key = (enterprise_id, matter_id)
+        if key not in latest or (submitted_at, inspection_id) > latest[key]:
+            latest[key] = (submitted_at, inspection_id)
+    inspection_ids = {inspection_id for _, inspection_id in latest.values()}
+    if not inspection_ids:
+        return []
+    return [(u, uscc) for u, uscc in db.session.execute(
+        select(InspectionOfficer.user_id, Enterprise.uscc).join(Inspection, Inspection.id == InspectionOfficer.inspection_id)
+        .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+        .where(Inspection.id.in_(inspection_ids))).all() if u in pool]
+
+
+def _experts(expert_field: str, candidates: set[str]) -> tuple[list[int], dict[str, list[int]]]:
+    experts = list(db.session.scalars(select(Expert.id).where(Expert.field == expert_field, Expert.active.is_(True))
+                                      .order_by(Expert.id)))
+    barred: dict[str, set[int]] = {}
+    pairs = db.session.execute(select(ExpertConflict.expert_id, Enterprise.uscc).join(Enterprise)
+                               .where(ExpertConflict.expert_id.in_(experts))).all()
+    pairs += db.session.execute(select(RecusalRequest.expert_id, Enterprise.uscc).join(Enterprise)
+                                .where(RecusalRequest.expert_id.in_(experts))).all()
+    for expert_id, uscc in pairs:
+        if uscc in candidates:
+            barred.setdefault(uscc, set()).add(expert_id)
+    return experts, {u: sorted(v) for u, v in sorted(barred.items())}
+
+
+def counts_in_scope(industry_id: int, region_id: int) -> dict[str, int]:
+    """How many active enterprises per credit class a draw in this scope would choose from (before exclusions)."""
+    rows = db.session.execute(select(Enterprise.credit_class, func.count()).where(
+        Enterprise.industry_id == industry_id, Enterprise.region_id == region_id,
+        Enterprise.status == ACTIVE_STATUS).group_by(Enterprise.credit_class)).all()
+    return {credit_class: count for credit_class, count in rows}
+

@@ -1,0 +1,130 @@
+"""A draw as the public sees it: the export anyone can recompute, verification, the list as XLSX.
+
+Draw records are public by design (双随机、一公开): the commitment from the moment it is
+fixed, the seed and the result once drawn, failed and superseded attempts included.
+"""
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from domain import draw as algorithm
+from extensions import db
+from models import Campaign, Department, Draw, Enterprise, Expert, RedrawRequest, User
+from services.draw import stage as draw_service
+from services.errors import NotFound
+
+EXPORT_FORMAT = "yiye-yicha-draw-export/1"
+
+
+@dataclass
+class Verification:
+    status: str           # match / mismatch / pending (seed not yet revealed)
+    problems: list[str]
+
+
+def get(draw_id: int) -> Draw:
+    record = db.session.get(Draw, draw_id)
+    if record is None:
+        raise NotFound("抽取记录不存在")
+    return record
+
+
+def public_draws(limit: int = 200) -> list[tuple[Draw, Campaign]]:
+    return [(d, c) for d, c in db.session.execute(select(Draw, Campaign).join(Campaign, Campaign.id == Draw.campaign_id)
+                                                .order_by(Draw.id.desc()).limit(limit))]
+
+
+def export(draw_id: int) -> dict:
+    """Everything needed to recompute the draw without the database (domain/draw.py verifies it)."""
+    record = get(draw_id)
+    campaign = db.session.get(Campaign, record.campaign_id)
+    revealed = record.status != "committed"
+    result = None
+    if record.status in ("drawn", "superseded"):
+        result = {"enterprises": [{"class": d.credit_class, "uscc": d.enterprise.uscc, "officers": d.officers,
+                                   "experts": d.experts} for d in record.enterprises]}
+    return {
+        "format": EXPORT_FORMAT, "draw_id": record.id, "campaign": {"code": campaign.code, "title": campaign.title},
+        "status": record.status, "algorithm": record.algorithm,
+        "committed_at": _iso(record.committed_at), "drawn_at": _iso(record.drawn_at),
+        "params": record.params, "snapshot": draw_service.load_snapshot(record), "people": record.people,
+        "commitment": {"document": record.commitment_doc, "sha256": record.commitment},
+        "seed": record.seed if revealed else None, "result": result, "failure": record.failure,
+        "report": record.report, "supersedes": record.supersedes_id,
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def verify(draw_id: int) -> Verification:
+    return verify_export(export(draw_id))
+
+
+def verify_export(data: dict) -> Verification:
+    if data.get("seed") is None:
+        problems = algorithm.verify_commitment(data)
+        return Verification("mismatch" if problems else "pending", problems)
+    problems = algorithm.verify(data)
+    return Verification("mismatch" if problems else "match", problems)
+
+
+def drawn_rows(record: Draw) -> list[dict]:
+    """The drawn list with names: enterprise, officers (department, name, certificate), experts."""
+    users = _by_id(User, {o for d in record.enterprises for _, o in (d.officers or [])})
+    departments = _by_id(Department, {dep for d in record.enterprises for dep, _ in (d.officers or [])})
+    experts = _by_id(Expert, {e for d in record.enterprises for e in (d.experts or [])})
+    rows = []
+    for position, drawn in enumerate(record.enterprises, start=1):
+        enterprise: Enterprise = drawn.enterprise
+        rows.append({
+            "position": position, "uscc": enterprise.uscc, "name": enterprise.name,
+            "credit_class": enterprise.credit_class, "draw_class": drawn.credit_class,
+            "officers": [{"department": departments[dep].name, "name": users[o].display_name,
+                          "cert_no": users[o].cert_no or ""} for dep, o in (drawn.officers or [])],
+            "experts": [{"name": experts[e].name, "field": experts[e].field} for e in (drawn.experts or [])],
+        })
+    return rows
+
+
+def _by_id(model, ids: set[int]) -> dict:
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def redraws_of(record: Draw) -> list[RedrawRequest]:
+    return list(db.session.scalars(select(RedrawRequest).where(
+        (RedrawRequest.draw_id == record.id) | (RedrawRequest.new_draw_id == record.id)).order_by(RedrawRequest.id)))
+
+
+def xlsx(draw_id: int) -> bytes:
+    """The drawn list (enterprises and officers) for publication and for the inspection teams."""
+    record = get(draw_id)
+    campaign = db.session.get(Campaign, record.campaign_id)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("抽取结果")
+    sheet.append(["序号", "统一社会信用代码", "经营主体名称", "信用风险等级", "执法检查人员（部门：姓名 执法证号）", "专家"])
+    for row in drawn_rows(record):
+        sheet.append([row["position"], row["uscc"], row["name"], row["credit_class"],
+                      "；".join(f"{o['department']}：{o['name']} {o['cert_no']}".strip() for o in row["officers"]),
+                      "；".join(f"{e['name']}（{e['field']}）" for e in row["experts"])])
+    info = book.create_sheet("抽取信息")
+    for label, value in (("检查活动", f"{campaign.code} {campaign.title}"), ("抽取编号", record.id),
+                         ("状态", record.status), ("算法", record.algorithm), ("抽取方式", record.mode),
+                         ("承诺值 SHA-256", record.commitment), ("种子 SHA-256", record.seed_commitment),
+                         ("种子", record.seed if record.status != "committed" else "（尚未揭晓）"),
+                         ("承诺时间", _iso(record.committed_at)), ("抽取时间", _iso(record.drawn_at)),
+                         ("候选户数", record.candidate_count), ("抽中户数", len(record.enterprises)),
+                         ("失败原因", record.failure or "")):
+        info.append([label, value])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def campaign_of(record: Draw) -> Campaign:
+    return db.session.get(Campaign, record.campaign_id)

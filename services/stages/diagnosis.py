@@ -1,0 +1,175 @@
+"""Diagnosis (检查情况会诊): grades by the DMN decision, a handling class per enterprise, follow-ups opened.
+
+The decision table workflows/grade.dmn suggests a grade and a handling class for every graded
+enterprise; the lead department confirms or overrides each suggestion, and an override needs a reason.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import case, func, select
+
+from domain import grading, results
+from engine import decision as dmn
+from engine.sandbox import SandboxedScriptEngine
+from extensions import db
+from forms.loader import Choice, FormContext, Row
+from models import Diagnosis, FollowUp, HandlingDecision, Inspection, ItemResult, Transfer
+from services import audit
+from services.workflow import calendar
+from services.stages import cases
+from services.workflow import clock
+from services.workflow import deployments
+from services.workflow import registry
+from services.workflow import runtime
+from services.workflow import timers
+from services.errors import ValidationFailed
+
+OVERDUE_KIND = "follow_up.overdue"
+
+
+@dataclass(frozen=True)
+class Grading:
+    inspection_id: int
+    grade: str
+    suggested: str
+    row: int | None
+
+
+def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
+    """The grade.dmn version used and a grading per graded inspection (one query, one evaluation per input set)."""
+    definition, decision = deployments.latest_decision("grade")
+    engine = SandboxedScriptEngine()
+    failed = func.coalesce(func.sum(case((ItemResult.result == "fail", 1), else_=0)), 0)
+    rows = db.session.execute(
+        select(Inspection.id, Inspection.result_code, Inspection.problem_domain, failed)
+        .outerjoin(ItemResult, ItemResult.inspection_id == Inspection.id)
+        .where(Inspection.campaign_id == campaign_id, Inspection.status == "submitted",
+               Inspection.result_code.in_(grading.GRADED_RESULTS))
+        .group_by(Inspection.id, Inspection.result_code, Inspection.problem_domain).order_by(Inspection.id)).all()
+    memo: dict[tuple, tuple[dict, int | None]] = {}
+    out = {}
+    for inspection_id, code, domain, n_failed in rows:
+        inputs = grading.grade_inputs(code, domain, int(n_failed))
+        key = tuple(sorted(inputs.items()))
+        if key not in memo:  # the decision is a pure function of its inputs
+            memo[key] = (dmn.evaluate(decision, inputs, engine), dmn.matched_row(decision, inputs, engine))
+        outputs, row = memo[key]
+        out[inspection_id] = Grading(inspection_id, outputs.get("grade", "?"), outputs.get("handling", "none"), row)
+    return definition.version, out
+
+
+def _rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
+    """The enterprises the lead department decides on: a problem found, or a suggestion other than none."""
+    _, gradings = grade_campaign(campaign_id)
+    inspections = db.session.scalars(select(Inspection).where(
+        Inspection.campaign_id == campaign_id, Inspection.status == "submitted").order_by(Inspection.id)).all()
+    chosen = [i for i in inspections if results.is_problem(i.result_code)
+              or (i.id in gradings and gradings[i.id].suggested != "none")]
+    return chosen, gradings
+
+
+@registry.form_context("diagnosis")
+def _context(ctx) -> FormContext:
+    inspections, gradings = _rows(ctx.campaign.id)
+    labels = {code: zh for code, zh, _ in results.HANDLING}
+
+    def detail(i: Inspection) -> str:
+        g = gradings.get(i.id)
+        graded = f" · 等级 {g.grade} · 系统建议：{labels[g.suggested]}" if g else ""
+        return results.category(i.result_code).zh + graded
+
+    return FormContext(
+        choices={"handling_classes": [Choice(code, zh) for code, zh, _ in results.HANDLING]},
+        rows={"problem_inspections": [Row(i.id, f"{i.enterprise.name}（{i.enterprise.uscc}）", detail=detail(i))
+                                      for i in inspections]},
+        initial={"handling": {i.id: {"handling": _suggestion(i, gradings)} for i in inspections}},
+    )
+
+
+def _suggestion(inspection: Inspection, gradings: dict[int, Grading]) -> str:
+    g = gradings.get(inspection.id)
+    return g.suggested if g else results.suggested_handling(inspection.result_code)
+
+
+@registry.form_handler("diagnosis")
+def _record(ctx, data: dict) -> dict:
+    campaign = ctx.campaign
+    version, gradings = grade_campaign(campaign.id)
+    chosen = {row["key"]: row for row in data["handling"]}
+    inspections = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign.id)
+                                     .order_by(Inspection.id)).all()
+    _check_overrides(inspections, chosen, gradings)
+    diagnosis = Diagnosis(campaign_id=campaign.id, assessment=data["assessment"], recorded_by_id=ctx.user.id,
+                          recorded_at=clock.now())
+    db.session.add(diagnosis)
+    open_follow_ups = 0
+    for inspection in inspections:
+        suggested = _suggestion(inspection, gradings)
+        row = chosen.get(inspection.id, {"handling": "none" if inspection.id not in gradings else suggested})
+        handling = row["handling"]
+        reason = (row.get("note") or "").strip() or None
+        inspection.handling, inspection.handling_note = handling, reason
+        if inspection.id in gradings or inspection.id in chosen:
+            db.session.add(HandlingDecision(
+                inspection_id=inspection.id, campaign_id=campaign.id, enterprise_id=inspection.enterprise_id,
+                grade=gradings[inspection.id].grade if inspection.id in gradings else None, suggested=suggested,
+                handling=handling, override_reason=reason if handling != suggested else None,
+                decision_version=version, decided_by_id=ctx.user.id, decided_at=clock.now()))
+            if handling != suggested:
+                audit.record(ctx.user, "diagnosis.override", "inspection", inspection.id, campaign_id=campaign.id,
+                             suggested=suggested, handling=handling, reason=reason)
+        open_follow_ups += _open_measure(ctx.user, inspection, handling, row)
+    diagnosis.open_follow_ups = open_follow_ups
+    db.session.flush()
+    for inspection in inspections:
+        runtime.send_message(runtime.case_instance(inspection.id), "handling_decided", inspection.handling)
+    audit.record(ctx.user, "diagnosis.record", "campaign", campaign.id, campaign_id=campaign.id,
+                 handling={str(k): v["handling"] for k, v in chosen.items()}, open_follow_ups=open_follow_ups,
+                 decision_version=version)
+    # The campaign waits for follow_ups_closed only when something is left open.
+    return {"rectify_count": open_follow_ups}
+
+
+def _check_overrides(inspections, chosen: dict, gradings: dict) -> None:
+    errors = []
+    for inspection in inspections:
+        row = chosen.get(inspection.id)
+        if row is None:
+            continue
+        name = inspection.enterprise.name
+        if row["handling"] != _suggestion(inspection, gradings) and not (row.get("note") or "").strip():
+            errors.append(f"{name}：调整系统建议的处置方式须填写理由")
+        if row["handling"] == "transfer" and not (row.get("authority") or "").strip():
+            errors.append(f"{name}：移送须填写接收机关")
+    if errors:
+        raise ValidationFailed({"handling": errors})
+
+
+def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> int:
+    """Open what the handling class calls for; returns how many follow-ups stay open until closed."""
+    if handling == "rectify":
+        days = row.get("deadline_days") or current_app.config["RECTIFICATION_WORKING_DAYS"]
+        deadline = calendar.deadline(clock.today(), int(days)).due
+        follow_up = FollowUp(inspection_id=inspection.id, campaign_id=inspection.campaign_id, kind="rectify",
+                             deadline=deadline, working_days=int(days), reinspect=bool(row.get("reinspect")),
+                             status="open")
+        db.session.add(follow_up)
+        db.session.flush()
+        timers.schedule(OVERDUE_KIND, clock.end_of_day(deadline), campaign_id=inspection.campaign_id,
+                        subject_type="follow_up", subject_id=follow_up.id)
+        audit.record(actor, "follow_up.order", "follow_up", follow_up.id, campaign_id=inspection.campaign_id,
+                     deadline=deadline.isoformat(), working_days=int(days), reinspect=follow_up.reinspect)
+        return 1
+    if handling == "transfer":
+        transfer = Transfer(inspection_id=inspection.id, campaign_id=inspection.campaign_id,
+                            enterprise_id=inspection.enterprise_id, authority=row["authority"].strip(),
+                            reason=row.get("note"), status="sent", sent_at=clock.now(), recorded_by_id=actor.id)
+        db.session.add(transfer)
+        db.session.flush()
+        audit.record(actor, "transfer.send", "transfer", transfer.id, campaign_id=inspection.campaign_id,
+                     authority=transfer.authority)
+        return 1
+    if handling == "case":
+        cases.open_case(actor, inspection, row.get("note") or results.category(inspection.result_code).zh)
+    return 0
+

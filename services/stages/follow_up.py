@@ -1,0 +1,223 @@
+"""Follow-up (后续监管服务): rectification and re-inspection, overdue escalation, transfers,
+credit commitment letters and service records, and closing a campaign's follow-up stage.
+
+Closing counts down Diagnosis.open_follow_ups with one conditional row update, so the last
+follow-up of a campaign is found without counting the campaign's rows (and two closing at
+once cannot both miss it: the update serialises them on the diagnosis row).
+"""
+from datetime import date
+
+from sqlalchemy import select, update
+
+from extensions import db
+from forms.loader import FormContext
+from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, Enterprise, FollowUp, Inspection,
+                    ServiceRecord, Transfer, User)
+from services import audit
+from services.stages import cases
+from services.workflow import clock
+from services.workflow import registry
+from services.workflow import runtime
+from services.workflow import timers
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+OVERDUE_KIND = "follow_up.overdue"
+SERVICE_KINDS = {"policy": "送政策", "law": "送法律", "guidance": "行政指导"}
+
+
+def open_follow_up(inspection: Inspection) -> FollowUp:
+    found = next((f for f in inspection.follow_ups if f.status == "open"), None)
+    if found is None:
+        raise Conflict("该企业没有待办的整改")
+    return found
+
+
+@registry.form_context("rectification")
+def _context(ctx) -> FormContext:
+    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
+                             "inspection": ctx.inspection})
+
+
+@registry.form_handler("rectification")
+def _rectification(ctx, data: dict) -> dict:
+    follow_up = open_follow_up(ctx.inspection)
+    follow_up.rectified = data["rectified"] == "yes"
+    follow_up.rectification, follow_up.evidence = data["rectification"], data.get("evidence")
+    follow_up.rectified_at = clock.now() if follow_up.rectified else None
+    audit.record(ctx.user, "follow_up.rectification", "follow_up", follow_up.id, campaign_id=ctx.campaign.id,
+                 rectified=follow_up.rectified, evidence=bool(follow_up.evidence))
+    reinspect = follow_up.rectified and follow_up.reinspect
+    if not follow_up.rectified:
+        _to_case(ctx.user, ctx.inspection, f"逾期未整改转立案：{data['rectification']}")
+    if not reinspect:
+        close(ctx.user, follow_up)
+    return {"rectified": data["rectified"], "reinspect": reinspect}
+
+
+@registry.form_context("reinspection")
+def _reinspection_context(ctx) -> FormContext:
+    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
+                             "inspection": ctx.inspection})
+
+
+@registry.form_handler("reinspection")
+def _reinspection(ctx, data: dict) -> dict:
+    follow_up = open_follow_up(ctx.inspection)
+    follow_up.reinspection = data["finding"]
+    confirmed = data["confirmed"] == "yes"
+    if not confirmed:
+        follow_up.rectified = False
+        _to_case(ctx.user, ctx.inspection, f"复查未整改到位转立案：{data['finding']}")
+    audit.record(ctx.user, "follow_up.reinspection", "follow_up", follow_up.id, campaign_id=ctx.campaign.id,
+                 confirmed=confirmed)
+    close(ctx.user, follow_up)
+    return {"confirmed": data["confirmed"]}
+
+
+def _to_case(actor: User, inspection: Inspection, note: str) -> None:
+    # 不整改的转立案: the handling class changes, and the record says why.
+    inspection.handling, inspection.handling_note = "case", note
+    cases.open_case(actor, inspection, note)
+
+
+def close(actor: User, follow_up: FollowUp) -> None:
+    follow_up.status, follow_up.closed_by_id, follow_up.closed_at = "closed", actor.id, clock.now()
+    timers.cancel(kind=OVERDUE_KIND, subject_type="follow_up", subject_id=follow_up.id)
+    audit.record(actor, "follow_up.close", "follow_up", follow_up.id, campaign_id=follow_up.campaign_id,
+                 rectified=follow_up.rectified)
+    db.session.flush()
+    _count_down(follow_up.campaign_id or follow_up.inspection.campaign_id)
+
+
+def _count_down(campaign_id: int) -> None:
+    remaining = db.session.execute(
+        update(Diagnosis).where(Diagnosis.campaign_id == campaign_id, Diagnosis.open_follow_ups > 0)
+        .values(open_follow_ups=Diagnosis.open_follow_ups - 1).returning(Diagnosis.open_follow_ups)
+        .execution_options(synchronize_session=False)).scalar()
+    if remaining == 0:
+        runtime.send_message(runtime.campaign_instance(campaign_id), "follow_ups_closed")
+
+
+@timers.on_timer(OVERDUE_KIND)
+def _overdue(timer) -> None:
+    """An open rectification past its deadline: flag it and tell the departments, once."""
+    follow_up = db.session.get(FollowUp, timer.subject_id)
+    if follow_up is None or follow_up.status != "open" or follow_up.escalated_at is not None:
+        return
+    follow_up.escalated_at = clock.now()
+    inspection = follow_up.inspection
+    campaign = inspection.campaign
+    message = (f"{inspection.enterprise.name} 的整改已超过期限（{follow_up.deadline.isoformat()}），"
+               f"请督促整改或转立案")
+    link = f"/follow-up/enterprises/{inspection.enterprise_id}"
+    notified = {campaign.lead_department_id, cases.responsible_department(inspection)}
+    for department_id in sorted(notified):
+        timers.notify(message, OVERDUE_KIND, department_id=department_id, campaign_id=campaign.id, link=link)
+    audit.record(None, "follow_up.overdue", "follow_up", follow_up.id, campaign_id=campaign.id,
+                 deadline=follow_up.deadline.isoformat(), notified_departments=sorted(notified))
+
+
+# --- transfers, credit commitments, service records -------------------------------------------------
+
+def _in_campaign(user: User, campaign_id: int) -> bool:
+    return db.session.scalar(select(CampaignDepartment.id).where(
+        CampaignDepartment.campaign_id == campaign_id, CampaignDepartment.department_id == user.department_id,
+        CampaignDepartment.status == "confirmed")) is not None
+
+
+def acknowledge_transfer(user: User, transfer_id: int, *, acknowledged_by: str, receipt_no: str | None) -> Transfer:
+    """Record the receiving authority's acknowledgement (回执); the lead department records it."""
+    transfer = db.session.get(Transfer, transfer_id)
+    if transfer is None:
+        raise NotFound("移送记录不存在")
+    campaign = db.session.get(Campaign, transfer.campaign_id)
+    if not (user.has_role("admin") or (user.department_id == campaign.lead_department_id
+                                       and user.has_role("official", "department_admin"))):
+        raise Forbidden("只有牵头部门可以登记移送回执")
+    if transfer.status == "acknowledged":
+        raise Conflict("该移送已登记回执")
+    if not (acknowledged_by or "").strip():
+        raise ValidationFailed({"acknowledged_by": ["请填写接收人"]})
+    transfer.status, transfer.acknowledged_at = "acknowledged", clock.now()
+    transfer.acknowledged_by, transfer.receipt_no = acknowledged_by.strip(), (receipt_no or "").strip() or None
+    audit.record(user, "transfer.acknowledge", "transfer", transfer.id, campaign_id=transfer.campaign_id,
+                 acknowledged_by=transfer.acknowledged_by, receipt_no=transfer.receipt_no)
+    db.session.flush()
+    _count_down(transfer.campaign_id)
+    db.session.commit()
+    return transfer
+
+
+def enterprise_follow_up(user: User, enterprise_id: int) -> dict:
+    """Everything follow-up holds on one enterprise, for an official or the supervisor."""
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound("企业不存在")
+    if not (user.has_role("supervisor", "admin") or (user.department_id and user.has_role("official", "department_admin"))):
+        raise Forbidden("无权查看")
+    from models import Case, HandlingDecision  # local: only this view needs them
+    return {
+        "enterprise": enterprise,
+        "decisions": db.session.scalars(select(HandlingDecision).where(HandlingDecision.enterprise_id == enterprise_id)
+                                        .order_by(HandlingDecision.id)).all(),
+        "follow_ups": db.session.scalars(select(FollowUp).join(Inspection).where(Inspection.enterprise_id == enterprise_id)
+                                         .order_by(FollowUp.id)).all(),
+        "cases": db.session.scalars(select(Case).where(Case.enterprise_id == enterprise_id).order_by(Case.id)).all(),
+        "transfers": db.session.scalars(select(Transfer).where(Transfer.enterprise_id == enterprise_id)
+                                        .order_by(Transfer.id)).all(),
+        "commitments": db.session.scalars(select(CreditCommitment).where(CreditCommitment.enterprise_id == enterprise_id)
+                                          .order_by(CreditCommitment.id)).all(),
+        "services": db.session.scalars(select(ServiceRecord).where(ServiceRecord.enterprise_id == enterprise_id)
+                                       .order_by(ServiceRecord.id)).all(),
+    }
+
+
+def _check_official(user: User, enterprise_id: int, campaign_id: int | None) -> None:
+    if db.session.get(Enterprise, enterprise_id) is None:
+        raise NotFound("企业不存在")
+    if not (user.department_id and user.has_role("official", "department_admin")):
+        raise Forbidden("只有部门执法人员可以登记")
+    if campaign_id is not None and not _in_campaign(user, campaign_id):
+        raise Forbidden("您所在部门未参与该检查活动")
+
+
+def add_credit_commitment(user: User, enterprise_id: int, *, content: str, signed_on: date | None,
+                          campaign_id: int | None = None) -> CreditCommitment:
+    _check_official(user, enterprise_id, campaign_id)
+    errors = {}
+    if not (content or "").strip():
+        errors["content"] = ["请填写承诺内容"]
+    if signed_on is None or signed_on > clock.today():
+        errors["signed_on"] = ["请填写不晚于今天的签署日期"]
+    if errors:
+        raise ValidationFailed(errors)
+    letter = CreditCommitment(enterprise_id=enterprise_id, campaign_id=campaign_id, content=content.strip(),
+                              signed_on=signed_on, recorded_by_id=user.id, recorded_at=clock.now())
+    db.session.add(letter)
+    db.session.flush()
+    audit.record(user, "credit_commitment.add", "credit_commitment", letter.id, campaign_id=campaign_id,
+                 enterprise_id=enterprise_id)
+    db.session.commit()
+    return letter
+
+
+def add_service_record(user: User, enterprise_id: int, *, kind: str, content: str, delivered_on: date | None,
+                       campaign_id: int | None = None) -> ServiceRecord:
+    _check_official(user, enterprise_id, campaign_id)
+    errors = {}
+    if kind not in SERVICE_KINDS:
+        errors["kind"] = ["服务类型无效"]
+    if not (content or "").strip():
+        errors["content"] = ["请填写服务内容"]
+    if delivered_on is None or delivered_on > clock.today():
+        errors["delivered_on"] = ["请填写不晚于今天的日期"]
+    if errors:
+        raise ValidationFailed(errors)
+    record = ServiceRecord(enterprise_id=enterprise_id, campaign_id=campaign_id, kind=kind, content=content.strip(),
+                           delivered_on=delivered_on, recorded_by_id=user.id, recorded_at=clock.now())
+    db.session.add(record)
+    db.session.flush()
+    audit.record(user, "service_record.add", "service_record", record.id, campaign_id=campaign_id,
+                 enterprise_id=enterprise_id, kind=kind)
+    db.session.commit()
+    return record

@@ -1,0 +1,200 @@
+"""Campaigns: opening one (from the plan or as a special action), initiation and partner report-in."""
+from flask import current_app
+from sqlalchemy import and_, select
+
+from engine import runner
+from extensions import db
+from forms.loader import Choice, FormContext
+from models import (AuditRecord, Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
+                    HumanTask, Industry, Matter, PlanEntry, Timer, User)
+from services import audit
+from services.directory import catalogue
+from services.workflow import clock
+from services.workflow import escalations
+from services.workflow import registry
+from services.workflow import runtime
+from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+
+
+def open_campaign(actor: User, *, kind: str, industry: Industry, lead: Department, ratios: dict,
+                  matters: list[Matter], plan_entry: PlanEntry | None = None,
+                  special_reason: str | None = None, title: str | None = None) -> Campaign:
+    """Create the campaign row and start its process instance (caller commits)."""
+    revision = db.session.scalars(select(ChecklistRevision).where(ChecklistRevision.industry_id == industry.id)
+                                  .order_by(ChecklistRevision.number.desc())).first()
+    if revision is None:
+        raise DomainError(f"行业「{industry.name}」还没有检查清单，无法发起")
+    now = clock.now()
+    campaign = Campaign(
+        code=f"pending-{now.timestamp()}", title=title or f"{now.year}年{industry.name}一业一查联合检查",
+        kind=kind, plan_entry=plan_entry, industry=industry, region_id=lead.region_id, lead_department=lead,
+        checklist_revision=revision, ratios=dict(ratios), special_reason=special_reason, stage="plan",
+        created_by_id=actor.id, created_at=now, matters=list(matters),
+    )
+    campaign.departments.append(CampaignDepartment(department=lead, role="lead", status="confirmed", responded_at=now))
+    db.session.add(campaign)
+    db.session.flush()
+    campaign.code = f"YYYC-{now.year}-{campaign.id:05d}"
+    audit.record(actor, "campaign.open", "campaign", campaign.id, campaign_id=campaign.id, kind=kind,
+                 plan_entry_id=plan_entry.id if plan_entry else None)
+    runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": kind}, campaign_id=campaign.id)
+    return campaign
+
+
+def request_special_action(actor: User, *, industry_id: int, reason: str, ratios: dict | None = None) -> Campaign:
+    """A special action (专项行动) outside the annual plan; it waits for the supervisor's approval."""
+    if actor.department_id is None or not actor.has_role("official", "department_admin"):
+        raise Forbidden("只有部门执法人员可以发起专项行动")
+    industry = db.session.get(Industry, industry_id)
+    if industry is None:
+        raise ValidationFailed({"industry_id": ["行业不存在"]})
+    if not reason or not reason.strip():
+        raise ValidationFailed({"reason": ["请说明发起专项行动的理由"]})
+    lead = db.session.get(Department, actor.department_id)
+    campaign = open_campaign(actor, kind="special", industry=industry, lead=lead,
+                             ratios=ratios or current_app.config["DEFAULT_RATIOS"],
+                             matters=list(industry.matters), special_reason=reason.strip(),
+                             title=f"{clock.now().year}年{industry.name}专项行动")
+    db.session.commit()
+    return campaign
+
+
+def visible_campaigns(user: User) -> list[Campaign]:
+    query = select(Campaign).order_by(Campaign.id.desc())
+    if not user.has_role("supervisor", "admin"):
+        query = query.where(Campaign.departments.any(CampaignDepartment.department_id == user.department_id))
+    return list(db.session.scalars(query))
+
+
+def get_campaign(user: User, campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("检查活动不存在")
+    if not (user.has_role("supervisor", "admin")
+            or any(d.department_id == user.department_id for d in campaign.departments)):
+        raise Forbidden("您所在部门未参与该检查活动")
+    return campaign
+
+
+def history(campaign: Campaign) -> list[AuditRecord]:
+    return list(db.session.scalars(select(AuditRecord).where(AuditRecord.campaign_id == campaign.id)
+                                   .order_by(AuditRecord.id)))
+
+
+def actor_names(records: list[AuditRecord]) -> dict[int, str]:
+    """Display names of the people in an audit trail (the page shows who acted, not a user id)."""
+    ids = {r.actor_id for r in records if r.actor_id is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def campaign_tasks(campaign: Campaign) -> list[HumanTask]:
+    return list(db.session.scalars(select(HumanTask).where(HumanTask.campaign_id == campaign.id)
+                                   .order_by(HumanTask.id)))
+
+
+@registry.form_handler("special_approval")
+def _special_approval(ctx, data: dict) -> dict:
+    if data["special_decision"] == "reject":
+        ctx.campaign.status = "rejected"
+    audit.record(ctx.user, f"campaign.special_{data['special_decision']}", "campaign", ctx.campaign.id,
+                 campaign_id=ctx.campaign.id, comment=data.get("comment"))
+    return {"special_decision": data["special_decision"]}
+
+
+@registry.form_context("special_approval")
+def _special_context(ctx) -> FormContext:
+    return FormContext(info={"reason": ctx.campaign.special_reason})
+
+
+@registry.form_context("initiation")
+def _initiation_context(ctx) -> FormContext:
+    """智能发起: the catalogue proposes partners, matters, checklist and legal bases; the plan, where there
+    is one, has already chosen partners and matters, so its choice is the default instead."""
+    campaign = ctx.campaign
+    limit = current_app.config["MAX_CAMPAIGN_DEPARTMENTS"]
+    proposal = catalogue.propose(campaign.industry, campaign.lead_department_id, limit)
+    departments = db.session.scalars(select(Department).where(Department.id != campaign.lead_department_id)
+                                     .order_by(Department.id)).all()
+    plan = campaign.plan_entry
+    partner_ids = [d.id for d in plan.partners] if plan else [d.id for d in proposal.partners]
+    involved = {campaign.lead_department_id, *partner_ids}
+    matters = campaign.matters if plan else proposal.matters
+    revisions = catalogue.revisions(campaign.industry_id)
+    return FormContext(
+        choices={"partner_departments": [Choice(d.id, d.name) for d in departments],
+                 "matters": [Choice(m.id, f"{m.department.name}：{m.name}（{m.legal_basis}）")
+                             for m in campaign.industry.matters if m.active],
+                 "checklist_revisions": [Choice(r.id, f"第 {r.number} 版（{len(r.items)} 项）{r.note or ''}")
+                                         for r in revisions]},
+        initial={"partner_department_ids": partner_ids,
+                 "matter_ids": [m.id for m in matters if m.department_id in involved],
+                 "checklist_revision_id": campaign.checklist_revision_id},
+        info={"proposal": proposal, "from_plan": plan is not None, "limit": limit},
+    )
+
+
+@registry.form_handler("initiation")
+def _initiation(ctx, data: dict) -> dict:
+    campaign = ctx.campaign
+    partner_ids = sorted(set(data["partner_department_ids"]))
+    limit = current_app.config["MAX_CAMPAIGN_DEPARTMENTS"]
+    if len(partner_ids) + 1 > limit:
+        raise ValidationFailed({"partner_department_ids": [f"联合检查最多 {limit} 个部门（含牵头部门）"]})
+    allowed = set(partner_ids) | {campaign.lead_department_id}
+    matters = db.session.scalars(select(Matter).where(Matter.id.in_(data["matter_ids"]))).all()
+    outside = [m.name for m in matters if m.department_id not in allowed]
+    if outside:
+        raise ValidationFailed({"matter_ids": [f"事项不属于参与部门：{'、'.join(outside)}"]})
+    if data.get("checklist_revision_id"):
+        # The choices hold only this industry's revisions; before the draw nothing has been inspected yet.
+        campaign.checklist_revision_id = data["checklist_revision_id"]
+    campaign.matters = list(matters)
+    for department_id in partner_ids:
+        campaign.departments.append(CampaignDepartment(department_id=department_id, role="partner", status="invited"))
+    audit.record(ctx.user, "campaign.initiate", "campaign", campaign.id, campaign_id=campaign.id,
+                 partner_department_ids=partner_ids, matter_ids=sorted(m.id for m in matters),
+                 checklist_revision_id=campaign.checklist_revision_id)
+    return {"partner_ids": partner_ids}
+
+
+@registry.form_context("partner_confirmation")
+def _partner_context(ctx) -> FormContext:
+    return FormContext(info={"matters": [m for m in ctx.campaign.matters if m.department_id == ctx.task.department_id]})
+
+
+@registry.form_handler("partner_confirmation")
+def _partner_confirmation(ctx, data: dict) -> dict:
+    part = next(d for d in ctx.campaign.departments if d.department_id == ctx.task.department_id)
+    part.status = "confirmed" if data["decision"] == "confirm" else "declined"
+    part.reason = data.get("reason")
+    part.responded_at = clock.now()
+    if part.status == "declined":
+        # A declining department's matters leave the campaign with it.
+        ctx.campaign.matters = [m for m in ctx.campaign.matters if m.department_id != part.department_id]
+    audit.record(ctx.user, f"campaign.partner_{part.status}", "campaign_department", part.id,
+                 campaign_id=ctx.campaign.id, department_id=part.department_id, reason=part.reason)
+    return {}
+
+
+def diagram(user: User, campaign_id: int) -> tuple[str, dict[str, str]]:
+    """The campaign's BPMN (the version it runs on) and each element's state, for the viewer."""
+    campaign = get_campaign(user, campaign_id)
+    instance = runtime.campaign_instance(campaign.id)
+    states = runner.element_states(runtime.load(instance))
+    overdue = db.session.scalars(select(HumanTask.element_id).where(
+        HumanTask.campaign_id == campaign.id, HumanTask.status == "open", HumanTask.inspection_id.is_(None),
+        HumanTask.due_at < clock.now())).all()
+    states.update({element_id: "overdue" for element_id in overdue})
+    if _stage_overdue(campaign.id):  # the stage's SLA has passed: whatever it is waiting on is late
+        states.update({element_id: "overdue" for element_id, state in states.items() if state == "active"})
+    return instance.definition.bpmn_xml, states
+
+
+def _stage_overdue(campaign_id: int) -> bool:
+    return db.session.scalar(select(Timer.id).join(CampaignStage, and_(
+        Timer.subject_type == escalations.STAGE_SUBJECT, Timer.subject_id == CampaignStage.id)).where(
+        CampaignStage.campaign_id == campaign_id, CampaignStage.left_at.is_(None),
+        Timer.kind == escalations.STAGE_KIND, Timer.status != "cancelled", Timer.due_at < clock.now()).limit(1)) \
+        is not None

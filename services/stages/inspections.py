@@ -1,0 +1,288 @@
+"""Joint inspection (进一次门、查多项事): the form built from the checklist, sign-offs and final results.
+
+Two-officer rule: the form is one user task per signature (`joint_inspection`, then
+`joint_inspection_countersign`); the second matched officer sees the first one's values, may
+correct them, and signs. With enough distinct signatures the record becomes final and locked;
+a later change is a new revision with a reason (services.inspection_revisions).
+"""
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from domain import results
+from extensions import db
+from forms.loader import Choice, FormContext, Row
+from models import (Campaign, ChecklistItem, Department, Inspection, InspectionDraft, InspectionOfficer,
+                    InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
+from services import audit
+from services.workflow import calendar
+from services.workflow import clock
+from services.stages import evidence
+from services.stages import publication
+from services.workflow import registry
+from services.workflow import runtime
+from services.workflow import timers
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
+ABNORMAL_TIMER = "abnormal_list_due"
+
+
+def checklist_rows(campaign: Campaign) -> list[ChecklistItem]:
+    """The items of the campaign's checklist revision that belong to its matters, grouped by department."""
+    matter_ids = {m.id for m in campaign.matters}
+    items = [i for i in campaign.checklist_revision.items if i.matter_id in matter_ids]
+    return sorted(items, key=lambda i: (i.matter.department_id, i.position))
+
+
+def form_context(inspection: Inspection, user: User | None) -> FormContext:
+    rows = [Row(i.id, i.text, group=i.matter.department.name, detail=f"{i.matter.name}（{i.matter.legal_basis}）")
+            for i in checklist_rows(inspection.campaign)]
+    return FormContext(
+        choices={
+            "item_results": [Choice(code, zh) for code, zh, _ in results.ITEM_RESULTS],
+            "result_categories": [Choice(c.code, f"{c.code} {c.zh}") for c in results.CATEGORIES],
+            "problem_domains": [Choice(code, zh) for code, zh, _ in results.PROBLEM_DOMAINS],
+            "methods": [Choice(m, m) for m in METHODS],
+        },
+        rows={"checklist_items": rows},
+        initial=_initial(inspection, user),
+        info={"enterprise": inspection.enterprise, "officers": inspection.officers, "inspection": inspection,
+              "signoffs": inspection.signoffs, "evidence": evidence.for_inspection(inspection.id),
+              "signed_by_me": user is not None and any(s.user_id == user.id for s in inspection.signoffs),
+              "departments": _departments(), "special_outcomes": results.SPECIAL_OUTCOMES,
+              "draft_saved_at": _draft_time(inspection, user)},
+    )
+
+
+@registry.form_context("joint_inspection")
+def _context(ctx) -> FormContext:
+    return form_context(ctx.inspection, ctx.user)
+
+
+def _departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.region_id, Department.id)))
+
+
+def _draft(inspection: Inspection, user: User | None) -> InspectionDraft | None:
+    if user is None:
+        return None
+    return db.session.scalars(select(InspectionDraft).where(
+        InspectionDraft.inspection_id == inspection.id, InspectionDraft.user_id == user.id)).first()
+
+
+def _draft_time(inspection: Inspection, user: User | None):
+    draft = _draft(inspection, user)
+    return draft.saved_at if draft else None
+
+
+def _initial(inspection: Inspection, user: User | None) -> dict:
+    """What the form shows: the user's draft, else the values recorded so far, else defaults."""
+    draft = _draft(inspection, user)
+    if draft is not None:
+        return flat(draft.data)
+    if inspection.result_code:
+        return flat(snapshot(inspection))
+    return {"inspected_on": clock.today().isoformat(), "method": METHODS[0]}
+
+
+def flat(data: dict) -> dict:
+    """Rows as {key: row} so the template finds each row's values (JSON turned the keys into text)."""
+    out = dict(data)
+    items = data.get("items")
+    if isinstance(items, list):
+        out["items"] = {int(r["key"]): r for r in items if isinstance(r, dict) and str(r.get("key", "")).isdigit()}
+    return out
+
+
+def snapshot(inspection: Inspection) -> dict:
+    """The recorded result as plain JSON: what a revision keeps and a correction starts from."""
+    return {"result_code": inspection.result_code, "problem_domain": inspection.problem_domain,
+            "method": inspection.method, "summary": inspection.summary,
+            "inspected_on": inspection.inspected_on.isoformat() if inspection.inspected_on else None,
+            "items": [{"key": r.checklist_item_id, "result": r.result, "note": r.note}
+                      for r in sorted(inspection.item_results, key=lambda r: r.checklist_item_id)]}
+
+
+def check_rules(data: dict) -> None:
+    """Rules beyond the form's shape: results consistent with items, no future dates."""
+    failed = [row for row in data["items"] if row["result"] == "fail"]
+    if failed and not results.is_problem(data["result_code"]):
+        raise ValidationFailed({"result_code": ["清单中有不符合项，检查结果应为发现问题的类别"]})
+    if data["inspected_on"] > clock.today():
+        raise ValidationFailed({"inspected_on": ["检查日期不能晚于今天"]})
+
+
+def apply(inspection: Inspection, data: dict) -> None:
+    """Write validated form values onto the inspection (item results replaced in place)."""
+    existing = {r.checklist_item_id: r for r in inspection.item_results}
+    keep = []
+    for row in data["items"]:
+        item = existing.get(row["key"]) or ItemResult(checklist_item_id=row["key"], result=row["result"])
+        item.result, item.note = row["result"], row.get("note")
+        keep.append(item)
+    inspection.item_results = keep
+    inspection.result_code = data["result_code"]
+    inspection.problem_domain = data.get("problem_domain") if results.category(data["result_code"]).needs_domain else None
+    inspection.method, inspection.summary, inspection.inspected_on = data["method"], data.get("summary"), data["inspected_on"]
+
+
+@registry.form_handler("joint_inspection")
+def _record(ctx, data: dict) -> dict:
+    """One officer's sign-off: record (or correct) the values, then finalize once enough have signed."""
+    inspection, user = ctx.inspection, ctx.user
+    officer = _matched_officer(inspection, user)
+    if inspection.status == "submitted":
+        raise Conflict("检查记录已定稿锁定；如需更正请提交更正并说明理由")
+    if any(s.user_id == user.id for s in inspection.signoffs):
+        raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
+    check_rules(data)
+    before = snapshot(inspection) if inspection.result_code else None
+    apply(inspection, data)
+    db.session.flush()
+    changed = before is not None and before != snapshot(inspection)
+    inspection.signoffs.append(InspectionSignoff(user_id=user.id, department_id=officer.department_id,
+                                                 signed_at=clock.now(), changed=changed))
+    _discard_draft(inspection, user)
+    audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
+                 result_code=inspection.result_code, corrected_before_signing=changed, previous=before if changed else None,
+                 failed_items=[r["key"] for r in data["items"] if r["result"] == "fail"])
+    signers = {s.user_id for s in inspection.signoffs}
+    if len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]:
+        _finalize(inspection, user)
+    else:
+        inspection.status = "signed"
+    db.session.flush()
+    if inspection.status == "submitted":
+        _report_if_all_submitted(inspection.campaign_id)
+    return {"result_code": inspection.result_code, "signoffs": len(signers)}
+
+
+def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
+    officer = next((o for o in inspection.officers if o.user_id == user.id), None)
+    if officer is None:
+        raise Forbidden("只有抽中匹配到该企业的检查人员可以签字")
+    return officer
+
+
+def _finalize(inspection: Inspection, user: User) -> None:
+    now = clock.now()
+    inspection.status, inspection.submitted_by_id, inspection.submitted_at = "submitted", user.id, now
+    inspection.finalized_at, inspection.revision = now, 1
+    inspection.revisions.append(InspectionRevision(number=1, data=snapshot(inspection), created_by_id=user.id,
+                                                   created_at=now))
+    # 20 working days to publish, counted from the inspection by China's calendar (调休 included).
+    due = calendar.deadline(inspection.inspected_on, current_app.config["PUBLICATION_WORKING_DAYS"])
+    inspection.publication_due, inspection.publication_provisional = due.due, due.provisional
+    publication.schedule_deadline(inspection)
+    _special_consequences(inspection)
+    audit.record(user, "inspection.submit", "inspection", inspection.id, campaign_id=inspection.campaign_id,
+                 result_code=inspection.result_code, publication_due=due.due.isoformat(),
+                 provisional=due.provisional, signers=[s.user_id for s in inspection.signoffs])
+
+
+def _special_consequences(inspection: Inspection) -> None:
+    outcome = results.special_outcome(inspection.result_code, inspection.problem_domain)
+    campaign = inspection.campaign
+    name = inspection.enterprise.name
+    if outcome == "not_found":
+        due = calendar.deadline(inspection.inspected_on, current_app.config["ABNORMAL_LIST_WORKING_DAYS"])
+        inspection.abnormal_list_due = due.due
+        timers.schedule(ABNORMAL_TIMER, clock.end_of_day(due.due), campaign_id=campaign.id,
+                        subject_type="inspection", subject_id=inspection.id)
+        timers.notify(f"{name} 通过登记的住所无法联系，请于 {due.due} 前列入经营异常名录"
+                      f"{'（期限为暂定）' if due.provisional else ''}", "abnormal_list",
+                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+    elif outcome == "refusal":
+        timers.notify(f"{name} 不配合检查情节严重，建议立案查处", "inspection_refusal",
+                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+    elif outcome == "ceased":
+        timers.notify(f"{name} 已关闭停业或正在组织清算，请核实并更新名录库状态", "inspection_ceased",
+                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+
+
+@timers.on_timer(ABNORMAL_TIMER)
+def _abnormal_list_overdue(timer) -> None:
+    inspection = db.session.get(Inspection, timer.subject_id)
+    if inspection is None or inspection.abnormal_listed_at is not None:
+        return
+    timers.notify(f"{inspection.enterprise.name} 列入经营异常名录已逾期（期限 {inspection.abnormal_list_due}）",
+                  "abnormal_list_overdue", department_id=inspection.campaign.lead_department_id,
+                  campaign_id=inspection.campaign_id)
+
+
+def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound("检查记录不存在")
+    if inspection.abnormal_list_due is None:
+        raise Conflict("该企业无需列入经营异常名录")
+    if user.department_id != inspection.campaign.lead_department_id:
+        raise Forbidden("由牵头部门列入经营异常名录")
+    if inspection.abnormal_listed_at is None:
+        inspection.abnormal_listed_at = clock.now()
+        timers.cancel(kind=ABNORMAL_TIMER, subject_type="inspection", subject_id=inspection.id)
+        audit.record(user, "inspection.abnormal_listed", "inspection", inspection.id, campaign_id=inspection.campaign_id)
+        db.session.commit()
+    return inspection
+
+
+def save_draft(user: User, inspection_id: int, data: dict) -> InspectionDraft:
+    """Keep what an officer typed so far, unvalidated, until they sign."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound("检查记录不存在")
+    _matched_officer(inspection, user)
+    if inspection.status == "submitted":
+        raise Conflict("检查记录已定稿锁定，不能再保存草稿")
+    draft = _draft(inspection, user) or InspectionDraft(inspection_id=inspection.id, user_id=user.id)
+    draft.data, draft.saved_at = _json_safe(data), clock.now()
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def _json_safe(data: dict) -> dict:
+    clean: dict = {}
+    for key, value in data.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = [v if not isinstance(v, dict) else {k: (str(x)[:5000] if x is not None else None)
+                                                         for k, x in v.items()} for v in value]
+        elif value is not None:
+            value = str(value)[:5000]
+        clean[str(key)[:60]] = value
+    return clean
+
+
+def _discard_draft(inspection: Inspection, user: User) -> None:
+    draft = _draft(inspection, user)
+    if draft is not None:
+        db.session.delete(draft)
+
+
+def get(user: User, inspection_id: int) -> Inspection:
+    """An inspection its officers, the campaign's departments and the supervisor may see."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound("检查记录不存在")
+    departments = {d.department_id for d in inspection.campaign.departments}
+    # A department that received a referral from this inspection follows it up from here too.
+    departments |= set(db.session.scalars(select(Referral.to_department_id).where(Referral.inspection_id == inspection.id)))
+    if not (user.has_role("supervisor") or any(o.user_id == user.id for o in inspection.officers)
+            or (user.department_id is not None and user.department_id in departments)):
+        raise Forbidden("无权查看该检查记录")
+    return inspection
+
+
+def _report_if_all_submitted(campaign_id: int) -> None:
+    # Lock the campaign row so that of two last inspections finishing together, one sees both.
+    # FOR NO KEY UPDATE: it still excludes the other finisher, but not the key-share locks that inserts
+    # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
+    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update(key_share=True))
+    pending = db.session.scalar(select(func.count()).select_from(Inspection).where(
+        Inspection.campaign_id == campaign_id, Inspection.status != "submitted"))
+    if pending == 0:
+        runtime.send_message(runtime.campaign_instance(campaign_id), "inspections_completed")

@@ -1,0 +1,200 @@
+"""Publication (公示): deadlines, the lead department's batch approval, the public page and the export.
+
+Only what the public may see leaves this module for the public page: the current published
+revision's result category, dates, the enterprise and the departments. No notes, no item
+results, no evidence, no officers' names.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from domain import results
+from extensions import db
+from forms.loader import FormContext
+from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspection, InspectionOfficer,
+                    InspectionRevision, Publication, Region, User)
+from services import audit
+from services.workflow import clock
+from services.workflow import registry
+from services.workflow import timers
+from services.errors import Forbidden, NotFound
+
+PAGE_SIZE = 50
+OVERDUE_TIMER = "publication_overdue"
+
+
+def submitted_inspections(campaign_id: int) -> list[Inspection]:
+    return list(db.session.scalars(select(Inspection).where(
+        Inspection.campaign_id == campaign_id, Inspection.status == "submitted").order_by(Inspection.id)))
+
+
+def schedule_deadline(inspection: Inspection) -> None:
+    """A timer at the end of the publication deadline: if still unpublished then, the lead department is told."""
+    timers.schedule(OVERDUE_TIMER, clock.end_of_day(inspection.publication_due), campaign_id=inspection.campaign_id,
+                    subject_type="inspection", subject_id=inspection.id)
+
+
+@timers.on_timer(OVERDUE_TIMER)
+def _overdue(timer) -> None:
+    inspection = db.session.get(Inspection, timer.subject_id)
+    if inspection is None or inspection.published_at is not None:
+        return
+    timers.notify(f"{inspection.enterprise.name} 的检查结果已超过公示期限（{inspection.publication_due}）仍未公示",
+                  "publication_overdue", department_id=inspection.campaign.lead_department_id,
+                  campaign_id=inspection.campaign_id)
+
+
+def overdue(today: date | None = None) -> list[Inspection]:
+    """Final results past their publication deadline and not yet published (the supervisor's dashboard)."""
+    today = today or clock.today()
+    return list(db.session.scalars(select(Inspection).where(
+        Inspection.status == "submitted", Inspection.published_at.is_(None), Inspection.publication_due < today)
+        .order_by(Inspection.publication_due, Inspection.id)))
+
+
+@registry.form_context("publication_approval")
+def _context(ctx) -> FormContext:
+    return FormContext(info={"inspections": submitted_inspections(ctx.campaign.id)})
+
+
+@registry.form_handler("publication_approval")
+def _approve(ctx, data: dict) -> dict:
+    if ctx.user.department_id != ctx.campaign.lead_department_id:
+        raise Forbidden("由牵头部门审核公示")
+    now = clock.now()
+    to_publish = [i for i in submitted_inspections(ctx.campaign.id) if i.published_at is None]
+    for inspection in to_publish:
+        inspection.published_at, inspection.published_revision = now, inspection.revision
+        current = next(r for r in inspection.revisions if r.number == inspection.revision)
+        current.published_at = now
+        timers.cancel(kind=OVERDUE_TIMER, subject_type="inspection", subject_id=inspection.id)
+    publication = Publication(campaign_id=ctx.campaign.id, approved_by_id=ctx.user.id, approved_at=now,
+                              result_count=len(to_publish))
+    db.session.add(publication)
+    db.session.flush()
+    audit.record(ctx.user, "publication.approve", "publication", publication.id, campaign_id=ctx.campaign.id,
+                 inspection_ids=[i.id for i in to_publish], comment=data.get("comment"))
+    return {}
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    """Only what the public may see: no notes, no evidence, no officers' names."""
+    uscc: str
+    enterprise_name: str
+    campaign_code: str
+    campaign_title: str
+    departments: str
+    inspected_on: object
+    result_code: str
+    result: str
+    published_on: object
+    corrected_on: object       # set when the current published revision is a correction
+
+
+@dataclass(frozen=True)
+class PublicQuery:
+    text: str = ""
+    campaign: str = ""
+    department_id: int | None = None
+    region: str = ""
+
+
+def _published():
+    return (select(Inspection, Enterprise, Campaign, InspectionRevision)
+            .join(Enterprise, Inspection.enterprise_id == Enterprise.id)
+            .join(Campaign, Inspection.campaign_id == Campaign.id)
+            .join(InspectionRevision, and_(InspectionRevision.inspection_id == Inspection.id,
+                                           InspectionRevision.number == Inspection.published_revision))
+            .where(Inspection.published_at.is_not(None)))
+
+
+def _filtered(q: PublicQuery):
+    stmt = _published()
+    text = q.text.strip()
+    if text:
+        stmt = stmt.where(or_(Enterprise.name.contains(text, autoescape=True), Enterprise.uscc == text.upper()))
+    if q.campaign.strip():
+        stmt = stmt.where(or_(Campaign.code == q.campaign.strip(), Campaign.title.contains(q.campaign.strip(), autoescape=True)))
+    if q.department_id:
+        stmt = stmt.where(exists().where(InspectionOfficer.inspection_id == Inspection.id,
+                                         InspectionOfficer.department_id == q.department_id))
+    if q.region:
+        region_id = db.session.scalar(select(Region.id).where(Region.code == q.region))
+        # A campaign spanning two regions (区域联查) is published on both regions' pages.
+        in_partner_region = exists().where(CampaignDepartment.campaign_id == Campaign.id,
+                                           CampaignDepartment.status == "confirmed",
+                                           CampaignDepartment.department_id == Department.id,
+                                           Department.region_id == region_id)
+        stmt = stmt.where(or_(Campaign.region_id == region_id, in_partner_region))
+    return stmt
+
+
+def search_public(query: str | PublicQuery = "", page: int = 1) -> tuple[list[PublicResult], int]:
+    q = query if isinstance(query, PublicQuery) else PublicQuery(text=query)
+    stmt = _filtered(q)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(stmt.order_by(Inspection.published_at.desc(), Inspection.id)
+                              .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    return [_public(*row) for row in rows], total
+
+
+def _departments(inspection_id: int) -> list[str]:
+    return sorted(db.session.scalars(select(Department.name).join(
+        InspectionOfficer, InspectionOfficer.department_id == Department.id)
+        .where(InspectionOfficer.inspection_id == inspection_id).distinct()).all())
+
+
+def _public(inspection: Inspection, enterprise: Enterprise, campaign: Campaign,
+            revision: InspectionRevision) -> PublicResult:
+    code = revision.data["result_code"]
+    corrected = clock.local_date(revision.published_at) if revision.number > 1 and revision.published_at else None
+    return PublicResult(enterprise.uscc, enterprise.name, campaign.code, campaign.title,
+                        "、".join(_departments(inspection.id)), revision.data.get("inspected_on"), code,
+                        results.category(code).zh, clock.local_date(inspection.published_at), corrected)
+
+
+def public_filters() -> dict:
+    """Choices for the public search form: regions and the departments that have published results."""
+    return {"regions": list(db.session.scalars(select(Region).order_by(Region.code))),
+            "departments": list(db.session.scalars(select(Department).order_by(Department.region_id, Department.id)))}
+
+
+EXPORT_COLUMNS = ("统一社会信用代码", "企业名称", "抽查任务编号", "检查部门", "检查日期", "检查结果", "公示日期")
+
+
+def export_rows(actor: User, campaign_id: int) -> tuple[Campaign, list[tuple]]:
+    """The campaign's published results in the fields the national credit publicity system takes."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("检查活动不存在")
+    if not (actor.has_role("supervisor", "admin") or actor.department_id == campaign.lead_department_id):
+        raise Forbidden("只有牵头部门或联席会办公室可以导出公示数据")
+    rows = db.session.execute(_published().where(Inspection.campaign_id == campaign_id)
+                              .order_by(Enterprise.uscc)).all()
+    out = []
+    for inspection, enterprise, _campaign, revision in rows:
+        result = _public(inspection, enterprise, campaign, revision)
+        out.append((result.uscc, result.enterprise_name, result.campaign_code, result.departments,
+                    result.inspected_on, f"{result.result_code} {result.result}",
+                    (result.corrected_on or result.published_on).isoformat()))
+    audit.record(actor, "publication.export", "campaign", campaign.id, campaign_id=campaign.id, rows=len(out))
+    db.session.commit()
+    return campaign, out
+
+
+def campaign_overview(actor: User) -> list[dict]:
+    """Per campaign the actor leads (all for the supervisor): final, published, overdue counts."""
+    stmt = select(Campaign).order_by(Campaign.id.desc())
+    if not actor.has_role("supervisor", "admin"):
+        stmt = stmt.where(Campaign.lead_department_id == actor.department_id)
+    today = clock.today()
+    overview = []
+    for campaign in db.session.scalars(stmt.limit(200)):
+        final = submitted_inspections(campaign.id)
+        overview.append({"campaign": campaign, "final": len(final),
+                         "published": sum(i.published_at is not None for i in final),
+                         "overdue": sum(i.published_at is None and i.publication_due < today for i in final),
+                         "provisional": sum(i.publication_provisional for i in final)})
+    return overview

@@ -1,0 +1,1 @@
+"""What supervisors watch: the dashboard of live campaigns against their stage SLAs."""

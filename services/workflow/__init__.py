@@ -1,0 +1,1 @@
+"""The workflow platform: instances, human tasks, assignment, deployments, timers, escalations, the calendar and the clock."""

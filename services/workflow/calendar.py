@@ -1,0 +1,85 @@
+"""The working-day calendar as the application uses it: chinese-calendar plus the admin's overrides."""
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from domain.workdays import Deadline, add_working_days, is_working_day
+from extensions import db
+from models import CalendarOverride, CalendarYear, User
+from services import audit
+from services.workflow import clock
+from services.errors import Forbidden, ValidationFailed
+
+def _overrides() -> tuple[dict[date, bool], set[int]]:
+    days = {row.day: row.working for row in db.session.scalars(select(CalendarOverride))}
+    years = set(db.session.scalars(select(CalendarYear.year)))
+    return days, years
+
+
+def deadline(start: date, working_days: int) -> Deadline:
+    """The n-th working day after start; provisional when a day in between had to be guessed."""
+    days, years = _overrides()
+    return add_working_days(start, working_days, days, years)
+
+
+def working_deadline(start: datetime, working_days: int) -> datetime:
+    """End of the n-th working day after `start`'s Beijing date: when a task or stage SLA runs out."""
+    return clock.end_of_day(deadline(clock.local_date(start), working_days).due)
+
+
+def working_day(day: date) -> tuple[bool, bool]:
+    days, years = _overrides()
+    return is_working_day(day, days, years)
+
+
+def overrides_list(year: int | None = None) -> list[CalendarOverride]:
+    stmt = select(CalendarOverride).order_by(CalendarOverride.day)
+    if year:
+        stmt = stmt.where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
+    return list(db.session.scalars(stmt))
+
+
+def confirmed_years() -> list[int]:
+    return sorted(db.session.scalars(select(CalendarYear.year)))
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.has_role("admin", "supervisor"):
+        raise Forbidden("只有管理员可以维护工作日历")
+
+
+def set_override(actor: User, day: date, working: bool, note: str | None) -> CalendarOverride:
+    _require_admin(actor)
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise ValidationFailed({"day": ["日期超出范围"]})
+    row = db.session.get(CalendarOverride, day) or CalendarOverride(day=day)
+    row.working, row.note, row.updated_by_id, row.updated_at = working, (note or "")[:100] or None, actor.id, clock.now()
+    db.session.add(row)
+    audit.record(actor, "calendar.override", "calendar_override", int(day.strftime("%Y%m%d")), day=day.isoformat(), working=working,
+                 note=row.note)
+    db.session.commit()
+    return row
+
+
+def delete_override(actor: User, day: date) -> None:
+    _require_admin(actor)
+    row = db.session.get(CalendarOverride, day)
+    if row is not None:
+        db.session.delete(row)
+        audit.record(actor, "calendar.override_delete", "calendar_override", int(day.strftime("%Y%m%d")), day=day.isoformat())
+        db.session.commit()
+
+
+def confirm_year(actor: User, year: int, confirmed: bool = True) -> None:
+    """Mark a year's holidays as fully entered (or withdraw that), ending provisional deadlines in it."""
+    _require_admin(actor)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": ["年份超出范围"]})
+    row = db.session.get(CalendarYear, year)
+    if confirmed and row is None:
+        db.session.add(CalendarYear(year=year, confirmed_by_id=actor.id, confirmed_at=clock.now()))
+    elif not confirmed and row is not None:
+        db.session.delete(row)
+    audit.record(actor, "calendar.confirm_year", "calendar_year", year, confirmed=confirmed)
+    db.session.commit()
+

@@ -1,0 +1,172 @@
+"""The workflow runtime: persisted instances, advanced by the engine, indexed as human tasks.
+
+Every call works inside the caller's transaction; the use-case service commits. An
+instance row carries an optimistic-lock version, so two concurrent saves of one instance
+cannot both succeed (the loser gets a Conflict, never a lost update).
+"""
+from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import runner
+from engine.runner import TaskNotReady
+from engine.sandbox import SandboxedScriptEngine
+from engine.serializer import dump_state, load_state
+from extensions import db
+from models import Campaign, CampaignStage, HumanTask, TaskCandidate, WorkflowInstance
+from services.workflow import assignment
+from services.workflow import bpmn_timers
+from services.workflow import calendar
+from services.workflow import clock
+from services.workflow import deployments
+from services.workflow import registry
+from services.errors import Conflict, DomainError
+
+
+def start_instance(process_id: str, data: dict, *, campaign_id: int | None = None,
+                   inspection_id: int | None = None) -> WorkflowInstance:
+    definition = deployments.latest(process_id)
+    now = clock.now()
+    instance = WorkflowInstance(definition=definition, campaign_id=campaign_id, inspection_id=inspection_id,
+                                state="{}", created_at=now, updated_at=now)
+    db.session.add(instance)
+    db.session.flush()
+    workflow = runner.new_workflow(deployments.parsed(definition), _script_engine(), data)
+    _step(lambda: runner.advance(workflow))
+    save(instance, workflow)
+    return instance
+
+
+def load(instance: WorkflowInstance):
+    workflow = load_state(instance.state, deployments.parsed(instance.definition))
+    workflow.script_engine = _script_engine()  # not serialized by SpiffWorkflow
+    return workflow
+
+
+def complete(task: HumanTask, data: dict) -> None:
+    workflow = load(lock(task.instance))
+    _step(lambda: runner.complete_task(workflow, task.spiff_task_id, data))
+    save(task.instance, workflow)
+
+
+def send_message(instance: WorkflowInstance, name: str, payload=None) -> None:
+    workflow = load(lock(instance))
+    _step(lambda: runner.send_message(workflow, name, payload))
+    save(instance, workflow)
+
+
+def lock(instance: WorkflowInstance) -> WorkflowInstance:
+    """Lock the instance row for the rest of the transaction and reload it.
+
+    Concurrent completions on one instance then queue instead of failing the version check
+    (which stays as a second guard, and is what SQLite relies on). FOR NO KEY UPDATE, so
+    inserting human tasks that reference the row is not blocked. Transaction-scoped: a
+    commit, a rollback or a crashed process's dropped connection releases it.
+    """
+    return db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id == instance.id)
+                              .with_for_update(key_share=True).execution_options(populate_existing=True)).one()
+
+
+def campaign_instance(campaign_id: int) -> WorkflowInstance:
+    return db.session.scalars(select(WorkflowInstance).where(
+        WorkflowInstance.campaign_id == campaign_id, WorkflowInstance.inspection_id.is_(None))).one()
+
+
+def case_instance(inspection_id: int) -> WorkflowInstance:
+    return db.session.scalars(select(WorkflowInstance).where(
+        WorkflowInstance.inspection_id == inspection_id)).one()
+
+
+def save(instance: WorkflowInstance, workflow) -> None:
+    instance.state = dump_state(workflow)
+    instance.updated_at = clock.now()
+    instance.status = "completed" if runner.is_completed(workflow) else "running"
+    _sync_tasks(instance, workflow)
+    if instance.campaign_id is not None and instance.inspection_id is None:
+        _sync_stage(instance, workflow)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise Conflict("该流程刚被其他人更新，请刷新后重试") from exc
+    bpmn_timers.after_save(instance, workflow)  # timer rows: BPMN timer events, SLA escalations
+
+
+def _script_engine() -> SandboxedScriptEngine:
+    return SandboxedScriptEngine(service_handlers=registry.OPERATIONS)
+
+
+def _step(action) -> None:
+    """Run an engine step; a domain error raised inside a service task reaches the caller as itself."""
+    try:
+        action()
+    except TaskNotReady as exc:
+        raise Conflict("该任务已办理或已不再等待处理") from exc
+    except WorkflowException as exc:
+        cause = _domain_cause(exc)
+        if cause is not None:
+            raise cause from exc
+        raise DomainError(f"流程执行出错: {exc}") from exc
+
+
+def _domain_cause(exc: BaseException) -> DomainError | None:
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, DomainError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _sync_tasks(instance: WorkflowInstance, workflow) -> None:
+    ready = {t.task_id: t for t in runner.ready_user_tasks(workflow)}
+    open_rows = db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == "open")).all()
+    known = set()
+    for row in open_rows:
+        known.add(row.spiff_task_id)
+        if row.spiff_task_id not in ready:
+            row.status = "cancelled"
+    for task_id, task in ready.items():
+        if task_id not in known and not _already_recorded(instance.id, task_id):
+            _create_task_row(instance, task)
+
+
+def _already_recorded(instance_id: int, task_id: str) -> bool:
+    return db.session.scalar(select(HumanTask.id).where(
+        HumanTask.instance_id == instance_id, HumanTask.spiff_task_id == task_id)) is not None
+
+
+def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> None:
+    target = assignment.resolve(instance, task)
+    now = clock.now()
+    sla = task.properties.get("slaDays")
+    due = None
+    if sla:
+        due = calendar.working_deadline(now, int(sla))
+    row = HumanTask(
+        instance_id=instance.id, spiff_task_id=task.task_id, element_id=task.element_id,
+        title=task.title, form_key=task.properties.get("formKey", task.element_id), lane=task.lane,
+        stage=task.properties.get("stage"), campaign_id=instance.campaign_id,
+        inspection_id=instance.inspection_id, department_id=target.department_id, role=target.role,
+        status="open", created_at=now, due_at=due,
+    )
+    row.candidates = [TaskCandidate(user_id=uid) for uid in target.user_ids]
+    db.session.add(row)
+
+
+def _sync_stage(instance: WorkflowInstance, workflow) -> None:
+    campaign = db.session.get(Campaign, instance.campaign_id)
+    stages = runner.active_stage_properties(workflow)
+    stage = "closed" if runner.is_completed(workflow) else (stages[0] if stages else campaign.stage)
+    if runner.is_completed(workflow) and campaign.status == "active":
+        campaign.status = "completed"
+        campaign.completed_at = clock.now()
+    if stage == campaign.stage and campaign.stages:
+        return
+    now = clock.now()
+    for open_stage in campaign.stages:
+        if open_stage.left_at is None:
+            open_stage.left_at = now
+    campaign.stage = stage
+    if stage != "closed":
+        campaign.stages.append(CampaignStage(stage=stage, entered_at=now))
