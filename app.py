@@ -1,4 +1,4 @@
-"""Application factory: config, extensions, blueprints. Nothing else."""
+"""Application factory: config, extensions, blueprints, and the stages plugged into the runtime."""
 import os
 
 from flask import Flask
@@ -18,6 +18,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+
+    from services import handlers
+    handlers.install()
 
     from web import register_blueprints
     register_blueprints(app)

@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
-from services.workflow import bpmn_timers
+from services.workflow import event_timers
 from services.workflow import clock
 from services.workflow import timers
 
@@ -100,4 +100,4 @@ def run_command(until: str) -> None:
 @with_appcontext
 def backfill_command() -> None:
     """Schedule BPMN timer events and SLA escalations for running instances that have none (after an upgrade)."""
-    click.echo(f"checked {bpmn_timers.backfill()} running instance(s)")
+    click.echo(f"checked {event_timers.backfill()} running instance(s)")

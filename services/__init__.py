@@ -1,9 +1,6 @@
 """Use cases, one public function each, grouped by domain topic; the services commit.
 
-The topic modules that plug into the workflow runtime (form handlers, service-task
-operations) are imported here so their registrations exist whenever services are used.
+Packages: workflow (the runtime the stages plug into), directory, imports, draw, designer,
+stages, supervision. Which stage function handles which form key, operation and timer kind is
+one table, services/handlers.py, installed by the app factory.
 """
-from services.draw import stage  # noqa: F401
-from services.stages import (diagnosis, follow_up, initiation, inspections, publication,  # noqa: F401
-                             referrals, review)
-from services.workflow import script_functions  # noqa: F401

@@ -22,13 +22,11 @@ from models import Campaign, Draw, DrawnEnterprise, Enterprise, Inspection, Insp
 from services import audit
 from services.workflow import clock
 from services.draw import inputs as draw_inputs
-from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound
 
 
-@registry.operation("draw")
 def run_draw(operation_params: dict, task_data: dict) -> dict:
     """Service-task operation after the last partner's report-in."""
     campaign = db.session.get(Campaign, int(operation_params["campaign_id"]))
@@ -109,8 +107,7 @@ def _release_campaign(campaign: Campaign, record: Draw) -> None:
         runtime.send_message(runtime.campaign_instance(campaign.id), "draw_executed", {"draw_id": record.id})
 
 
-@timers.on_timer("draw_execute")
-def _execute_when_due(timer) -> None:
+def execute_when_due(timer) -> None:
     record = db.session.get(Draw, timer.subject_id)
     if record is not None and record.status == "committed":
         execute(record, None)

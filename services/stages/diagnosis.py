@@ -19,7 +19,6 @@ from services.workflow import calendar
 from services.stages import cases
 from services.workflow import clock
 from services.workflow import deployments
-from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import ValidationFailed
@@ -68,8 +67,7 @@ def _rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
     return chosen, gradings
 
 
-@registry.form_context("diagnosis")
-def _context(ctx) -> FormContext:
+def diagnosis_context(ctx) -> FormContext:
     inspections, gradings = _rows(ctx.campaign.id)
     labels = {code: zh for code, zh, _ in results.HANDLING}
 
@@ -91,8 +89,7 @@ def _suggestion(inspection: Inspection, gradings: dict[int, Grading]) -> str:
     return g.suggested if g else results.suggested_handling(inspection.result_code)
 
 
-@registry.form_handler("diagnosis")
-def _record(ctx, data: dict) -> dict:
+def record_diagnosis(ctx, data: dict) -> dict:
     campaign = ctx.campaign
     version, gradings = grade_campaign(campaign.id)
     chosen = {row["key"]: row for row in data["handling"]}

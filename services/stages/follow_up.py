@@ -16,7 +16,6 @@ from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, E
 from services import audit
 from services.stages import cases
 from services.workflow import clock
-from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -32,14 +31,12 @@ def open_follow_up(inspection: Inspection) -> FollowUp:
     return found
 
 
-@registry.form_context("rectification")
-def _context(ctx) -> FormContext:
+def rectification_context(ctx) -> FormContext:
     return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
                              "inspection": ctx.inspection})
 
 
-@registry.form_handler("rectification")
-def _rectification(ctx, data: dict) -> dict:
+def record_rectification(ctx, data: dict) -> dict:
     follow_up = open_follow_up(ctx.inspection)
     follow_up.rectified = data["rectified"] == "yes"
     follow_up.rectification, follow_up.evidence = data["rectification"], data.get("evidence")
@@ -54,14 +51,12 @@ def _rectification(ctx, data: dict) -> dict:
     return {"rectified": data["rectified"], "reinspect": reinspect}
 
 
-@registry.form_context("reinspection")
-def _reinspection_context(ctx) -> FormContext:
+def reinspection_context(ctx) -> FormContext:
     return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
                              "inspection": ctx.inspection})
 
 
-@registry.form_handler("reinspection")
-def _reinspection(ctx, data: dict) -> dict:
+def record_reinspection(ctx, data: dict) -> dict:
     follow_up = open_follow_up(ctx.inspection)
     follow_up.reinspection = data["finding"]
     confirmed = data["confirmed"] == "yes"
@@ -98,8 +93,7 @@ def _count_down(campaign_id: int) -> None:
         runtime.send_message(runtime.campaign_instance(campaign_id), "follow_ups_closed")
 
 
-@timers.on_timer(OVERDUE_KIND)
-def _overdue(timer) -> None:
+def rectification_overdue(timer) -> None:
     """An open rectification past its deadline: flag it and tell the departments, once."""
     follow_up = db.session.get(FollowUp, timer.subject_id)
     if follow_up is None or follow_up.status != "open" or follow_up.escalated_at is not None:

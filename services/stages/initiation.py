@@ -11,7 +11,6 @@ from services import audit
 from services.directory import catalogue
 from services.workflow import clock
 from services.workflow import escalations
-from services.workflow import registry
 from services.workflow import runtime
 from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 
@@ -94,8 +93,7 @@ def campaign_tasks(campaign: Campaign) -> list[HumanTask]:
                                    .order_by(HumanTask.id)))
 
 
-@registry.form_handler("special_approval")
-def _special_approval(ctx, data: dict) -> dict:
+def record_special_approval(ctx, data: dict) -> dict:
     if data["special_decision"] == "reject":
         ctx.campaign.status = "rejected"
     audit.record(ctx.user, f"campaign.special_{data['special_decision']}", "campaign", ctx.campaign.id,
@@ -103,13 +101,11 @@ def _special_approval(ctx, data: dict) -> dict:
     return {"special_decision": data["special_decision"]}
 
 
-@registry.form_context("special_approval")
-def _special_context(ctx) -> FormContext:
+def special_approval_context(ctx) -> FormContext:
     return FormContext(info={"reason": ctx.campaign.special_reason})
 
 
-@registry.form_context("initiation")
-def _initiation_context(ctx) -> FormContext:
+def initiation_context(ctx) -> FormContext:
     """智能发起: the catalogue proposes partners, matters, checklist and legal bases; the plan, where there
     is one, has already chosen partners and matters, so its choice is the default instead."""
     campaign = ctx.campaign
@@ -135,8 +131,7 @@ def _initiation_context(ctx) -> FormContext:
     )
 
 
-@registry.form_handler("initiation")
-def _initiation(ctx, data: dict) -> dict:
+def record_initiation(ctx, data: dict) -> dict:
     campaign = ctx.campaign
     partner_ids = sorted(set(data["partner_department_ids"]))
     limit = current_app.config["MAX_CAMPAIGN_DEPARTMENTS"]
@@ -159,13 +154,11 @@ def _initiation(ctx, data: dict) -> dict:
     return {"partner_ids": partner_ids}
 
 
-@registry.form_context("partner_confirmation")
-def _partner_context(ctx) -> FormContext:
+def partner_context(ctx) -> FormContext:
     return FormContext(info={"matters": [m for m in ctx.campaign.matters if m.department_id == ctx.task.department_id]})
 
 
-@registry.form_handler("partner_confirmation")
-def _partner_confirmation(ctx, data: dict) -> dict:
+def record_partner_confirmation(ctx, data: dict) -> dict:
     part = next(d for d in ctx.campaign.departments if d.department_id == ctx.task.department_id)
     part.status = "confirmed" if data["decision"] == "confirm" else "declined"
     part.reason = data.get("reason")

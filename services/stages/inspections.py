@@ -20,7 +20,6 @@ from services.workflow import calendar
 from services.workflow import clock
 from services.stages import evidence
 from services.stages import publication
-from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -56,8 +55,7 @@ def form_context(inspection: Inspection, user: User | None) -> FormContext:
     )
 
 
-@registry.form_context("joint_inspection")
-def _context(ctx) -> FormContext:
+def inspection_context(ctx) -> FormContext:
     return form_context(ctx.inspection, ctx.user)
 
 
@@ -128,8 +126,7 @@ def apply(inspection: Inspection, data: dict) -> None:
     inspection.method, inspection.summary, inspection.inspected_on = data["method"], data.get("summary"), data["inspected_on"]
 
 
-@registry.form_handler("joint_inspection")
-def _record(ctx, data: dict) -> dict:
+def record_inspection(ctx, data: dict) -> dict:
     """One officer's sign-off: record (or correct) the values, then finalize once enough have signed."""
     inspection, user = ctx.inspection, ctx.user
     officer = _matched_officer(inspection, user)
@@ -202,8 +199,7 @@ def _special_consequences(inspection: Inspection) -> None:
                       department_id=campaign.lead_department_id, campaign_id=campaign.id)
 
 
-@timers.on_timer(ABNORMAL_TIMER)
-def _abnormal_list_overdue(timer) -> None:
+def abnormal_list_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.abnormal_listed_at is not None:
         return

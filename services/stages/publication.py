@@ -16,7 +16,6 @@ from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspec
                     InspectionRevision, Publication, Region, User)
 from services import audit
 from services.workflow import clock
-from services.workflow import registry
 from services.workflow import timers
 from services.errors import Forbidden, NotFound
 
@@ -35,8 +34,7 @@ def schedule_deadline(inspection: Inspection) -> None:
                     subject_type="inspection", subject_id=inspection.id)
 
 
-@timers.on_timer(OVERDUE_TIMER)
-def _overdue(timer) -> None:
+def publication_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.published_at is not None:
         return
@@ -53,13 +51,11 @@ def overdue(today: date | None = None) -> list[Inspection]:
         .order_by(Inspection.publication_due, Inspection.id)))
 
 
-@registry.form_context("publication_approval")
-def _context(ctx) -> FormContext:
+def approval_context(ctx) -> FormContext:
     return FormContext(info={"inspections": submitted_inspections(ctx.campaign.id)})
 
 
-@registry.form_handler("publication_approval")
-def _approve(ctx, data: dict) -> dict:
+def record_approval(ctx, data: dict) -> dict:
     if ctx.user.department_id != ctx.campaign.lead_department_id:
         raise Forbidden("由牵头部门审核公示")
     now = clock.now()

@@ -15,7 +15,6 @@ from models import Department, Evidence, HumanTask, Inspection, Referral, User, 
 from services import audit
 from services.workflow import calendar
 from services.workflow import clock
-from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -85,13 +84,11 @@ def _referral_for(ctx) -> Referral:
     return referral
 
 
-@registry.form_context("referral_decision")
-def _context(ctx) -> FormContext:
+def decision_context(ctx) -> FormContext:
     return FormContext(info={"referral": _referral_for(ctx)})
 
 
-@registry.form_handler("referral_decision")
-def _decide(ctx, data: dict) -> dict:
+def record_decision(ctx, data: dict) -> dict:
     referral = _referral_for(ctx)
     if ctx.user.department_id != referral.to_department_id:
         raise Forbidden("只有接收部门可以签收或退回")
@@ -108,8 +105,7 @@ def _decide(ctx, data: dict) -> dict:
     return {"decision": data["decision"]}
 
 
-@timers.on_timer(OVERDUE_TIMER)
-def _escalate(timer) -> None:
+def escalate_unacknowledged(timer) -> None:
     referral = db.session.get(Referral, timer.subject_id)
     if referral is None or referral.status != "open":
         return

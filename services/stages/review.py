@@ -17,7 +17,6 @@ from models import (Campaign, CampaignDepartment, CampaignStage, Department, Fol
                     InspectionOfficer, Referral, Review, ReviewScheme, Transfer, User)
 from services import audit
 from services.workflow import clock
-from services.workflow import registry
 from services.errors import Forbidden, ValidationFailed
 
 # metric -> (label, default weight); the supervisor sets the weights (review_scheme).
@@ -331,16 +330,14 @@ def score(row: dict, weights: dict) -> float | None:
 
 # --- the review task -----------------------------------------------------------------------------------
 
-@registry.form_context("performance_review")
-def _context(ctx) -> FormContext:
+def review_context(ctx) -> FormContext:
     figures = campaign_figures(ctx.campaign)
     weights = current_weights()
     figures["score"] = score(figures, weights)
     return FormContext(info={"figures": figures, "weights": weights})
 
 
-@registry.form_handler("performance_review")
-def _close(ctx, data: dict) -> dict:
+def record_review(ctx, data: dict) -> dict:
     figures = campaign_figures(ctx.campaign)
     weights = current_weights()
     review = Review(campaign_id=ctx.campaign.id, figures=figures, score=score(figures, weights), weights=weights,

@@ -13,13 +13,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from engine import runner, timer_events
+from engine import timer_events
 from extensions import db
 from models import Timer, WorkflowInstance
-from services.workflow import clock
-from services.workflow import escalations
-from services.workflow import timers
-from services.errors import Conflict
+from services.workflow import clock, escalations, timers
 
 KIND = "bpmn.timer"
 
@@ -51,35 +48,3 @@ def _sync_event_timer(instance: WorkflowInstance, workflow) -> None:
 def _ceil_to_second(moment: datetime) -> datetime:
     whole = moment.replace(microsecond=0)
     return whole if whole == moment else whole + timedelta(seconds=1)
-
-
-@timers.on_timer(KIND)
-def _fire_event_timer(timer: Timer) -> None:
-    from services.workflow import runtime  # runtime imports this module for its save hook
-
-    instance = db.session.get(WorkflowInstance, timer.instance_id)
-    if instance is None or instance.status != "running":
-        return
-    timer.status = "fired"  # so the save below schedules the instance's next timer as a new row
-    workflow = runtime.load(instance)
-    due = timer_events.next_due(workflow)
-    runner.advance(workflow)
-    if due is not None and due <= clock.now() and timer_events.next_due(workflow) == due:
-        # The engine took nothing although its timer is due: rescheduling would fire this again forever.
-        raise RuntimeError(f"BPMN timer due {due} did not fire at {clock.now()}")
-    try:
-        runtime.save(instance, workflow)
-    except Conflict as exc:  # someone saved the instance meanwhile: refresh again from their state
-        raise timers.Retry(str(exc)) from exc
-
-
-def backfill() -> int:
-    """Give every running instance its timer rows (after upgrading a database that had none); commits."""
-    from services.workflow import runtime  # see _fire_event_timer
-
-    count = 0
-    for instance in db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.status == "running")):
-        after_save(instance, runtime.load(instance))
-        count += 1
-    db.session.commit()
-    return count

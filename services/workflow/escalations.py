@@ -86,8 +86,7 @@ def _bjt(moment: datetime) -> str:
     return clock.to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
-@timers.on_timer(TASK_KIND)
-def _task_overdue(timer: Timer) -> None:
+def task_overdue(timer: Timer) -> None:
     task = db.session.get(HumanTask, timer.task_id)
     if task is None or task.status != "open":
         return
@@ -100,8 +99,7 @@ def _task_overdue(timer: Timer) -> None:
                  due_at=task.due_at.isoformat(), department_id=department_id)
 
 
-@timers.on_timer(STAGE_KIND)
-def _stage_overdue(timer: Timer) -> None:
+def stage_overdue(timer: Timer) -> None:
     stage = db.session.get(CampaignStage, timer.subject_id)
     if stage is None or stage.left_at is not None or stage.campaign.status != "active":
         return

@@ -4,31 +4,11 @@
 - form handlers: what completing a user task's form writes to the domain tables;
   they return the few values the process's gateways need.
 - form contexts: the choices and rows a form needs (checklist items, departments…).
-Registering here keeps runtime.py free of imports from the topic services.
+The tables are filled by services.handlers.install() (one visible table), which keeps
+runtime.py free of imports from the topic services.
 """
 from typing import Callable
 
 OPERATIONS: dict[str, Callable] = {}
 FORM_HANDLERS: dict[str, Callable] = {}
 FORM_CONTEXTS: dict[str, Callable] = {}
-
-
-def operation(name: str):
-    def register(fn):
-        OPERATIONS[name] = fn
-        return fn
-    return register
-
-
-def form_handler(form_key: str):
-    def register(fn):
-        FORM_HANDLERS[form_key] = fn
-        return fn
-    return register
-
-
-def form_context(form_key: str):
-    def register(fn):
-        FORM_CONTEXTS[form_key] = fn
-        return fn
-    return register

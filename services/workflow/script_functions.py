@@ -21,4 +21,6 @@ def workdays(n: int) -> str:
     return datetime.combine(due, time(23, 59, 59), tzinfo=BEIJING).isoformat()
 
 
-register_function("workdays", workdays)
+def install() -> None:
+    """Make these functions callable from BPMN expressions (services.handlers.install)."""
+    register_function("workdays", workdays)

@@ -1,6 +1,6 @@
 """Timers: schedule a deadline that does something when it passes, and fire due ones.
 
-Other services `schedule()` a timer of a registered kind and `cancel()` it when the
+Other services `schedule()` a timer of a kind registered in services.handlers and `cancel()` it when the
 work is done in time. `fire_due()` is what the worker and `flask timers run` call: each
 timer is claimed and fired in its own transaction (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL), so with several workers each timer fires exactly once, and a worker killed
@@ -24,14 +24,6 @@ HANDLERS: dict[str, Callable[[Timer], None]] = {}
 
 class Retry(Exception):
     """Raised by a handler that lost a race (e.g. an optimistic-lock conflict): try again later."""
-
-
-def on_timer(kind: str):
-    """Register what firing a timer of this kind does; runs inside the firing transaction."""
-    def register(fn):
-        HANDLERS[kind] = fn
-        return fn
-    return register
 
 
 def schedule(kind: str, due_at: datetime, *, campaign_id: int | None = None, instance_id: int | None = None,

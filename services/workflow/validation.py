@@ -16,8 +16,6 @@ from engine.sandbox import MAX_INSTANCES, check_source
 from extensions import db
 from forms.loader import FORM_DIR
 from models import ProcessDefinition
-from services.workflow import registry  # noqa: F401 - workdays() must exist when models run
-from services.workflow import script_functions
 from services.workflow.assignment import LANE_RULES
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -82,7 +82,7 @@ def test_work_done_in_time_cancels_its_escalation(app):
 
 
 def test_backfill_schedules_what_an_older_database_lacks(app):
-    from services.workflow import bpmn_timers
+    from services.workflow import event_timers
     with app.app_context():
         open_campaign()
         db.session.query(Timer).delete()
@@ -92,5 +92,5 @@ def test_backfill_schedules_what_an_older_database_lacks(app):
     with app.app_context():
         assert sorted(t.kind for t in db.session.scalars(select(Timer))) == [escalations.STAGE_KIND,
                                                                              escalations.TASK_KIND]
-        assert bpmn_timers.backfill() == 1  # idempotent
+        assert event_timers.backfill() == 1  # idempotent
         assert db.session.scalar(select(func.count()).select_from(Timer)) == 2

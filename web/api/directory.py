@@ -1,12 +1,17 @@
 """Read-only directory endpoints of /api/v1 for any token holder: same filters and paging as the pages."""
-from flask import request
+from flask import Blueprint, request
+
+from extensions import csrf
 
 from schemas.directory import (ChecklistSchema, EnterpriseDetailSchema, EnterprisePageSchema, ExpertPageSchema,
                                IndustrySchema, MatterSchema, OfficialPageSchema)
 from services.directory import catalogue
 from services.directory import listings as directory
 from services.errors import NotFound
-from web.api.routes import bp, token_required
+from web.api.auth import token_required
+
+bp = Blueprint("api_directory", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens only, as the rest of the API
 
 
 def _paging() -> tuple[int, int]:

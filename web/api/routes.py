@@ -1,5 +1,4 @@
 """JSON API /api/v1: bearer-token auth, same services and authorization as the pages."""
-from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 from marshmallow import ValidationError
@@ -12,24 +11,13 @@ from services.stages import initiation as campaigns
 from services.stages import review
 from services.workflow import tasks
 from services.errors import ValidationFailed
+from web.api.auth import token_required
 from web.api.openapi import openapi_document
 from web.errors import problem
 from web.ops.limits import login_limits
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, never cookies: a forged cross-site request carries no credential
-
-
-def token_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        user = auth.user_for_token(header[7:]) if header.startswith("Bearer ") else None
-        if user is None:
-            return problem(401, "未认证", "需要有效的访问令牌 (Authorization: Bearer …)")
-        g.api_user = user
-        return view(*args, **kwargs)
-    return wrapper
 
 
 def _body(schema):
@@ -99,5 +87,3 @@ def get_campaign(campaign_id: int):
     out["figures"] = review.campaign_figures(campaign)
     return out
 
-
-from web.api import directory as _directory  # noqa: E402,F401 - registers the read-only directory routes on bp

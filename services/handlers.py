@@ -1,0 +1,58 @@
+"""Who handles what: every form key, service-task operation and timer kind, in one table.
+
+The workflow runtime (services.workflow) knows nothing of the stages; the stages plug their
+form handlers, form contexts, service-task operations and timer handlers into it here, and
+nowhere else. `install()` is called once by the app factory. A form key in workflows/ without
+a row here fails a test (tests/services/test_handlers.py).
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+from services.draw import stage as draw_stage
+from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
+                             review)
+from services.workflow import escalations, event_timers, registry, script_functions, timers
+
+
+@dataclass(frozen=True)
+class FormHooks:
+    context: Callable      # the choices and rows the form needs
+    complete: Callable     # what submitting it writes to the domain tables
+
+
+FORMS: dict[str, FormHooks] = {
+    "special_approval": FormHooks(initiation.special_approval_context, initiation.record_special_approval),
+    "initiation": FormHooks(initiation.initiation_context, initiation.record_initiation),
+    "partner_confirmation": FormHooks(initiation.partner_context, initiation.record_partner_confirmation),
+    "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection),
+    "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
+    "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
+    "diagnosis": FormHooks(diagnosis.diagnosis_context, diagnosis.record_diagnosis),
+    "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
+    "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),
+    "performance_review": FormHooks(review.review_context, review.record_review),
+}
+
+OPERATIONS: dict[str, Callable] = {
+    "draw": draw_stage.run_draw,
+}
+
+TIMER_KINDS: dict[str, Callable] = {
+    event_timers.KIND: event_timers.fire_event_timer,
+    escalations.TASK_KIND: escalations.task_overdue,
+    escalations.STAGE_KIND: escalations.stage_overdue,
+    "draw_execute": draw_stage.execute_when_due,
+    inspections.ABNORMAL_TIMER: inspections.abnormal_list_overdue,
+    publication.OVERDUE_TIMER: publication.publication_overdue,
+    referrals.OVERDUE_TIMER: referrals.escalate_unacknowledged,
+    follow_up.OVERDUE_KIND: follow_up.rectification_overdue,
+}
+
+
+def install() -> None:
+    """Plug the tables into the runtime, the script engine and the timer worker (idempotent)."""
+    registry.FORM_CONTEXTS.update({key: hooks.context for key, hooks in FORMS.items()})
+    registry.FORM_HANDLERS.update({key: hooks.complete for key, hooks in FORMS.items()})
+    registry.OPERATIONS.update(OPERATIONS)
+    timers.HANDLERS.update(TIMER_KINDS)
+    script_functions.install()
