@@ -8,24 +8,30 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from extensions import db
 from models import Notification, Timer, WorkerHeartbeat
 from services.workflow import clock
 from services.workflow import timers
-from tests.services import worker_app  # noqa: F401 - registers "test.sleep" here too
+from tests.services import worker_app
 
 FLASK = str(Path(sys.executable).parent / "flask")
 ROOT = Path(__file__).resolve().parents[2]
 FIRED: list[tuple[int, str]] = []
 
 
-@timers.on_timer("test.count")
 def _count(timer: Timer) -> None:
     FIRED.append((timer.id, threading.current_thread().name))
     timers.notify(f"counted {timer.id}", "test.count")
     time.sleep(0.002)  # widen the window in which two workers could collide
+
+
+@pytest.fixture(autouse=True)
+def _test_kinds(monkeypatch):
+    monkeypatch.setitem(timers.HANDLERS, "test.count", _count)  # test-only kinds beside services.handlers
+    monkeypatch.setitem(timers.HANDLERS, "test.sleep", worker_app.sleep_handler)
 
 
 def _worker(url: str, *args: str) -> subprocess.Popen:

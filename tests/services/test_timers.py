@@ -12,13 +12,11 @@ from services.workflow import timers
 FIRED: list[int] = []
 
 
-@timers.on_timer("test.record")
 def _record(timer: Timer) -> None:
     FIRED.append(timer.payload["n"])
     timers.notify(f"timer {timer.payload['n']}", "test", department_id=timer.payload.get("dept"))
 
 
-@timers.on_timer("test.broken")
 def _broken(timer: Timer) -> None:
     db.session.add(Notification(kind="test", message="must be rolled back", created_at=clock.now()))
     db.session.flush()
@@ -26,8 +24,10 @@ def _broken(timer: Timer) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear():
+def _clear(monkeypatch):
     FIRED.clear()
+    monkeypatch.setitem(timers.HANDLERS, "test.record", _record)  # test-only kinds beside services.handlers
+    monkeypatch.setitem(timers.HANDLERS, "test.broken", _broken)
 
 
 def test_fires_when_due_and_only_once(app):

@@ -12,12 +12,12 @@ from models import Timer
 from services.workflow import timers
 
 
-@timers.on_timer("test.sleep")
-def _sleep(timer: Timer) -> None:
+def sleep_handler(timer: Timer) -> None:
     timers.notify(f"slept {timer.id}", "test.sleep")
     time.sleep(float(timer.payload.get("seconds", 0.5)))
 
 
 def make():
+    timers.HANDLERS["test.sleep"] = sleep_handler  # a test-only timer kind beside services.handlers' table
     url = os.environ["WORKER_TEST_DATABASE_URL"]
     return create_app(type("WorkerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
