@@ -16,6 +16,7 @@ from engine.sandbox import MAX_INSTANCES, check_source
 from extensions import db
 from forms.loader import FORM_DIR
 from models import ProcessDefinition
+from services.workflow import registry
 from services.workflow.assignment import LANE_RULES
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -7,7 +7,7 @@ from models import HumanTask
 from services.workflow import deployments
 from services.workflow import runtime
 from tests.browser.conftest import login, screenshot
-from tests.e2e.journey import plan_and_approve, scope
+from tests.factories import plan_and_approve, scope
 
 
 def _shape(page, element_id: str):
@@ -22,7 +22,7 @@ def _set_field(page, name: str, value: str) -> None:
 
 def test_designer_edits_validates_and_deploys_a_new_version(app, live_server, page):
     s = scope(app, 2)
-    _, old_campaign = plan_and_approve(app, s)
+    old_campaign = plan_and_approve(app, s)
     with app.app_context():
         n = deployments.latest("campaign").version
 
@@ -72,7 +72,7 @@ def test_designer_edits_validates_and_deploys_a_new_version(app, live_server, pa
         assert newest.version == n + 1
         assert '<spiffworkflow:property name="slaDays" value="12" />' in newest.bpmn_xml
         assert "<bpmn:loopDataInputRef>partner_ids</bpmn:loopDataInputRef>" in newest.bpmn_xml
-    _, new_campaign = plan_and_approve(app, s)
+    new_campaign = plan_and_approve(app, s)
     with app.app_context():
         assert runtime.campaign_instance(old_campaign).definition.version == n
         assert runtime.campaign_instance(new_campaign).definition.version == n + 1

@@ -15,8 +15,8 @@ from models import Campaign, Evidence, Inspection, User
 from services.workflow import clock
 from services.stages.inspections import checklist_rows
 from tests.browser.conftest import PHONE, login, screenshot
-from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
-                               submit, user_client)
+from tests.e2e.journey import inspection_fields, open_tasks, sign_off, submit, user_client
+from tests.factories import initiate, plan_and_approve, report_in, scope
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FINDING = "灭火器压力不足-内部说明"
@@ -26,7 +26,7 @@ MIN_TOUCH = 44  # px, the usual minimum touch target height (Apple HIG; WCAG 2.5
 
 def _to_inspection(app, enterprises: int = 2) -> tuple[dict, int]:
     s = scope(app, enterprises)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     report_in(app, s, campaign_id)  # the last partner declines: lead + 2 partners inspect
     return s, campaign_id
@@ -234,7 +234,7 @@ def test_official_inspects_on_a_phone_and_a_second_officer_countersigns(app, liv
 
 def test_supervisor_filters_the_dashboard_and_sees_the_campaign_diagram(app, live_server, page, phone_page):
     s, inspecting = _to_inspection(app)
-    _, waiting = plan_and_approve(app, s)  # stays in initiation: overdue once its SLA has passed
+    waiting = plan_and_approve(app, s)  # stays in initiation: overdue once its SLA has passed
     clock.advance(timedelta(days=15))
     with app.app_context():
         codes = {c: db.session.get(Campaign, c).code for c in (inspecting, waiting)}

@@ -6,12 +6,12 @@ from models import ProcessDefinition
 from services.workflow import deployments
 from services.workflow import runtime
 from services.errors import DomainError
-from tests.e2e.journey import plan_and_approve, scope
+from tests.factories import plan_and_approve, scope
 
 
 def test_running_instance_keeps_its_version(app):
     s = scope(app, 2)
-    _, first = plan_and_approve(app, s)
+    first = plan_and_approve(app, s)
     with app.app_context():
         v1 = deployments.latest("campaign")
         changed = v1.bpmn_xml.replace('name="slaDays" value="5"', 'name="slaDays" value="7"', 1)
@@ -20,7 +20,7 @@ def test_running_instance_keeps_its_version(app):
         v2 = deployments.deploy(changed, "campaign.bpmn", None)
         db.session.commit()
         assert (v1.version, v2.version) == (1, 2) and v2.content_hash != v1.content_hash
-    _, second = plan_and_approve(app, scope(app, 2))
+    second = plan_and_approve(app, scope(app, 2))
     with app.app_context():
         assert runtime.campaign_instance(first).definition.version == 1
         assert runtime.campaign_instance(second).definition.version == 2

@@ -11,7 +11,7 @@ from services.stages import initiation as campaigns
 from services.workflow import clock
 from services.workflow import escalations
 from services.workflow import timers
-from tests.e2e.journey import initiate, report_in, scope
+from tests.factories import initiate, report_in, scope
 
 
 def open_campaign() -> Campaign:

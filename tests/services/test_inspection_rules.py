@@ -16,7 +16,7 @@ from services.stages import referrals
 from services.workflow import tasks
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, ValidationFailed
-from tests.e2e.journey import initiate, plan_and_approve, report_in, scope
+from tests import factories
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -24,10 +24,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 @pytest.fixture
 def inspecting(app, tmp_path):
     app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    s = scope(app, 2)
-    _supervisor, campaign_id = plan_and_approve(app, s)
-    initiate(app, s, campaign_id)
-    report_in(app, s, campaign_id)
+    campaign_id, _ = factories.campaign_at(app, "drawn", enterprises=2)
     with app.app_context():
         yield campaign_id
 

@@ -10,7 +10,7 @@ from services.workflow import escalations
 from services.workflow import migration
 from services.workflow import runtime
 from services.workflow.deployments import deploy
-from tests.e2e.journey import plan_and_approve, scope
+from tests.factories import plan_and_approve, scope
 
 CAMPAIGN = (Path(__file__).resolve().parents[2] / "workflows" / "campaign.bpmn").read_text(encoding="utf-8")
 
@@ -33,7 +33,7 @@ def _open_initiation(instance_id: int) -> HumanTask:
 
 def test_migration_recomputes_open_task_due_date_title_and_lane(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)  # waits at initiation (slaDays 5, lead department)
+    campaign_id = plan_and_approve(app, s)  # waits at initiation (slaDays 5, lead department)
     with app.app_context():
         from models import User
         designer = db.session.scalars(select(User).where(User.username == "designer")).one()

@@ -3,7 +3,8 @@
 from extensions import db
 from models import HumanTask
 from demo.county import DEMO_PASSWORD
-from tests.e2e.journey import open_tasks, plan_and_approve, scope
+from tests.e2e.journey import open_tasks
+from tests.factories import plan_and_approve, scope
 
 
 def _token(client, username: str) -> dict:
@@ -28,7 +29,7 @@ def test_requests_without_token_get_a_problem_document(client):
 
 def test_complete_initiation_over_the_api(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     client = app.test_client()
     headers = _token(client, "scjg_01")
     listing = client.get("/api/v1/tasks", headers=headers).get_json()
@@ -58,7 +59,7 @@ def test_complete_initiation_over_the_api(app):
 
 def test_api_refuses_other_departments_tasks(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     [task] = open_tasks(app, campaign_id, "initiation")
     client = app.test_client()
     headers = _token(client, "xf_01")

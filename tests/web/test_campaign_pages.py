@@ -1,10 +1,11 @@
 """Campaign page: stage, history, tasks, and the diagram with element states."""
-from tests.e2e.journey import initiate, plan_and_approve, scope, user_client
+from tests.e2e.journey import user_client
+from tests.factories import initiate, plan_and_approve, scope
 
 
 def test_campaign_page_diagram_and_states(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     lead = user_client(app, "scjg_01")
     page = lead.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
@@ -31,9 +32,9 @@ def test_diagram_marks_the_waiting_element_overdue_when_the_stage_sla_passes(app
     from datetime import timedelta
 
     from services.workflow import clock
-    from tests.e2e.journey import report_in
+    from tests.factories import report_in
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     report_in(app, s, campaign_id)
     lead = user_client(app, "scjg_01")

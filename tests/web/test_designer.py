@@ -8,7 +8,8 @@ from extensions import db
 from models import AuditRecord, ProcessDefinition, WorkflowInstance
 from services.workflow import runtime
 from tests.conftest import csrf_token, login
-from tests.e2e.journey import initiate, open_tasks, plan_and_approve, scope
+from tests.e2e.journey import open_tasks
+from tests.factories import initiate, plan_and_approve, scope
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bpmn"
 CAMPAIGN = (Path(__file__).resolve().parent.parent.parent / "workflows" / "campaign.bpmn").read_text(encoding="utf-8")
@@ -87,8 +88,8 @@ def test_import_foreign_file_as_draft_and_refuse_unsafe_files(app):
 
 def test_heat_map_and_migration(app):
     s = scope(app, 2)
-    _, first = plan_and_approve(app, s)  # waits at initiation
-    _, second = plan_and_approve(app, s)
+    first = plan_and_approve(app, s)  # waits at initiation
+    second = plan_and_approve(app, s)
     initiate(app, s, second)
     client, headers = designer_client(app)
     heat = client.get("/designer/processes/campaign/v1/heat.json").get_json()

@@ -8,14 +8,15 @@ from models import (AuditRecord, Campaign, Case, Diagnosis, FollowUp, HandlingDe
 from services.workflow import clock
 from services.workflow import timers
 from tests.conftest import csrf_token
-from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
-                               submit, user_client)
+from tests.e2e.journey import inspection_fields, open_tasks, sign_off, submit, user_client
+from tests.factories import initiate, plan_and_approve, report_in, scope
 
 
 def _to_diagnosis(app, enterprises: int = 4, problems: int = 3) -> tuple[int, list[dict], object]:
     s = scope(app, enterprises)
-    _, campaign_id = plan_and_approve(app, s)
-    lead = initiate(app, s, campaign_id)
+    campaign_id = plan_and_approve(app, s)
+    initiate(app, s, campaign_id)
+    lead = user_client(app, "scjg_01")
     report_in(app, s, campaign_id)
     inspections = open_tasks(app, campaign_id, "joint_inspection")
     for i, task in enumerate(inspections):

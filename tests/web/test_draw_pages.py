@@ -14,6 +14,7 @@ from extensions import db
 from models import Campaign, Draw, DrawnEnterprise, Inspection, User
 from services.workflow import clock
 from services.workflow import timers
+from tests import factories
 from tests.e2e import journey
 from tests.services.draw_support import officials
 
@@ -21,9 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _to_draw(app, enterprises: int = 3):
-    s = journey.scope(app, enterprises)
-    _, campaign_id = journey.plan_and_approve(app, s)
-    journey.initiate(app, s, campaign_id)
+    s = factories.scope(app, enterprises)
+    campaign_id = factories.plan_and_approve(app, s)
+    factories.initiate(app, s, campaign_id)
     return s, campaign_id
 
 
@@ -39,7 +40,7 @@ def _stage(app, campaign_id: int) -> str:
 
 def test_public_page_cli_export_and_standalone_verifier_agree(app, tmp_path):
     s, campaign_id = _to_draw(app)
-    journey.report_in(app, s, campaign_id)
+    factories.report_in(app, s, campaign_id)
     record = _draw_of(app, campaign_id)
     assert record.status == "drawn"
     anonymous = app.test_client()
@@ -74,7 +75,7 @@ def test_public_page_cli_export_and_standalone_verifier_agree(app, tmp_path):
 
 def test_draw_list_exports_as_xlsx_with_enterprises_and_officers(app):
     s, campaign_id = _to_draw(app)
-    journey.report_in(app, s, campaign_id)
+    factories.report_in(app, s, campaign_id)
     record = _draw_of(app, campaign_id)
     response = app.test_client().get(f"/verify/draw/{record.id}.xlsx")
     assert response.status_code == 200
@@ -97,7 +98,7 @@ def test_failed_draw_is_visible_and_retry_after_fixing_officers(app):
         for person in officials("scjg"):
             person.active = False
         db.session.commit()
-    journey.report_in(app, s, campaign_id, decline_last=False)  # the report-in succeeds (302)
+    factories.report_in(app, s, campaign_id, decline_last=False)  # the report-in itself succeeds
     record = _draw_of(app, campaign_id)
     assert record.status == "failed" and "蕲春县市场监督管理局」在岗执法人员 0 名" in record.failure
     assert _stage(app, campaign_id) == "draw"  # parked at await_draw, not shown as inspecting
@@ -122,7 +123,7 @@ def test_failed_draw_is_visible_and_retry_after_fixing_officers(app):
 
 def test_redraw_needs_a_reason_and_a_supervisor_and_keeps_the_first_draw_public(app):
     s, campaign_id = _to_draw(app)
-    journey.report_in(app, s, campaign_id)
+    factories.report_in(app, s, campaign_id)
     first = _draw_of(app, campaign_id)
     lead = journey.user_client(app, "scjg_01")
     token = journey.csrf_token(lead, f"/draws/campaign/{campaign_id}")
@@ -154,7 +155,7 @@ def test_redraw_needs_a_reason_and_a_supervisor_and_keeps_the_first_draw_public(
 def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app, tmp_path):
     app.config["DRAW_REVEAL_DELAY_MINUTES"] = 30
     s, campaign_id = _to_draw(app)
-    journey.report_in(app, s, campaign_id)
+    factories.report_in(app, s, campaign_id)
     record = _draw_of(app, campaign_id)
     assert record.status == "committed" and _stage(app, campaign_id) == "draw"
     page = app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
@@ -181,7 +182,7 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app, tmp_
 
 def test_draw_pages_need_a_participating_department(app):
     s, campaign_id = _to_draw(app)
-    journey.report_in(app, s, campaign_id)
+    factories.report_in(app, s, campaign_id)
     outsider = journey.user_client(app, "hb_01")
     assert outsider.get(f"/draws/campaign/{campaign_id}").status_code == 403
     assert app.test_client().get(f"/draws/campaign/{campaign_id}").status_code == 302  # to the login page

@@ -23,7 +23,8 @@ from app import create_app
 from extensions import db
 from models import Base, Campaign, Draw, Expert, HumanTask, Inspection, Matter, ProcessDefinition, User
 from tests.conftest import _config_for, csrf_token, login
-from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, user_client
+from tests.e2e.journey import inspection_fields, open_tasks, user_client
+from tests.factories import initiate, plan_and_approve, report_in, scope
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -148,7 +149,7 @@ def english_client(app, username: str | None = None):
 def campaign_underway(app):
     """One campaign drawn and at joint inspection, one inspection signed by both officers."""
     s = scope(app, 2)
-    _supervisor, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     report_in(app, s, campaign_id)
     first, second = open_tasks(app, campaign_id, "joint_inspection")
@@ -288,7 +289,7 @@ def test_directory_pages_in_english(app, campaign_underway):
                              "active": "on"})
     assert "Officer saved" in saved.get_data(as_text=True)
     s = scope(app, 2)
-    _supervisor, second_campaign = plan_and_approve(app, s)  # its initiation task shows the proposal
+    second_campaign = plan_and_approve(app, s)  # its initiation task shows the proposal
     [initiation] = open_tasks(app, second_campaign, "initiation")
     data = stored_strings(app)
     assert_english(saved, data)

@@ -5,12 +5,13 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from models import AuditRecord, CampaignDepartment, Department, HumanTask, Inspection, ItemResult
 from tests.conftest import csrf_token
-from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, submit, user_client
+from tests.e2e.journey import inspection_fields, open_tasks, submit, user_client
+from tests.factories import initiate, plan_and_approve, report_in, scope
 
 
 def _campaign_at_inspection(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     report_in(app, s, campaign_id, decline_last=False)
     return s, campaign_id
@@ -49,7 +50,7 @@ def test_failed_item_with_no_problem_result_is_refused(app):
 
 def test_decline_without_reason_is_refused(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     [task, *_] = open_tasks(app, campaign_id, "partner_confirmation")
     client = user_client(app, s["partner_users"][task["department_id"]])
@@ -60,7 +61,7 @@ def test_decline_without_reason_is_refused(app):
 
 def test_another_departments_task_is_refused_and_unchanged(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     [task] = open_tasks(app, campaign_id, "initiation")
     outsider = user_client(app, "xf_01")  # 消防, not the lead department
     assert outsider.get(f"/inbox/tasks/{task['id']}").status_code == 403
@@ -86,7 +87,7 @@ def test_officer_not_matched_cannot_see_inspection(app):
 
 def test_task_completed_twice_is_refused(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     [task] = open_tasks(app, campaign_id, "initiation")
     lead = user_client(app, "scjg_01")
     fields = [("partner_department_ids", str(p)) for p in s["partners"]] + [("matter_ids", str(m)) for m in s["matters"]]
@@ -102,7 +103,7 @@ def test_task_completed_twice_is_refused(app):
 
 def test_post_without_csrf_token_is_refused(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     [task] = open_tasks(app, campaign_id, "initiation")
     lead = user_client(app, "scjg_01")
     response = lead.post(f"/inbox/tasks/{task['id']}", data={"matter_ids": "1"})
@@ -112,7 +113,7 @@ def test_post_without_csrf_token_is_refused(app):
 
 def test_claim_and_unclaim_department_task(app):
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     [task] = open_tasks(app, campaign_id, "initiation")
     lead, colleague = user_client(app, "scjg_01"), user_client(app, "scjg_02")
     assert "牵头部门吹哨" in lead.get("/inbox/").get_data(as_text=True)
@@ -134,7 +135,7 @@ def test_login_required_and_bad_password(client):
 def test_a_colleague_submitting_a_task_just_done_is_told_it_is_done(app):
     """Two officials of one department open the same report-in; the second to submit gets 409, not 403."""
     s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     task = open_tasks(app, campaign_id, "partner_confirmation")[0]
     with app.app_context():

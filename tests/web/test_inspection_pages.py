@@ -10,14 +10,15 @@ from extensions import db
 from models import CalendarOverride, Evidence, InspectionDraft
 from services.workflow import calendar
 from tests.conftest import csrf_token, login
-from tests.e2e.journey import initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, user_client
+from tests.e2e.journey import inspection_fields, open_tasks, user_client
+from tests.factories import initiate, plan_and_approve, report_in, scope
 
 
 def test_draft_button_upload_and_refused_upload(app, tmp_path):
     app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
     app.config["EVIDENCE_MAX_BYTES"] = 2048
     s = scope(app, 1)
-    _supervisor, campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     report_in(app, s, campaign_id)
     [task] = open_tasks(app, campaign_id, "joint_inspection")
