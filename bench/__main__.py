@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import dashboard, db, directory, http_sizes, memory, throughput  # noqa: E402
+from bench import board, dashboard, db, directory, http_sizes, memory, throughput  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 
@@ -82,7 +82,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         measured = measure(Path(tmp), start)
         phase(start, "report, dashboard and directory benchmarks")
-        measured += report_bench.rows() + dashboard.rows() + directory.rows()
+        measured += report_bench.rows() + dashboard.rows() + board.rows() + directory.rows()
         phase(start, "HTTP throughput (gunicorn, PostgreSQL)")
         rendered = table(measured + throughput.rows())
     print(rendered)

@@ -39,7 +39,7 @@ def _app(url: str):
     return create_app(type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
 
 
-def _fill(seed: int = 7) -> None:
+def _fill(seed: int = 7, campaigns_wanted: int = CAMPAIGNS) -> None:
     rng = random.Random(seed)
     now = clock.now()
     departments = db.session.scalars(select(Department)).all()
@@ -51,7 +51,7 @@ def _fill(seed: int = 7) -> None:
     first_id = (db.session.scalar(select(Campaign.id).order_by(Campaign.id.desc()).limit(1)) or 0) + 1
     campaigns, parts, instances, stages, tasks, timers = [], [], [], [], [], []
     stage_id, task_id = 1, 1
-    for n in range(CAMPAIGNS):
+    for n in range(campaigns_wanted):
         cid = first_id + n
         lead = rng.choice(departments)
         industry = rng.choice(industries)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 
-ROLES = ("official", "department_admin", "designer", "supervisor", "admin")
+ROLES = ("official", "department_admin", "designer", "supervisor", "admin", "screen")  # screen: the board only
 
 
 class Region(Base):

@@ -10,7 +10,8 @@ from services import audit
 from services.workflow import clock
 from services.errors import Forbidden, ValidationFailed
 
-def _overrides() -> tuple[dict[date, bool], set[int]]:
+def overrides() -> tuple[dict[date, bool], set[int]]:
+    """The admin's day overrides and the years confirmed as fully entered."""
     days = {row.day: row.working for row in db.session.scalars(select(CalendarOverride))}
     years = set(db.session.scalars(select(CalendarYear.year)))
     return days, years
@@ -18,7 +19,7 @@ def _overrides() -> tuple[dict[date, bool], set[int]]:
 
 def deadline(start: date, working_days: int) -> Deadline:
     """The n-th working day after start; provisional when a day in between had to be guessed."""
-    days, years = _overrides()
+    days, years = overrides()
     return add_working_days(start, working_days, days, years)
 
 
@@ -28,7 +29,7 @@ def working_deadline(start: datetime, working_days: int) -> datetime:
 
 
 def working_day(day: date) -> tuple[bool, bool]:
-    days, years = _overrides()
+    days, years = overrides()
     return is_working_day(day, days, years)
 
 
