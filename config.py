@@ -59,6 +59,16 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+    # The enterprise portal (/enterprise/): one-time login codes and the outbox that sends them.
+    PORTAL_CODE_MINUTES = int(os.environ.get("PORTAL_CODE_MINUTES", "5"))          # a code's lifetime
+    PORTAL_CODE_ATTEMPTS = int(os.environ.get("PORTAL_CODE_ATTEMPTS", "5"))        # wrong tries before it dies
+    PORTAL_CODES_PER_USCC_HOUR = int(os.environ.get("PORTAL_CODES_PER_USCC_HOUR", "5"))
+    PORTAL_CODES_PER_CLIENT_HOUR = int(os.environ.get("PORTAL_CODES_PER_CLIENT_HOUR", "30"))
+    OUTBOX_CHANNEL = os.environ.get("OUTBOX_CHANNEL", "console")   # console / webhook / sms
+    OUTBOX_WEBHOOK_URL = os.environ.get("OUTBOX_WEBHOOK_URL", "")
+    SMS_ADAPTER = os.environ.get("SMS_ADAPTER", "")                 # "module:callable(recipient, text)"
+    OUTBOX_TIMEOUT_SECONDS = float(os.environ.get("OUTBOX_TIMEOUT_SECONDS", "5"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
     LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "30 per minute")
     WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))
 

@@ -6,6 +6,7 @@ from cli.audit import audit_cli
 from cli.demo import demo_cli
 from cli.directory import directory_cli
 from cli.draw import draw_cli
+from cli.outbox import outbox_cli
 from cli.worker import timers_cli, worker_command
 from cli.process import process_cli
 
@@ -19,3 +20,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(process_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(outbox_cli)

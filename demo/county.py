@@ -2,6 +2,7 @@
 
 Deterministic for a given seed and idempotent: once loaded, a second call changes nothing.
 """
+import hashlib
 import random
 from datetime import datetime
 
@@ -274,8 +275,10 @@ def _enterprise_row(rng, codes: set[str], regions: dict[str, Region], industries
     sole = rng.random() < INDUSTRIES[index][3]
     legacy = legacy_allowed and sole and region_code == HOME and rng.random() < 0.02
     town = rng.choice(TOWNS[region_code])
+    uscc = _unique_code(rng, codes, region_code, sole, legacy)
     return {
-        "uscc": _unique_code(rng, codes, region_code, sole, legacy),
+        "uscc": uscc,
+        "contact_mobile": _demo_mobile(uscc),
         "legacy_code": legacy,
         "name": _enterprise_name(rng, INDUSTRIES[index], REGIONS[region_code], town, sole),
         "industry_id": industries[index].id,
@@ -284,6 +287,11 @@ def _enterprise_row(rng, codes: set[str], regions: dict[str, Region], industries
         "status": rng.choice(CLOSED_STATUSES) if rng.random() < 0.03 else "存续",
         "credit_class": rng.choices(CREDIT_CLASSES, CREDIT_WEIGHTS)[0],
     }
+
+
+def _demo_mobile(uscc: str) -> str:
+    """A made-up mobile number per enterprise (from its code, so the random sequence of the demo is unchanged)."""
+    return "139" + f"{int(hashlib.sha256(uscc.encode()).hexdigest(), 16) % 10**8:08d}"
 
 
 def _enterprise_name(rng: random.Random, spec, region: str, town: str, sole: bool) -> str:

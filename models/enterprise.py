@@ -29,6 +29,8 @@ class Enterprise(Base):
     address: Mapped[Optional[str]] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(10), default="存续")
     credit_class: Mapped[str] = mapped_column(String(1))
+    # The registered contact's mobile number: where the enterprise portal sends login codes and notices.
+    contact_mobile: Mapped[Optional[str]] = mapped_column(String(20))
     industry: Mapped[Industry] = relationship()
     region: Mapped[Region] = relationship()
 

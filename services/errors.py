@@ -34,3 +34,9 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict, message: str = "表单填写有误，请检查标注的字段"):
         super().__init__(message, errors=errors)
         self.errors = errors
+
+
+class TooManyRequests(DomainError):
+    """A rate limit of a use case (not of the web server): try again later."""
+    status = 429
+    title = "请求过于频繁"

@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from web.inbox.routes import bp as inbox_bp
     from web.notifications.routes import bp as notifications_bp
     from web.plans.routes import bp as plans_bp
+    from web.portal.routes import bp as portal_bp
     from web.public.routes import bp as public_bp
     from web.publication.routes import bp as publication_bp
     from web.reports.follow_up import bp as follow_up_bp
@@ -32,7 +33,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
-                      designer_bp, board_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp):
+                      designer_bp, board_bp, portal_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

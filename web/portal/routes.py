@@ -1,0 +1,78 @@
+"""The enterprise portal (企业端) under /enterprise/: its own login and pages, apart from the officials' UI.
+
+The enterprise's identity lives in the session under its own key ("portal_enterprise"), never as a
+Flask-Login user, so nothing of the officials' UI opens to it and logging out of one leaves the other alone.
+"""
+from functools import wraps
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from services.errors import ValidationFailed
+from services.portal import login as portal_login
+from services.portal import records
+from web.i18n import known
+
+bp = Blueprint("portal", __name__, url_prefix="/enterprise")
+SESSION_KEY, USCC_KEY = "portal_enterprise", "portal_uscc"
+
+
+def enterprise_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.enterprise_id = session.get(SESSION_KEY)
+        g.enterprise = records.me(g.enterprise_id) if g.enterprise_id is not None else None
+        if g.enterprise is None:
+            session.pop(SESSION_KEY, None)
+            return redirect(url_for("portal.login"))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.get("/")
+@enterprise_required
+def index():
+    return render_template("portal/index.html", inspections=records.my_inspections(g.enterprise_id))
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@enterprise_required
+def inspection(inspection_id: int):
+    return render_template("portal/inspection.html", record=records.inspection(g.enterprise_id, inspection_id))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("portal/login.html", uscc=session.get(USCC_KEY, ""), errors={})
+    uscc = request.form.get("uscc", "")
+    try:
+        portal_login.request_code(uscc, request.remote_addr)
+    except ValidationFailed as exc:
+        return render_template("portal/login.html", uscc=uscc, errors=exc.errors), 422
+    session[USCC_KEY] = uscc.strip().upper()
+    flash(_("如该统一社会信用代码已登记联系手机，验证码已发送，%(minutes)s 分钟内有效。", minutes=current_app.config["PORTAL_CODE_MINUTES"]), "success")
+    return redirect(url_for("portal.code"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    uscc = session.get(USCC_KEY)
+    if not uscc:
+        return redirect(url_for("portal.login"))
+    if request.method == "GET":
+        return render_template("portal/code.html", uscc=uscc, errors={})
+    try:
+        enterprise = portal_login.verify_code(uscc, request.form.get("code", ""))
+    except ValidationFailed as exc:
+        return render_template("portal/code.html", uscc=uscc,
+                               errors={k: [known(m) for m in v] for k, v in exc.errors.items()}), 422
+    session.pop(USCC_KEY, None)
+    session[SESSION_KEY] = enterprise.id
+    return redirect(url_for("portal.index"))
+
+
+@bp.post("/logout")
+def logout():
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("portal.login"))
