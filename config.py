@@ -45,6 +45,10 @@ class Config:
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(BASE_DIR / "instance" / "evidence")
     REFERRAL_WORKING_DAYS = int(os.environ.get("REFERRAL_WORKING_DAYS", "5"))
+    # An enterprise may object to its published result this many working days after publication (异议期),
+    # and the lead department answers within OBJECTION_WORKING_DAYS.
+    OBJECTION_WINDOW_WORKING_DAYS = int(os.environ.get("OBJECTION_WINDOW_WORKING_DAYS", "10"))
+    OBJECTION_WORKING_DAYS = int(os.environ.get("OBJECTION_WORKING_DAYS", "5"))
     ABNORMAL_LIST_WORKING_DAYS = int(os.environ.get("ABNORMAL_LIST_WORKING_DAYS", "10"))
     # Stage SLAs in working days (dashboard and escalations); STAGE_SLA_WORKING_DAYS='{"draw": 2}' overrides.
     STAGE_SLA_WORKING_DAYS = {"plan": 5, "initiation": 5, "draw": 3, "joint_inspection": 20, "publication": 20,

@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
+from services.portal import outbox
 from services.workflow import event_timers
 from services.workflow import clock
 from services.workflow import timers
@@ -34,7 +35,7 @@ class _Stop:
 @click.option("--once", is_flag=True, help="Run one loop and exit (for cron and tests).")
 @with_appcontext
 def worker_command(batch: int | None, idle: float | None, once: bool) -> None:
-    """Fire due timers and escalations until SIGTERM; several workers may run at once (PostgreSQL)."""
+    """Fire due timers and escalations, and deliver the outbox, until SIGTERM; several workers may run at once (PostgreSQL)."""
     batch = batch or current_app.config["WORKER_BATCH"]
     idle = current_app.config["WORKER_IDLE_SECONDS"] if idle is None else idle
     _Stop.requested = False
@@ -46,6 +47,7 @@ def worker_command(batch: int | None, idle: float | None, once: bool) -> None:
     while not _Stop.requested:
         try:
             fired = _one_batch(batch)
+            outbox.deliver_pending(batch)  # messages to enterprises queued by the pages and the timers
             timers.heartbeat(worker_id, fired)
         except OperationalError as exc:  # database restarting or unreachable: keep the worker alive
             db.session.rollback()

@@ -13,7 +13,7 @@ from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, 
                                InspectionSignoff, ItemResult, Publication)
 from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
-from models.portal import LoginCode, OutboxMessage
+from models.portal import LoginCode, Objection, OutboxMessage
 from models.referral import Referral
 from models.timer import Notification, NotificationReceipt, Timer, WorkerHeartbeat
 from models.workflow import HumanTask, ProcessDefinition, ProcessDraft, TaskCandidate, WorkflowInstance
@@ -28,4 +28,4 @@ __all__ = [
     "Region", "Review", "ReviewScheme", "ServiceRecord", "TaskCandidate", "Timer", "Transfer", "User", "UserRole",
     "WorkerHeartbeat", "WorkflowInstance",
 ]
-__all__ += ["AuditChainHead", "LoginCode", "OutboxMessage"]
+__all__ += ["AuditChainHead", "LoginCode", "Objection", "OutboxMessage"]

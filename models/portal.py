@@ -1,8 +1,8 @@
-"""The enterprise's side (企业端): one-time login codes, and the outbox of messages sent to enterprises."""
-from datetime import datetime
+"""The enterprise's side (企业端): one-time login codes, the outbox of messages to enterprises, objections."""
+from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -40,3 +40,24 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[Optional[datetime]]
     error: Mapped[Optional[str]] = mapped_column(String(300))
+
+
+class Objection(Base):
+    """An enterprise's objection (异议/申诉) to its published result, within the publication window. Decided by
+    the lead department through a small `objection` process: upheld (result stands), corrected (through the
+    correction flow: a new published revision, 已更正 on /public/), or rejected with reasons."""
+    __tablename__ = "objection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))     # who decides: the lead
+    item_ids: Mapped[list] = mapped_column(JSON, default=list)                  # checklist items objected to
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")            # open/upheld/corrected/rejected
+    due_on: Mapped[date]
+    instance_id: Mapped[Optional[int]] = mapped_column(ForeignKey("workflow_instance.id"))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[Optional[datetime]]
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    response: Mapped[Optional[str]] = mapped_column(Text)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from services.draw import stage as draw_stage
+from services.portal import objections
 from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
                              review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
@@ -31,6 +32,7 @@ FORMS: dict[str, FormHooks] = {
     "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),
     "performance_review": FormHooks(review.review_context, review.record_review),
+    "objection_review": FormHooks(objections.review_context, objections.record_review),
 }
 
 OPERATIONS: dict[str, Callable] = {

@@ -17,6 +17,7 @@ from services.errors import NotFound
 
 @dataclass(frozen=True)
 class Finding:
+    item_id: int
     item: str
     matter: str
     department: str
@@ -79,9 +80,10 @@ def _record(inspection: Inspection, with_findings: bool) -> InspectionRecord:
 
 def _findings(inspection_id: int) -> list[Finding]:
     rows = db.session.execute(
-        select(ChecklistItem.text, Matter.name, Department.name, ItemResult.result, ItemResult.note)
+        select(ChecklistItem.id, ChecklistItem.text, Matter.name, Department.name, ItemResult.result, ItemResult.note)
         .join(ChecklistItem, ChecklistItem.id == ItemResult.checklist_item_id)
         .join(Matter, Matter.id == ChecklistItem.matter_id)
         .join(Department, Department.id == Matter.department_id)
         .where(ItemResult.inspection_id == inspection_id).order_by(ChecklistItem.position)).all()
     return [Finding(*row) for row in rows]
+

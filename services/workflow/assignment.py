@@ -14,6 +14,7 @@ LANE_RULES = {
     "牵头部门": "lead_department", "lead_department": "lead_department",
     "配合部门": "partner_department", "partner_department": "partner_department",
     "检查组": "inspection_team", "inspection_team": "inspection_team",
+    "受理部门": "receiving_department", "receiving_department": "receiving_department",
 }
 
 
@@ -35,6 +36,8 @@ def resolve(instance: WorkflowInstance, task: ReadyTask) -> Assignment:
         return Assignment(department_id=campaign.lead_department_id, role="official")
     if rule == "partner_department":
         return Assignment(department_id=int(task.data["partner_department_id"]), role="official")
+    if rule == "receiving_department":  # the department a request is addressed to (an enterprise's objection)
+        return Assignment(department_id=int(task.data["department_id"]), role="official")
     team = select(InspectionOfficer.user_id).where(InspectionOfficer.inspection_id == instance.inspection_id)
     if task.properties.get("excludeSigners") == "true":  # a countersignature must come from another officer
         team = team.where(InspectionOfficer.user_id.not_in(select(InspectionSignoff.user_id).where(

@@ -126,8 +126,12 @@ def complete(user: User, task_id: int, submission: dict) -> HumanTask:
         raise ValidationFailed(exc.messages) from exc
     _mark_completed(user, task)
     handler = registry.FORM_HANDLERS.get(task.form_key)
-    updates = handler(ctx, data) if handler else {}
-    runtime.complete(task, updates or {})
+    try:
+        updates = handler(ctx, data) if handler else {}
+        runtime.complete(task, updates or {})
+    except DomainError:
+        db.session.rollback()  # the task stays open and nothing the handler wrote is kept
+        raise
     audit.record(user, "task.complete", "human_task", task.id, campaign_id=task.campaign_id,
                  form_key=task.form_key, element_id=task.element_id, inspection_id=task.inspection_id)
     db.session.commit()

@@ -9,7 +9,8 @@ from engine.sandbox import SandboxedScriptEngine
 from engine.serializer import dump_state, load_state
 
 WORKFLOWS = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.bpmn"))
-FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection", "referral": "referral_decision"}
+FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection", "referral": "referral_decision",
+              "objection": "objection_review"}
 
 
 def _engine(calls=None):

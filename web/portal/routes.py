@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
 from services.portal import login as portal_login
-from services.portal import records
+from services.portal import objections, records
+from services.workflow import clock
 from web.i18n import known
 
 bp = Blueprint("portal", __name__, url_prefix="/enterprise")
@@ -38,7 +39,27 @@ def index():
 @bp.get("/inspections/<int:inspection_id>")
 @enterprise_required
 def inspection(inspection_id: int):
-    return render_template("portal/inspection.html", record=records.inspection(g.enterprise_id, inspection_id))
+    return _inspection_page(inspection_id, {}, {})
+
+
+@bp.post("/inspections/<int:inspection_id>/objection")
+@enterprise_required
+def objection(inspection_id: int):
+    item_ids = [int(v) for v in request.form.getlist("item_ids") if v.isdigit()]
+    try:
+        objections.file(g.enterprise_id, inspection_id, item_ids, request.form.get("reason", ""))
+    except ValidationFailed as exc:
+        errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
+        return _inspection_page(inspection_id, errors, {"item_ids": item_ids, "reason": request.form.get("reason", "")}), 422
+    flash(_("异议已提交，牵头部门将在规定期限内答复"), "success")
+    return redirect(url_for("portal.inspection", inspection_id=inspection_id))
+
+
+def _inspection_page(inspection_id: int, errors: dict, values: dict):
+    record = records.inspection(g.enterprise_id, inspection_id)
+    return render_template("portal/inspection.html", record=record, errors=errors, values=values,
+                           objections=objections.for_inspection(g.enterprise_id, inspection_id),
+                           window_closes=objections.window_for(g.enterprise_id, inspection_id), today=clock.today())
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,0 +1,127 @@
+"""Objections (异议/申诉): an enterprise disputes items of its published result; the lead department answers.
+
+Open during the publication window (OBJECTION_WINDOW_WORKING_DAYS working days after 公示), one open objection
+per inspection at a time, only about items of that inspection. Each objection runs as a small `objection`
+process whose task goes to the campaign's lead department with a working-day deadline (escalated like every
+task when late). The answer — the result stands, it was corrected (a correction revision made after the
+objection must exist: it is what /public/ shows as 已更正), or rejected with reasons — goes back to the
+enterprise through the outbox.
+"""
+from flask import current_app
+from sqlalchemy import select
+
+from extensions import db
+from forms.loader import FormContext
+from models import Campaign, ChecklistItem, HumanTask, Inspection, InspectionRevision, ItemResult, Objection
+from services import audit
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.portal import outbox
+from services.workflow import calendar, clock, runtime, timers
+
+OUTCOMES = {"uphold": "upheld", "correct": "corrected", "reject": "rejected"}
+OUTCOME_WORDS = {"upheld": "维持原检查结果", "corrected": "已更正检查结果", "rejected": "不予采纳"}
+
+
+def window_closes(inspection: Inspection):
+    """The last day an objection may be filed, or None before publication."""
+    if inspection.published_at is None:
+        return None
+    start = clock.local_date(inspection.published_at)
+    return calendar.deadline(start, current_app.config["OBJECTION_WINDOW_WORKING_DAYS"]).due
+
+
+def window_for(enterprise_id: int, inspection_id: int):
+    """The enterprise's own inspection's objection deadline (None if not its own or not published)."""
+    inspection = db.session.get(Inspection, inspection_id)
+    return window_closes(inspection) if inspection is not None and inspection.enterprise_id == enterprise_id else None
+
+
+def for_inspection(enterprise_id: int, inspection_id: int) -> list[Objection]:
+    return list(db.session.scalars(select(Objection).where(
+        Objection.inspection_id == inspection_id, Objection.enterprise_id == enterprise_id).order_by(Objection.id)))
+
+
+def file(enterprise_id: int, inspection_id: int, item_ids: list[int], reason: str) -> Objection:
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or inspection.enterprise_id != enterprise_id or inspection.published_at is None:
+        raise NotFound("检查记录不存在")
+    closes = window_closes(inspection)
+    if clock.today() > closes:
+        raise Conflict(f"异议期已于 {closes} 结束，不能再提出异议")
+    if any(o.status == "open" for o in for_inspection(enterprise_id, inspection_id)):
+        raise Conflict("该检查结果已有待答复的异议")
+    own_items = set(db.session.scalars(select(ItemResult.checklist_item_id).where(
+        ItemResult.inspection_id == inspection_id)))
+    errors = {}
+    if not item_ids or not set(item_ids) <= own_items:
+        errors["item_ids"] = ["请选择本次检查的检查项"]
+    reason = (reason or "").strip()
+    if not 5 <= len(reason) <= 2000:
+        errors["reason"] = ["请写明异议理由（5–2000 字）"]
+    if errors:
+        raise ValidationFailed(errors)
+    campaign = db.session.get(Campaign, inspection.campaign_id)
+    due = calendar.deadline(clock.today(), current_app.config["OBJECTION_WORKING_DAYS"])
+    objection = Objection(inspection_id=inspection.id, enterprise_id=enterprise_id, campaign_id=campaign.id,
+                          department_id=campaign.lead_department_id, item_ids=sorted(set(item_ids)), reason=reason,
+                          status="open", due_on=due.due, created_at=clock.now())
+    db.session.add(objection)
+    db.session.flush()
+    instance = runtime.start_instance("objection", {"objection_id": objection.id,
+                                                    "department_id": campaign.lead_department_id})
+    objection.instance_id = instance.id
+    for task in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)):
+        task.campaign_id = campaign.id  # listed with its campaign; the inspection is named in the task's info
+        task.due_at = clock.end_of_day(due.due)
+    timers.notify(f"{inspection.enterprise.name}对检查结果提出异议，请于 {due.due} 前复核答复", "objection",
+                  department_id=campaign.lead_department_id, campaign_id=campaign.id)
+    audit.record(None, "objection.file", "objection", objection.id, campaign_id=campaign.id,
+                 inspection_id=inspection.id, enterprise_id=enterprise_id, item_ids=objection.item_ids)
+    db.session.commit()
+    return objection
+
+
+def _objection_for(ctx) -> Objection:
+    objection = db.session.scalars(select(Objection).where(Objection.instance_id == ctx.task.instance_id)).first()
+    if objection is None:
+        raise NotFound("异议记录不存在")
+    return objection
+
+
+def review_context(ctx) -> FormContext:
+    objection = _objection_for(ctx)
+    items = list(db.session.scalars(select(ChecklistItem).where(ChecklistItem.id.in_(objection.item_ids))
+                                    .order_by(ChecklistItem.position)))
+    inspection = db.session.get(Inspection, objection.inspection_id)
+    return FormContext(info={"objection": objection, "items": items, "inspection": inspection})
+
+
+def record_review(ctx, data: dict) -> dict:
+    objection = _objection_for(ctx)
+    if ctx.user.department_id != objection.department_id:
+        raise Forbidden("只有牵头部门可以答复企业异议")
+    if objection.status != "open":
+        raise Conflict("该异议已答复")
+    if data["decision"] == "correct" and not _corrected_since(objection):
+        raise ValidationFailed({"decision": ["请先在检查记录中提交更正，再选择“已更正检查结果”"]})
+    objection.status = OUTCOMES[data["decision"]]
+    objection.response, objection.decided_at, objection.decided_by_id = data["response"], clock.now(), ctx.user.id
+    enterprise = objection_enterprise(objection)
+    if enterprise.contact_mobile:
+        outbox.enqueue(enterprise.id, enterprise.contact_mobile, "objection_outcome",
+                       f"【一业一查】您对检查结果提出的异议已答复：{OUTCOME_WORDS[objection.status]}。"
+                       f"答复意见：{data['response']}")
+    audit.record(ctx.user, f"objection.{data['decision']}", "objection", objection.id,
+                 campaign_id=objection.campaign_id, inspection_id=objection.inspection_id,
+                 on_time=clock.today() <= objection.due_on)
+    return {"decision": data["decision"]}
+
+
+def objection_enterprise(objection: Objection):
+    return db.session.get(Inspection, objection.inspection_id).enterprise
+
+
+def _corrected_since(objection: Objection) -> bool:
+    return db.session.scalar(select(InspectionRevision.id).where(
+        InspectionRevision.inspection_id == objection.inspection_id,
+        InspectionRevision.created_at >= objection.created_at).limit(1)) is not None
