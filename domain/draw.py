@@ -346,8 +346,20 @@ def verify(export: dict) -> list[str]:
     return mismatches
 
 
+def verify_any(export: dict) -> list[str]:
+    """Dispatch on the algorithm version the export names: v2 here, v3 in draw_v3.py (public or full export)."""
+    document = (export.get("commitment") or {}).get("document") or {}
+    if (export.get("algorithm") or document.get("algorithm")) == "hmac-sha256-ctr/v3":
+        try:
+            from domain import draw_v3
+        except ImportError:  # run as a script: draw_v3.py sits next to this file
+            import draw_v3
+        return draw_v3.verify(export)
+    return verify(export)
+
+
 if __name__ == "__main__":  # standalone verifier: python draw.py export.json
     with open(sys.argv[1], encoding="utf-8") as handle:
-        problems = verify(json.load(handle))
+        problems = verify_any(json.load(handle))
     print("一致 (match)" if not problems else "不一致 (mismatch):\n" + "\n".join(problems))
     sys.exit(0 if not problems else 1)
