@@ -355,6 +355,9 @@ def verify_any(export: dict) -> list[str]:
         except ImportError:  # run as a script: draw_v3.py sits next to this file
             import draw_v3
         return draw_v3.verify(export)
+    if export.get("format") == "yiye-yicha-draw-public/2":
+        return ["v2 抽取的公开数据不含候选名单，无法独立重算；完整数据由纪检监察（审计）人员核验"
+                "（a v2 public export carries no lists: ask an auditor to verify the full export）"]
     return verify(export)
 
 

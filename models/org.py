@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 
-ROLES = ("official", "department_admin", "designer", "supervisor", "admin")
+# auditor: 纪检监察/督查, read-only over its regions (services/auditor.py); it may enter a draw's public value.
+ROLES = ("official", "department_admin", "designer", "supervisor", "admin", "auditor")
 
 
 class Region(Base):
