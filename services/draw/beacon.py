@@ -15,7 +15,7 @@ from services.draw import stage
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.workflow import clock
 
-MAX_LENGTH = 200
+MAX_LENGTH = 200  # also in the message below and the form's maxlength
 
 
 def enter(actor: User, draw_id: int, value: str, drawn_on: str) -> Draw:
@@ -36,14 +36,14 @@ def enter(actor: User, draw_id: int, value: str, drawn_on: str) -> Draw:
     if not value:
         errors["value"] = ["请填写开奖号码"]
     elif len(value) > MAX_LENGTH:
-        errors["value"] = [f"开奖号码不超过 {MAX_LENGTH} 个字符"]
+        errors["value"] = ["开奖号码不超过 200 个字符"]
     try:
         day = date.fromisoformat((drawn_on or "").strip())
     except ValueError:
         errors["drawn_on"] = ["请按 YYYY-MM-DD 填写开奖日期"]
     else:
         if day < due:
-            errors["drawn_on"] = [f"开奖日期不得早于承诺指定的 {due.isoformat()}"]
+            errors["drawn_on"] = ["开奖日期不得早于承诺指定的日期"]
         elif day > clock.today():
             errors["drawn_on"] = ["开奖日期不能晚于今天"]
     if errors:

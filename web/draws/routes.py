@@ -12,7 +12,7 @@ from services.draw import records as draw_records
 from services.draw import redraw as draw_redraw
 from services.draw import audit_view
 from services.draw import beacon
-from services.errors import Forbidden
+from services.errors import Forbidden, ValidationFailed
 from web.verify.routes import DRAW_STATUS
 
 bp = Blueprint("draws", __name__, url_prefix="/draws")
@@ -98,7 +98,7 @@ def list_xlsx(draw_id: int):
 @login_required
 def full(draw_id: int):
     view = audit_view.full_view(current_user, draw_id)
-    return render_template("draws/full.html", view=view, labels=DRAW_STATUS)
+    return render_template("draws/full.html", view=view, labels=DRAW_STATUS, errors={}, entered={})
 
 
 @bp.get("/<int:draw_id>/full.json")
@@ -112,7 +112,13 @@ def full_json(draw_id: int):
 @bp.post("/<int:draw_id>/beacon")
 @login_required
 def enter_beacon(draw_id: int):
-    record = beacon.enter(current_user, draw_id, request.form.get("value", ""), request.form.get("drawn_on", ""))
+    value, drawn_on = request.form.get("value", ""), request.form.get("drawn_on", "")
+    try:
+        record = beacon.enter(current_user, draw_id, value, drawn_on)
+    except ValidationFailed as exc:  # the form again, with what was entered and why it was refused
+        view = audit_view.full_view(current_user, draw_id)
+        return render_template("draws/full.html", view=view, labels=DRAW_STATUS, errors=exc.errors,
+                               entered={"value": value, "drawn_on": drawn_on}), 422
     if record.status == "drawn":
         flash(_("已录入公开随机值，抽取已执行"), "success")
     else:
