@@ -54,7 +54,7 @@ def _ratio(value) -> str:
 
 def matters() -> list[tuple[Matter, Department]]:
     return list(db.session.execute(select(Matter, Department).join(Department, Department.id == Matter.department_id)
-                                   .where(Matter.active.is_(True)).order_by(Department.id, Matter.code)).tuples())
+                                   .where(Matter.active.is_(True)).order_by(Department.id, Matter.code)).all())
 
 
 def matters_updated_on() -> date | None:
