@@ -40,11 +40,15 @@ def test_auditor_sees_the_whole_draw_of_its_region_and_each_view_is_audited(app)
     assert auditor.get(f"/draws/{record.id}/full.json").get_json()["result"]["enterprises"]
     assert auditor.get(f"/draws/{record.id}/list.xlsx").status_code == 200
     with app.app_context():
+        from models import Inspection
+        inspection_id = db.session.scalars(select(Inspection.id).where(Inspection.campaign_id == campaign_id)).first()
+    assert auditor.get(f"/inbox/inspections/{inspection_id}").status_code == 200
+    with app.app_context():
         auditor_id = db.session.scalars(select(User.id).where(User.username == "auditor")).one()
         views = db.session.scalars(select(AuditRecord).where(AuditRecord.actor_id == auditor_id,
                                                              AuditRecord.action == "auditor.view")).all()
         paths = [v.detail["path"] for v in views]
-    for path in ("/auditor/", f"/campaigns/{campaign_id}", f"/draws/{record.id}/full",
+    for path in ("/auditor/", f"/campaigns/{campaign_id}", f"/draws/{record.id}/full", f"/inbox/inspections/{inspection_id}",
                  f"/draws/{record.id}/full.json", f"/draws/{record.id}/list.xlsx"):
         assert path in paths, (path, paths)
     # an official's visits are not recorded this way
