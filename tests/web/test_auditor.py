@@ -86,3 +86,21 @@ def test_every_post_but_the_public_value_is_refused_to_the_auditor(app):
         assert db.session.query(Draw).count() == draws_before
     # signing out still works
     assert auditor.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+
+
+def test_the_full_view_checks_the_committed_lists_against_the_directory(app):
+    campaign_id, record = _drawn_campaign(app)
+    with app.app_context():
+        from models import Enterprise
+        from services.draw import stage
+        listed = stage.load_snapshot(db.session.get(Draw, record.id))
+        label = next(c for c, v in listed.items() if v)
+        reclassed, closed = listed[label][0], listed[label][-1]
+        other = "D" if label != "D" else "A"
+        db.session.scalars(select(Enterprise).where(Enterprise.uscc == reclassed)).one().credit_class = other
+        db.session.scalars(select(Enterprise).where(Enterprise.uscc == closed)).one().status = "注销"
+        db.session.commit()
+    page = journey.user_client(app, "auditor").get(f"/draws/{record.id}/full").get_data(as_text=True)
+    assert "分类与名单不同：1 户" in page and f"{reclassed}" in page and f"{label} → {other}" in page
+    assert "现已非存续：1 户" in page and closed in page
+    assert "verify-match" in page  # the draw itself still recomputes: the lists are the committed ones
