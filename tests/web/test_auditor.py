@@ -4,7 +4,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from extensions import db
-from models import AuditRecord, Campaign, Draw, User
+from models import AuditRecord, Campaign, Draw, Enterprise, Inspection, User
+from services.draw import stage
 from tests.conftest import csrf_token
 from tests.e2e import journey
 from tests.web.test_draw_pages import _draw_of, _to_draw
@@ -40,7 +41,6 @@ def test_auditor_sees_the_whole_draw_of_its_region_and_each_view_is_audited(app)
     assert auditor.get(f"/draws/{record.id}/full.json").get_json()["result"]["enterprises"]
     assert auditor.get(f"/draws/{record.id}/list.xlsx").status_code == 200
     with app.app_context():
-        from models import Inspection
         inspection_id = db.session.scalars(select(Inspection.id).where(Inspection.campaign_id == campaign_id)).first()
     assert auditor.get(f"/inbox/inspections/{inspection_id}").status_code == 200
     with app.app_context():
@@ -91,8 +91,6 @@ def test_every_post_but_the_public_value_is_refused_to_the_auditor(app):
 def test_the_full_view_checks_the_committed_lists_against_the_directory(app):
     campaign_id, record = _drawn_campaign(app)
     with app.app_context():
-        from models import Enterprise
-        from services.draw import stage
         listed = stage.load_snapshot(db.session.get(Draw, record.id))
         label = next(c for c, v in listed.items() if v)
         reclassed, closed = listed[label][0], listed[label][-1]

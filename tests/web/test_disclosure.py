@@ -7,16 +7,20 @@ The anonymous pages are not listed by hand: every GET route of the application i
 """
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
+from flask import url_for
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from domain import draw_v3
 from extensions import db
-from models import Draw, Enterprise, Expert, Inspection, Region, User
+from models import Draw, Enterprise, Expert, Inspection, Region
+from services.draw import disclosure, sealed
+from services.workflow import clock
 from tests.e2e import journey
 from tests.web.test_draw_pages import _draw_of, _to_draw
+from tests.web.test_draw_v3_pages import committed_v3, enter_value
 
 CLASS_WORDS = ("信用等级", "信用风险等级", "信用风险分类：", "credit class:", "Credit class")
 
@@ -35,7 +39,6 @@ def anonymous_pages(app) -> dict[str, str]:
             choices = [{**c, arg: v} for c in choices for v in values.get(arg, [1])]
         for args in choices:
             with app.test_request_context():
-                from flask import url_for
                 url = url_for(rule.endpoint, **args)
             response = client.get(url)
             if response.status_code == 200:
@@ -116,13 +119,9 @@ def test_v2_draw_discloses_nothing_before_or_after_publication(app):
 
 
 def test_v3_draw_discloses_nothing_before_or_after_publication(app):
-    from datetime import timedelta
-    from services.workflow import clock
-    from tests.web.test_draw_v3_pages import committed_v3, enter_value
     s, campaign_id, record = committed_v3(app)
     pages = anonymous_pages(app)  # committed: the scope is sealed, nothing about any candidate is public
     with app.app_context():
-        from services.draw import sealed
         lists, _ = sealed.load(db.session.get(Draw, record.id))
         candidates = {u for v in lists.values() for u, _ in v}
     assert candidates and not any(u in text for u in candidates for text in pages.values())
@@ -133,7 +132,6 @@ def test_v3_draw_discloses_nothing_before_or_after_publication(app):
 
 
 def test_a_failed_draws_public_reasons_name_no_enterprise(app):
-    from services.draw import disclosure
     with app.app_context():
         record = Draw(failure="91421126MA0000003A：「消防」没有可派的执法人员（回避或已达工作量上限）\n"
                               "「卫健委」在岗执法人员 1 名，至少需要 2 名\n421126000000001：「公安」没有可派的执法人员")

@@ -4,14 +4,17 @@ the public export and the auditor the whole draw from the full export; the CLI a
 import json
 import subprocess
 import sys
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
+from domain import draw as v2
 from domain import draw_v3
 from extensions import db
 from models import AuditRecord, Draw, Inspection, Region, User, UserRole
+from services.draw import sealed
 from services.workflow import clock
 from tests.conftest import csrf_token
 from tests.e2e import journey
@@ -101,12 +104,9 @@ def test_v3_draw_waits_for_the_auditors_public_value_then_anyone_recomputes_it(a
     assert runner.invoke(args=["draw", "verify", str(record.id)]).exit_code == 0
     with app.app_context():  # a stored salt changed: the lists no longer match the published roots
         stored = db.session.get(Draw, record.id)
-        from services.draw import sealed
         lists, people_salt = sealed.load(stored)
         label = next(c for c, v in lists.items() if v)
         lists[label][0] = (lists[label][0][0], b"\x00" * 16)
-        import zlib
-        from domain import draw as v2
         stored.snapshot = zlib.compress(v2.canonical_json({
             "classes": {c: [[u, s.hex()] for u, s in v] for c, v in lists.items()}, "people_salt": people_salt.hex()}))
         db.session.commit()

@@ -10,6 +10,7 @@ from extensions import db
 from models import Campaign, Enterprise, Matter, PlanEntry
 from services.workflow import clock
 from tests.e2e import journey
+from tests.web.test_draw_v3_pages import committed_v3, enter_value
 from tests.web.test_i18n import assert_english, english_client, stored_strings
 
 
@@ -68,7 +69,6 @@ def test_the_matter_list_is_public_with_legal_basis_method_and_date(app):
 
 
 def test_v3_verify_auditor_and_full_pages_in_english(app):
-    from tests.web.test_draw_v3_pages import committed_v3, enter_value
     _, campaign_id, record = committed_v3(app)
     data = stored_strings(app) + [record.commitment_doc["beacon"]["source"]]
     assert_english(english_client(app).get(f"/verify/draw/{record.id}"), data)
