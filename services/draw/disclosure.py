@@ -75,6 +75,9 @@ def verify(draw_id: int) -> records.Verification:
     if record.algorithm != draw_v3.ALGORITHM:
         return records.verify(draw_id)
     data = export(draw_id)
+    if record.status == "failed" and not data["beacon_value"]:  # staffing failed: no value, no seed, no draw
+        problems = draw_v3.check_commitment(data)
+        return records.Verification("mismatch" if problems else "unseeded", problems)
     if record.status == "committed" and not data["beacon_value"]:
         problems = draw_v3.check_commitment(data)
         return records.Verification("mismatch" if problems else "pending", problems)

@@ -24,7 +24,7 @@ EXPORT_FORMAT = "yiye-yicha-draw-export/1"
 
 @dataclass
 class Verification:
-    status: str           # match / mismatch / pending (seed not yet revealed)
+    status: str           # match / mismatch / pending (seed not yet revealed) / unseeded (v3, failed before any value)
     problems: list[str]
 
 

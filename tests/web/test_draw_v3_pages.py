@@ -18,6 +18,7 @@ from services.draw import sealed
 from services.workflow import clock
 from tests.conftest import csrf_token
 from tests.e2e import journey
+from tests.services.draw_support import officials
 from tests.web.test_draw_pages import _draw_of, _stage, _to_draw
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,3 +139,20 @@ def test_only_an_auditor_of_the_campaigns_region_enters_the_value_or_sees_the_wh
 
 def journey_user_id(username: str) -> int:
     return db.session.scalars(select(User.id).where(User.username == username)).one()
+
+
+def test_v3_draw_short_of_officers_fails_at_once_and_names_no_candidate(app):
+    app.config["DRAW_ALGORITHM"] = draw_v3.ALGORITHM
+    s, campaign_id = _to_draw(app)
+    with app.app_context():
+        for person in officials("scjg"):
+            person.active = False
+        db.session.commit()
+    journey.report_in(app, s, campaign_id, decline_last=False)
+    record = _draw_of(app, campaign_id)
+    assert record.status == "failed" and record.beacon is None and "在岗执法人员 0 名" in record.failure
+    page = app.test_client().get(f"/verify/draw/{record.id}").get_data(as_text=True)
+    assert "verify-unseeded" in page and "在岗执法人员 0 名" in page
+    assert json.loads(app.test_client().get(f"/verify/draw/{record.id}.json").data)["positions"] is None
+    with app.app_context():
+        assert db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).all() == []

@@ -2,8 +2,8 @@
 
 The guard sits here, before every request of the application, because read-only is a property of the
 account, not of any one page: an auditor's POST is refused whatever the endpoint, except entering a draw's
-public value and signing in or out or switching the language. The services refuse too (they check roles);
-this guard makes the promise hold for routes added later.
+public value, signing in or out, changing its own password and switching the language. The services refuse
+too (they check roles); this guard makes the promise hold for routes added later.
 """
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
@@ -17,7 +17,8 @@ from web.verify.routes import DRAW_STATUS
 
 bp = Blueprint("auditor", __name__, url_prefix="/auditor")
 
-WRITES_ALLOWED = {"draws.enter_beacon", "auth.login", "auth.logout", "i18n.switch"}
+# Its own password is the account's hygiene, not the regulator's data.
+WRITES_ALLOWED = {"draws.enter_beacon", "auth.login", "auth.logout", "auth.password", "i18n.switch"}
 NOT_RECORDED = {"static", "vendor.asset"}
 
 
