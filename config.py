@@ -42,6 +42,14 @@ class Config:
     # Minutes the draw's commitment is public before the seed is used (0: commit and draw at once;
     # production defaults to 30, see ProductionConfig).
     DRAW_REVEAL_DELAY_MINUTES = int(os.environ.get("DRAW_REVEAL_DELAY_MINUTES", "0"))
+    # New draws: "hmac-sha256-ctr/v3" (anonymised lists, seed from a public value an auditor enters after the
+    # commitment; docs/draw-algorithm.md part II) or "hmac-sha256-ctr/v2" (lists public, platform seed).
+    # Development and tests default to v2 so whole campaigns draw at once, as with the reveal delay of 0.
+    DRAW_ALGORITHM = os.environ.get("DRAW_ALGORITHM", "hmac-sha256-ctr/v3")
+    # v3: the public value is the named lottery's result of the first draw on or after this many days
+    # after the commitment (Beijing date).
+    DRAW_BEACON_SOURCE = os.environ.get("DRAW_BEACON_SOURCE", "中国福利彩票双色球开奖号码")
+    DRAW_BEACON_DAYS = int(os.environ.get("DRAW_BEACON_DAYS", "1"))
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(BASE_DIR / "instance" / "evidence")
     REFERRAL_WORKING_DAYS = int(os.environ.get("REFERRAL_WORKING_DAYS", "5"))
@@ -79,6 +87,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET
+    DRAW_ALGORITHM = os.environ.get("DRAW_ALGORITHM", "hmac-sha256-ctr/v2")
 
 
 class TestConfig(Config):
@@ -86,6 +95,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
+    DRAW_ALGORITHM = "hmac-sha256-ctr/v2"  # v3 tests set it: their draws wait for an auditor's public value
 
 
 def _postgres_options() -> dict:

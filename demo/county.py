@@ -154,7 +154,8 @@ CREDIT_CLASSES, CREDIT_WEIGHTS = ("A", "B", "C", "D"), (40, 35, 18, 7)
 CLOSED_STATUSES = ("注销", "吊销", "迁出")
 LEGACY_COUNT = 5
 SYSTEM_ACCOUNTS = (("admin", "系统管理员", "admin"), ("supervisor", "联席会办公室", "supervisor"),
-                   ("designer", "流程设计员", "designer"), ("screen", "值班大屏", "screen"))
+                   ("designer", "流程设计员", "designer"), ("screen", "值班大屏", "screen"),
+                   ("auditor", "县纪委监委驻市场监管局纪检监察组", "auditor"))
 
 
 def load_demo(seed: int = 20261125, enterprises: int = 2000) -> dict:

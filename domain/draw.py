@@ -346,8 +346,9 @@ def verify(export: dict) -> list[str]:
     return mismatches
 
 
-if __name__ == "__main__":  # standalone verifier: python draw.py export.json
+if __name__ == "__main__":  # standalone verifier: python draw.py export.json (any version)
+    import draw_v3  # the dispatch lives with the newer version, which builds on this module
     with open(sys.argv[1], encoding="utf-8") as handle:
-        problems = verify(json.load(handle))
+        problems = draw_v3.verify_any(json.load(handle))
     print("一致 (match)" if not problems else "不一致 (mismatch):\n" + "\n".join(problems))
     sys.exit(0 if not problems else 1)

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -37,6 +37,8 @@ class Matter(Base):
     # checklist items already say it question by question.
     requirement: Mapped[Optional[str]] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    # When the matter entered the public 随机抽查事项清单 (set by the database on insert, whoever inserts it).
+    published_at: Mapped[Optional[datetime]] = mapped_column(default=func.current_timestamp())
     department: Mapped[Department] = relationship()
 
 

@@ -33,6 +33,9 @@ class Draw(Base):
     seed_commitment: Mapped[str] = mapped_column(String(64))
     seed: Mapped[str] = mapped_column(String(64))
     candidate_count: Mapped[int]
+    # v3 only: the public value the seed is derived from, entered by an auditor after the commitment:
+    # {"value", "drawn_on", "entered_by_id", "entered_at"}; None while the draw waits for it.
+    beacon: Mapped[Optional[dict]] = mapped_column(JSON)
     report: Mapped[Optional[dict]] = mapped_column(JSON)  # exclusions per reason, sizes, warnings
     failure: Mapped[Optional[str]] = mapped_column(Text)
     supersedes_id: Mapped[Optional[int]] = mapped_column(ForeignKey("draw.id"))

@@ -7,7 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 
-ROLES = ("official", "department_admin", "designer", "supervisor", "admin", "screen")  # screen: the board only
+# screen: the board only (大屏); auditor: 纪检监察/督查, read-only over its regions (services/auditor.py),
+# it may enter a draw's public value.
+ROLES = ("official", "department_admin", "designer", "supervisor", "admin", "screen", "auditor")
 
 
 class Region(Base):

@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from web import errors, filters
     from web.api.directory import bp as api_directory_bp
     from web.api.routes import bp as api_bp
+    from web.auditor.routes import bp as auditor_bp
     from web.auth.routes import bp as auth_bp
     from web.board.routes import bp as board_bp
     from web.calendar.routes import bp as calendar_bp
@@ -33,7 +34,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
-                      designer_bp, board_bp, portal_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp):
+                      designer_bp, board_bp, portal_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp,
+                      auditor_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
@@ -44,7 +46,9 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/")
     def index():
-        return redirect(url_for("inbox.index") if current_user.is_authenticated else url_for("public.index"))
+        if not current_user.is_authenticated:
+            return redirect(url_for("public.index"))
+        return redirect(url_for("auditor.index") if current_user.has_role("auditor") else url_for("inbox.index"))
 
     @app.after_request
     def security_headers(response):

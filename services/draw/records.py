@@ -1,7 +1,9 @@
-"""A draw as the public sees it: the export anyone can recompute, verification, the list as XLSX.
+"""A draw whole, for those allowed to see it: the full recomputable export, verification, the named list.
 
-Draw records are public by design (双随机、一公开): the commitment from the moment it is
-fixed, the seed and the result once drawn, failed and superseded attempts included.
+Not public: the full export names every candidate with its credit class and salt, the officers and who
+is barred from whom. Supervisors and auditors of the region download it (web/draws, services/auditor.py);
+the participating departments see the drawn list they inspect. What the public gets is
+services/draw/disclosure.py, following docs/disclosure.md.
 """
 import io
 from dataclasses import dataclass
@@ -10,8 +12,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from domain import draw as algorithm
+from domain import draw_v3
 from extensions import db
 from models import Campaign, Department, Draw, Enterprise, Expert, RedrawRequest, User
+from services.draw import sealed
 from services.draw import stage as draw_service
 from services.errors import NotFound
 
@@ -20,7 +24,7 @@ EXPORT_FORMAT = "yiye-yicha-draw-export/1"
 
 @dataclass
 class Verification:
-    status: str           # match / mismatch / pending (seed not yet revealed)
+    status: str           # match / mismatch / pending (seed not yet revealed) / unseeded (v3, failed before any value)
     problems: list[str]
 
 
@@ -31,14 +35,11 @@ def get(draw_id: int) -> Draw:
     return record
 
 
-def public_draws(limit: int = 200) -> list[tuple[Draw, Campaign]]:
-    return [(d, c) for d, c in db.session.execute(select(Draw, Campaign).join(Campaign, Campaign.id == Draw.campaign_id)
-                                                .order_by(Draw.id.desc()).limit(limit))]
-
-
 def export(draw_id: int) -> dict:
-    """Everything needed to recompute the draw without the database (domain/draw.py verifies it)."""
+    """Everything needed to recompute the whole draw without the database (`python domain/draw.py FILE`)."""
     record = get(draw_id)
+    if record.algorithm == draw_v3.ALGORITHM:
+        return _full_v3(record)
     campaign = db.session.get(Campaign, record.campaign_id)
     revealed = record.status != "committed"
     result = None
@@ -56,15 +57,46 @@ def export(draw_id: int) -> dict:
     }
 
 
+def _full_v3(record: Draw) -> dict:
+    campaign = db.session.get(Campaign, record.campaign_id)
+    lists, people_salt = sealed.load(record)
+    positions = sealed.positions_of(record)
+    result = None
+    if positions is not None:
+        where = {d.enterprise.uscc: p for c in positions for d, p in zip(
+            [d for d in record.enterprises if d.credit_class == c], positions[c])}
+        result = {"enterprises": [{"class": d.credit_class, "position": where[d.enterprise.uscc],
+                                   "uscc": d.enterprise.uscc, "officers": d.officers, "experts": d.experts}
+                                  for d in record.enterprises]}
+    return {
+        "format": draw_v3.FULL_FORMAT, "algorithm": record.algorithm, "draw_id": record.id,
+        "campaign": {"code": campaign.code, "title": campaign.title}, "status": record.status,
+        "committed_at": _iso(record.committed_at), "drawn_at": _iso(record.drawn_at),
+        "commitment": {"document": record.commitment_doc, "sha256": record.commitment},
+        "beacon_value": (record.beacon or {}).get("value"), "beacon_drawn_on": (record.beacon or {}).get("drawn_on"),
+        "seed": record.seed or None, "positions": positions,
+        "candidates": {c: [[u, s.hex()] for u, s in v] for c, v in lists.items()},
+        "people": record.people, "people_salt": people_salt.hex(), "result": result,
+        "failure": record.failure, "report": record.report, "supersedes": record.supersedes_id,
+    }
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
 def verify(draw_id: int) -> Verification:
+    """The whole draw recomputed from the stored inputs (the platform's own check, and the auditor's)."""
     return verify_export(export(draw_id))
 
 
 def verify_export(data: dict) -> Verification:
+    if data.get("algorithm") == draw_v3.ALGORITHM:
+        if data["status"] == "committed" and not data.get("beacon_value"):
+            problems = draw_v3.check_commitment(data)
+            return Verification("mismatch" if problems else "pending", problems)
+        problems = draw_v3.verify(data)
+        return Verification("mismatch" if problems else "match", problems)
     if data.get("seed") is None:
         problems = algorithm.verify_commitment(data)
         return Verification("mismatch" if problems else "pending", problems)

@@ -17,11 +17,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from domain import draw as algorithm
+from domain import draw_v3
 from extensions import db
 from models import Campaign, Draw, DrawnEnterprise, Enterprise, Inspection, InspectionOfficer, User
 from services import audit
 from services.workflow import clock
 from services.draw import inputs as draw_inputs
+from services.draw import sealed
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound
@@ -37,6 +39,8 @@ def run_draw(operation_params: dict, task_data: dict) -> dict:
 def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = None) -> Draw:
     """Fix and publish the commitment; draw at once, or when the reveal delay has passed (caller commits)."""
     inputs = draw_inputs.gather(campaign)
+    if current_app.config["DRAW_ALGORITHM"] == draw_v3.ALGORITHM:
+        return _commit_sealed(campaign, actor, inputs, supersedes)
     seed = secrets.token_bytes(32)
     document = algorithm.commitment_document(inputs.params, inputs.candidates, inputs.people,
                                              algorithm.seed_digest(seed))
@@ -69,6 +73,34 @@ def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = No
     return record
 
 
+def _commit_sealed(campaign: Campaign, actor: User | None, inputs, supersedes: Draw | None) -> Draw:
+    """v3: publish the anonymised commitment; the draw waits for the public value (services/draw/beacon.py)."""
+    document, _, blob = sealed.seal(inputs.candidates, inputs.people, inputs.params)
+    record = Draw(
+        campaign_id=campaign.id, algorithm=draw_v3.ALGORITHM, status="committed", mode=inputs.params["mode"],
+        params=inputs.params, snapshot_hash=algorithm.sha256_hex(algorithm.canonical_json(document["classes"])),
+        snapshot=blob, people=inputs.people, commitment_doc=document, commitment=algorithm.commitment(document),
+        seed_commitment="", seed="", candidate_count=inputs.report["candidates"], report=inputs.report,
+        committed_at=clock.now(), supersedes_id=supersedes.id if supersedes else None,
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit.record(actor, "draw.commit", "draw", record.id, campaign_id=campaign.id, commitment=record.commitment,
+                 beacon=document["beacon"])
+    people = {int(d): v for d, v in inputs.people["departments"].items()}
+    names = {int(d): n for d, n in inputs.people["department_names"].items()}
+    problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names,
+                                           inputs.params["officers_per_department"])
+    if problems:  # fails whatever the seed: no need to wait for the public value
+        return _fail(campaign, record, actor, algorithm.DrawInfeasible(problems))
+    beacon = document["beacon"]
+    timers.notify(f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），待纪检监察人员录入"
+                  f"{beacon['date']}（含）以后第一期「{beacon['source']}」后执行抽取。",
+                  "draw_committed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
+                  link=f"/verify/draw/{record.id}")
+    return record
+
+
 def reveal_at(record: Draw):
     return record.committed_at + timedelta(minutes=current_app.config["DRAW_REVEAL_DELAY_MINUTES"])
 
@@ -76,9 +108,11 @@ def reveal_at(record: Draw):
 def execute(record: Draw, actor: User | None) -> Draw:
     """Draw from the committed inputs only (never re-read the directory), reveal the seed, open the cases."""
     campaign = db.session.get(Campaign, record.campaign_id)
-    candidates = load_snapshot(record)
     try:
-        result = algorithm.run(record.params, candidates, record.people, bytes.fromhex(record.seed))
+        if record.algorithm == draw_v3.ALGORITHM:
+            result = sealed.run(record)
+        else:
+            result = algorithm.run(record.params, load_snapshot(record), record.people, bytes.fromhex(record.seed))
     except algorithm.DrawInfeasible as exc:
         return _fail(campaign, record, actor, exc)
     ids = _enterprise_ids([row["uscc"] for row in result["enterprises"]])
@@ -123,6 +157,8 @@ def execute_now(actor: User, draw_id: int) -> Draw:
     db.session.refresh(record)
     if record.status != "committed":
         raise Conflict("该抽取已执行")
+    if record.algorithm == draw_v3.ALGORITHM:
+        raise Conflict("该抽取须待纪检监察人员录入公开随机值后执行")
     if clock.now() < reveal_at(record):
         raise Conflict(f"承诺公布后需等待至 {reveal_at(record):%Y-%m-%d %H:%M}（UTC）才能执行抽取")
     timers.cancel(kind="draw_execute", subject_type="draw", subject_id=record.id)

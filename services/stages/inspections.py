@@ -15,6 +15,7 @@ from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import (Campaign, ChecklistItem, Department, Inspection, InspectionDraft, InspectionOfficer,
                     InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
+from services import auditor
 from services import audit
 from services.workflow import calendar
 from services.workflow import clock
@@ -260,14 +261,15 @@ def _discard_draft(inspection: Inspection, user: User) -> None:
 
 
 def get(user: User, inspection_id: int) -> Inspection:
-    """An inspection its officers, the campaign's departments and the supervisor may see."""
+    """An inspection its officers, the campaign's departments, the supervisor and the region's auditors may see."""
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
         raise NotFound("检查记录不存在")
     departments = {d.department_id for d in inspection.campaign.departments}
     # A department that received a referral from this inspection follows it up from here too.
     departments |= set(db.session.scalars(select(Referral.to_department_id).where(Referral.inspection_id == inspection.id)))
-    if not (user.has_role("supervisor") or any(o.user_id == user.id for o in inspection.officers)
+    if not (user.has_role("supervisor") or auditor.covers(user, inspection.campaign)
+            or any(o.user_id == user.id for o in inspection.officers)
             or (user.department_id is not None and user.department_id in departments)):
         raise Forbidden("无权查看该检查记录")
     return inspection

@@ -131,7 +131,7 @@ def search_public(query: str | PublicQuery = "", page: int = 1) -> tuple[list[Pu
     q = query if isinstance(query, PublicQuery) else PublicQuery(text=query)
     stmt = _filtered(q)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Inspection.published_at.desc(), Inspection.id)
+    rows = db.session.execute(stmt.order_by(Inspection.published_at.desc(), Enterprise.uscc, Inspection.id)
                               .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
     return [_public(*row) for row in rows], total
 

@@ -47,10 +47,18 @@ def project_sources() -> dict[str, Path]:
     return sources
 
 
+def _without_script_entry(tree: ast.Module) -> ast.Module:
+    """Drop `if __name__ == "__main__":` blocks: what a file does when run as a script is no module dependency."""
+    tree.body = [node for node in tree.body if not (
+        isinstance(node, ast.If) and isinstance(node.test, ast.Compare) and isinstance(node.test.left, ast.Name)
+        and node.test.left.id == "__name__")]
+    return tree
+
+
 def imports_of(path: Path, modules: set[str]) -> set[str]:
     """The project modules `path` imports, resolved to the longest known module name."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_without_script_entry(ast.parse(path.read_text(encoding="utf-8")))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

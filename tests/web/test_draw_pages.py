@@ -38,7 +38,9 @@ def _stage(app, campaign_id: int) -> str:
         return db.session.get(Campaign, campaign_id).stage
 
 
-def test_public_page_cli_export_and_standalone_verifier_agree(app, tmp_path):
+def test_public_page_full_export_cli_and_standalone_verifier_agree(app, tmp_path):
+    """A v2 draw: the public page shows the platform's recomputation; the full export (supervisor) recomputes
+    alone with the standalone verifier; the public export carries no list and says it cannot be recomputed."""
     s, campaign_id = _to_draw(app)
     factories.report_in(app, s, campaign_id)
     record = _draw_of(app, campaign_id)
@@ -47,7 +49,16 @@ def test_public_page_cli_export_and_standalone_verifier_agree(app, tmp_path):
     page = anonymous.get(f"/verify/draw/{record.id}").get_data(as_text=True)
     assert "verify-match" in page and record.commitment in page and record.seed in page
     assert f"/verify/draw/{record.id}" in anonymous.get("/verify/").get_data(as_text=True)
-    export = anonymous.get(f"/verify/draw/{record.id}.json")
+    public = json.loads(anonymous.get(f"/verify/draw/{record.id}.json").data)
+    assert public["seed"] == record.seed and "snapshot" not in public and "people" not in public
+    assert "result" not in public and public["drawn"] == 3
+    (tmp_path / "public.json").write_text(json.dumps(public), encoding="utf-8")
+    cannot = subprocess.run([sys.executable, str(ROOT / "domain" / "draw.py"), str(tmp_path / "public.json")],
+                            capture_output=True, text=True)
+    assert cannot.returncode == 1 and "无法独立重算" in cannot.stdout
+    assert anonymous.get(f"/draws/{record.id}/full.json").status_code == 302  # to the login page
+    supervisor = journey.user_client(app, "supervisor")
+    export = supervisor.get(f"/draws/{record.id}/full.json")
     path = tmp_path / "draw.json"
     path.write_bytes(export.data)
     data = json.loads(export.data)
@@ -73,11 +84,12 @@ def test_public_page_cli_export_and_standalone_verifier_agree(app, tmp_path):
     assert runner.invoke(args=["draw", "verify", "99999"]).exit_code == 2
 
 
-def test_draw_list_exports_as_xlsx_with_enterprises_and_officers(app):
+def test_named_list_xlsx_is_for_the_campaign_and_the_public_xlsx_names_nobody(app):
     s, campaign_id = _to_draw(app)
     factories.report_in(app, s, campaign_id)
     record = _draw_of(app, campaign_id)
-    response = app.test_client().get(f"/verify/draw/{record.id}.xlsx")
+    lead = journey.user_client(app, "scjg_01")
+    response = lead.get(f"/draws/{record.id}/list.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data))["抽取结果"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -87,8 +99,12 @@ def test_draw_list_exports_as_xlsx_with_enterprises_and_officers(app):
     assert {r[1] for r in rows[1:]} == set(expected)
     for row in rows[1:]:
         assert all(name in row[4] for name in expected[row[1]])
-
-
+    assert journey.user_client(app, "hb_01").get(f"/draws/{record.id}/list.xlsx").status_code == 403
+    public = app.test_client().get(f"/verify/draw/{record.id}.xlsx")
+    book = load_workbook(io.BytesIO(public.data))
+    text = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert record.commitment in text and not any(uscc in text for uscc in expected)
+    assert not any(name in text for names in expected.values() for name in names)
 
 
 def test_failed_draw_is_visible_and_retry_after_fixing_officers(app):
@@ -148,7 +164,8 @@ def test_redraw_needs_a_reason_and_a_supervisor_and_keeps_the_first_draw_public(
         assert sorted(i.enterprise_id for i in inspections) == sorted(
             d.enterprise_id for d in db.session.get(Draw, second.id).enterprises)
     public = app.test_client().get(f"/verify/draw/{first.id}").get_data(as_text=True)
-    assert "已被重新抽取取代" in public and "登记未及时更新" in public and "verify-match" in public
+    assert "已被重新抽取取代" in public and "verify-match" in public
+    assert "登记未及时更新" not in public  # the reason is about the drawn list: only its status is public
     assert len(journey.open_tasks(app, campaign_id, "joint_inspection")) == 3
 
 
@@ -165,7 +182,7 @@ def test_reveal_delay_publishes_the_commitment_before_the_seed_is_used(app, tmp_
     (tmp_path / "pending.json").write_bytes(pending)
     standalone = subprocess.run([sys.executable, str(ROOT / "domain" / "draw.py"), str(tmp_path / "pending.json")],
                                 capture_output=True, text=True)
-    assert standalone.returncode == 1 and "种子尚未揭晓" in standalone.stdout
+    assert standalone.returncode == 1 and "无法独立重算" in standalone.stdout
     assert journey.open_tasks(app, campaign_id, "joint_inspection") == []
     lead = journey.user_client(app, "scjg_01")
     token = journey.csrf_token(lead, f"/draws/campaign/{campaign_id}")

@@ -1,5 +1,8 @@
-"""The draw inside the platform: a campaign's draws, retry after a failure, execute, redraw and its approval."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""The draw inside the platform: a campaign's draws, retry after a failure, execute, redraw and its approval;
+the whole draw for supervisors and auditors (full export, faithfulness check) and the auditor's public value."""
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -7,7 +10,9 @@ from services.stages import initiation as campaigns
 from services.draw import stage as draw
 from services.draw import records as draw_records
 from services.draw import redraw as draw_redraw
-from services.errors import Forbidden
+from services.draw import audit_view
+from services.draw import beacon
+from services.errors import Forbidden, ValidationFailed
 from web.verify.routes import DRAW_STATUS
 
 bp = Blueprint("draws", __name__, url_prefix="/draws")
@@ -28,7 +33,8 @@ def campaign(campaign_id: int):
     is_lead = current_user.department_id == campaign.lead_department_id
     reveal_at = draw.reveal_at(current) if current and current.committed_at else None
     return render_template("draws/campaign.html", campaign=campaign, records=records, current=current,
-                           rows=draw_records.drawn_rows(current) if current else [], is_lead=is_lead,
+                           rows=draw_records.drawn_rows(current) if current and current.status != "committed" else [],
+                           is_lead=is_lead,
                            labels=DRAW_STATUS, reveal_at=reveal_at)
 
 
@@ -77,3 +83,44 @@ def decide(request_id: int):
     if redraw.new_draw_id:
         return redirect(url_for("verify.draw", draw_id=redraw.new_draw_id))
     return redirect(url_for("draws.redraws"))
+
+
+@bp.get("/<int:draw_id>/list.xlsx")
+@login_required
+def list_xlsx(draw_id: int):
+    """The drawn list with names and officers: for the participating departments, supervisors and auditors."""
+    return Response(audit_view.named_list_xlsx(current_user, draw_id),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=draw-{draw_id}-list.xlsx"})
+
+
+@bp.get("/<int:draw_id>/full")
+@login_required
+def full(draw_id: int):
+    view = audit_view.full_view(current_user, draw_id)
+    return render_template("draws/full.html", view=view, labels=DRAW_STATUS, errors={}, entered={})
+
+
+@bp.get("/<int:draw_id>/full.json")
+@login_required
+def full_json(draw_id: int):
+    body = json.dumps(audit_view.full_export(current_user, draw_id), ensure_ascii=False, separators=(",", ":"))
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=draw-{draw_id}-full.json"})
+
+
+@bp.post("/<int:draw_id>/beacon")
+@login_required
+def enter_beacon(draw_id: int):
+    value, drawn_on = request.form.get("value", ""), request.form.get("drawn_on", "")
+    try:
+        record = beacon.enter(current_user, draw_id, value, drawn_on)
+    except ValidationFailed as exc:  # the form again, with what was entered and why it was refused
+        view = audit_view.full_view(current_user, draw_id)
+        return render_template("draws/full.html", view=view, labels=DRAW_STATUS, errors=exc.errors,
+                               entered={"value": value, "drawn_on": drawn_on}), 422
+    if record.status == "drawn":
+        flash(_("已录入公开随机值，抽取已执行"), "success")
+    else:
+        flash(_("已录入公开随机值，但抽取未能完成：%(failure)s", failure=record.failure or ""), "error")
+    return redirect(url_for("draws.full", draw_id=draw_id))
