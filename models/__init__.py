@@ -5,6 +5,7 @@ from models.calendar import CalendarOverride, CalendarYear
 from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review, ReviewScheme
 from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
+from models.document import Document, DocumentCounter, DocumentPrefix
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
 from models.enterprise import Enterprise, RecusalRequest
 from models.expert import Expert, ExpertConflict
@@ -28,4 +29,4 @@ __all__ = [
     "Region", "Review", "ReviewScheme", "ServiceRecord", "TaskCandidate", "Timer", "Transfer", "User", "UserRole",
     "WorkerHeartbeat", "WorkflowInstance",
 ]
-__all__ += ["AuditChainHead", "LoginCode", "Objection", "OutboxMessage"]
+__all__ += ["AuditChainHead", "Document", "DocumentCounter", "DocumentPrefix", "LoginCode", "Objection", "OutboxMessage"]

@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from web.dashboard.routes import bp as dashboard_bp
     from web.designer.routes import bp as designer_bp
     from web.directory import bp as directory_bp
+    from web.documents.routes import bp as documents_bp
     from web.draws.routes import bp as draws_bp
     from web.evidence.routes import bp as evidence_bp
     from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
@@ -34,7 +35,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
-                      designer_bp, board_bp, portal_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp,
+                      designer_bp, board_bp, documents_bp, portal_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp,
                       auditor_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
