@@ -41,6 +41,9 @@ def openapi_document() -> dict:
         "detail": {"type": "string"}, "errors": {"type": "object"}}})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.path(path="/tokens", operations={"post": _op("Log in and get a bearer token", "Token", "TokenRequest", auth=False, status="201")})
+    spec.path(path="/tokens/current", operations={"delete": _op("Revoke the bearer token of this request", status="204")})
+    spec.path(path="/tokens/{token_id}", parameters=_id("token_id"),
+              operations={"delete": _op("Revoke one token (its owner, or an admin)", status="204")})
     spec.path(path="/tasks", operations={"get": _op("My tasks and my department's unclaimed tasks")})
     spec.path(path="/tasks/{task_id}", parameters=_id("task_id"), operations={"get": _op("Task with its form", "TaskDetail")})
     spec.path(path="/tasks/{task_id}/claim", parameters=_id("task_id"), operations={"post": _op("Claim a task", "Task")})
