@@ -3,7 +3,6 @@
 Draw records are public by design (双随机、一公开): the commitment from the moment it is
 fixed, the seed and the result once drawn, failed and superseded attempts included.
 """
-import io
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from domain import draw as algorithm
 from extensions import db
 from models import Campaign, Department, Draw, Enterprise, Expert, RedrawRequest, User
+from services import exports
 from services.draw import stage as draw_service
 from services.errors import NotFound
 
@@ -107,9 +107,9 @@ def xlsx(draw_id: int) -> bytes:
     campaign = db.session.get(Campaign, record.campaign_id)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("抽取结果")
-    sheet.append(["序号", "统一社会信用代码", "经营主体名称", "信用风险等级", "执法检查人员（部门：姓名 执法证号）", "专家"])
+    exports.append(sheet, ["序号", "统一社会信用代码", "经营主体名称", "信用风险等级", "执法检查人员（部门：姓名 执法证号）", "专家"])
     for row in drawn_rows(record):
-        sheet.append([row["position"], row["uscc"], row["name"], row["credit_class"],
+        exports.append(sheet, [row["position"], row["uscc"], row["name"], row["credit_class"],
                       "；".join(f"{o['department']}：{o['name']} {o['cert_no']}".strip() for o in row["officers"]),
                       "；".join(f"{e['name']}（{e['field']}）" for e in row["experts"])])
     info = book.create_sheet("抽取信息")
@@ -120,10 +120,8 @@ def xlsx(draw_id: int) -> bytes:
                          ("承诺时间", _iso(record.committed_at)), ("抽取时间", _iso(record.drawn_at)),
                          ("候选户数", record.candidate_count), ("抽中户数", len(record.enterprises)),
                          ("失败原因", record.failure or "")):
-        info.append([label, value])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        exports.append(info, [label, value])
+    return exports.workbook_bytes(book)
 
 
 def campaign_of(record: Draw) -> Campaign:
