@@ -12,6 +12,7 @@ from domain import draw as algorithm
 from extensions import db
 from models import Campaign, Department, Draw, Enterprise, Expert, RedrawRequest, User
 from services import exports
+from services.directory import history
 from services.draw import stage as draw_service
 from services.errors import NotFound
 
@@ -77,11 +78,16 @@ def drawn_rows(record: Draw) -> list[dict]:
     users = _by_id(User, {o for d in record.enterprises for _, o in (d.officers or [])})
     departments = _by_id(Department, {dep for d in record.enterprises for dep, _ in (d.officers or [])})
     experts = _by_id(Expert, {e for d in record.enterprises for e in (d.experts or [])})
+    # The name at the draw (a later re-import must not rewrite a public record), today's beside it if different.
+    at = record.drawn_at or record.committed_at
+    names = history.names_as_of((d.enterprise_id, at) for d in record.enterprises)
     rows = []
     for position, drawn in enumerate(record.enterprises, start=1):
         enterprise: Enterprise = drawn.enterprise
+        name = names.get((enterprise.id, at), enterprise.name)
         rows.append({
-            "position": position, "uscc": enterprise.uscc, "name": enterprise.name,
+            "position": position, "uscc": enterprise.uscc, "name": name,
+            "current_name": enterprise.name if enterprise.name != name else None,
             "credit_class": enterprise.credit_class, "draw_class": drawn.credit_class,
             "officers": [{"department": departments[dep].name, "name": users[o].display_name,
                           "cert_no": users[o].cert_no or ""} for dep, o in (drawn.officers or [])],
@@ -109,7 +115,8 @@ def xlsx(draw_id: int) -> bytes:
     sheet = book.create_sheet("抽取结果")
     exports.append(sheet, ["序号", "统一社会信用代码", "经营主体名称", "信用风险等级", "执法检查人员（部门：姓名 执法证号）", "专家"])
     for row in drawn_rows(record):
-        exports.append(sheet, [row["position"], row["uscc"], row["name"], row["credit_class"],
+        name = row["name"] + (f"（现名：{row['current_name']}）" if row["current_name"] else "")
+        exports.append(sheet, [row["position"], row["uscc"], name, row["credit_class"],
                       "；".join(f"{o['department']}：{o['name']} {o['cert_no']}".strip() for o in row["officers"]),
                       "；".join(f"{e['name']}（{e['field']}）" for e in row["experts"])])
     info = book.create_sheet("抽取信息")
