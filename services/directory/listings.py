@@ -181,16 +181,21 @@ class EnterpriseHistory:
     failed_items: dict[int, int]
 
 
-def enterprise_history(enterprise_id: int) -> EnterpriseHistory:
-    """The detail page: inspections (campaign, result), follow-ups, cases, and last inspection per matter."""
+def enterprise_history(viewer: User, enterprise_id: int) -> EnterpriseHistory:
+    """The detail page: inspections (campaign, result), follow-ups, cases, and last inspection per matter; results
+    and follow-ups only of campaigns the viewer may see (services/stages/participation.py)."""
+    from services.stages import participation  # stages build on the directory, not the other way round
     enterprise = get_enterprise(enterprise_id)
-    inspections = db.session.scalars(select(Inspection).where(Inspection.enterprise_id == enterprise.id)
+    seen = participation.campaign_condition(viewer, Inspection.campaign_id)
+    inspections = db.session.scalars(select(Inspection).where(Inspection.enterprise_id == enterprise.id, seen)
                                      .options(selectinload(Inspection.campaign), selectinload(Inspection.follow_ups))
                                      .order_by(Inspection.inspected_on.desc().nulls_last(), Inspection.id.desc())).all()
-    cases = db.session.scalars(select(Case).where(Case.enterprise_id == enterprise.id).order_by(Case.id.desc())).all()
+    cases = db.session.scalars(select(Case).where(Case.enterprise_id == enterprise.id, or_(
+        participation.campaign_condition(viewer, Case.campaign_id), Case.department_id == viewer.department_id))
+        .order_by(Case.id.desc())).all()
     failed = dict(db.session.execute(
         select(ItemResult.inspection_id, func.count()).join(Inspection, Inspection.id == ItemResult.inspection_id)
-        .where(Inspection.enterprise_id == enterprise.id, ItemResult.result == "fail")
+        .where(Inspection.enterprise_id == enterprise.id, ItemResult.result == "fail", seen)
         .group_by(ItemResult.inspection_id)).all())
     return EnterpriseHistory(enterprise, list(inspections), [f for i in inspections for f in i.follow_ups],
                              list(cases), last_inspected(enterprise.id), failed)

@@ -45,7 +45,7 @@ def enterprises_xlsx():
 @bp.get("/enterprises/<int:enterprise_id>")
 @login_required
 def enterprise(enterprise_id: int):
-    return render_template("directory/enterprise.html", history=directory.enterprise_history(enterprise_id))
+    return render_template("directory/enterprise.html", history=directory.enterprise_history(current_user, enterprise_id))
 
 
 @bp.get("/officials")
