@@ -6,11 +6,15 @@ from schemas.directory import (ChecklistSchema, EnterpriseDetailSchema, Enterpri
 from services.directory import catalogue
 from services.directory import listings as directory
 from services.errors import NotFound
+from web.api import params
 from web.api.routes import bp, token_required
+
+MAX_PER_PAGE = directory.MAX_PER_PAGE  # as the OpenAPI document says (web/api/directory_openapi.py)
 
 
 def _paging() -> tuple[int, int]:
-    return request.args.get("page", 1, type=int), request.args.get("per_page", directory.PER_PAGE, type=int)
+    return (params.integer("page", 1, minimum=1, maximum=params.MAX_PAGE),
+            params.integer("per_page", directory.PER_PAGE, minimum=1, maximum=MAX_PER_PAGE))
 
 
 def _page(page) -> dict:
@@ -21,6 +25,7 @@ def _page(page) -> dict:
 @bp.get("/enterprises")
 @token_required
 def api_enterprises():
+    params.integers("industry_id", "region_id")
     page = directory.search_enterprises(directory.enterprise_filters(request.args), *_paging())
     return EnterprisePageSchema().dump(_page(page))
 
@@ -38,6 +43,7 @@ def api_enterprise(enterprise_id: int):
 @bp.get("/officials")
 @token_required
 def api_officials():
+    params.integers("department_id", "region_id")
     page = directory.search_officials(directory.official_filters(request.args), *_paging())
     return OfficialPageSchema().dump(_page(page))
 
@@ -52,8 +58,8 @@ def api_experts():
 @bp.get("/matters")
 @token_required
 def api_matters():
-    matters = catalogue.list_matters(request.args.get("department_id", type=int),
-                                     (request.args.get("q") or "").strip() or None)
+    matters = catalogue.list_matters(params.integer("department_id", minimum=1, maximum=params.MAX_ID),
+                                     params.text("q"))
     return {"items": MatterSchema(many=True).dump(matters)}
 
 
@@ -66,7 +72,7 @@ def api_industries():
 @bp.get("/industries/<int:industry_id>/checklist")
 @token_required
 def api_checklist(industry_id: int):
-    revision = catalogue.checklist(industry_id, request.args.get("revision", type=int))
+    revision = catalogue.checklist(industry_id, params.integer("revision", minimum=1, maximum=params.MAX_ID))
     if revision is None:
         raise NotFound("该行业还没有检查清单")
     return ChecklistSchema().dump(revision)
