@@ -93,3 +93,14 @@ def had_name(text: str):
 def versions_of(enterprise_id: int) -> list[EnterpriseVersion]:
     return list(db.session.scalars(select(EnterpriseVersion).where(EnterpriseVersion.enterprise_id == enterprise_id)
                                    .order_by(EnterpriseVersion.valid_from, EnterpriseVersion.id)))
+
+
+def changes_of(enterprise_id: int) -> list[tuple[EnterpriseVersion, str | None, str | None]]:
+    """The enterprise's versions, newest first, each with who wrote it and from which file (None: the values
+    it had before its first recorded change)."""
+    return [(version, actor, filename) for version, actor, filename in db.session.execute(
+        select(EnterpriseVersion, User.display_name, DirectoryImport.filename)
+        .outerjoin(User, User.id == EnterpriseVersion.changed_by_id)
+        .outerjoin(DirectoryImport, DirectoryImport.id == EnterpriseVersion.import_id)
+        .where(EnterpriseVersion.enterprise_id == enterprise_id)
+        .order_by(EnterpriseVersion.valid_from.desc(), EnterpriseVersion.id.desc()))]

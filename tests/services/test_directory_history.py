@@ -7,6 +7,7 @@ from extensions import db
 from models import AuditRecord, DirectoryImport, Draw, Enterprise, EnterpriseVersion, Inspection, User
 from services.directory import history
 from services.imports import batch as imports
+from tests.conftest import login
 from tests.e2e.journey import user_client
 
 HEADER = "统一社会信用代码,名称,行业代码,区域代码,地址,登记状态,信用风险分类"
@@ -48,6 +49,14 @@ def test_reimport_with_a_new_name_keeps_the_published_name(app, tmp_path):
     draw_page = app.test_client().get(f"/verify/draw/{e['draw_id']}").get_data(as_text=True)
     assert f"<td>{e['name']}<br>" in draw_page and f"现名：{new_name}" in draw_page
     supervisor = user_client(app, "supervisor")
+    directory_page = supervisor.get(f"/directory/enterprises/{e['id']}").get_data(as_text=True)
+    assert "名称、地址和登记状态的变更" in directory_page and "首次变更之前" in directory_page
+    assert "导入 更名.csv" in directory_page and new_name in directory_page and "新地址 1 号" in directory_page
+    english = app.test_client()
+    english.set_cookie("lang", "en")
+    login(english, "supervisor")
+    from tests.web.test_i18n import assert_english, stored_strings
+    assert_english(english.get(f"/directory/enterprises/{e['id']}"), stored_strings(app) + ["更名.csv"])
     csv_text = supervisor.get(f"/publication/{e['campaign_id']}/export.csv").get_data(as_text=True)
     assert f",{e['name']}," in csv_text and new_name not in csv_text
 
