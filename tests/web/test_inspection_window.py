@@ -98,3 +98,16 @@ def test_outsider_cannot_register_follow_up_records_either(app):
         outsider = db.session.scalar(select(User).where(User.username == g["outsider"]))
         with pytest.raises(Forbidden):
             follow_up.add_credit_commitment(outsider, g["enterprise_id"], content="承诺", signed_on=clock.today())
+
+
+def test_participation_rule_on_postgresql(pg_app):
+    g = _graded_enterprise(pg_app)
+    with pg_app.app_context():
+        outsider = db.session.scalar(select(User).where(User.username == g["outsider"]))
+        bystander = db.session.scalar(select(User).where(User.username == g["bystander"]))
+        member = db.session.scalar(select(User).where(User.username == g["member"]))
+        with pytest.raises(Forbidden):
+            follow_up.enterprise_follow_up(outsider, g["enterprise_id"])
+        assert follow_up.enterprise_follow_up(bystander, g["enterprise_id"])["decisions"] == []
+        assert [d.campaign_id for d in follow_up.enterprise_follow_up(member, g["enterprise_id"])["decisions"]] == [
+            g["campaign_id"]]

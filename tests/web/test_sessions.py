@@ -151,3 +151,16 @@ def test_token_page_in_english(app):
     from tests.web.test_i18n import assert_english, english_client, stored_strings
     _token(app.test_client(), "scjg_01")
     assert_english(english_client(app, "scjg_01").get("/auth/tokens"), stored_strings(app))
+
+
+def test_sessions_and_tokens_end_on_postgresql(pg_app):
+    client = pg_app.test_client()
+    token = _token(client, "scjg_01")
+    other = _token(client, "scjg_01")
+    login(client, "scjg_01")
+    assert client.delete("/api/v1/tokens/current", headers=_bearer(token)).status_code == 204
+    assert client.get("/api/v1/tasks", headers=_bearer(token)).status_code == 401
+    assert client.get("/api/v1/tasks", headers=_bearer(other)).status_code == 200
+    _logout(client)
+    assert client.get("/api/v1/tasks", headers=_bearer(other)).status_code == 401
+    assert client.get("/inbox/").status_code == 302
