@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, update
 
 from extensions import db
 from forms.loader import FormContext
-from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, Enterprise, FollowUp, Inspection,
+from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, FollowUp, Inspection,
                     ServiceRecord, Transfer, User)
 from services import audit
 from services.stages import cases

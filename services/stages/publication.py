@@ -114,7 +114,7 @@ def _published():
 
 def _filtered(q: PublicQuery):
     stmt = _published()
-    text = q.text.strip()
+    text = "".join(c for c in q.text if c >= " ").strip()  # a NUL is refused by PostgreSQL as a text parameter
     if text:
         stmt = stmt.where(or_(Enterprise.name.contains(text, autoescape=True), Enterprise.uscc == text.upper(),
                               history.had_name(text)))

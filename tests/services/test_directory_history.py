@@ -1,5 +1,6 @@
 """The directory keeps history: a re-import that renames an enterprise does not rewrite what closed campaigns
 published or drew, and the audit records which enterprise changed from what to what, from which file."""
+import pytest
 from sqlalchemy import select
 
 from demo.simulate import simulate
@@ -125,3 +126,10 @@ def test_history_on_postgresql(pg_app, tmp_path):
         entry = db.session.scalars(select(AuditRecord).where(AuditRecord.id > before,
                                                              AuditRecord.object_type == "directory_import")).one()
         assert entry.object_id == import_id and entry.detail["changes"][0]["name"] == [row["name"], "改名后的名称有限公司"]
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_public_search_with_control_characters(database, request):
+    app = request.getfixturevalue("app" if database == "sqlite" else "pg_app")
+    response = app.test_client().get("/public/?q=%E6%9C%89%00%01")
+    assert response.status_code == 200
