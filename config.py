@@ -37,6 +37,8 @@ class Config:
     API_TOKEN_HOURS = 12
     # Directory uploads through the page; the CLI has no limit (it streams from disk).
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+    # An XLSX may inflate to at most this multiple of IMPORT_MAX_BYTES (zip bombs; the CLI too): else use CSV.
+    IMPORT_XLSX_EXPANSION = int(os.environ.get("IMPORT_XLSX_EXPANSION", "10"))
     DRAW_NATIONAL_FLOOR_PERCENT = float(os.environ.get("DRAW_NATIONAL_FLOOR_PERCENT", "3"))  # warned below it
     DRAW_EXCLUDE_INSPECTED_MONTHS = int(os.environ.get("DRAW_EXCLUDE_INSPECTED_MONTHS", "12"))  # plan default
     # Minutes the draw's commitment is public before the seed is used (0: commit and draw at once;

@@ -7,7 +7,7 @@ from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.document import Document, DocumentCounter, DocumentPrefix
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
-from models.enterprise import Enterprise, RecusalRequest
+from models.enterprise import DirectoryImport, Enterprise, EnterpriseVersion, RecusalRequest
 from models.expert import Expert, ExpertConflict
 from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer
 from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
@@ -22,7 +22,7 @@ from models.workflow import HumanTask, ProcessDefinition, ProcessDraft, TaskCand
 __all__ = [
     "ApiToken", "AuditRecord", "Base", "CalendarOverride", "CalendarYear", "Campaign", "CampaignDepartment",
     "CampaignStage", "Case", "ChecklistItem", "ChecklistRevision", "CreditCommitment", "Department", "Diagnosis",
-    "Draw", "DrawnEnterprise", "Enterprise", "Evidence", "Expert", "ExpertConflict", "FollowUp", "HandlingDecision",
+    "DirectoryImport", "Draw", "DrawnEnterprise", "Enterprise", "EnterpriseVersion", "Evidence", "Expert", "ExpertConflict", "FollowUp", "HandlingDecision",
     "HumanTask", "Industry", "Inspection", "InspectionDraft", "InspectionOfficer", "InspectionRevision",
     "InspectionSignoff", "ItemResult", "Matter", "Notification", "NotificationReceipt", "OfficerConflict",
     "PlanEntry", "ProcessDefinition", "ProcessDraft", "Publication", "RecusalRequest", "RedrawRequest", "Referral",

@@ -44,3 +44,32 @@ class RecusalRequest(Base):
     expert_id: Mapped[Optional[int]] = mapped_column(ForeignKey("expert.id"))
     reason: Mapped[str] = mapped_column(String(300))
     requested_at: Mapped[datetime]
+
+
+class DirectoryImport(Base):
+    """One applied import file: the versions it wrote point here, so history says which file changed what."""
+    __tablename__ = "directory_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime]
+
+
+class EnterpriseVersion(Base):
+    """An enterprise's name, address and status from `valid_from` until the next version (检查对象名录 history).
+
+    Written only when one of them changes: the first change of an enterprise also writes its values as they
+    were before (valid_from = BASELINE), so an enterprise without versions has never changed and its current
+    row is its whole history. Published results and draw records read the version valid at their time.
+    """
+    __tablename__ = "enterprise_version"
+    __table_args__ = (Index("ix_enterprise_version_enterprise_valid", "enterprise_id", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[Optional[str]] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10))
+    valid_from: Mapped[datetime]
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    import_id: Mapped[Optional[int]] = mapped_column(ForeignKey("directory_import.id"))

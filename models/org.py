@@ -39,6 +39,8 @@ class User(Base):
     cert_no: Mapped[Optional[str]] = mapped_column(String(40), unique=True)
     specialties: Mapped[Optional[str]] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped by services.auth.end_all_sessions: a session cookie or token minted under an older version is dead.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     department: Mapped[Optional[Department]] = relationship()
     roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -63,7 +65,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login stores this in the session cookie; the version in it lets the loader refuse old cookies.
+        return f"{self.id}:{self.session_version}"
 
 
 class UserRole(Base):
@@ -80,6 +83,10 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime]
+    # Unknown (None) for tokens issued before these columns existed.
+    created_at: Mapped[Optional[datetime]]
+    last_used_at: Mapped[Optional[datetime]]
+    revoked_at: Mapped[Optional[datetime]]
     user: Mapped[User] = relationship()
 
 

@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields
 
+from schemas.fields import BeijingDateTime, beijing_iso
+
 
 class CampaignDepartmentSchema(Schema):
     department_id = fields.Integer()
@@ -18,13 +20,13 @@ class CampaignSchema(Schema):
     status = fields.String()
     industry = fields.Function(lambda c: c.industry.name)
     lead_department = fields.Function(lambda c: c.lead_department.name)
-    created_at = fields.DateTime()
-    completed_at = fields.DateTime(allow_none=True)
+    created_at = BeijingDateTime()
+    completed_at = BeijingDateTime(allow_none=True)
 
 
 class CampaignDetailSchema(CampaignSchema):
     departments = fields.List(fields.Nested(CampaignDepartmentSchema))
     matters = fields.Function(lambda c: [{"id": m.id, "name": m.name, "department_id": m.department_id} for m in c.matters])
-    stages = fields.Function(lambda c: [{"stage": s.stage, "entered_at": s.entered_at.isoformat(),
-                                         "left_at": s.left_at.isoformat() if s.left_at else None} for s in c.stages])
+    stages = fields.Function(lambda c: [{"stage": s.stage, "entered_at": beijing_iso(s.entered_at),
+                                         "left_at": beijing_iso(s.left_at)} for s in c.stages])
     figures = fields.Dict()

@@ -1,6 +1,8 @@
 """Read-only JSON shapes of the directories and the catalogue (/api/v1)."""
 from marshmallow import Schema, fields
 
+from schemas.fields import BeijingDateTime
+
 
 class IndustrySchema(Schema):
     id = fields.Integer()
@@ -76,7 +78,7 @@ class ChecklistSchema(Schema):
     id = fields.Integer()
     industry_id = fields.Integer()
     number = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = BeijingDateTime()
     note = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ChecklistItemSchema))
 

@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields
 
+from schemas.fields import BeijingDateTime
+
 
 class TaskSchema(Schema):
     id = fields.Integer()
@@ -12,9 +14,9 @@ class TaskSchema(Schema):
     inspection_id = fields.Integer(allow_none=True)
     department_id = fields.Integer(allow_none=True)
     claimed_by_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime()
-    due_at = fields.DateTime(allow_none=True)
-    completed_at = fields.DateTime(allow_none=True)
+    created_at = BeijingDateTime()
+    due_at = BeijingDateTime(allow_none=True)
+    completed_at = BeijingDateTime(allow_none=True)
 
 
 class TaskDetailSchema(TaskSchema):
@@ -32,4 +34,4 @@ class TokenRequestSchema(Schema):
 
 class TokenSchema(Schema):
     token = fields.String()
-    expires_at = fields.DateTime()
+    expires_at = BeijingDateTime()

@@ -1,19 +1,28 @@
-"""Login with hashed passwords, and bearer tokens for the API (stored as SHA-256 only)."""
+"""Login with hashed passwords, bearer tokens for the API (stored as SHA-256 only), and the end of sessions.
+
+A user's sessions and tokens all end together: `end_all_sessions` bumps the user's session version, which the
+cookie carries (User.get_id) and every token is checked against, and marks the user's open tokens revoked so
+their own page shows why they stopped working. Logout, password changes, disabling an account and changing its
+roles call it.
+"""
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import ApiToken, User, UserRole
 from services import audit
+from services.errors import Forbidden, NotFound
 from services.workflow import clock
 
 # Compared against when the user does not exist, so a miss costs as much as a hit.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+# A token's last use is written at most this often: a busy client must not turn every read into a write.
+_TOUCH_EVERY = timedelta(minutes=1)
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -33,21 +42,95 @@ def create_user(username: str, password: str, display_name: str, roles: list[str
     return user
 
 
+def user_for_session(cookie_id: str) -> User | None:
+    """Flask-Login's loader: the cookie holds "<id>:<session version>"; an older version is a dead session."""
+    user_id, _, version = (cookie_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_all_sessions(user: User, reason: str, actor: User | None = None) -> None:
+    """End every session cookie and API token of `user` at once. Queued on the caller's transaction (the
+    caller commits with its own change, so a password change and the end of the old sessions land together).
+    `reason` is a short code kept in the audit record: logout, password_change, password_set, disabled,
+    roles_changed."""
+    user.session_version = (user.session_version or 1) + 1
+    now = clock.now()
+    revoked = db.session.scalars(select(ApiToken.id).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)).all()
+    if revoked:
+        db.session.execute(update(ApiToken).where(ApiToken.id.in_(revoked)).values(revoked_at=now))
+    audit.record(actor or user, "auth.sessions_end", "user", user.id, reason=reason, tokens_revoked=list(revoked),
+                 department_id=user.department_id)
+
+
 def issue_token(user: User) -> tuple[str, ApiToken]:
     token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_digest(token),
-                   expires_at=clock.now() + timedelta(hours=current_app.config["API_TOKEN_HOURS"]))
+    now = clock.now()
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now,
+                   expires_at=now + timedelta(hours=current_app.config["API_TOKEN_HOURS"]))
     db.session.add(row)
-    audit.record(user, "auth.token_issue", "user", user.id)
+    db.session.flush()
+    audit.record(user, "auth.token_issue", "user", user.id, token_id=row.id)
     db.session.commit()
     return token, row
 
 
-def user_for_token(token: str) -> User | None:
+def token_row(token: str) -> ApiToken | None:
+    """The live token row for a bearer token, or None (unknown, expired, revoked, or its user disabled)."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.expires_at < clock.now() or not row.user.active:
+    if row is None or row.revoked_at is not None or row.expires_at < clock.now() or not row.user.active:
         return None
+    return row
+
+
+def user_for_token(token: str) -> User | None:
+    row = token_row(token)
+    if row is None:
+        return None
+    now = clock.now()
+    if row.last_used_at is None or now - row.last_used_at >= _TOUCH_EVERY:
+        row.last_used_at = now
+        db.session.commit()
     return row.user
+
+
+def revoke_current_token(token: str) -> ApiToken:
+    row = token_row(token)
+    if row is None:
+        raise NotFound("访问令牌不存在或已失效")
+    return _revoke(row.user, row)
+
+
+def revoke_token(actor: User, token_id: int) -> ApiToken:
+    """The token's owner, or an admin, revokes one token."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound("访问令牌不存在")
+    if row.user_id != actor.id and not actor.has_role("admin"):
+        raise Forbidden("只能撤销自己的访问令牌（管理员可撤销任何人的令牌）")
+    if row.revoked_at is not None:
+        return row
+    return _revoke(actor, row)
+
+
+def _revoke(actor: User, row: ApiToken) -> ApiToken:
+    row.revoked_at = clock.now()
+    audit.record(actor, "auth.token_revoke", "user", row.user_id, token_id=row.id)
+    db.session.commit()
+    return row
+
+
+def tokens_of(actor: User, user_id: int) -> list[ApiToken]:
+    """A user's tokens, newest first: their own, or anyone's for an admin."""
+    if actor.id != user_id and not actor.has_role("admin"):
+        raise Forbidden("只能查看自己的访问令牌")
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)
+                                   .order_by(ApiToken.id.desc())))
 
 
 def _digest(token: str) -> str:

@@ -2,8 +2,9 @@
 from flask import Flask, redirect, url_for
 from flask_login import current_user
 
-from extensions import db, login_manager
+from extensions import login_manager
 from models import User
+from services import auth as auth_service
 
 
 def register_blueprints(app: Flask) -> None:
@@ -61,5 +62,5 @@ def register_blueprints(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def _load_user(cookie_id: str) -> User | None:
+    return auth_service.user_for_session(cookie_id)

@@ -102,7 +102,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if wants_json():
-            return problem(exc.code or 500, exc.name, exc.description or "")
-        title = _(HTTP_TITLES[exc.code]) if exc.code in HTTP_TITLES else exc.name
-        return render_template("errors/error.html", status=exc.code, title=title,
-                               detail=exc.description), exc.code
+            response = problem(exc.code or 500, exc.name, exc.description or "")
+        else:
+            title = _(HTTP_TITLES[exc.code]) if exc.code in HTTP_TITLES else exc.name
+            response = current_app.make_response((render_template("errors/error.html", status=exc.code, title=title,
+                                                                   detail=exc.description), exc.code))
+        # The exception's own headers: Allow on a 405 (RFC 9110 requires it), Retry-After on a 429.
+        for key, value in exc.get_headers(request.environ):
+            if key.lower() not in ("content-type", "content-length"):
+                response.headers[key] = value
+        return response

@@ -3,45 +3,13 @@
 openpyxl's write_only mode streams rows to a temporary file, so exporting a whole province's directory
 keeps memory flat; the caller streams the file back and it is deleted once closed.
 """
-import tempfile
-from typing import IO, Iterable
+from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
+from services import exports
 from services.directory import listings as directory
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Excel limits a sheet to 1,048,576 rows; the header takes one.
-MAX_ROWS = 1_048_575
-
-
-def write_xlsx(title: str, headers: list[str], rows: Iterable[Iterable]) -> IO[bytes]:
-    """Write one sheet and return the file, rewound; it is deleted when closed."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_ROWS:
-            break
-        sheet.append([_safe(v) for v in row])
-    out = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(out)
-    out.seek(0)
-    return out
-
-
-def _safe(value):
-    # A cell starting with = + - @ would run as a formula when opened (CSV/formula injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+XLSX_MIME = exports.XLSX_MIME
+write_xlsx = exports.xlsx_file  # every cell through the one export helper (formula-safe)
 
 
 ENTERPRISE_HEADERS = ["统一社会信用代码", "旧版注册号", "名称", "行业代码", "行业", "区域", "地址", "登记状态", "信用风险分类"]

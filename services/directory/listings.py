@@ -5,6 +5,7 @@ admins within their own department. Searches are keyset-friendly: ordered by id,
 for pages and by id ranges for exports, and counted only up to COUNT_CAP so a broad filter over a million
 rows stays fast (the page then says "10000+").
 """
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
@@ -68,6 +69,15 @@ def require_editor(user: User, department_id: int | None = None) -> None:
 
 # --- filters -------------------------------------------------------------------------------------
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _text(raw: dict, name: str) -> str | None:
+    """A free-text filter without control characters: no name holds one, and a NUL breaks FTS5 MATCH on SQLite and
+    every text parameter on PostgreSQL (found by schemathesis)."""
+    return _CONTROL.sub("", raw.get(name) or "").strip() or None
+
+
 def _int(raw: dict, name: str, errors: dict) -> int | None:
     value = (raw.get(name) or "").strip()
     if not value:
@@ -90,8 +100,8 @@ def enterprise_filters(raw) -> Filters:
     """q (name or USCC), uscc (prefix), industry_id, region_id, credit_class, status."""
     errors: dict = {}
     values = {
-        "q": (raw.get("q") or "").strip() or None,
-        "uscc": uscc_rules.normalize(raw.get("uscc") or "") or None,
+        "q": _text(raw, "q"),
+        "uscc": uscc_rules.normalize(_text(raw, "uscc") or "") or None,
         "industry_id": _int(raw, "industry_id", errors),
         "region_id": _int(raw, "region_id", errors),
         "credit_class": _choice(raw, "credit_class", CREDIT_CLASSES, errors),
@@ -181,16 +191,21 @@ class EnterpriseHistory:
     failed_items: dict[int, int]
 
 
-def enterprise_history(enterprise_id: int) -> EnterpriseHistory:
-    """The detail page: inspections (campaign, result), follow-ups, cases, and last inspection per matter."""
+def enterprise_history(viewer: User, enterprise_id: int) -> EnterpriseHistory:
+    """The detail page: inspections (campaign, result), follow-ups, cases, and last inspection per matter; results
+    and follow-ups only of campaigns the viewer may see (services/stages/participation.py)."""
+    from services.stages import participation  # stages build on the directory, not the other way round
     enterprise = get_enterprise(enterprise_id)
-    inspections = db.session.scalars(select(Inspection).where(Inspection.enterprise_id == enterprise.id)
+    seen = participation.campaign_condition(viewer, Inspection.campaign_id)
+    inspections = db.session.scalars(select(Inspection).where(Inspection.enterprise_id == enterprise.id, seen)
                                      .options(selectinload(Inspection.campaign), selectinload(Inspection.follow_ups))
                                      .order_by(Inspection.inspected_on.desc().nulls_last(), Inspection.id.desc())).all()
-    cases = db.session.scalars(select(Case).where(Case.enterprise_id == enterprise.id).order_by(Case.id.desc())).all()
+    cases = db.session.scalars(select(Case).where(Case.enterprise_id == enterprise.id, or_(
+        participation.campaign_condition(viewer, Case.campaign_id), Case.department_id == viewer.department_id))
+        .order_by(Case.id.desc())).all()
     failed = dict(db.session.execute(
         select(ItemResult.inspection_id, func.count()).join(Inspection, Inspection.id == ItemResult.inspection_id)
-        .where(Inspection.enterprise_id == enterprise.id, ItemResult.result == "fail")
+        .where(Inspection.enterprise_id == enterprise.id, ItemResult.result == "fail", seen)
         .group_by(ItemResult.inspection_id)).all())
     return EnterpriseHistory(enterprise, list(inspections), [f for i in inspections for f in i.follow_ups],
                              list(cases), last_inspected(enterprise.id), failed)
@@ -216,10 +231,10 @@ def last_inspected(enterprise_id: int) -> list[tuple[Matter, date]]:
 def official_filters(raw) -> Filters:
     errors: dict = {}
     values = {
-        "q": (raw.get("q") or "").strip() or None,
+        "q": _text(raw, "q"),
         "department_id": _int(raw, "department_id", errors),
         "region_id": _int(raw, "region_id", errors),
-        "specialty": (raw.get("specialty") or "").strip() or None,
+        "specialty": _text(raw, "specialty"),
         "active": _choice(raw, "active", ("1", "0"), errors),
     }
     if errors:
@@ -311,7 +326,7 @@ def declare_conflict(actor: User, user_id: int, uscc: str, reason: str | None) -
 
 def expert_filters(raw) -> Filters:
     errors: dict = {}
-    values = {"q": (raw.get("q") or "").strip() or None, "field": (raw.get("field") or "").strip() or None,
+    values = {"q": _text(raw, "q"), "field": _text(raw, "field"),
               "active": _choice(raw, "active", ("1", "0"), errors)}
     if errors:
         raise ValidationFailed(errors)

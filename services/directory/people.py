@@ -1,14 +1,14 @@
 """Maintaining people outside the imports: experts' fields, and passwords (set by an admin, or changed by
 the user). Imported officials get an unusable password, so setting one here is how they first log in."""
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain import passwords
 from extensions import db
-from models import ApiToken, Expert, Region, User
-from services import audit
+from models import Expert, Region, User
+from services import audit, auth
 from services.directory import listings as directory
-from services.errors import Forbidden, ValidationFailed
+from services.errors import Forbidden, NotFound, ValidationFailed
 
 # Accounts a department admin may reset: plain officials of their own department, nothing more privileged.
 _PRIVILEGED = ("admin", "department_admin", "supervisor", "designer")
@@ -74,7 +74,7 @@ def set_password(actor: User, user_id: int, new: str, confirm: str) -> User:
             raise Forbidden("请在“修改密码”页面修改自己的密码")
         raise Forbidden("只有系统管理员或本部门管理员可以设置该人员的密码")
     _store(target, new or "", confirm or "")
-    db.session.execute(delete(ApiToken).where(ApiToken.user_id == target.id))  # old sessions of the API end
+    auth.end_all_sessions(target, "password_set", actor=actor)  # whoever knew the old password is logged out
     audit.record(actor, "auth.password_set", "user", target.id, department_id=target.department_id)
     db.session.commit()
     return target
@@ -86,6 +86,7 @@ def change_password(actor: User, current: str, new: str, confirm: str) -> User:
     if current == new:
         raise ValidationFailed({"new": ["新密码不能与当前密码相同"]})
     _store(actor, new or "", confirm or "")
+    auth.end_all_sessions(actor, "password_change")  # the caller logs this browser in again under the new version
     audit.record(actor, "auth.password_change", "user", actor.id)
     db.session.commit()
     return actor
@@ -98,6 +99,14 @@ def _store(user: User, new: str, confirm: str) -> None:
     if new != confirm:
         raise ValidationFailed({"confirm": ["两次输入的密码不一致"]}, "两次输入的密码不一致")
     user.password_hash = generate_password_hash(new)
+
+
+def get_user(user_id: int) -> User:
+    """Any account (officials, admins, designers, supervisors), for pages about the account itself."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在")
+    return user
 
 
 def expert_region(expert: Expert) -> Region | None:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from domain import draw_v3
 from extensions import db
 from models import Campaign, Draw
+from services import exports
 from services.draw import records
 from services.draw import sealed
 
@@ -100,11 +101,11 @@ def xlsx(draw_id: int) -> bytes:
                          ("公开随机值", data.get("beacon_value") or ""), ("种子", data.get("seed") or "（尚未揭晓）"),
                          ("抽取时间", data["drawn_at"]), ("候选户数", record.candidate_count),
                          ("抽中户数", len(record.enterprises)), ("失败原因", "；".join(data["failure"]))):
-        info.append([label, value])
+        exports.append(info, [label, value])
     classes = book.create_sheet("各类别")
-    classes.append(["类别", "候选户数", "比例（%）", "应抽户数", "名单 Merkle 根", "抽中位置（按抽取顺序）"])
+    exports.append(classes, ["类别", "候选户数", "比例（%）", "应抽户数", "名单 Merkle 根", "抽中位置（按抽取顺序）"])
     for row in class_table(record):
-        classes.append([row["label"], row["candidates"], row["ratio"], row["size"], row["root"] or "",
+        exports.append(classes, [row["label"], row["candidates"], row["ratio"], row["size"], row["root"] or "",
                         " ".join(str(p) for p in row["positions"] or [])])
     buffer = io.BytesIO()
     book.save(buffer)

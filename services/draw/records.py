@@ -5,7 +5,6 @@ is barred from whom. Supervisors and auditors of the region download it (web/dra
 the participating departments see the drawn list they inspect. What the public gets is
 services/draw/disclosure.py, following docs/disclosure.md.
 """
-import io
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -16,6 +15,8 @@ from domain import draw_v3
 from extensions import db
 from models import Campaign, Department, Draw, Enterprise, Expert, RedrawRequest, User
 from services.draw import sealed
+from services import exports
+from services.directory import history
 from services.draw import stage as draw_service
 from services.errors import NotFound
 
@@ -109,11 +110,16 @@ def drawn_rows(record: Draw) -> list[dict]:
     users = _by_id(User, {o for d in record.enterprises for _, o in (d.officers or [])})
     departments = _by_id(Department, {dep for d in record.enterprises for dep, _ in (d.officers or [])})
     experts = _by_id(Expert, {e for d in record.enterprises for e in (d.experts or [])})
+    # The name at the draw (a later re-import must not rewrite a public record), today's beside it if different.
+    at = record.drawn_at or record.committed_at
+    names = history.names_as_of((d.enterprise_id, at) for d in record.enterprises)
     rows = []
     for position, drawn in enumerate(record.enterprises, start=1):
         enterprise: Enterprise = drawn.enterprise
+        name = names.get((enterprise.id, at), enterprise.name)
         rows.append({
-            "position": position, "uscc": enterprise.uscc, "name": enterprise.name,
+            "position": position, "uscc": enterprise.uscc, "name": name,
+            "current_name": enterprise.name if enterprise.name != name else None,
             "credit_class": enterprise.credit_class, "draw_class": drawn.credit_class,
             "officers": [{"department": departments[dep].name, "name": users[o].display_name,
                           "cert_no": users[o].cert_no or ""} for dep, o in (drawn.officers or [])],
@@ -139,9 +145,10 @@ def xlsx(draw_id: int) -> bytes:
     campaign = db.session.get(Campaign, record.campaign_id)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("抽取结果")
-    sheet.append(["序号", "统一社会信用代码", "经营主体名称", "信用风险等级", "执法检查人员（部门：姓名 执法证号）", "专家"])
+    exports.append(sheet, ["序号", "统一社会信用代码", "经营主体名称", "信用风险等级", "执法检查人员（部门：姓名 执法证号）", "专家"])
     for row in drawn_rows(record):
-        sheet.append([row["position"], row["uscc"], row["name"], row["credit_class"],
+        name = row["name"] + (f"（现名：{row['current_name']}）" if row["current_name"] else "")
+        exports.append(sheet, [row["position"], row["uscc"], name, row["credit_class"],
                       "；".join(f"{o['department']}：{o['name']} {o['cert_no']}".strip() for o in row["officers"]),
                       "；".join(f"{e['name']}（{e['field']}）" for e in row["experts"])])
     info = book.create_sheet("抽取信息")
@@ -152,10 +159,8 @@ def xlsx(draw_id: int) -> bytes:
                          ("承诺时间", _iso(record.committed_at)), ("抽取时间", _iso(record.drawn_at)),
                          ("候选户数", record.candidate_count), ("抽中户数", len(record.enterprises)),
                          ("失败原因", record.failure or "")):
-        info.append([label, value])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        exports.append(info, [label, value])
+    return exports.workbook_bytes(book)
 
 
 def campaign_of(record: Draw) -> Campaign:

@@ -26,6 +26,7 @@ from extensions import db
 from models import Enterprise, Industry, Region, User
 from models.enterprise import CREDIT_CLASSES, STATUSES
 from services import audit
+from services.directory import history
 from services.imports import people as import_people
 from services.errors import Forbidden
 from services.imports.files import ImportRefused, Source, open_source
@@ -50,7 +51,8 @@ def run_import(actor: User, kind: str, path: Path, *, filename: str | None = Non
                valid_only: bool = False, progress: Callable[[float], None] | None = None) -> ImportReport:
     authorize(actor, kind)
     source = open_source(Path(path), filename)
-    report = ImportReport(kind, source.kind, source.encoding, dry_run=dry_run, valid_only=valid_only)
+    report = ImportReport(kind, source.kind, source.encoding, dry_run=dry_run, valid_only=valid_only,
+                          filename=filename or Path(path).name)
     try:
         index = _header_index(kind, source.header)
         rows = _tracked(source, report, progress)
@@ -61,9 +63,12 @@ def run_import(actor: User, kind: str, path: Path, *, filename: str | None = Non
             db.session.rollback()
         else:
             report.applied = True
-            audit.record(actor, f"directory.import_{kind}", "import", 0, file=filename or Path(path).name,
+            # Enterprises: the import row the versions point at, and the changes with ids and old/new values.
+            audit.record(actor, f"directory.import_{kind}", "directory_import" if report.import_id else "import",
+                         report.import_id or 0, file=report.filename,
                          rows=report.rows, inserted=report.inserted, updated=report.updated,
-                         skipped=report.bad_rows, unknown=report.unknown_count)
+                         skipped=report.bad_rows, unknown=report.unknown_count,
+                         changes=report.changes, changes_total=report.changes_total)
             db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -193,6 +198,9 @@ def _enterprises(actor, rows, index, report) -> None:
     report.inserted = staged - db.session.scalar(select(func.count()).select_from(table).join(e, matched))
     report.unchanged = staged - report.inserted - report.updated
     if not report.dry_run and (report.valid_only or not report.error_count):
+        import_row = history.begin_import(actor, "enterprises", report.filename)
+        report.import_id = import_row.id
+        report.changes, report.changes_total = history.version_staged_changes(table, import_row, actor)
         db.session.execute(update(e).where(matched, differs).values({f: table.c[f] for f in fields}))
         db.session.execute(insert(e).from_select(["uscc", *fields], select(table.c.uscc, *[table.c[f] for f in fields])
                                                  .where(~exists().where(e.c.uscc == table.c.uscc))

@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from xml.etree import ElementTree
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse as defused_iterparse
+from flask import current_app, has_app_context
+
 from services.errors import DomainError
 
 SNIFF_BYTES = 256 * 1024
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
+MAX_PARTS = 10_000  # a workbook has tens of parts; thousands of tiny members is another way to exhaust us
 
 
 class ImportRefused(DomainError):
@@ -55,14 +62,51 @@ def sniff(path: Path, filename: str | None = None) -> tuple[str, str | None]:
 
 
 def _check_workbook(path: Path) -> None:
+    """Refuse a workbook before any of it is decompressed for parsing: a zip bomb (a few kB that inflate to
+    gigabytes) is recognised from the sizes its central directory declares, which zipfile then enforces while
+    reading; an XML part with a DTD (entity expansion, external entities) is refused as defusedxml would."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+            parts = archive.infolist()
+            names = {part.filename for part in parts}
+            _check_expansion(path, parts)
+            missing = [part for part in XLSX_PARTS if part not in names]
+            if missing:
+                raise ImportRefused("压缩包不是 Excel 工作簿：缺少 " + "、".join(missing))
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels", ".vml")):
+                    _refuse_dtd(archive, part)
     except zipfile.BadZipFile as exc:
         raise ImportRefused("XLSX 文件已损坏，无法读取") from exc
-    missing = [part for part in XLSX_PARTS if part not in names]
-    if missing:
-        raise ImportRefused("压缩包不是 Excel 工作簿：缺少 " + "、".join(missing))
+
+
+def max_uncompressed_bytes() -> int:
+    """IMPORT_MAX_BYTES × IMPORT_XLSX_EXPANSION (defaults 20 MB × 10): a real workbook inflates 5–10×."""
+    config = current_app.config if has_app_context() else {}
+    return config.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024) * config.get("IMPORT_XLSX_EXPANSION", 10)
+
+
+def _check_expansion(path: Path, parts: list[zipfile.ZipInfo]) -> None:
+    limit = max_uncompressed_bytes()
+    if len(parts) > MAX_PARTS:
+        raise ImportRefused(f"XLSX 文件包含 {len(parts)} 个部件，超过上限 {MAX_PARTS}：不像是正常的 Excel 工作簿")
+    total = sum(part.file_size for part in parts)
+    if total > limit:
+        raise ImportRefused(f"XLSX 文件解压后为 {total // (1024 * 1024)} MB，超过上限 {limit // (1024 * 1024)} MB"
+                            "（可能是压缩炸弹）：请拆分文件或改用 CSV 导入")
+
+
+def _refuse_dtd(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    """Parse the part only up to its root element: a DTD can only come before it."""
+    try:
+        with archive.open(part) as stream:
+            for _event in defused_iterparse(stream, events=("start",), forbid_dtd=True, forbid_entities=True,
+                                            forbid_external=True):
+                break
+    except DefusedXmlException as exc:
+        raise ImportRefused(f"XLSX 文件的部件 {part.filename} 含有不允许的 DTD 或实体声明") from exc
+    except ElementTree.ParseError as exc:
+        raise ImportRefused(f"XLSX 文件的部件 {part.filename} 不是有效的 XML") from exc
 
 
 def _text_encoding(head: bytes) -> str:
@@ -113,7 +157,11 @@ def _open_csv(path: Path, encoding: str) -> Source:
 
 
 def _open_xlsx(path: Path) -> Source:
+    import openpyxl
     from openpyxl import load_workbook
+
+    if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False in the environment: fail closed
+        raise ImportRefused("服务器未启用安全的 XML 解析（defusedxml），不能导入 XLSX；请改用 CSV")
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -130,9 +178,14 @@ def _open_xlsx(path: Path) -> Source:
     state = {"done": 0}
 
     def rows():
-        for number, cells in enumerate(values, start=2):
-            state["done"] = number - 1
-            yield number, [_cell(v) for v in cells]
+        number = 1
+        try:
+            for number, cells in enumerate(values, start=2):
+                state["done"] = number - 1
+                yield number, [_cell(v) for v in cells]
+        except (zipfile.BadZipFile, ElementTree.ParseError, DefusedXmlException, OSError) as exc:
+            # A part that inflates past its declared size fails its CRC here; a broken sheet stops here too.
+            raise ImportRefused(f"XLSX 文件第 {number + 1} 行附近无法读取：文件已损坏") from exc
 
     return Source("xlsx", None, header, rows(), workbook.close, lambda: min(1.0, state["done"] / total))
 

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Department, Expert, Region, User, UserRole
+from services import auth
 from services.directory.listings import can_edit
 from services.imports.rows import LABELS, cell, flag, text_value
 
@@ -59,10 +60,14 @@ def _upsert_official(actor, number, report, *, cert_no, name, department, userna
     if all(getattr(user, k) == v for k, v in values.items()) and user.has_role("official"):
         report.unchanged += 1
         return
+    # A disable or a change of roles ends the person's sessions and tokens (the import runs as `actor`).
+    ends = "disabled" if user.active and not active else ("roles_changed" if not user.has_role("official") else None)
     for key, value in values.items():
         setattr(user, key, value)
     if not user.has_role("official"):
         user.roles.append(UserRole(role="official"))
+    if ends:
+        auth.end_all_sessions(user, ends, actor=actor)
     report.updated += 1
 
 

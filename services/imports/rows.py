@@ -50,6 +50,10 @@ class ImportReport:
     applied: bool = False
     dry_run: bool = False
     valid_only: bool = False
+    filename: str = ""
+    import_id: int | None = None      # the DirectoryImport row of an applied import
+    changes: list[dict] = field(default_factory=list)  # enterprises' old/new name, address, status (first 1,000)
+    changes_total: int = 0
     _last_bad_row: int = field(default=0, repr=False)
 
     def error(self, row: int, column: str, reason: str) -> None:

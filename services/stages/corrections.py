@@ -37,7 +37,7 @@ def correct(actor: User, inspection_id: int, submission: dict, reason: str) -> I
         data = validate_submission(load_form("joint_inspection"), context, submission)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages) from exc
-    inspections.check_rules(data)
+    inspections.check_rules(data, inspection)
     before = inspections.snapshot(inspection)
     inspections.apply(inspection, data)
     db.session.flush()

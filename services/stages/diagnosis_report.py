@@ -4,7 +4,6 @@ Every figure is an aggregate query (a handful per report whatever the campaign's
 1,000-enterprise campaign reports well under a second (bench/report.py).
 """
 from dataclasses import dataclass, field
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -13,6 +12,7 @@ from sqlalchemy import case, distinct, func, select
 from domain import results
 from extensions import db
 from models import (Campaign, ChecklistItem, Department, HandlingDecision, Inspection, ItemResult, Matter, User)
+from services import exports
 from services.stages.initiation import get_campaign
 
 TOP_PROBLEMS = 10
@@ -180,17 +180,15 @@ def report_xlsx(report: Report) -> bytes:
     _rows(book.create_sheet("等级与处置"), ["类别", "项目", "户数", "调整建议"],
           [["等级", g, n, ""] for g, n in report.grades.items()]
           + [["处置", zh, n, o] for _, zh, n, o in report.handling])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.workbook_bytes(book)
 
 
 def _rows(sheet, header: list[str], rows: list[list]) -> None:
-    sheet.append(header)
+    exports.append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        exports.append(sheet, row)
     sheet.column_dimensions["A"].width = 40
 
 
@@ -226,9 +224,7 @@ def review_xlsx(review) -> bytes:
         + [_na(r.get(k)) for k in METRICS] + [_na(r["score"])] for d, r in review.departments])
     _rows(book.create_sheet("阶段用时"), ["阶段", "中位用时（小时）"], [[s, h] for s, h in review.stage_medians.items()])
     _rows(book.create_sheet("权重"), ["指标", "权重"], [[METRICS[k][0], w] for k, w in review.weights.items() if k in METRICS])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return exports.workbook_bytes(book)
 
 
 def _na(value):

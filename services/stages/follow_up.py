@@ -7,14 +7,15 @@ once cannot both miss it: the update serialises them on the diagnosis row).
 """
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from extensions import db
 from forms.loader import FormContext
-from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, Enterprise, FollowUp, Inspection,
+from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, FollowUp, Inspection,
                     ServiceRecord, Transfer, User)
 from services import audit
 from services.stages import cases
+from services.stages import participation
 from services.workflow import clock
 from services.workflow import runtime
 from services.workflow import timers
@@ -143,32 +144,34 @@ def acknowledge_transfer(user: User, transfer_id: int, *, acknowledged_by: str, 
 
 
 def enterprise_follow_up(user: User, enterprise_id: int) -> dict:
-    """Everything follow-up holds on one enterprise, for an official or the supervisor."""
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound("企业不存在")
-    if not (user.has_role("supervisor", "admin") or (user.department_id and user.has_role("official", "department_admin"))):
-        raise Forbidden("无权查看")
+    """Everything follow-up holds on one enterprise, for an official or the supervisor: grading, rectification,
+    cases and transfers only of the campaigns the user may see (participation, the campaign page's rule)."""
+    enterprise = participation.require_enterprise(user, enterprise_id)
     from models import Case, HandlingDecision  # local: only this view needs them
+
+    def visible(model, campaign_column, *, optional: bool = False):
+        condition = participation.campaign_condition(user, campaign_column)
+        if optional:  # a letter or a service not tied to a campaign belongs to the enterprise, not to a campaign
+            condition = or_(campaign_column.is_(None), condition)
+        return db.session.scalars(select(model).where(model.enterprise_id == enterprise_id, condition)
+                                  .order_by(model.id)).all()
     return {
         "enterprise": enterprise,
-        "decisions": db.session.scalars(select(HandlingDecision).where(HandlingDecision.enterprise_id == enterprise_id)
-                                        .order_by(HandlingDecision.id)).all(),
-        "follow_ups": db.session.scalars(select(FollowUp).join(Inspection).where(Inspection.enterprise_id == enterprise_id)
-                                         .order_by(FollowUp.id)).all(),
-        "cases": db.session.scalars(select(Case).where(Case.enterprise_id == enterprise_id).order_by(Case.id)).all(),
-        "transfers": db.session.scalars(select(Transfer).where(Transfer.enterprise_id == enterprise_id)
-                                        .order_by(Transfer.id)).all(),
-        "commitments": db.session.scalars(select(CreditCommitment).where(CreditCommitment.enterprise_id == enterprise_id)
-                                          .order_by(CreditCommitment.id)).all(),
-        "services": db.session.scalars(select(ServiceRecord).where(ServiceRecord.enterprise_id == enterprise_id)
-                                       .order_by(ServiceRecord.id)).all(),
+        "decisions": visible(HandlingDecision, HandlingDecision.campaign_id),
+        "follow_ups": db.session.scalars(select(FollowUp).join(Inspection).where(
+            Inspection.enterprise_id == enterprise_id, participation.campaign_condition(user, Inspection.campaign_id))
+            .order_by(FollowUp.id)).all(),
+        "cases": db.session.scalars(select(Case).where(Case.enterprise_id == enterprise_id, or_(
+            participation.campaign_condition(user, Case.campaign_id),
+            Case.department_id == user.department_id)).order_by(Case.id)).all(),  # the case list's own rule too
+        "transfers": visible(Transfer, Transfer.campaign_id),
+        "commitments": visible(CreditCommitment, CreditCommitment.campaign_id, optional=True),
+        "services": visible(ServiceRecord, ServiceRecord.campaign_id, optional=True),
     }
 
 
 def _check_official(user: User, enterprise_id: int, campaign_id: int | None) -> None:
-    if db.session.get(Enterprise, enterprise_id) is None:
-        raise NotFound("企业不存在")
+    participation.require_enterprise(user, enterprise_id)
     if not (user.department_id and user.has_role("official", "department_admin")):
         raise Forbidden("只有部门执法人员可以登记")
     if campaign_id is not None and not _in_campaign(user, campaign_id):

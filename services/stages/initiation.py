@@ -7,13 +7,13 @@ from extensions import db
 from forms.loader import Choice, FormContext
 from models import (AuditRecord, Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
                     HumanTask, Industry, Matter, PlanEntry, Timer, User)
-from services import auditor
 from services import audit
 from services.directory import catalogue
+from services.stages import participation
 from services.workflow import clock
 from services.workflow import escalations
 from services.workflow import runtime
-from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from services.errors import DomainError, Forbidden, ValidationFailed
 
 
 def open_campaign(actor: User, *, kind: str, industry: Industry, lead: Department, ratios: dict,
@@ -61,21 +61,11 @@ def request_special_action(actor: User, *, industry_id: int, reason: str, ratios
 
 def visible_campaigns(user: User) -> list[Campaign]:
     query = select(Campaign).order_by(Campaign.id.desc())
-    if auditor.is_auditor(user) and not user.has_role("supervisor", "admin"):
-        return [c for c in db.session.scalars(query) if auditor.covers(user, c)]
-    if not user.has_role("supervisor", "admin"):
-        query = query.where(Campaign.departments.any(CampaignDepartment.department_id == user.department_id))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.where(participation.campaign_condition(user, Campaign.id))))
 
 
 def get_campaign(user: User, campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("检查活动不存在")
-    if not (user.has_role("supervisor", "admin") or auditor.covers(user, campaign)
-            or any(d.department_id == user.department_id for d in campaign.departments)):
-        raise Forbidden("您所在部门未参与该检查活动")
-    return campaign
+    return participation.require_campaign(user, campaign_id)
 
 
 def history(campaign: Campaign) -> list[AuditRecord]:

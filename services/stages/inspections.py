@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
-from models import (Campaign, ChecklistItem, Department, Inspection, InspectionDraft, InspectionOfficer,
+from models import (Campaign, ChecklistItem, Department, Draw, DrawnEnterprise, Inspection, InspectionDraft, InspectionOfficer,
                     InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
 from services import auditor
 from services import audit
@@ -104,13 +104,28 @@ def snapshot(inspection: Inspection) -> dict:
                       for r in sorted(inspection.item_results, key=lambda r: r.checklist_item_id)]}
 
 
-def check_rules(data: dict) -> None:
-    """Rules beyond the form's shape: results consistent with items, no future dates."""
+def inspection_window(inspection: Inspection) -> tuple[date, date]:
+    """The days an inspection of this enterprise may be dated: from the day it was drawn (Beijing date; the
+    campaign's creation for an enterprise added without a draw) to today. An inspection cannot precede the
+    draw that chose the enterprise (双随机: the visit follows the draw), nor happen in the future."""
+    drawn_at = db.session.scalar(select(func.min(Draw.drawn_at)).join(DrawnEnterprise, DrawnEnterprise.draw_id == Draw.id)
+                                 .where(Draw.campaign_id == inspection.campaign_id,
+                                        Draw.status.in_(("drawn", "superseded")),
+                                        DrawnEnterprise.enterprise_id == inspection.enterprise_id))
+    start = drawn_at or db.session.get(Campaign, inspection.campaign_id).created_at
+    return clock.local_date(start), clock.today()
+
+
+def check_rules(data: dict, inspection: Inspection) -> None:
+    """Rules beyond the form's shape: results consistent with items, a date within the inspection window."""
     failed = [row for row in data["items"] if row["result"] == "fail"]
     if failed and not results.is_problem(data["result_code"]):
         raise ValidationFailed({"result_code": ["清单中有不符合项，检查结果应为发现问题的类别"]})
-    if data["inspected_on"] > clock.today():
+    first, last = inspection_window(inspection)
+    if data["inspected_on"] > last:
         raise ValidationFailed({"inspected_on": ["检查日期不能晚于今天"]})
+    if data["inspected_on"] < first:
+        raise ValidationFailed({"inspected_on": ["检查日期不能早于该企业被抽取的日期"]})
 
 
 def apply(inspection: Inspection, data: dict) -> None:
@@ -135,7 +150,7 @@ def record_inspection(ctx, data: dict) -> dict:
         raise Conflict("检查记录已定稿锁定；如需更正请提交更正并说明理由")
     if any(s.user_id == user.id for s in inspection.signoffs):
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
-    check_rules(data)
+    check_rules(data, inspection)
     before = snapshot(inspection) if inspection.result_code else None
     apply(inspection, data)
     db.session.flush()

@@ -15,6 +15,7 @@ from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspection, InspectionOfficer,
                     InspectionRevision, Publication, Region, User)
 from services import audit
+from services.directory import history
 from services.workflow import clock
 from services.workflow import timers
 from services.errors import Forbidden, NotFound
@@ -87,6 +88,7 @@ class PublicResult:
     result: str
     published_on: object
     corrected_on: object       # set when the current published revision is a correction
+    current_name: str | None = None  # the directory's name today, when it differs from the published one
 
 
 @dataclass(frozen=True)
@@ -108,9 +110,10 @@ def _published():
 
 def _filtered(q: PublicQuery):
     stmt = _published()
-    text = q.text.strip()
+    text = "".join(c for c in q.text if c >= " ").strip()  # a NUL is refused by PostgreSQL as a text parameter
     if text:
-        stmt = stmt.where(or_(Enterprise.name.contains(text, autoescape=True), Enterprise.uscc == text.upper()))
+        stmt = stmt.where(or_(Enterprise.name.contains(text, autoescape=True), Enterprise.uscc == text.upper(),
+                              history.had_name(text)))
     if q.campaign.strip():
         stmt = stmt.where(or_(Campaign.code == q.campaign.strip(), Campaign.title.contains(q.campaign.strip(), autoescape=True)))
     if q.department_id:
@@ -133,7 +136,13 @@ def search_public(query: str | PublicQuery = "", page: int = 1) -> tuple[list[Pu
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(stmt.order_by(Inspection.published_at.desc(), Enterprise.uscc, Inspection.id)
                               .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
-    return [_public(*row) for row in rows], total
+    return _public_rows(rows), total
+
+
+def _public_rows(rows) -> list[PublicResult]:
+    """Each result under the enterprise's name when it was published (a later re-import does not rewrite it)."""
+    names = history.names_as_of((enterprise.id, inspection.published_at) for inspection, enterprise, _, _ in rows)
+    return [_public(*row, published_name=names.get((row[1].id, row[0].published_at))) for row in rows]
 
 
 def _departments(inspection_id: int) -> list[str]:
@@ -143,12 +152,14 @@ def _departments(inspection_id: int) -> list[str]:
 
 
 def _public(inspection: Inspection, enterprise: Enterprise, campaign: Campaign,
-            revision: InspectionRevision) -> PublicResult:
+            revision: InspectionRevision, published_name: str | None = None) -> PublicResult:
     code = revision.data["result_code"]
     corrected = clock.local_date(revision.published_at) if revision.number > 1 and revision.published_at else None
-    return PublicResult(enterprise.uscc, enterprise.name, campaign.code, campaign.title,
+    name = published_name or enterprise.name
+    return PublicResult(enterprise.uscc, name, campaign.code, campaign.title,
                         "、".join(_departments(inspection.id)), revision.data.get("inspected_on"), code,
-                        results.category(code).zh, clock.local_date(inspection.published_at), corrected)
+                        results.category(code).zh, clock.local_date(inspection.published_at), corrected,
+                        enterprise.name if enterprise.name != name else None)
 
 
 def public_filters() -> dict:
@@ -170,8 +181,7 @@ def export_rows(actor: User, campaign_id: int) -> tuple[Campaign, list[tuple]]:
     rows = db.session.execute(_published().where(Inspection.campaign_id == campaign_id)
                               .order_by(Enterprise.uscc)).all()
     out = []
-    for inspection, enterprise, _campaign, revision in rows:
-        result = _public(inspection, enterprise, campaign, revision)
+    for result in _public_rows(rows):
         out.append((result.uscc, result.enterprise_name, result.campaign_code, result.departments,
                     result.inspected_on, f"{result.result_code} {result.result}",
                     (result.corrected_on or result.published_on).isoformat()))

@@ -9,6 +9,7 @@ from engine.parser import ModelError, ParsedDecision, ParsedProcess, is_dmn, par
 from extensions import db
 from models import ProcessDefinition, User
 from services import audit
+from services.designer import sanitise
 from services.workflow import clock
 from services.errors import DomainError, NotFound
 
@@ -20,6 +21,7 @@ def deploy(bpmn_xml: str, source_name: str, actor: User | None) -> ProcessDefini
     if is_dmn(bpmn_xml):
         return deploy_decision(bpmn_xml, source_name, actor)
     try:
+        bpmn_xml = sanitise.clean(bpmn_xml)  # browser markup refused, unknown namespaces stripped
         process_id = parse_process(bpmn_xml).process_id
     except ModelError as exc:
         raise DomainError(str(exc), element_id=exc.element_id) from exc
@@ -79,6 +81,7 @@ DECISION_PREFIX = "dmn:"
 
 def deploy_decision(dmn_xml: str, source_name: str, actor: User | None) -> ProcessDefinition:
     try:
+        dmn_xml = sanitise.clean(dmn_xml)
         decision_id = parse_decision(dmn_xml).decision_id
     except ModelError as exc:
         raise DomainError(str(exc), element_id=exc.element_id) from exc

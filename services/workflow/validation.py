@@ -16,6 +16,7 @@ from engine.sandbox import MAX_INSTANCES, check_source
 from extensions import db
 from forms.loader import FORM_DIR
 from models import ProcessDefinition
+from services.designer import sanitise
 from services.workflow import registry
 from services.workflow.assignment import LANE_RULES
 
@@ -87,6 +88,7 @@ def validate(bpmn_xml: str, *, other_models: list[str] | None = None) -> Report:
         report.error(None, "没有可执行流程 (process 的 isExecutable 应为 true)")
         return report
     report.process_id = executable[0].get("id")
+    _check_markup(root, report)
     for dmn in _dmn_sources():
         report.findings.extend(validate_dmn(dmn).findings)
     _check_spec(bpmn_xml, root, report)
@@ -112,6 +114,7 @@ def validate_dmn(dmn_xml: str) -> Report:
     except ModelError as exc:
         report.error(None, str(exc))
         return report
+    _check_markup(root, report)
     for node in root.iter("{*}inputExpression", "{*}outputEntry"):
         _check_source(report, _owner_id(node), _cell(node), "eval", "决策表表达式")
     for entry in root.iter("{*}inputEntry"):
@@ -347,14 +350,23 @@ def _check_called_elements(root, others: list, report: Report) -> None:
             report.error(call.get("id"), f"调用的流程「{call.get('calledElement')}」尚未部署")
 
 
+def _check_markup(root, report: Report) -> None:
+    """Browser markup refuses the deploy; other unknown namespaces are stripped from it (services/designer/sanitise)."""
+    found = sanitise.inspect(root)
+    for element_id, message in found.refused:
+        report.error(element_id, message)
+    for element_id, message in found.stripped:
+        report.warn(element_id, message)
+
+
 def _check_extensions(root, report: Report) -> None:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
         namespace = element.tag[1:].split("}")[0] if element.tag.startswith("{") else ""
-        if namespace not in KNOWN_NS and element.getparent() is not None \
+        if namespace in sanitise.MODELER_NS and element.getparent() is not None \
                 and element.getparent().tag == f"{{{BPMN}}}extensionElements":
             report.warn(_owner_id(element), f"未知扩展元素 {element.tag}：会原样保留，但本引擎不读取")
         for attribute in element.attrib:
-            if attribute.startswith("{") and attribute[1:].split("}")[0] not in KNOWN_NS:
+            if attribute.startswith("{") and attribute[1:].split("}")[0] in sanitise.MODELER_NS - KNOWN_NS:
                 report.warn(_owner_id(element), f"未知扩展属性 {attribute}：会原样保留，但本引擎不读取")

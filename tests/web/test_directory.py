@@ -75,8 +75,11 @@ def _inspected_enterprise(app) -> tuple[int, str]:
 
 def test_enterprise_detail_shows_history_and_last_inspected_per_matter(app):
     enterprise_id, matter_name = _inspected_enterprise(app)
-    page = user_client(app, "wjw_01").get(f"/directory/enterprises/{enterprise_id}").get_data(as_text=True)
+    page = user_client(app, "supervisor").get(f"/directory/enterprises/{enterprise_id}").get_data(as_text=True)
     assert "测试检查活动" in page and "2026-03-10" in page and matter_name in page
+    # A department outside the campaign sees the enterprise but not the campaign's result (participation rule).
+    other = user_client(app, "wjw_01").get(f"/directory/enterprises/{enterprise_id}").get_data(as_text=True)
+    assert "测试检查活动" not in other and matter_name in other
     with app.app_context():
         last = directory.last_inspected(enterprise_id)
         assert last and all(day == date(2026, 3, 10) for _m, day in last)

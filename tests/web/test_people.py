@@ -61,7 +61,7 @@ def test_admin_sets_password_of_an_imported_official(app):
     with app.app_context():
         stored = db.session.get(User, target.id).password_hash
         assert NEW not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
-        assert db.session.scalar(select(ApiToken).where(ApiToken.user_id == target.id)) is None
+        assert db.session.scalar(select(ApiToken).where(ApiToken.user_id == target.id)).revoked_at is not None
         record = db.session.scalars(select(AuditRecord).where(AuditRecord.action == "auth.password_set")).one()
         assert record.object_id == target.id and NEW not in str(record.detail)
 

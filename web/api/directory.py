@@ -8,14 +8,18 @@ from schemas.directory import (ChecklistSchema, EnterpriseDetailSchema, Enterpri
 from services.directory import catalogue
 from services.directory import listings as directory
 from services.errors import NotFound
+from web.api import params
 from web.api.auth import token_required
 
 bp = Blueprint("api_directory", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens only, as the rest of the API
 
+MAX_PER_PAGE = directory.MAX_PER_PAGE  # as the OpenAPI document says (web/api/directory_openapi.py)
+
 
 def _paging() -> tuple[int, int]:
-    return request.args.get("page", 1, type=int), request.args.get("per_page", directory.PER_PAGE, type=int)
+    return (params.integer("page", 1, minimum=1, maximum=params.MAX_PAGE),
+            params.integer("per_page", directory.PER_PAGE, minimum=1, maximum=MAX_PER_PAGE))
 
 
 def _page(page) -> dict:
@@ -26,6 +30,7 @@ def _page(page) -> dict:
 @bp.get("/enterprises")
 @token_required
 def api_enterprises():
+    params.integers("industry_id", "region_id")
     page = directory.search_enterprises(directory.enterprise_filters(request.args), *_paging())
     return EnterprisePageSchema().dump(_page(page))
 
@@ -43,6 +48,7 @@ def api_enterprise(enterprise_id: int):
 @bp.get("/officials")
 @token_required
 def api_officials():
+    params.integers("department_id", "region_id")
     page = directory.search_officials(directory.official_filters(request.args), *_paging())
     return OfficialPageSchema().dump(_page(page))
 
@@ -57,8 +63,8 @@ def api_experts():
 @bp.get("/matters")
 @token_required
 def api_matters():
-    matters = catalogue.list_matters(request.args.get("department_id", type=int),
-                                     (request.args.get("q") or "").strip() or None)
+    matters = catalogue.list_matters(params.integer("department_id", minimum=1, maximum=params.MAX_ID),
+                                     params.text("q"))
     return {"items": MatterSchema(many=True).dump(matters)}
 
 
@@ -71,7 +77,7 @@ def api_industries():
 @bp.get("/industries/<int:industry_id>/checklist")
 @token_required
 def api_checklist(industry_id: int):
-    revision = catalogue.checklist(industry_id, request.args.get("revision", type=int))
+    revision = catalogue.checklist(industry_id, params.integer("revision", minimum=1, maximum=params.MAX_ID))
     if revision is None:
         raise NotFound("该行业还没有检查清单")
     return ChecklistSchema().dump(revision)

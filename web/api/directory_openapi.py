@@ -1,21 +1,33 @@
 """OpenAPI paths of the read-only directory endpoints (web/api/directory.py)."""
 from schemas.directory import (ChecklistSchema, EnterpriseDetailSchema, EnterprisePageSchema, ExpertPageSchema,
                                IndustrySchema, MatterSchema, OfficialPageSchema)
+from models.enterprise import CREDIT_CLASSES, STATUSES
+from web.api.params import MAX_ID, MAX_PAGE
 
 PROBLEM = {"description": "Problem document (RFC 9457)",
            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-PAGING = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+NOT_ALLOWED = {**PROBLEM, "description": "Method not allowed; the Allow header lists the methods this path takes",
+               "headers": {"Allow": {"schema": {"type": "string"}}}}
+PAGING = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
           {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}]
 
 
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+CHOICES = {"credit_class": list(CREDIT_CLASSES), "status": list(STATUSES), "active": ["1", "0"]}
+
+
 def _query(*names: str) -> list[dict]:
-    return [{"name": n, "in": "query", "schema": {"type": "integer" if n.endswith("_id") else "string"}} for n in names]
+    def schema(name: str) -> dict:
+        if name.endswith("_id"):
+            return ID
+        return {"type": "string", "enum": CHOICES[name]} if name in CHOICES else {"type": "string"}
+    return [{"name": n, "in": "query", "schema": schema(n)} for n in names]
 
 
 def _get(summary: str, schema: str, parameters: list[dict]) -> dict:
     return {"get": {"summary": summary, "security": [{"bearer": []}], "parameters": parameters, "responses": {
         "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}},
-        "401": PROBLEM, "404": PROBLEM, "422": PROBLEM}}}
+        "400": PROBLEM, "401": PROBLEM, "404": PROBLEM, "405": NOT_ALLOWED, "422": PROBLEM}}}
 
 
 def add_paths(spec) -> None:
@@ -42,4 +54,4 @@ def add_paths(spec) -> None:
     spec.path(path="/industries", operations=_get("Industries with their matters", "IndustryList", []))
     spec.path(path="/industries/{id}/checklist", operations=_get(
         "An industry's checklist (latest revision unless revision= is given)", "Checklist",
-        path_id + [{"name": "revision", "in": "query", "schema": {"type": "integer"}}]))
+        path_id + [{"name": "revision", "in": "query", "schema": ID}]))

@@ -10,11 +10,21 @@ from web.api.directory_openapi import add_paths as add_directory_paths
 
 PROBLEM = {"description": "Problem document (RFC 9457)",
            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+# Every path answers other methods with 405 and the methods it allows; the login is rate limited (429).
+NOT_ALLOWED = {**PROBLEM, "description": "Method not allowed; the Allow header lists the methods this path takes",
+               "headers": {"Allow": {"schema": {"type": "string"}, "description": "e.g. GET, HEAD, OPTIONS"}}}
+TOO_MANY = {**PROBLEM, "description": "Too many failed logins from this address or for this account; retry later",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}}
+DESCRIPTION = ("Bearer-token API of the platform. Every date-time is RFC 3339 with an offset, in Beijing time "
+               "(e.g. 2026-12-03T10:00:00+08:00); dates are YYYY-MM-DD. Integer query parameters must be integers "
+               "when present (empty or `null` is a 400 problem document). Errors are RFC 9457 problem documents.")
 
 
 def _op(summary: str, ok_schema: str | None = None, body: str | None = None, auth: bool = True, status: str = "200"):
     op = {"summary": summary, "responses": {status: {"description": "OK"}, "401": PROBLEM, "403": PROBLEM,
-                                             "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}}
+                                             "404": PROBLEM, "405": NOT_ALLOWED, "409": PROBLEM, "422": PROBLEM}}
+    if not auth:
+        op["responses"]["429"] = TOO_MANY
     if ok_schema:
         op["responses"][status]["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ok_schema}"}}}
     if body:
@@ -31,7 +41,7 @@ def _id(name: str) -> list:
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
     spec = APISpec(title="一业一查联合监管平台 API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()], servers=[{"url": "/api/v1"}])
+                   plugins=[MarshmallowPlugin()], servers=[{"url": "/api/v1"}], info={"description": DESCRIPTION})
     for name, schema in (("Task", TaskSchema), ("TaskDetail", TaskDetailSchema), ("TaskComplete", TaskCompleteSchema),
                          ("TokenRequest", TokenRequestSchema), ("Token", TokenSchema), ("Campaign", CampaignSchema),
                          ("CampaignDetail", CampaignDetailSchema)):
@@ -41,6 +51,9 @@ def openapi_document() -> dict:
         "detail": {"type": "string"}, "errors": {"type": "object"}}})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.path(path="/tokens", operations={"post": _op("Log in and get a bearer token", "Token", "TokenRequest", auth=False, status="201")})
+    spec.path(path="/tokens/current", operations={"delete": _op("Revoke the bearer token of this request", status="204")})
+    spec.path(path="/tokens/{token_id}", parameters=_id("token_id"),
+              operations={"delete": _op("Revoke one token (its owner, or an admin)", status="204")})
     spec.path(path="/tasks", operations={"get": _op("My tasks and my department's unclaimed tasks")})
     spec.path(path="/tasks/{task_id}", parameters=_id("task_id"), operations={"get": _op("Task with its form", "TaskDetail")})
     spec.path(path="/tasks/{task_id}/claim", parameters=_id("task_id"), operations={"post": _op("Claim a task", "Task")})

@@ -43,6 +43,22 @@ def create_token():
     return TokenSchema().dump({"token": token, "expires_at": row.expires_at}), 201
 
 
+@bp.delete("/tokens/current")
+@token_required
+def revoke_current_token():
+    """The client logs out: the bearer token it sent stops working."""
+    auth.revoke_current_token(request.headers["Authorization"][7:])
+    return "", 204
+
+
+@bp.delete("/tokens/<int:token_id>")
+@token_required
+def revoke_token(token_id: int):
+    """The token's owner, or an admin for anyone's token."""
+    auth.revoke_token(g.api_user, token_id)
+    return "", 204
+
+
 @bp.get("/tasks")
 @token_required
 def list_tasks():

@@ -8,6 +8,7 @@ from flask_login import login_required, login_user, logout_user, current_user
 from services import audit, auth
 from services.directory import people
 from services.errors import ValidationFailed
+from services.workflow import clock
 from extensions import db
 from web.ops.limits import login_limits
 
@@ -32,7 +33,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    audit.record(current_user, "auth.logout", "user", current_user.id)
+    user = current_user._get_current_object()
+    audit.record(user, "auth.logout", "user", user.id)
+    auth.end_all_sessions(user, "logout")
     db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
@@ -49,7 +52,8 @@ def password():
                                request.form.get("confirm", ""))
     except ValidationFailed as exc:
         return render_template("auth/password.html", errors=exc.errors), 422
-    flash(_("密码已修改"), "success")
+    login_user(current_user._get_current_object())  # this browser goes on under the new session version
+    flash(_("密码已修改，其他设备上的登录和所有访问令牌已失效"), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -58,3 +62,32 @@ def _safe_next(target: str | None) -> str:
     if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
         return target
     return url_for("inbox.index")
+
+
+@bp.get("/tokens")
+@login_required
+def tokens():
+    """The user's own API tokens: when each was created, when it expires, when it was last used."""
+    return _tokens_page(current_user)
+
+
+@bp.get("/users/<int:user_id>/tokens")
+@login_required
+def user_tokens(user_id: int):
+    """An admin looks at (and may revoke) another user's tokens."""
+    return _tokens_page(people.get_user(user_id))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    row = auth.revoke_token(current_user, token_id)
+    flash(_("访问令牌已撤销"), "success")
+    if row.user_id == current_user.id:
+        return redirect(url_for("auth.tokens"))
+    return redirect(url_for("auth.user_tokens", user_id=row.user_id))
+
+
+def _tokens_page(owner):
+    return render_template("auth/tokens.html", owner=owner, tokens=auth.tokens_of(current_user, owner.id),
+                           now=clock.now())

@@ -1,5 +1,5 @@
 """Campaign pages: list, detail (stage, history, tasks), and requesting a special action."""
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from models import Industry
 from services.stages import initiation as campaigns
 from services.stages import review
 from services.errors import ValidationFailed
+from web.model_files import model_response
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -50,7 +51,7 @@ def special():
 @login_required
 def diagram_xml(campaign_id: int):
     xml, _ = campaigns.diagram(current_user, campaign_id)
-    return Response(xml, mimetype="application/xml")
+    return model_response(xml, f"campaign-{campaign_id}.bpmn")
 
 
 @bp.get("/<int:campaign_id>/diagram-states.json")

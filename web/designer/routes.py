@@ -1,5 +1,5 @@
 """Process designer pages: versions, view, compare, roll back, heat map, modeler, validate, deploy, import, migrate."""
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -8,6 +8,7 @@ from services.designer import decisions as designer_decisions
 from services.workflow import migration
 from services.workflow import validation
 from services.errors import Forbidden, NotFound, ValidationFailed
+from web.model_files import model_response
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 
@@ -43,7 +44,7 @@ def version(process_id: str, version: int):
 
 @bp.get("/processes/<process_id>/v<int:version>.bpmn")
 def version_xml(process_id: str, version: int):
-    return Response(designer.definition(process_id, version).bpmn_xml, mimetype="application/xml")
+    return model_response(designer.definition(process_id, version).bpmn_xml, f"{process_id}-v{version}.bpmn")
 
 
 @bp.get("/processes/<process_id>/v<int:version>/heat.json")
@@ -94,7 +95,7 @@ def edit():
 
 @bp.get("/drafts/<int:draft_id>.bpmn")
 def draft_xml(draft_id: int):
-    return Response(designer.draft(draft_id).bpmn_xml, mimetype="application/xml")
+    return model_response(designer.draft(draft_id).bpmn_xml, f"draft-{draft_id}.bpmn")
 
 
 @bp.get("/options.json")
@@ -169,7 +170,7 @@ def decision(name: str):
 
 @bp.get("/decisions/<name>/v<int:version>.dmn")
 def decision_version_xml(name: str, version: int):
-    return Response(designer_decisions.definition(name, version).bpmn_xml, mimetype="application/xml")
+    return model_response(designer_decisions.definition(name, version).bpmn_xml, f"{name}-v{version}.dmn")
 
 
 @bp.post("/decisions/<name>/validate")
@@ -190,4 +191,4 @@ def decision_deploy(name: str):
 
 @bp.get("/decisions/<name>.dmn")
 def decision_xml(name: str):
-    return Response(designer.decision_xml(name), mimetype="application/xml")
+    return model_response(designer.decision_xml(name), f"{name}.dmn")

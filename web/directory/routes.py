@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from services.directory import history as enterprise_changes
 from services.directory import listings as directory
 from services.directory import export as directory_export
 from services.directory import people
@@ -45,7 +46,8 @@ def enterprises_xlsx():
 @bp.get("/enterprises/<int:enterprise_id>")
 @login_required
 def enterprise(enterprise_id: int):
-    return render_template("directory/enterprise.html", history=directory.enterprise_history(enterprise_id))
+    return render_template("directory/enterprise.html", history=directory.enterprise_history(current_user, enterprise_id),
+                           changes=enterprise_changes.changes_of(enterprise_id), baseline=enterprise_changes.BASELINE)
 
 
 @bp.get("/officials")

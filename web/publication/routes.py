@@ -1,11 +1,7 @@
 """Publication management for lead departments and the supervisor: deadlines, overdue, export."""
-import csv
-import io
-
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
-from openpyxl import Workbook
-
+from services import exports
 from services.stages import publication
 from services.stages import referrals
 
@@ -25,12 +21,7 @@ def index():
 @login_required
 def export_csv(campaign_id: int):
     campaign, rows = publication.export_rows(current_user, campaign_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(publication.EXPORT_COLUMNS)
-    writer.writerows(rows)
-    # UTF-8 with BOM so that spreadsheet programs on Windows read the Chinese correctly.
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(exports.csv_text(publication.EXPORT_COLUMNS, rows), mimetype=exports.CSV_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{campaign.code}-publication.csv"'})
 
 
@@ -38,14 +29,5 @@ def export_csv(campaign_id: int):
 @login_required
 def export_xlsx(campaign_id: int):
     campaign, rows = publication.export_rows(current_user, campaign_id)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "抽查检查结果"
-    sheet.append(publication.EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return Response(buffer.getvalue(),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(exports.xlsx_bytes("抽查检查结果", publication.EXPORT_COLUMNS, rows), mimetype=exports.XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{campaign.code}-publication.xlsx"'})
