@@ -11,7 +11,7 @@ from models.expert import Expert, ExpertConflict
 from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer
 from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
                                InspectionSignoff, ItemResult, Publication)
-from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
+from models.org import ApiToken, Delegation, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
 from models.referral import Referral
 from models.timer import Notification, NotificationReceipt, Timer, WorkerHeartbeat
@@ -27,4 +27,4 @@ __all__ = [
     "Region", "Review", "ReviewScheme", "ServiceRecord", "TaskCandidate", "Timer", "Transfer", "User", "UserRole",
     "WorkerHeartbeat", "WorkflowInstance",
 ]
-__all__ += ["AuditChainHead"]
+__all__ += ["AuditChainHead", "Delegation"]
