@@ -8,6 +8,7 @@ from forms.loader import Choice, FormContext
 from models import (AuditRecord, Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
                     HumanTask, Industry, Matter, PlanEntry, Timer, User)
 from services import audit
+from services.org import scope
 from services.directory import catalogue
 from services.workflow import clock
 from services.workflow import escalations
@@ -60,8 +61,11 @@ def request_special_action(actor: User, *, industry_id: int, reason: str, ratios
 
 
 def visible_campaigns(user: User) -> list[Campaign]:
+    """Supervisors and admins: the campaigns of their subtree (services/org/scope); others: their department's."""
     query = select(Campaign).order_by(Campaign.id.desc())
-    if not user.has_role("supervisor", "admin"):
+    if user.has_role("supervisor", "admin"):
+        query = query.where(scope.campaign_clause(user))
+    else:
         query = query.where(Campaign.departments.any(CampaignDepartment.department_id == user.department_id))
     return list(db.session.scalars(query))
 
@@ -70,9 +74,12 @@ def get_campaign(user: User, campaign_id: int) -> Campaign:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("检查活动不存在")
-    if not (user.has_role("supervisor", "admin")
-            or any(d.department_id == user.department_id for d in campaign.departments)):
+    if any(d.department_id == user.department_id for d in campaign.departments) and user.department_id:
+        return campaign
+    if not user.has_role("supervisor", "admin"):
         raise Forbidden("您所在部门未参与该检查活动")
+    if not scope.covers_campaign(user, campaign):
+        raise Forbidden("该检查活动不在您的管辖区域内")
     return campaign
 
 

@@ -8,6 +8,7 @@ from extensions import db
 from forms.loader import FormContext, UnknownForm, describe, load_form, validate_submission
 from models import Campaign, HumanTask, Inspection, TaskCandidate, User
 from services import audit
+from services.org import scope
 from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
@@ -35,8 +36,11 @@ def _eligible_clause(user: User):
     named = exists().where(and_(TaskCandidate.task_id == HumanTask.id, TaskCandidate.user_id == user.id))
     pooled = and_(HumanTask.department_id == user.department_id, HumanTask.department_id.is_not(None),
                   HumanTask.role.in_([r for r in user.role_names]))
+    # A role's task (the supervisor's approvals) goes to the holders of the role whose scope has the campaign.
+    in_scope = or_(HumanTask.campaign_id.is_(None),
+                   HumanTask.campaign_id.in_(select(Campaign.id).where(scope.clause(user, Campaign.region_id))))
     by_role = and_(HumanTask.department_id.is_(None), HumanTask.role.in_(user.role_names),
-                   ~exists().where(TaskCandidate.task_id == HumanTask.id))
+                   ~exists().where(TaskCandidate.task_id == HumanTask.id), in_scope)
     return or_(HumanTask.claimed_by_id == user.id,
                and_(HumanTask.claimed_by_id.is_(None), or_(named, pooled, by_role)))
 
@@ -64,7 +68,13 @@ def _addressed_to(user: User, task: HumanTask) -> bool:
         return any(c.user_id == user.id for c in task.candidates)
     if task.department_id is not None:
         return user.department_id == task.department_id and user.has_role(task.role or "official")
-    return task.role is not None and user.has_role(task.role)
+    return task.role is not None and user.has_role(task.role) and _campaign_in_scope(user, task)
+
+
+def _campaign_in_scope(user: User, task: HumanTask) -> bool:
+    if task.campaign_id is None:
+        return True
+    return scope.covers(user, db.session.scalar(select(Campaign.region_id).where(Campaign.id == task.campaign_id)))
 
 
 def get_task(user: User, task_id: int) -> HumanTask:
@@ -76,7 +86,7 @@ def get_task(user: User, task_id: int) -> HumanTask:
     # someone else gets "already done" (409), not "not yours" (403).
     finished_for_me = task.status != "open" and _addressed_to(user, task)
     if not (can_act(user, task) or finished_for_me or task.completed_by_id == user.id
-            or user.has_role("supervisor")):
+            or (user.has_role("supervisor") and _campaign_in_scope(user, task))):
         raise Forbidden("这不是您或您所在部门的任务")
     return task
 

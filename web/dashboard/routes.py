@@ -20,5 +20,5 @@ def index():
         stage=request.args.get("stage") or None, overdue_only=request.args.get("overdue") == "1",
         page=_int("page") or 1)
     page = dashboard.live_campaigns(current_user, filters)
-    return render_template("dashboard/index.html", page=page, choices=dashboard.filter_choices(),
+    return render_template("dashboard/index.html", page=page, choices=dashboard.filter_choices(current_user),
                            args=request.args.to_dict())
