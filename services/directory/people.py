@@ -68,7 +68,7 @@ def can_set_password(actor: User, target: User) -> bool:
 
 def set_password(actor: User, user_id: int, new: str, confirm: str) -> User:
     """An admin (any official) or a department admin (their own department's officials) sets a password."""
-    target = directory.get_official(user_id)
+    target = directory.get_official(user_id, actor)
     if not can_set_password(actor, target):
         if actor.id == target.id:
             raise Forbidden("请在“修改密码”页面修改自己的密码")

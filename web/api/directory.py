@@ -1,5 +1,5 @@
 """Read-only directory endpoints of /api/v1 for any token holder: same filters and paging as the pages."""
-from flask import request
+from flask import g, request
 
 from schemas.directory import (ChecklistSchema, EnterpriseDetailSchema, EnterprisePageSchema, ExpertPageSchema,
                                IndustrySchema, MatterSchema, OfficialPageSchema)
@@ -21,14 +21,14 @@ def _page(page) -> dict:
 @bp.get("/enterprises")
 @token_required
 def api_enterprises():
-    page = directory.search_enterprises(directory.enterprise_filters(request.args), *_paging())
+    page = directory.search_enterprises(directory.enterprise_filters(request.args, g.api_user), *_paging())
     return EnterprisePageSchema().dump(_page(page))
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
 @token_required
 def api_enterprise(enterprise_id: int):
-    enterprise = directory.get_enterprise(enterprise_id)
+    enterprise = directory.get_enterprise(enterprise_id, g.api_user)
     out = EnterpriseDetailSchema(exclude=("last_inspected",)).dump(enterprise)
     out["last_inspected"] = [{"matter_id": m.id, "matter": m.name, "date": day.isoformat()}
                              for m, day in directory.last_inspected(enterprise_id)]
@@ -38,7 +38,7 @@ def api_enterprise(enterprise_id: int):
 @bp.get("/officials")
 @token_required
 def api_officials():
-    page = directory.search_officials(directory.official_filters(request.args), *_paging())
+    page = directory.search_officials(directory.official_filters(request.args, g.api_user), *_paging())
     return OfficialPageSchema().dump(_page(page))
 
 
