@@ -385,8 +385,13 @@ def expert_conflict_counts(expert_ids: list[int]) -> dict[int, int]:
 
 # --- option lists for filter forms ---------------------------------------------------------------
 
-def options() -> dict:
+def options(viewer: User | None = None) -> dict:
+    """Filter choices; with a viewer, only the regions and departments of their scope."""
+    regions, departments = select(Region).order_by(Region.code), select(Department).order_by(Department.id)
+    if viewer is not None:
+        regions = regions.where(scope.clause(viewer, Region.id))
+        departments = departments.where(scope.clause(viewer, Department.region_id))
     return {"industries": db.session.scalars(select(Industry).order_by(Industry.code)).all(),
-            "regions": db.session.scalars(select(Region).order_by(Region.code)).all(),
-            "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
+            "regions": db.session.scalars(regions).all(),
+            "departments": db.session.scalars(departments).all(),
             "credit_classes": CREDIT_CLASSES, "statuses": STATUSES}

@@ -33,7 +33,7 @@ def index():
 def enterprises():
     filters = directory.enterprise_filters(request.args, current_user)
     page = directory.search_enterprises(filters, *page_args())
-    return render_template("directory/enterprises.html", page=page, filters=filters, **directory.options())
+    return render_template("directory/enterprises.html", page=page, filters=filters, **directory.options(current_user))
 
 
 @bp.get("/enterprises.xlsx")
@@ -55,7 +55,7 @@ def officials():
     page = directory.search_officials(filters, *page_args())
     conflicts = directory.officer_conflict_counts([u.id for u in page.items])
     return render_template("directory/officials.html", page=page, filters=filters, conflicts=conflicts,
-                           **directory.options())
+                           **directory.options(current_user))
 
 
 @bp.get("/officials.xlsx")
