@@ -10,13 +10,21 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from extensions import db
 from models import ApiToken, User, UserRole
 from services import audit
+from services.errors import Forbidden
+from services.org.accounts import DEMO_PASSWORD
 from services.workflow import clock
 
 # Compared against when the user does not exist, so a miss costs as much as a hit.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
+class DemoPasswordRefused(Forbidden):
+    """Production: the shared demo password never opens an account, whichever account holds it."""
+
+
 def authenticate(username: str, password: str) -> User | None:
+    if not current_app.config.get("DEMO_ALLOWED", True) and password == DEMO_PASSWORD:
+        raise DemoPasswordRefused("生产环境不能使用演示密码登录：请管理员用 `flask --app app users reset-password` 重置密码")
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password or "")

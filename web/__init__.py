@@ -54,4 +54,6 @@ def register_blueprints(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    # A disabled account's existing session stops authenticating at its next request (services/org/accounts).
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
