@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
     from web.inbox.routes import bp as inbox_bp
     from web.notifications.routes import bp as notifications_bp
+    from web.org import bp as org_bp
     from web.plans.routes import bp as plans_bp
     from web.public.routes import bp as public_bp
     from web.publication.routes import bp as publication_bp
@@ -30,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
-                      designer_bp, public_bp, verify_bp, api_bp, vendor_bp):
+                      designer_bp, public_bp, verify_bp, api_bp, vendor_bp, org_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -74,6 +74,7 @@ def set_password(actor: User, user_id: int, new: str, confirm: str) -> User:
             raise Forbidden("请在“修改密码”页面修改自己的密码")
         raise Forbidden("只有系统管理员或本部门管理员可以设置该人员的密码")
     _store(target, new or "", confirm or "")
+    target.must_change_password = True  # set by someone else: the person chooses their own at next login
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == target.id))  # old sessions of the API end
     audit.record(actor, "auth.password_set", "user", target.id, department_id=target.department_id)
     db.session.commit()
@@ -86,6 +87,7 @@ def change_password(actor: User, current: str, new: str, confirm: str) -> User:
     if current == new:
         raise ValidationFailed({"new": ["新密码不能与当前密码相同"]})
     _store(actor, new or "", confirm or "")
+    actor.must_change_password = False
     audit.record(actor, "auth.password_change", "user", actor.id)
     db.session.commit()
     return actor
