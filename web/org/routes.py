@@ -13,6 +13,8 @@ from services.org import accounts as account_service
 from services.org import org_import, structure
 
 bp = Blueprint("org", __name__, url_prefix="/org")
+# The workbook's sheets and their columns (Chinese: they are the file format, shown as such in both languages).
+_SHEETS = [(label, [aliases[0] for aliases in columns.values()]) for label, columns in org_import.SHEETS.values()]
 
 # The only pages a user whose password an admin reset may open before choosing their own.
 _OPEN_WHILE_RESET = {"auth.password", "auth.logout", "static", "i18n.switch"}
@@ -86,10 +88,11 @@ def department_save(department_id: int | None = None):
 def import_chart():
     structure.require_admin(current_user)
     if request.method == "GET":
-        return render_template("org/import.html", report=None)
+        return render_template("org/import.html", report=None, sheets=_SHEETS)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return render_template("org/import.html", report=None, problem=_("请选择 XLSX 文件")), 422
+        return render_template("org/import.html", report=None, sheets=_SHEETS,
+                               problem=_("请选择 XLSX 文件")), 422
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.filename).name
         upload.save(path)
@@ -97,5 +100,6 @@ def import_chart():
             report = org_import.run(current_user, path, dry_run=bool(request.form.get("dry_run")),
                                     valid_only=bool(request.form.get("valid_only")))
         except ImportRefused as exc:
-            return render_template("org/import.html", report=None, problem=exc.message), 422
-    return render_template("org/import.html", report=report), 200 if report.applied or report.dry_run else 422
+            return render_template("org/import.html", report=None, sheets=_SHEETS, problem=exc.message), 422
+    return (render_template("org/import.html", report=report, sheets=_SHEETS),
+            200 if report.applied or report.dry_run else 422)
