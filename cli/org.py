@@ -97,3 +97,15 @@ def reset_password(username: str, password_stdin: bool) -> None:
     except DomainError as exc:
         _fail(exc)
     click.echo(f"已重置 {username} 的密码（下次登录须修改）")
+
+
+@org_cli.command("check-production")
+def check_production() -> None:
+    """Exit 1 when the database holds the demo county or an account that opens with the demo password
+    (run before the web server starts: deploy/run-prod.sh, yiye-web.service)."""
+    problems = accounts.demo_leftovers()
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("未发现演示数据或演示密码")

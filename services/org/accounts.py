@@ -19,6 +19,9 @@ from services.org import scope
 from services.org.structure import require_admin
 
 DEMO_PASSWORD = "demo12345"  # demo/county.py's; kept here so no service imports the demo package
+# The demo county's marker department and fixed accounts (demo/county.py): what a start-up check looks for.
+DEMO_MARKER_DEPARTMENT = "scjg"
+DEMO_ACCOUNTS = ("admin", "supervisor", "designer", "th_supervisor", "hg_supervisor", "scjg_admin", "scjg_01")
 ROLE_NAMES = {"official": "执法人员", "department_admin": "部门管理员", "designer": "流程设计员",
               "supervisor": "联席会办公室", "admin": "系统管理员"}
 _ROLE_ALIASES = {**{k: k for k in ROLES}, **{v: k for k, v in ROLE_NAMES.items()}, "监督员": "supervisor"}
@@ -206,3 +209,20 @@ def expiring_certificates(actor: User, today: date, days: int = 30) -> list[User
             UserRole.role == "official", User.active.is_(True), User.cert_valid_until.is_not(None),
             User.cert_valid_until <= today + timedelta(days=days), scope.clause(actor, User.region_id))
         .order_by(User.cert_valid_until, User.username)))
+
+
+def demo_leftovers() -> list[str]:
+    """Why this database must not serve production: demo accounts that open with the demo password.
+
+    Checking every account's hash would cost a key derivation per account (minutes for a province), so the
+    start-up check looks at the demo county's fixed accounts; login refuses the demo password for every
+    account in production anyway (services/auth.py)."""
+    from werkzeug.security import check_password_hash
+    found = []
+    for user in db.session.scalars(select(User).where(User.username.in_(DEMO_ACCOUNTS), User.active.is_(True))):
+        if check_password_hash(user.password_hash, DEMO_PASSWORD):
+            found.append(f"账号 {user.username} 仍使用演示密码：请停用或用 `flask --app app users reset-password` 重置")
+    if db.session.scalar(select(Department.id).where(Department.code == DEMO_MARKER_DEPARTMENT)) is not None \
+            and found:
+        found.insert(0, "数据库中有演示县的数据（demo load）：生产环境不应使用演示数据库")
+    return found

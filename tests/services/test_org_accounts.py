@@ -141,3 +141,16 @@ def test_expired_or_suspended_certificates_are_never_drawn_and_counted(app):
         assert drawn and expired.id not in drawn and suspended.id not in drawn
     page = user_client(app, "scjg_01").get(f"/draws/campaign/{campaign_id}").get_data(as_text=True)
     assert "执法证过期或暂停的执法人员未参与抽取：2 人" in page
+
+
+def test_production_check_refuses_demo_accounts_with_the_demo_password(app):
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["org", "check-production"])
+    assert refused.exit_code == 1 and "账号 admin 仍使用演示密码" in refused.output
+    with app.app_context():
+        for username in accounts.DEMO_ACCOUNTS:
+            account = db.session.scalars(select(User).where(User.username == username)).one()
+            account.active = False
+        db.session.commit()
+    ok = runner.invoke(args=["org", "check-production"])
+    assert ok.exit_code == 0 and "未发现演示数据或演示密码" in ok.output
