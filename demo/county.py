@@ -243,8 +243,10 @@ def _checklist(industry: Industry, matter_codes, matters: dict[str, Matter]) -> 
 def _people(rng: random.Random, regions: dict[str, Region], departments: dict[str, Department]) -> None:
     password_hash = generate_password_hash(DEMO_PASSWORD)  # hashed once: pbkdf2 is slow by design
     for username, display, role in SYSTEM_ACCOUNTS:
+        # The designer deploys for every region (top level); admin and supervisor are 蕲春's.
+        region_id = None if role == "designer" else regions[HOME].id
         db.session.add(User(username=username, display_name=display, password_hash=password_hash,
-                            region_id=regions[HOME].id, roles=[UserRole(role=role)]))
+                            region_id=region_id, roles=[UserRole(role=role)]))
     for username, display, region_code in SCOPED_SUPERVISORS:
         db.session.add(User(username=username, display_name=display, password_hash=password_hash,
                             region_id=regions[region_code].id, roles=[UserRole(role="supervisor")]))

@@ -14,6 +14,7 @@ from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, Enterprise, FollowUp, Inspection,
                     ServiceRecord, Transfer, User)
 from services import audit
+from services.org import scope
 from services.stages import cases
 from services.workflow import clock
 from services.workflow import registry
@@ -155,6 +156,8 @@ def enterprise_follow_up(user: User, enterprise_id: int) -> dict:
         raise NotFound("企业不存在")
     if not (user.has_role("supervisor", "admin") or (user.department_id and user.has_role("official", "department_admin"))):
         raise Forbidden("无权查看")
+    if not scope.covers(user, enterprise.region_id):
+        raise NotFound("企业不存在")
     from models import Case, HandlingDecision  # local: only this view needs them
     return {
         "enterprise": enterprise,

@@ -125,3 +125,27 @@ def test_role_tasks_reach_only_supervisors_in_scope(app):
         assert approvals("th_supervisor") == []
         with pytest.raises(Forbidden):
             tasks.get_task(user("th_supervisor"), approvals("supervisor")[0])
+
+
+def test_deploying_needs_a_platform_wide_designer(app):
+    from pathlib import Path
+
+    from services.designer import processes
+    with app.app_context():
+        xml = (Path(__file__).resolve().parents[2] / "workflows" / "referral.bpmn").read_text(encoding="utf-8")
+        county = user("designer")
+        county.region_id = db.session.scalars(select(Region.id).where(Region.code == "421126")).one()
+        with pytest.raises(Forbidden) as refused:
+            processes.deploy_model(county, xml, "referral.bpmn")
+        assert "全平台" in refused.value.message
+        db.session.rollback()
+        assert user("designer").region_id is None  # the demo designer is the platform's
+        processes.deploy_model(user("designer"), xml, "referral.bpmn")
+
+
+def test_escalations_reach_the_supervisors_above_the_campaign(app):
+    from services.workflow import escalations
+    with app.app_context():
+        qichun = db.session.scalars(select(Region.id).where(Region.code == "421126")).one()
+        names = {u.username for u in escalations._supervisors(qichun)}
+        assert names == {"supervisor", "hg_supervisor"}  # the county's and its city's, not 太湖's
