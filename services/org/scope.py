@@ -12,7 +12,7 @@ recursive CTE, not a list of thousands of ids); single objects go through `requi
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 
 from extensions import db
 from models import Campaign, CampaignDepartment, Department, Region, User
@@ -53,9 +53,10 @@ def campaign_clause(user: User) -> ColumnElement[bool]:
     taking part (区域联查: a joint campaign is visible from both regions; acting on it is the lead's region's)."""
     if is_platform_wide(user):
         return true()
-    partner = exists().where(CampaignDepartment.campaign_id == Campaign.id,
-                             department_clause(user, CampaignDepartment.department_id))
-    return or_(clause(user, Campaign.region_id), partner)
+    # IN (uncorrelated subquery), not a correlated EXISTS: PostgreSQL hashes it once per statement.
+    taking_part = select(CampaignDepartment.campaign_id).join(
+        Department, Department.id == CampaignDepartment.department_id).where(clause(user, Department.region_id))
+    return or_(clause(user, Campaign.region_id), Campaign.id.in_(taking_part))
 
 
 def covers_campaign(user: User, campaign: Campaign) -> bool:
