@@ -180,6 +180,51 @@ def build(name: str, cities: int, per_city: int, enterprises: int, officials: in
     return app
 
 
+def measure(cities: int = 10, per_city: int = 10, enterprises: int = 30_000, officials: int = 20,
+            campaigns: int = 20, rounds: int = 9, keep: bool = False) -> dict:
+    names = ("yiye_bench_org_province", "yiye_bench_org_county")
+    try:
+        province = build(names[0], cities, per_city, enterprises, officials, campaigns)
+        with province.app_context():
+            out = {"dashboards": [("county (sup_420101)", *_dashboard_ms("sup_420101", rounds)),
+                                  ("city roll-up (sup_420100)", *_dashboard_ms("sup_420100", rounds)),
+                                  ("province roll-up (sup_420000)", *_dashboard_ms("sup_420000", rounds))],
+                   "draw_province": _draw_ms("420101", rounds),
+                   "enterprises": db.session.scalar(text("SELECT count(*) FROM enterprise")),
+                   "officials": db.session.scalar(text("SELECT count(*) FROM user_role WHERE role = 'official'"))}
+            db.session.remove()
+            db.engine.dispose()
+        county = build(names[1], 1, 1, enterprises, officials, campaigns)
+        with county.app_context():
+            out["draw_county"] = _draw_ms("420101", rounds)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if not keep:
+            for name in names:
+                _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return out
+
+
+def rows() -> list[tuple[str, str, str]]:
+    """For `make bench` (bench/__main__.py): the province run, or why it was skipped."""
+    try:
+        _admin("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+        return [("province on PostgreSQL (bench/province.py)", f"skipped: {exc.__class__.__name__}", "")]
+    m = measure()
+    out = [(f"province dashboard statement, {label}, {total:,} live campaigns (median ms)", f"{ms:.1f}",
+            f"< {TARGET_MS}") for label, ms, _service, total in m["dashboards"]]
+    out += [(f"province dashboard service call, {label} (median ms)", f"{service:.1f}", "")
+            for label, _ms, service, _total in m["dashboards"]]
+    ratio = m["draw_province"][0] / m["draw_county"][0]
+    out += [(f"draw candidates of one county ({m['draw_province'][1]:,}), {m['enterprises']:,}-enterprise province db "
+             "(median ms)", f"{m['draw_province'][0]:.1f}", ""),
+            ("same county, one-county db (median ms)", f"{m['draw_county'][0]:.1f}", ""),
+            ("ratio province / one county", f"{ratio:.2f}", f"≤ {TARGET_RATIO}")]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cities", type=int, default=10)
@@ -190,38 +235,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--keep", action="store_true", help="keep the databases (default: drop them)")
     args = parser.parse_args()
-    names = ("yiye_bench_org_province", "yiye_bench_org_county")
-    try:
-        province = build(names[0], args.cities, args.counties_per_city, args.enterprises_per_county,
-                         args.officials_per_department, args.campaigns_per_county)
-        with province.app_context():
-            rows = [("county (sup_420101)", *_dashboard_ms("sup_420101", args.rounds)),
-                    ("city roll-up (sup_420100)", *_dashboard_ms("sup_420100", args.rounds)),
-                    ("province roll-up (sup_420000)", *_dashboard_ms("sup_420000", args.rounds))]
-            draw_province = _draw_ms("420101", args.rounds)
-            enterprises = db.session.scalar(text("SELECT count(*) FROM enterprise"))
-            officials = db.session.scalar(text("SELECT count(*) FROM user_role WHERE role = 'official'"))
-            db.session.remove()
-            db.engine.dispose()
-        county = build(names[1], 1, 1, args.enterprises_per_county, args.officials_per_department,
-                       args.campaigns_per_county)
-        with county.app_context():
-            draw_county = _draw_ms("420101", args.rounds)
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if not args.keep:
-            for name in names:
-                _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    print(f"\nprovince: {enterprises:,} enterprises, {officials:,} officials (2% with an expired certificate)")
+    m = measure(args.cities, args.counties_per_city, args.enterprises_per_county, args.officials_per_department,
+                args.campaigns_per_county, args.rounds, args.keep)
+    print(f"\nprovince: {m['enterprises']:,} enterprises, {m['officials']:,} officials (2% with an expired certificate)")
     print(f"{'dashboard (median ms)':<34} {'live campaigns':>15} {'statement':>10} {'service':>8}  target")
-    for label, ms, service_ms, total in rows:
+    for label, ms, service_ms, total in m["dashboards"]:
         print(f"{label:<34} {total:>15,} {ms:>10.1f} {service_ms:>8.1f}  "
               f"{'ok' if ms < TARGET_MS else 'OVER'} (statement < {TARGET_MS} ms)")
-    ratio = draw_province[0] / draw_county[0]
+    ratio = m["draw_province"][0] / m["draw_county"][0]
     print(f"{'draw candidates (median ms)':<34} {'candidates':>15} {'ms':>10}")
-    print(f"{'a county, province db':<34} {draw_province[1]:>15,} {draw_province[0]:>10.1f}")
-    print(f"{'the same county, one-county db':<34} {draw_county[1]:>15,} {draw_county[0]:>10.1f}")
+    print(f"{'a county, province db':<34} {m['draw_province'][1]:>15,} {m['draw_province'][0]:>10.1f}")
+    print(f"{'the same county, one-county db':<34} {m['draw_county'][1]:>15,} {m['draw_county'][0]:>10.1f}")
     print(f"draw ratio province/one-county: {ratio:.2f}  {'ok' if ratio <= TARGET_RATIO else 'OVER'} (<= {TARGET_RATIO})")
 
 

@@ -4,7 +4,7 @@ Authorization: an admin acts on accounts of their subtree; `actor=None` is the c
 which is how a new bureau makes its first admin. The demo password is refused everywhere here, and in
 production it cannot log in at all (services/auth.py).
 """
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
@@ -203,7 +203,6 @@ def set_certificate(actor: User | None, user_id: int, *, cert_no: str | None, va
 
 def expiring_certificates(actor: User, today: date, days: int = 30) -> list[User]:
     """Active officials of the actor's subtree whose 执法证 expires within `days` (or has expired)."""
-    from datetime import timedelta
     return list(db.session.scalars(
         select(User).join(UserRole).where(
             UserRole.role == "official", User.active.is_(True), User.cert_valid_until.is_not(None),
