@@ -149,3 +149,34 @@ def test_escalations_reach_the_supervisors_above_the_campaign(app):
         qichun = db.session.scalars(select(Region.id).where(Region.code == "421126")).one()
         names = {u.username for u in escalations._supervisors(qichun)}
         assert names == {"supervisor", "hg_supervisor"}  # the county's and its city's, not 太湖's
+
+
+def test_city_supervisor_runs_a_city_wide_campaign_with_district_partners(app):
+    from models import CampaignDepartment, Enterprise
+    from services.draw import inputs as draw_inputs
+    with app.app_context():
+        city = db.session.scalars(select(Region).where(Region.code == "421100")).one()
+        bureau = Department(code="hg_scjg", name="黄冈市市场监督管理局", region=city, type="market_regulation")
+        db.session.add(bureau)
+        db.session.commit()
+        industry = db.session.scalars(select(Industry).where(Industry.code == "6110")).one()
+        data = {**_plan_data(bureau), "partner_department_ids": [department("wjw").id, department("xf").id],
+                "matter_ids": [m.id for m in industry.matters]}
+        with pytest.raises(ValidationFailed):  # 蕲春's supervisor cannot lead from the city
+            plans.create_entry(user("supervisor"), data)
+        entry = plans.create_entry(user("hg_supervisor"), data)
+        plans.approve_entry(user("hg_supervisor"), entry.id)
+        campaign = db.session.scalars(select(Campaign).where(Campaign.plan_entry_id == entry.id)).one()
+        assert campaign.region_id == city.id
+        for partner in ("wjw", "xf"):
+            campaign.departments.append(CampaignDepartment(department_id=department(partner).id, role="partner",
+                                                           status="confirmed"))
+        db.session.commit()
+        candidates, _excluded = draw_inputs.candidates_for(draw_inputs.scope_of(campaign))
+        qichun = db.session.scalars(select(Region.id).where(Region.code == "421126")).one()
+        expected = db.session.scalar(select(func.count()).where(
+            Enterprise.industry_id == industry.id, Enterprise.region_id == qichun, Enterprise.status == "存续"))
+        # the city's scope is its districts' enterprises (nothing inspected or in a case yet: no exclusions)
+        assert expected > 0 and sum(len(v) for v in candidates.values()) == expected
+        assert campaign.id in {c.id for c in initiation.visible_campaigns(user("hg_supervisor"))}
+        assert campaign.id in {c.id for c in initiation.visible_campaigns(user("supervisor"))}  # its departments take part
