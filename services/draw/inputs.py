@@ -82,7 +82,7 @@ def _min_officers() -> int:
 
 def _scope_filter(scope: Scope):
     # A region stands for its subtree: a city-wide campaign draws from its districts' enterprises.
-    in_regions = or_(*(Enterprise.region_id.in_(org_scope.subtree(r)) for r in scope.region_ids))
+    in_regions = Enterprise.region_id.in_(sorted({i for r in scope.region_ids for i in org_scope.subtree_ids(r)}))
     conditions = [Enterprise.industry_id.in_(scope.industry_ids), in_regions]
     target = scope.settings["target"] if scope.settings["mode"] == "targeted" else {}
     if target.get("credit_classes"):

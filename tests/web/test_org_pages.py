@@ -159,3 +159,20 @@ def test_dashboard_warns_of_certificates_expiring_within_30_days(app):
     assert "执法证即将到期（1 人）" in page and name in page
     far = user_client(app, "th_supervisor").get("/dashboard/").get_data(as_text=True)
     assert "执法证即将到期" not in far  # another county's officer
+
+
+def test_production_login_refuses_the_demo_password(app):
+    from config import ProductionConfig
+    from app import create_app
+    config = type("ProdOnTestDb", (ProductionConfig,), {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x" * 40,
+        "SQLALCHEMY_ENGINE_OPTIONS": {}, "LOG_FORMAT": "text", "check": classmethod(lambda cls: None)})
+    client = create_app(config).test_client()
+    client.environ_base["HTTP_REFERER"] = "https://localhost/auth/login"
+    refused = client.post("/auth/login", data={"csrf_token": csrf_token(client, "/auth/login"),
+                                                "username": "scjg_01", "password": "demo12345"})
+    assert refused.status_code == 403 and "生产环境不能使用演示密码登录" in refused.get_data(as_text=True)
+    assert "session=" not in "".join(refused.headers.getlist("Set-Cookie")) or \
+        client.get("/inbox/").status_code == 302
+    token = client.post("/api/v1/tokens", json={"username": "scjg_01", "password": "demo12345"})
+    assert token.status_code == 403
