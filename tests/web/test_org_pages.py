@@ -176,3 +176,23 @@ def test_production_login_refuses_the_demo_password(app):
         client.get("/inbox/").status_code == 302
     token = client.post("/api/v1/tokens", json={"username": "scjg_01", "password": "demo12345"})
     assert token.status_code == 403
+
+
+def test_admin_edits_a_department_type_and_name_audited(app):
+    from models import AuditRecord
+    admin = user_client(app, "admin")
+    with app.app_context():
+        dept = db.session.scalars(select(Department).where(Department.code == "hb")).one()
+        dept_id, region_id = dept.id, dept.region_id
+    saved = _post(admin, f"/org/departments/{dept_id}", {"code": "hb", "name": "蕲春县生态环境分局",
+                                                          "region_id": region_id, "type": "ecology"})
+    assert saved.status_code == 302
+    with app.app_context():
+        dept = db.session.get(Department, dept_id)
+        assert (dept.name, dept.type) == ("蕲春县生态环境分局", "ecology")
+        record = db.session.scalars(select(AuditRecord).where(AuditRecord.action == "org.department_update")).one()
+        assert record.detail["after"]["type"] == "ecology"
+    with app.app_context():
+        taihu = db.session.scalar(select(Department.id).where(Department.code == "th_scjg"))
+    assert _post(admin, f"/org/departments/{taihu}", {"code": "th_scjg", "name": "x", "region_id": region_id,
+                                                      "type": "fire"}).status_code == 404
