@@ -85,6 +85,9 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
     LOGIN_RATE_LIMIT_PER_IP = os.environ.get("LOGIN_RATE_LIMIT_PER_IP", "30 per minute")
     WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "120"))
+    # Production refuses the demo: `demo load` exits non-zero, the demo password cannot log in (services/org).
+    DEMO_ALLOWED = True
+    CERT_EXPIRY_WARNING_DAYS = int(os.environ.get("CERT_EXPIRY_WARNING_DAYS", "30"))  # dashboard warning
 
 
 class DevelopmentConfig(Config):
@@ -114,6 +117,7 @@ def _postgres_options() -> dict:
 
 
 class ProductionConfig(Config):
+    DEMO_ALLOWED = False
     SESSION_COOKIE_SECURE = True
     # The draw's commitment is public this long before the seed is used (the timer worker then draws).
     DRAW_REVEAL_DELAY_MINUTES = int(os.environ.get("DRAW_REVEAL_DELAY_MINUTES", "30"))

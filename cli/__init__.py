@@ -9,6 +9,7 @@ from cli.draw import draw_cli
 from cli.outbox import outbox_cli
 from cli.worker import timers_cli, worker_command
 from cli.process import process_cli
+from cli.org import org_cli, users_cli
 
 
 def register_commands(app: Flask) -> None:
@@ -21,3 +22,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(process_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(org_cli)
+    app.cli.add_command(users_cli)

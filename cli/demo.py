@@ -1,4 +1,5 @@
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from services.workflow import deployments
@@ -11,6 +12,7 @@ demo_cli = AppGroup("demo", help="Demo county data.")
 @click.option("--enterprises", default=2000, show_default=True)
 def load(enterprises: int) -> None:
     """Deploy the bundled workflows and load the demo county (idempotent)."""
+    _refuse_in_production()
     deployments.deploy_bundled()
     summary = load_demo(enterprises=enterprises)
     click.echo(f"演示数据: {summary['counts']}")
@@ -27,6 +29,7 @@ DEMO_CAMPAIGNS = (("考核", 6), ("联合检查", 5), ("报到", 4))
 @demo_cli.command("campaigns")
 def campaigns() -> None:
     """Run demo campaigns through the services to different stages (skipped when campaigns exist)."""
+    _refuse_in_production()
     from sqlalchemy import func, select
 
     from extensions import db
@@ -38,3 +41,11 @@ def campaigns() -> None:
     for seed, (until, enterprises) in enumerate(DEMO_CAMPAIGNS, start=1):
         campaign = simulate(enterprises, say=lambda _: None, seed=seed, until=until)
         click.echo(f"演示活动 {campaign.code}: 完成至「{until}」，当前阶段 {campaign.stage}")
+
+
+def _refuse_in_production() -> None:
+    """Production never holds demo data or the shared demo password: refuse before anything is written."""
+    if not current_app.config.get("DEMO_ALLOWED", True):
+        click.echo("生产环境（APP_ENV=production）不能加载演示数据：请用 `flask --app app org import` 导入组织架构，"
+                   "用 `flask --app app users create` 创建管理员", err=True)
+        raise SystemExit(2)

@@ -55,3 +55,11 @@ def deploy(path: Path, username: str | None) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"已部署 {definition.process_id} 版本 {definition.version}")
+
+
+@process_cli.command("deploy-bundled")
+def deploy_bundled() -> None:
+    """Deploy every model shipped in workflows/ (idempotent): what a new installation needs without demo data."""
+    from services.workflow import deployments
+    deployed = deployments.deploy_bundled()
+    click.echo(f"已部署内置流程与决策表 {len(deployed)} 个")

@@ -1,25 +1,35 @@
 """Demo data: one county (蕲春县) and its Anhui neighbour (太湖县) for 区域联查.
 
+Regions form the tree 省 → 市 → 县: 湖北省 → 黄冈市 → 蕲春县 and 安徽省 → 安庆市 → 太湖县, so the demo shows
+scoped authority: `supervisor` is 蕲春's, `th_supervisor` 太湖's, `hg_supervisor` sees 黄冈市 rolled up.
+
 Deterministic for a given seed and idempotent: once loaded, a second call changes nothing.
 """
 import hashlib
 import random
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import generate_password_hash
 
+from domain import department_types
+from domain.passwords import DEMO_PASSWORD  # noqa: F401 - the CLI and the tests read it here
 from domain.uscc import ALPHABET, is_valid, make_code
 from extensions import db
 from models import (ChecklistItem, ChecklistRevision, Department, Enterprise, Expert, ExpertConflict, Industry, Matter,
                     Region, User, UserRole)
 from models.catalogue import industry_matter
 
-DEMO_PASSWORD = "demo12345"
 CREATED_AT = datetime(2026, 1, 5, 9, 0)
+CERT_VALID_UNTIL = date(2029, 12, 31)  # 执法证 validity of every demo official
 HOME, NEIGHBOUR = "421126", "340825"
 REGIONS = {HOME: "蕲春县", NEIGHBOUR: "太湖县"}
+CITY = "421100"
+# code, name, level, parent code: the counties' ancestors, created before them.
+REGION_TREE = (("420000", "湖北省", "province", None), (CITY, "黄冈市", "city", "420000"),
+               (HOME, "蕲春县", "county", CITY), ("340000", "安徽省", "province", None),
+               ("340800", "安庆市", "city", "340000"), (NEIGHBOUR, "太湖县", "county", "340800"))
 MARKER_DEPARTMENT = "scjg"
 
 # code, name, region, specialties an official may hold
@@ -156,6 +166,8 @@ LEGACY_COUNT = 5
 SYSTEM_ACCOUNTS = (("admin", "系统管理员", "admin"), ("supervisor", "联席会办公室", "supervisor"),
                    ("designer", "流程设计员", "designer"), ("screen", "值班大屏", "screen"),
                    ("auditor", "县纪委监委驻市场监管局纪检监察组", "auditor"))
+# Supervisors of the other levels: username, name, region code.
+SCOPED_SUPERVISORS = (("th_supervisor", "太湖县联席会办公室", NEIGHBOUR), ("hg_supervisor", "黄冈市联席会办公室", CITY))
 
 
 def load_demo(seed: int = 20261125, enterprises: int = 2000) -> dict:
@@ -178,17 +190,19 @@ def load_demo(seed: int = 20261125, enterprises: int = 2000) -> dict:
 
 
 def _regions() -> dict[str, Region]:
-    regions = {}
-    for code, name in REGIONS.items():
-        region = db.session.scalar(select(Region).where(Region.code == code))
-        regions[code] = region or Region(code=code, name=name)
-    db.session.add_all(regions.values())
+    regions: dict[str, Region] = {}
+    for code, name, level, parent in REGION_TREE:
+        region = db.session.scalar(select(Region).where(Region.code == code)) or Region(code=code, name=name)
+        region.level, region.parent = level, regions.get(parent) if parent else None
+        regions[code] = region
+        db.session.add(region)
     db.session.flush()  # users reference their region by key only
     return regions
 
 
 def _departments(regions: dict[str, Region]) -> dict[str, Department]:
-    departments = {code: Department(code=code, name=name, region=regions[region])
+    departments = {code: Department(code=code, name=name, region=regions[region],
+                                    type=department_types.guess_from_name(name))
                    for code, name, region, _ in DEPARTMENTS}
     db.session.add_all(departments.values())
     return departments
@@ -231,8 +245,13 @@ def _checklist(industry: Industry, matter_codes, matters: dict[str, Matter]) -> 
 def _people(rng: random.Random, regions: dict[str, Region], departments: dict[str, Department]) -> None:
     password_hash = generate_password_hash(DEMO_PASSWORD)  # hashed once: pbkdf2 is slow by design
     for username, display, role in SYSTEM_ACCOUNTS:
+        # The designer deploys for every region (top level); admin and supervisor are 蕲春's.
+        region_id = None if role == "designer" else regions[HOME].id
         db.session.add(User(username=username, display_name=display, password_hash=password_hash,
-                            region_id=regions[HOME].id, roles=[UserRole(role=role)]))
+                            region_id=region_id, roles=[UserRole(role=role)]))
+    for username, display, region_code in SCOPED_SUPERVISORS:
+        db.session.add(User(username=username, display_name=display, password_hash=password_hash,
+                            region_id=regions[region_code].id, roles=[UserRole(role="supervisor")]))
     names: set[str] = set()
     serials = {code: 0 for code in regions}
     for code, _name, region_code, specialties in DEPARTMENTS:
@@ -241,7 +260,7 @@ def _people(rng: random.Random, regions: dict[str, Region], departments: dict[st
             db.session.add(User(
                 username=username, display_name=_person_name(rng, names), password_hash=password_hash,
                 department=departments[code], region_id=regions[region_code].id,
-                cert_no=f"{region_code}2026{serials[region_code]:04d}",
+                cert_no=f"{region_code}2026{serials[region_code]:04d}", cert_valid_until=CERT_VALID_UNTIL,
                 specialties="、".join(rng.sample(specialties, min(2, len(specialties)))),
                 roles=[UserRole(role=role) for role in roles]))
 
@@ -317,6 +336,7 @@ def _legacy_code(rng: random.Random, region_code: str) -> str:
 
 def _listed_usernames() -> list[str]:
     names = [username for username, _display, _role in SYSTEM_ACCOUNTS]
+    names += [username for username, _display, _region in SCOPED_SUPERVISORS]
     for code, _name, region_code, _specialties in DEPARTMENTS:
         accounts = _department_accounts(code, region_code == HOME)
         names += [name for name, roles in accounts if len(roles) > 1 or name[-3:] in ("_01", "_02")]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Production mode on one machine (what `make run-prod` runs): create the database if missing,
-# migrate, deploy the workflows (and the demo county unless RUN_PROD_DEMO=0), then gunicorn with
-# WEB_CONCURRENCY workers and one worker process (if cli/worker.py exists). Ctrl-C stops both.
+# migrate, deploy the bundled workflows, refuse to start while an account still has the demo password,
+# then gunicorn with WEB_CONCURRENCY workers and one worker process (if cli/worker.py exists). Ctrl-C
+# stops both. Never loads demo data (production refuses `demo load`): create the organisation with
+# `flask --app app org import FILE.xlsx` and the first admin with `flask --app app users create` (README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -17,9 +19,8 @@ export WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}" BIND="${BIND:-127.0.0.1:8000}"
 
 "$BIN/python" deploy/ensure_database.py
 "$BIN/flask" --app app db upgrade
-if [ "${RUN_PROD_DEMO:-1}" = "1" ]; then
-  "$BIN/flask" --app app demo load > /dev/null
-fi
+"$BIN/flask" --app app process deploy-bundled
+"$BIN/flask" --app app org check-production
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait' EXIT INT TERM

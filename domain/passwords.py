@@ -20,3 +20,7 @@ def problems(password: str, username: str = "") -> list[str]:
     if password.lower() in _COMMON:
         found.append("密码过于常见")
     return found
+
+
+# The demo county's shared password (demo/county.py): production refuses any account that still has it.
+DEMO_PASSWORD = "demo12345"

@@ -12,7 +12,7 @@ from models.expert import Expert, ExpertConflict
 from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer
 from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
                                InspectionSignoff, ItemResult, Publication)
-from models.org import ApiToken, Department, OfficerConflict, Region, User, UserRole
+from models.org import ApiToken, Delegation, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
 from models.portal import LoginCode, Objection, OutboxMessage
 from models.referral import Referral
@@ -29,4 +29,5 @@ __all__ = [
     "Region", "Review", "ReviewScheme", "ServiceRecord", "TaskCandidate", "Timer", "Transfer", "User", "UserRole",
     "WorkerHeartbeat", "WorkflowInstance",
 ]
-__all__ += ["AuditChainHead", "Document", "DocumentCounter", "DocumentPrefix", "LoginCode", "Objection", "OutboxMessage"]
+__all__ += ["AuditChainHead", "Delegation", "Document", "DocumentCounter", "DocumentPrefix", "LoginCode", "Objection",
+            "OutboxMessage"]

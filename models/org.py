@@ -1,5 +1,9 @@
-"""Regions, departments, people and their roles."""
-from datetime import datetime
+"""Regions (a tree: 省 → 市 → 县/区 → 乡镇/街道), departments, people, their roles and delegations.
+
+A user's authority covers the subtree of their region (`User.region_id`; NULL = the whole platform, the top
+level): see services/org/scope.py, the one place that turns it into region ids.
+"""
+from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import ForeignKey, String, Text
@@ -17,6 +21,10 @@ class Region(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # GB/T 2260 level (domain/divisions.py): province / city / county / township.
+    level: Mapped[str] = mapped_column(String(10), default="county")
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"), index=True)
+    parent: Mapped[Optional["Region"]] = relationship(remote_side=[id])
 
 
 class Department(Base):
@@ -25,6 +33,8 @@ class Department(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    # domain/department_types.py: market_regulation, health, fire …, so regions match by kind.
+    type: Mapped[str] = mapped_column(String(30), default="other", index=True)
     region: Mapped[Region] = relationship()
 
 
@@ -41,7 +51,13 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped by services.auth.end_all_sessions: a session cookie or token minted under an older version is dead.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # 执法证: an officer whose certificate has expired or is suspended may not inspect (never drawn).
+    cert_valid_until: Mapped[Optional[date]]
+    cert_suspended: Mapped[bool] = mapped_column(default=False)
+    # Set when an admin resets the password: the next login goes to the change-password page first.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     department: Mapped[Optional[Department]] = relationship()
+    region: Mapped[Optional[Region]] = relationship(foreign_keys=[region_id])
     roles: Mapped[list["UserRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def has_role(self, *names: str) -> bool:
@@ -97,3 +113,19 @@ class OfficerConflict(Base):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), primary_key=True, index=True)
     reason: Mapped[Optional[str]] = mapped_column(String(200))
     declared_at: Mapped[datetime]
+
+
+class Delegation(Base):
+    """代办: while on leave, `principal` lets a colleague of the same department see and complete their tasks
+    from `starts_on` to `ends_on` (inclusive, Beijing dates). Revoking sets `revoked_at`; rows are kept."""
+    __tablename__ = "delegation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[Optional[datetime]]
+    principal: Mapped[User] = relationship(foreign_keys=[principal_id])
+    delegate: Mapped[User] = relationship(foreign_keys=[delegate_id])

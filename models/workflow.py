@@ -69,9 +69,12 @@ class HumanTask(Base):
     due_at: Mapped[Optional[datetime]]
     completed_at: Mapped[Optional[datetime]]
     completed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    # 代办: the colleague on leave for whom completed_by acted (shown as "completed_by 代 on_behalf_of").
+    on_behalf_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     instance: Mapped[WorkflowInstance] = relationship()
     claimed_by: Mapped[Optional[User]] = relationship(foreign_keys=[claimed_by_id])
     completed_by: Mapped[Optional[User]] = relationship(foreign_keys=[completed_by_id])
+    on_behalf_of: Mapped[Optional[User]] = relationship(foreign_keys=[on_behalf_of_id])
     candidates: Mapped[list["TaskCandidate"]] = relationship(cascade="all, delete-orphan")
 
 

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from domain.passwords import DEMO_PASSWORD
 from extensions import db
 from models import ApiToken, User, UserRole
 from services import audit
@@ -25,7 +26,13 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 _TOUCH_EVERY = timedelta(minutes=1)
 
 
+class DemoPasswordRefused(Forbidden):
+    """Production: the shared demo password never opens an account, whichever account holds it."""
+
+
 def authenticate(username: str, password: str) -> User | None:
+    if not current_app.config.get("DEMO_ALLOWED", True) and password == DEMO_PASSWORD:
+        raise DemoPasswordRefused("生产环境不能使用演示密码登录：请管理员用 `flask --app app users reset-password` 重置密码")
     user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password or "")

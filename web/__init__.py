@@ -25,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
     from web.inbox.routes import bp as inbox_bp
     from web.notifications.routes import bp as notifications_bp
+    from web.org import bp as org_bp
     from web.plans.routes import bp as plans_bp
     from web.portal.routes import bp as portal_bp
     from web.public.routes import bp as public_bp
@@ -37,7 +38,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
                       designer_bp, board_bp, documents_bp, portal_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp,
-                      auditor_bp):
+                      auditor_bp, org_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
@@ -63,4 +64,6 @@ def register_blueprints(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(cookie_id: str) -> User | None:
-    return auth_service.user_for_session(cookie_id)
+    # A stale session version or a disabled account stops authenticating (services/auth, services/org/accounts).
+    user = auth_service.user_for_session(cookie_id)
+    return user if user is not None and user.active else None

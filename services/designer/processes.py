@@ -20,6 +20,7 @@ from services.workflow import registry
 from services.workflow import validation
 from services.workflow.assignment import LANE_RULES
 from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from services.org import scope
 
 MAX_UPLOAD_BYTES = validation.MAX_BYTES
 
@@ -29,9 +30,17 @@ def require_designer(actor: User | None) -> None:
         raise Forbidden("只有流程设计员可以修改和部署流程")
 
 
+def require_global_deployer(actor: User | None) -> None:
+    """Deployed definitions serve every region (no per-region versions yet), so deploying one needs a designer
+    of the top level (no region: services/org/scope.py); a county's designer drafts and validates."""
+    require_designer(actor)
+    if actor is not None and not scope.is_platform_wide(actor):
+        raise Forbidden("流程部署对全平台生效，只有全平台范围的流程设计员可以部署；请保存草稿并提交上级部署")
+
+
 def deploy_model(actor: User | None, bpmn_xml: str, source_name: str) -> tuple[ProcessDefinition, validation.Report]:
     """Validate, then deploy as a new version; nothing invalid deploys."""
-    require_designer(actor)
+    require_global_deployer(actor)
     report = validation.validate(bpmn_xml)
     if not report.ok:
         raise ValidationFailed({f.element_id or "_": [f.message] for f in report.errors},
@@ -101,7 +110,7 @@ def definition(process_id: str, version: int) -> ProcessDefinition:
 
 def roll_back(actor: User | None, process_id: str, version: int) -> ProcessDefinition:
     """Deploy an earlier version's content as the newest version (history is never rewritten)."""
-    require_designer(actor)
+    require_global_deployer(actor)
     old = definition(process_id, version)
     current = deployments.latest(process_id)
     if current.content_hash == old.content_hash:

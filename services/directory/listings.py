@@ -20,6 +20,7 @@ from models import (Case, Department, Enterprise, Expert, ExpertConflict, Follow
 from models.catalogue import ChecklistItem
 from models.enterprise import CREDIT_CLASSES, STATUSES
 from services import audit
+from services.org import scope
 from services.workflow import clock
 from services.directory import name_search
 from services.errors import Forbidden, NotFound, ValidationFailed
@@ -96,7 +97,7 @@ def _choice(raw: dict, name: str, allowed, errors: dict) -> str | None:
     return value or None
 
 
-def enterprise_filters(raw) -> Filters:
+def enterprise_filters(raw, viewer: User | None = None) -> Filters:
     """q (name or USCC), uscc (prefix), industry_id, region_id, credit_class, status."""
     errors: dict = {}
     values = {
@@ -109,7 +110,7 @@ def enterprise_filters(raw) -> Filters:
     }
     if errors:
         raise ValidationFailed(errors)
-    return Filters(values, {k: raw.get(k) for k in values if raw.get(k)})
+    return Filters({**values, "viewer": viewer}, {k: raw.get(k) for k in values if raw.get(k)})
 
 
 def _like(text: str) -> str:
@@ -136,6 +137,8 @@ def _enterprise_where(f: dict) -> list:
     for name in ("industry_id", "region_id", "credit_class", "status"):
         if f.get(name) is not None:
             clauses.append(getattr(Enterprise, name) == f[name])
+    if f.get("viewer") is not None:
+        clauses.append(scope.clause(f["viewer"], Enterprise.region_id))
     return clauses
 
 
@@ -170,9 +173,10 @@ def iter_enterprises(filters: Filters) -> Iterator[Enterprise]:
         last_id = rows[-1].id
 
 
-def get_enterprise(enterprise_id: int) -> Enterprise:
+def get_enterprise(enterprise_id: int, viewer: User | None = None) -> Enterprise:
+    """One enterprise; outside the viewer's regions it does not exist for them (404, not a hint that it does)."""
     enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
+    if enterprise is None or (viewer is not None and not scope.covers(viewer, enterprise.region_id)):
         raise NotFound("经营主体不存在")
     return enterprise
 
@@ -195,7 +199,7 @@ def enterprise_history(viewer: User, enterprise_id: int) -> EnterpriseHistory:
     """The detail page: inspections (campaign, result), follow-ups, cases, and last inspection per matter; results
     and follow-ups only of campaigns the viewer may see (services/stages/participation.py)."""
     from services.stages import participation  # stages build on the directory, not the other way round
-    enterprise = get_enterprise(enterprise_id)
+    enterprise = get_enterprise(enterprise_id, viewer)
     seen = participation.campaign_condition(viewer, Inspection.campaign_id)
     inspections = db.session.scalars(select(Inspection).where(Inspection.enterprise_id == enterprise.id, seen)
                                      .options(selectinload(Inspection.campaign), selectinload(Inspection.follow_ups))
@@ -228,7 +232,7 @@ def last_inspected(enterprise_id: int) -> list[tuple[Matter, date]]:
 
 # --- officials -----------------------------------------------------------------------------------
 
-def official_filters(raw) -> Filters:
+def official_filters(raw, viewer: User | None = None) -> Filters:
     errors: dict = {}
     values = {
         "q": _text(raw, "q"),
@@ -239,7 +243,7 @@ def official_filters(raw) -> Filters:
     }
     if errors:
         raise ValidationFailed(errors)
-    return Filters(values, {k: raw.get(k) for k in values if raw.get(k)})
+    return Filters({**values, "viewer": viewer}, {k: raw.get(k) for k in values if raw.get(k)})
 
 
 def _official_query(f: dict) -> Select:
@@ -256,6 +260,8 @@ def _official_query(f: dict) -> Select:
         query = query.where(User.specialties.like(_like(f["specialty"]), escape="\\"))
     if f.get("active") is not None:
         query = query.where(User.active.is_(f["active"] == "1"))
+    if f.get("viewer") is not None:
+        query = query.where(scope.department_clause(f["viewer"], User.department_id))
     return query
 
 
@@ -269,9 +275,10 @@ def iter_officials(filters: Filters) -> Iterator[User]:
                                   .order_by(User.id))
 
 
-def get_official(user_id: int) -> User:
+def get_official(user_id: int, viewer: User | None = None) -> User:
     official = db.session.get(User, user_id)
-    if official is None or not official.has_role("official"):
+    if official is None or not official.has_role("official") or (
+            viewer is not None and not scope.covers_department(viewer, official.department_id)):
         raise NotFound("执法人员不存在")
     return official
 
@@ -291,7 +298,7 @@ def officer_conflict_counts(user_ids: list[int]) -> dict[int, int]:
 
 def update_official(actor: User, user_id: int, *, specialties: str | None, active: bool,
                     cert_no: str | None) -> User:
-    official = get_official(user_id)
+    official = get_official(user_id, actor)
     require_editor(actor, official.department_id)
     cert_no = (cert_no or "").strip() or None
     if cert_no and db.session.scalar(select(User.id).where(User.cert_no == cert_no, User.id != official.id)):
@@ -307,7 +314,7 @@ def update_official(actor: User, user_id: int, *, specialties: str | None, activ
 
 def declare_conflict(actor: User, user_id: int, uscc: str, reason: str | None) -> OfficerConflict:
     """Record that an officer must not inspect an enterprise (利害关系回避)."""
-    official = get_official(user_id)
+    official = get_official(user_id, actor)
     require_editor(actor, official.department_id)
     enterprise = find_by_uscc(uscc or "")
     if enterprise is None:
@@ -393,8 +400,13 @@ def expert_conflict_counts(expert_ids: list[int]) -> dict[int, int]:
 
 # --- option lists for filter forms ---------------------------------------------------------------
 
-def options() -> dict:
+def options(viewer: User | None = None) -> dict:
+    """Filter choices; with a viewer, only the regions and departments of their scope."""
+    regions, departments = select(Region).order_by(Region.code), select(Department).order_by(Department.id)
+    if viewer is not None:
+        regions = regions.where(scope.clause(viewer, Region.id))
+        departments = departments.where(scope.clause(viewer, Department.region_id))
     return {"industries": db.session.scalars(select(Industry).order_by(Industry.code)).all(),
-            "regions": db.session.scalars(select(Region).order_by(Region.code)).all(),
-            "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
+            "regions": db.session.scalars(regions).all(),
+            "departments": db.session.scalars(departments).all(),
             "credit_classes": CREDIT_CLASSES, "statuses": STATUSES}

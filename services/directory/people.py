@@ -68,12 +68,13 @@ def can_set_password(actor: User, target: User) -> bool:
 
 def set_password(actor: User, user_id: int, new: str, confirm: str) -> User:
     """An admin (any official) or a department admin (their own department's officials) sets a password."""
-    target = directory.get_official(user_id)
+    target = directory.get_official(user_id, actor)
     if not can_set_password(actor, target):
         if actor.id == target.id:
             raise Forbidden("请在“修改密码”页面修改自己的密码")
         raise Forbidden("只有系统管理员或本部门管理员可以设置该人员的密码")
     _store(target, new or "", confirm or "")
+    target.must_change_password = True  # set by someone else: the person chooses their own at next login
     auth.end_all_sessions(target, "password_set", actor=actor)  # whoever knew the old password is logged out
     audit.record(actor, "auth.password_set", "user", target.id, department_id=target.department_id)
     db.session.commit()
@@ -86,6 +87,7 @@ def change_password(actor: User, current: str, new: str, confirm: str) -> User:
     if current == new:
         raise ValidationFailed({"new": ["新密码不能与当前密码相同"]})
     _store(actor, new or "", confirm or "")
+    actor.must_change_password = False
     auth.end_all_sessions(actor, "password_change")  # the caller logs this browser in again under the new version
     audit.record(actor, "auth.password_change", "user", actor.id)
     db.session.commit()

@@ -8,7 +8,7 @@ from datetime import date
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, func, or_, select, true
 
 from domain import draw as algorithm
 from extensions import db
@@ -16,6 +16,7 @@ from models import (Campaign, Case, ChecklistItem, Department, Enterprise, Exper
                     InspectionOfficer, ItemResult, OfficerConflict, RecusalRequest, User, UserRole)
 from services.workflow import clock
 from services.draw import rules as draw_rules
+from services.org import scope as org_scope
 
 ACTIVE_STATUS = "存续"
 
@@ -69,6 +70,7 @@ def gather(campaign: Campaign) -> DrawInputs:
                                                           "exclude_open_case")},
         "candidates": total, "planned": drawn,
         "warnings": [w for w in [draw_rules.floor_warning(drawn, total)] if w],
+        "officers_excluded_certificate": certificate_exclusions(campaign),
     }
     return DrawInputs(params, candidates, people, report)
 
@@ -79,7 +81,9 @@ def _min_officers() -> int:
 
 
 def _scope_filter(scope: Scope):
-    conditions = [Enterprise.industry_id.in_(scope.industry_ids), Enterprise.region_id.in_(scope.region_ids)]
+    # A region stands for its subtree: a city-wide campaign draws from its districts' enterprises.
+    in_regions = Enterprise.region_id.in_(sorted({i for r in scope.region_ids for i in org_scope.subtree_ids(r)}))
+    conditions = [Enterprise.industry_id.in_(scope.industry_ids), in_regions]
     target = scope.settings["target"] if scope.settings["mode"] == "targeted" else {}
     if target.get("credit_classes"):
         conditions.append(Enterprise.credit_class.in_(target["credit_classes"]))
@@ -166,13 +170,27 @@ def _open_cases(matter_ids: list[int]) -> set[int]:
         Case.status == "open", Case.matter_id.in_(matter_ids))))
 
 
+def _certificate_valid(today: date):
+    """执法证: not suspended and not expired (no recorded expiry date = valid: rows from before org000000001)."""
+    return and_(User.cert_suspended.is_(False), or_(User.cert_valid_until.is_(None), User.cert_valid_until >= today))
+
+
+def certificate_exclusions(campaign: Campaign) -> int:
+    """How many active officials of the confirmed departments were left out for an expired or suspended 执法证."""
+    departments = [d.department_id for d in campaign.departments if d.status == "confirmed"]
+    return db.session.scalar(select(func.count(func.distinct(User.id))).join(UserRole).where(
+        User.department_id.in_(departments), User.active.is_(True), UserRole.role == "official",
+        ~_certificate_valid(clock.today()))) or 0
+
+
 def people_for(campaign: Campaign, settings: dict, candidates: set[str], matter_ids: list[int]) -> dict:
     """Officers per participating department, experts, and for each candidate who may not go there."""
     departments = sorted(d.department_id for d in campaign.departments if d.status == "confirmed")
     officers: dict[int, list[int]] = {d: [] for d in departments}
     for department_id, user_id in db.session.execute(
             select(User.department_id, User.id).join(UserRole).where(
-                User.department_id.in_(departments), User.active.is_(True), UserRole.role == "official")
+                User.department_id.in_(departments), User.active.is_(True), UserRole.role == "official",
+                _certificate_valid(clock.today()))
             .order_by(User.id)).all():
         officers[department_id].append(user_id)
     names = dict(db.session.execute(select(Department.id, Department.name).where(Department.id.in_(departments))).all())

@@ -8,6 +8,7 @@ from extensions import db
 from models import Case, ChecklistItem, Department, Inspection, ItemResult, Matter, User
 from models.case import CASE_STATUSES, PROCEDURES
 from services import audit
+from services.org import scope
 from services.workflow import clock
 from services.errors import Forbidden, NotFound, ValidationFailed
 
@@ -41,7 +42,7 @@ def open_case(actor: User, inspection: Inspection, summary: str | None) -> Case:
 
 
 def _may_handle(user: User, case: Case) -> bool:
-    return user.has_role("supervisor", "admin") or (
+    return (user.has_role("supervisor", "admin") and scope.covers_department(user, case.department_id)) or (
         user.department_id == case.department_id and user.has_role("official", "department_admin"))
 
 
@@ -49,6 +50,8 @@ def visible_cases(user: User) -> list[Case]:
     query = select(Case).order_by(Case.id.desc())
     if not user.has_role("supervisor", "admin"):
         query = query.where(Case.department_id == user.department_id)
+    else:
+        query = query.where(scope.department_clause(user, Case.department_id))
     return list(db.session.scalars(query.limit(500)))
 
 

@@ -16,6 +16,7 @@ from extensions import db
 from models import Campaign, Evidence, Inspection, Referral, User
 from models.referral import referral_evidence
 from services import audit
+from services.org import scope
 from services.workflow import clock
 from services.errors import Forbidden, NotFound, ValidationFailed
 
@@ -140,9 +141,9 @@ def _is_officer(user: User, inspection: Inspection) -> bool:
 
 
 def can_view(user: User, evidence: Evidence) -> bool:
-    if user.has_role("supervisor"):
-        return True
     inspection = db.session.get(Inspection, evidence.inspection_id)
+    if user.has_role("supervisor") and scope.covers_campaign(user, db.session.get(Campaign, inspection.campaign_id)):
+        return True
     if _is_officer(user, inspection):
         return True
     campaign = db.session.get(Campaign, inspection.campaign_id)

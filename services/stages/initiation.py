@@ -60,6 +60,7 @@ def request_special_action(actor: User, *, industry_id: int, reason: str, ratios
 
 
 def visible_campaigns(user: User) -> list[Campaign]:
+    """Supervisors and admins: the campaigns of their subtree (services/org/scope); others: their department's."""
     query = select(Campaign).order_by(Campaign.id.desc())
     return list(db.session.scalars(query.where(participation.campaign_condition(user, Campaign.id))))
 

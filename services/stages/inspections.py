@@ -17,6 +17,7 @@ from models import (Campaign, ChecklistItem, Department, Draw, DrawnEnterprise, 
                     InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
 from services import auditor
 from services import audit
+from services.org import scope
 from services.workflow import calendar
 from services.workflow import clock
 from services.stages import evidence
@@ -283,7 +284,7 @@ def get(user: User, inspection_id: int) -> Inspection:
     departments = {d.department_id for d in inspection.campaign.departments}
     # A department that received a referral from this inspection follows it up from here too.
     departments |= set(db.session.scalars(select(Referral.to_department_id).where(Referral.inspection_id == inspection.id)))
-    if not (user.has_role("supervisor") or auditor.covers(user, inspection.campaign)
+    if not ((user.has_role("supervisor") and scope.covers_campaign(user, inspection.campaign)) or auditor.covers(user, inspection.campaign)
             or any(o.user_id == user.id for o in inspection.officers)
             or (user.department_id is not None and user.department_id in departments)):
         raise Forbidden("无权查看该检查记录")

@@ -1,7 +1,7 @@
 """Who may see a campaign's work: one rule for the campaign pages, the API, and every page that shows an
 enterprise's grading or rectification (follow-up record, directory detail).
 
-Supervisors and admins see every campaign; an auditor the campaigns of its regions; anyone else sees the campaigns their department takes part in
+Supervisors and admins see every campaign of their region subtree (services/org/scope.py); an auditor the campaigns of its regions; anyone else sees the campaigns their department takes part in
 (invited, confirmed or declined: the campaign page has always shown them to a department it asked). An
 enterprise's inspections, handling decisions (grading), rectification orders, cases and transfers are shown
 campaign by campaign under that rule, so a page about an enterprise never reveals what the campaign page
@@ -12,6 +12,7 @@ from sqlalchemy import exists, or_, select, true
 from extensions import db
 from models import Campaign, CampaignDepartment, Department, Enterprise, Inspection, User
 from services import auditor
+from services.org import scope
 from services.errors import Forbidden, NotFound
 
 REFUSED = "您所在部门未参与该检查活动"
@@ -22,8 +23,9 @@ def sees_all(user: User) -> bool:
 
 
 def may_see_campaign(user: User, campaign: Campaign) -> bool:
-    return sees_all(user) or auditor.covers(user, campaign) or \
-        any(d.department_id == user.department_id for d in campaign.departments)
+    if user.department_id and any(d.department_id == user.department_id for d in campaign.departments):
+        return True
+    return (sees_all(user) and scope.covers_campaign(user, campaign)) or auditor.covers(user, campaign)
 
 
 def require_campaign(user: User, campaign_id: int) -> Campaign:
@@ -37,8 +39,9 @@ def require_campaign(user: User, campaign_id: int) -> Campaign:
 
 def campaign_condition(user: User, campaign_id_column):
     """A WHERE condition keeping rows whose campaign (by `campaign_id_column`) the user may see."""
-    if sees_all(user):
-        return true()
+    if sees_all(user):  # supervisors and admins: the campaigns of their region subtree (services/org/scope.py)
+        return true() if scope.is_platform_wide(user) else \
+            campaign_id_column.in_(select(Campaign.id).where(scope.campaign_clause(user)))
     taking_part = campaign_id_column.in_(select(CampaignDepartment.campaign_id)
                                          .where(CampaignDepartment.department_id == user.department_id))
     if auditor.is_auditor(user):  # the auditor's regions (区域联查 campaigns named by their lead region here)
@@ -55,6 +58,8 @@ def require_enterprise(user: User, enterprise_id: int) -> Enterprise:
     if enterprise is None:
         raise NotFound("企业不存在")
     if sees_all(user):
+        if not scope.covers(user, enterprise.region_id):
+            raise NotFound("企业不存在")
         return enterprise
     if not (user.department_id and user.has_role("official", "department_admin")):
         raise Forbidden("无权查看")

@@ -5,14 +5,18 @@ from sqlalchemy import select, update
 from extensions import db
 from models import Department, Industry, Matter, PlanEntry, Region, User
 from services import audit
+from services.org import scope
 from services.stages import initiation as campaigns
 from services.workflow import clock
 from services.draw import rules as draw_rules
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
-def list_entries(year: int | None = None) -> list[PlanEntry]:
+def list_entries(year: int | None = None, user: User | None = None) -> list[PlanEntry]:
+    """The plan entries of the user's scope (by the lead department's region); all of them without a user."""
     query = select(PlanEntry).order_by(PlanEntry.year.desc(), PlanEntry.id)
+    if user is not None:
+        query = query.where(scope.department_clause(user, PlanEntry.lead_department_id))
     if year:
         query = query.where(PlanEntry.year == year)
     return list(db.session.scalars(query))
@@ -26,8 +30,8 @@ def create_entry(actor: User, data: dict) -> PlanEntry:
     errors = {}
     if industry is None:
         errors["industry_id"] = ["行业不存在"]
-    if lead is None:
-        errors["lead_department_id"] = ["牵头部门不存在"]
+    if lead is None or not scope.covers(actor, lead.region_id):
+        errors["lead_department_id"] = ["牵头部门不存在或不在您的管辖区域内"]
     partners = db.session.scalars(select(Department).where(Department.id.in_(data["partner_department_ids"]))).all()
     if len(partners) != len(set(data["partner_department_ids"])) or (lead and lead in partners):
         errors["partner_department_ids"] = ["配合部门无效，或与牵头部门重复"]
@@ -60,6 +64,7 @@ def approve_entry(actor: User, entry_id: int) -> PlanEntry:
     entry = db.session.get(PlanEntry, entry_id)
     if entry is None:
         raise NotFound("计划条目不存在")
+    scope.require(actor, entry.lead_department.region_id, "该计划条目不在您的管辖区域内，不能审批")
     # A conditional update, not read-then-write: of two supervisors approving at once, only one
     # opens a campaign; the other's UPDATE matches no row (on PostgreSQL it waits, then re-checks).
     claimed = db.session.execute(update(PlanEntry).where(PlanEntry.id == entry_id, PlanEntry.status == "draft")

@@ -16,6 +16,7 @@ from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspec
                     InspectionRevision, Publication, Region, User)
 from services import audit
 from services.directory import history
+from services.org import scope
 from services.workflow import clock
 from services.workflow import timers
 from services.errors import Forbidden, NotFound
@@ -44,12 +45,15 @@ def publication_overdue(timer) -> None:
                   campaign_id=inspection.campaign_id)
 
 
-def overdue(today: date | None = None) -> list[Inspection]:
-    """Final results past their publication deadline and not yet published (the supervisor's dashboard)."""
+def overdue(today: date | None = None, user: User | None = None) -> list[Inspection]:
+    """Final results past their publication deadline and not yet published (the supervisor's dashboard);
+    with a user, those of campaigns in the user's scope."""
     today = today or clock.today()
-    return list(db.session.scalars(select(Inspection).where(
+    stmt = select(Inspection).where(
         Inspection.status == "submitted", Inspection.published_at.is_(None), Inspection.publication_due < today)
-        .order_by(Inspection.publication_due, Inspection.id)))
+    if user is not None:
+        stmt = stmt.where(Inspection.campaign_id.in_(select(Campaign.id).where(scope.campaign_clause(user))))
+    return list(db.session.scalars(stmt.order_by(Inspection.publication_due, Inspection.id)))
 
 
 def approval_context(ctx) -> FormContext:
@@ -176,7 +180,8 @@ def export_rows(actor: User, campaign_id: int) -> tuple[Campaign, list[tuple]]:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("检查活动不存在")
-    if not (actor.has_role("supervisor", "admin") or actor.department_id == campaign.lead_department_id):
+    if not (actor.department_id == campaign.lead_department_id
+            or (actor.has_role("supervisor", "admin") and scope.covers_campaign(actor, campaign))):
         raise Forbidden("只有牵头部门或联席会办公室可以导出公示数据")
     rows = db.session.execute(_published().where(Inspection.campaign_id == campaign_id)
                               .order_by(Enterprise.uscc)).all()
@@ -195,6 +200,8 @@ def campaign_overview(actor: User) -> list[dict]:
     stmt = select(Campaign).order_by(Campaign.id.desc())
     if not actor.has_role("supervisor", "admin"):
         stmt = stmt.where(Campaign.lead_department_id == actor.department_id)
+    else:
+        stmt = stmt.where(scope.campaign_clause(actor))
     today = clock.today()
     overview = []
     for campaign in db.session.scalars(stmt.limit(200)):

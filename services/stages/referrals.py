@@ -13,6 +13,7 @@ from extensions import db
 from forms.loader import FormContext
 from models import Department, Evidence, HumanTask, Inspection, Referral, User, UserRole
 from services import audit
+from services.org import scope
 from services.workflow import calendar
 from services.workflow import clock
 from services.workflow import runtime
@@ -126,7 +127,10 @@ def for_inspection(inspection_id: int) -> list[Referral]:
 def for_department(user: User) -> list[Referral]:
     """Referrals the user's department sent or received (the supervisor sees all)."""
     stmt = select(Referral).order_by(Referral.id.desc())
-    if not user.has_role("supervisor"):
+    if user.has_role("supervisor"):
+        stmt = stmt.where(or_(scope.department_clause(user, Referral.to_department_id),
+                              scope.department_clause(user, Referral.from_department_id)))
+    else:
         if user.department_id is None:
             raise Forbidden("只有部门人员可以查看移交")
         stmt = stmt.where(or_(Referral.to_department_id == user.department_id,

@@ -16,6 +16,7 @@ from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
                     InspectionOfficer, Referral, Review, ReviewScheme, Transfer, User)
 from services import audit
+from services.org import scope
 from services.workflow import clock
 from services.errors import Forbidden, ValidationFailed
 
@@ -197,9 +198,12 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
             datetime.combine(end + timedelta(days=1), datetime.min.time()) - clock.BEIJING_OFFSET)
 
 
-def _campaigns_in(start: date, end: date, department_id: int | None = None) -> list[Campaign]:
+def _campaigns_in(start: date, end: date, department_id: int | None = None, user: User | None = None) -> list[Campaign]:
+    """The period's campaigns of the user's subtree (by the campaign's region): a city sums its districts."""
     lo, hi = _bounds(start, end)
     query = select(Campaign).where(Campaign.created_at >= lo, Campaign.created_at < hi, Campaign.status != "rejected")
+    if user is not None:
+        query = query.where(scope.clause(user, Campaign.region_id))
     if department_id is not None:
         query = query.where(Campaign.departments.any(CampaignDepartment.department_id == department_id))
     return list(db.session.scalars(query.order_by(Campaign.id)))
@@ -219,7 +223,7 @@ def period_review(user: User, start: date, end: date, department_id: int | None 
         raise Forbidden("绩效考核仅限联席会办公室查看")
     if end < start:
         raise ValidationFailed({"end": ["结束日期不能早于开始日期"]})
-    campaigns = _campaigns_in(start, end, department_id)
+    campaigns = _campaigns_in(start, end, department_id, user)
     ids = [c.id for c in campaigns]
     rows = _campaign_rows(ids) if ids else {}
     weights = current_weights()
@@ -227,21 +231,22 @@ def period_review(user: User, start: date, end: date, department_id: int | None 
         row["score"] = score(row, weights)
     totals = _finish(_sum(rows.values()))
     totals["score"] = score(totals, weights)
-    previous = _previous_year(start, end, department_id)
+    previous = _previous_year(start, end, department_id, user)
     return PeriodReview(
         start=start, end=end, weights=weights, campaigns=[(c, rows[c.id]) for c in campaigns],
-        departments=_department_rows(ids, weights, department_id), totals=totals,
+        departments=[(d, row) for d, row in _department_rows(ids, weights, department_id)
+                     if scope.covers(user, d.region_id)], totals=totals,
         stage_medians=_stage_medians(ids), previous_totals=previous,
         change={key: _change(totals.get(key, 0), previous.get(key, 0))
                 for key in ("visits_joint", "enterprises_checked", "visits_separate")})
 
 
-def _previous_year(start: date, end: date, department_id: int | None) -> dict:
+def _previous_year(start: date, end: date, department_id: int | None, user: User) -> dict:
     try:
         start, end = start.replace(year=start.year - 1), end.replace(year=end.year - 1)
     except ValueError:  # 29 February
         start, end = start - timedelta(days=365), end - timedelta(days=365)
-    ids = [c.id for c in _campaigns_in(start, end, department_id)]
+    ids = [c.id for c in _campaigns_in(start, end, department_id, user)]
     return _sum(_campaign_rows(ids).values()) if ids else {}
 
 
@@ -352,5 +357,8 @@ def stored_review(campaign_id: int) -> Review | None:
     return db.session.scalars(select(Review).where(Review.campaign_id == campaign_id)).first()
 
 
-def departments() -> list[Department]:
-    return list(db.session.scalars(select(Department).order_by(Department.id)))
+def departments(user: User | None = None) -> list[Department]:
+    query = select(Department).order_by(Department.id)
+    if user is not None:
+        query = query.where(scope.clause(user, Department.region_id))
+    return list(db.session.scalars(query))

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, Timer, User, UserRole, WorkflowInstance
 from services import audit
+from services.org import scope
 from services.workflow import calendar
 from services.workflow import clock
 from services.workflow import timers
@@ -69,9 +70,11 @@ def _sync_stage_timers(campaign: Campaign) -> None:
 
 
 def _supervisors(region_id: int | None) -> list[User]:
+    """The supervisors whose scope holds the region: its own, its city's and province's, and platform-wide ones."""
+    holders = scope.ancestors(region_id) if region_id is not None else []
     return list(db.session.scalars(select(User).join(UserRole).where(
         UserRole.role == "supervisor", User.active.is_(True),
-        or_(User.region_id.is_(None), User.region_id == region_id)).order_by(User.id)))
+        or_(User.region_id.is_(None), User.region_id.in_(holders))).order_by(User.id)))
 
 
 def _escalate(message: str, kind: str, campaign: Campaign | None, department_id: int | None) -> None:

@@ -8,6 +8,7 @@ from extensions import db
 from forms.loader import FormContext, UnknownForm, describe, load_form, validate_submission
 from models import Campaign, HumanTask, Inspection, TaskCandidate, User
 from services import audit
+from services.org import delegations, scope
 from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
@@ -30,14 +31,23 @@ class TaskForm:
     context: FormContext
 
 
+def _acting_for(user: User) -> list[int]:
+    """The user and the colleagues on leave whose tasks they do today (代办, services/org/delegations.py)."""
+    return [user.id, *delegations.principals_for(user)]
+
+
 def _eligible_clause(user: User):
     """SQL for the open tasks this user may take: named, claimed, their department's, or their role's."""
-    named = exists().where(and_(TaskCandidate.task_id == HumanTask.id, TaskCandidate.user_id == user.id))
+    ids = _acting_for(user)
+    named = exists().where(and_(TaskCandidate.task_id == HumanTask.id, TaskCandidate.user_id.in_(ids)))
     pooled = and_(HumanTask.department_id == user.department_id, HumanTask.department_id.is_not(None),
                   HumanTask.role.in_([r for r in user.role_names]))
+    # A role's task (the supervisor's approvals) goes to the holders of the role whose scope has the campaign.
+    in_scope = or_(HumanTask.campaign_id.is_(None),
+                   HumanTask.campaign_id.in_(select(Campaign.id).where(scope.clause(user, Campaign.region_id))))
     by_role = and_(HumanTask.department_id.is_(None), HumanTask.role.in_(user.role_names),
-                   ~exists().where(TaskCandidate.task_id == HumanTask.id))
-    return or_(HumanTask.claimed_by_id == user.id,
+                   ~exists().where(TaskCandidate.task_id == HumanTask.id), in_scope)
+    return or_(HumanTask.claimed_by_id.in_(ids),
                and_(HumanTask.claimed_by_id.is_(None), or_(named, pooled, by_role)))
 
 
@@ -45,7 +55,8 @@ def inbox(user: User) -> dict[str, list[HumanTask]]:
     base = select(HumanTask).where(HumanTask.status == "open", _eligible_clause(user)).order_by(
         HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
     tasks = db.session.scalars(base).all()
-    mine = [t for t in tasks if t.claimed_by_id == user.id or any(c.user_id == user.id for c in t.candidates)]
+    ids = set(_acting_for(user))
+    mine = [t for t in tasks if t.claimed_by_id in ids or any(c.user_id in ids for c in t.candidates)]
     pool = [t for t in tasks if t not in mine]
     return {"mine": mine, "pool": pool}
 
@@ -54,17 +65,24 @@ def can_act(user: User, task: HumanTask) -> bool:
     if task.status != "open":
         return False
     if task.claimed_by_id is not None:
-        return task.claimed_by_id == user.id
+        return task.claimed_by_id == user.id or task.claimed_by_id in _acting_for(user)
     return _addressed_to(user, task)
 
 
 def _addressed_to(user: User, task: HumanTask) -> bool:
     """Whether the task was meant for this user (named, their department's or their role's), claims aside."""
     if task.candidates:
-        return any(c.user_id == user.id for c in task.candidates)
+        ids = _acting_for(user)
+        return any(c.user_id in ids for c in task.candidates)
     if task.department_id is not None:
         return user.department_id == task.department_id and user.has_role(task.role or "official")
-    return task.role is not None and user.has_role(task.role)
+    return task.role is not None and user.has_role(task.role) and _campaign_in_scope(user, task)
+
+
+def _campaign_in_scope(user: User, task: HumanTask) -> bool:
+    if task.campaign_id is None:
+        return True
+    return scope.covers(user, db.session.scalar(select(Campaign.region_id).where(Campaign.id == task.campaign_id)))
 
 
 def get_task(user: User, task_id: int) -> HumanTask:
@@ -76,7 +94,7 @@ def get_task(user: User, task_id: int) -> HumanTask:
     # someone else gets "already done" (409), not "not yours" (403).
     finished_for_me = task.status != "open" and _addressed_to(user, task)
     if not (can_act(user, task) or finished_for_me or task.completed_by_id == user.id
-            or user.has_role("supervisor")):
+            or (user.has_role("supervisor") and _campaign_in_scope(user, task))):
         raise Forbidden("这不是您或您所在部门的任务")
     return task
 
@@ -124,7 +142,8 @@ def complete(user: User, task_id: int, submission: dict) -> HumanTask:
         data = validate_submission(form, _context_for(ctx), submission)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages) from exc
-    _mark_completed(user, task)
+    on_behalf_of = _principal_of(user, task)
+    _mark_completed(user, task, on_behalf_of)
     handler = registry.FORM_HANDLERS.get(task.form_key)
     try:
         updates = handler(ctx, data) if handler else {}
@@ -133,16 +152,28 @@ def complete(user: User, task_id: int, submission: dict) -> HumanTask:
         db.session.rollback()  # the task stays open and nothing the handler wrote is kept
         raise
     audit.record(user, "task.complete", "human_task", task.id, campaign_id=task.campaign_id,
-                 form_key=task.form_key, element_id=task.element_id, inspection_id=task.inspection_id)
+                 form_key=task.form_key, element_id=task.element_id, inspection_id=task.inspection_id,
+                 **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}))
     db.session.commit()
     return task
 
 
-def _mark_completed(user: User, task: HumanTask) -> None:
+def _principal_of(user: User, task: HumanTask) -> int | None:
+    """The colleague on leave this completion is for (代办), when the task was theirs and not the user's."""
+    if task.claimed_by_id not in (None, user.id):
+        return task.claimed_by_id
+    named = [c.user_id for c in task.candidates]
+    if named and user.id not in named:
+        return next((p for p in _acting_for(user)[1:] if p in named), None)
+    return None
+
+
+def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None) -> None:
     # A conditional update, so that of two simultaneous completions exactly one wins.
     won = db.session.execute(
         update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open")
-        .values(status="completed", completed_by_id=user.id, completed_at=clock.now(), claimed_by_id=user.id)
+        .values(status="completed", completed_by_id=user.id, completed_at=clock.now(), claimed_by_id=user.id,
+                on_behalf_of_id=on_behalf_of)
         .execution_options(synchronize_session=False)).rowcount
     if won != 1:
         db.session.rollback()

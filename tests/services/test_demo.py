@@ -44,7 +44,7 @@ def test_loads_quickly(loaded):
 
 def test_counts(loaded):
     counts = loaded[0]["counts"]
-    assert counts["regions"] == 2
+    assert counts["regions"] == 6  # 2 provinces, 2 cities, 2 counties
     assert counts["departments"] >= 12
     assert counts["industries"] == 5
     assert counts["enterprises"] == 2000
@@ -74,8 +74,10 @@ def test_enterprises_mostly_in_home_county(loaded):
 
 
 def test_one_account_per_system_role(loaded):
-    for role in ("supervisor", "designer", "admin"):
+    for role in ("designer", "admin"):
         assert _count(select(UserRole).where(UserRole.role == role)) == 1
+    # 蕲春's supervisor, 太湖's and 黄冈市's (the city above 蕲春)
+    assert _count(select(UserRole).where(UserRole.role == "supervisor")) == 3
     supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
     assert supervisor.department_id is None and supervisor.region_id is not None
 

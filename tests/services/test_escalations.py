@@ -46,9 +46,10 @@ def test_task_and_stage_deadlines_escalate_once(app):
         assert timers.run_until(clock.now() + timedelta(days=30)) == 0  # and never again
         notes = db.session.scalars(select(Notification).order_by(Notification.id)).all()
         supervisor = db.session.scalars(select(User).where(User.username == "supervisor")).one()
+        city = db.session.scalars(select(User).where(User.username == "hg_supervisor")).one()  # 黄冈市, above 蕲春
         assert sorted((n.kind, n.user_id or 0, n.department_id or 0) for n in notes) == sorted([
-            ("sla.task", supervisor.id, 0), ("sla.task", 0, campaign.lead_department_id),
-            ("sla.stage", supervisor.id, 0), ("sla.stage", 0, campaign.lead_department_id)])
+            ("sla.task", supervisor.id, 0), ("sla.task", city.id, 0), ("sla.task", 0, campaign.lead_department_id),
+            ("sla.stage", supervisor.id, 0), ("sla.stage", city.id, 0), ("sla.stage", 0, campaign.lead_department_id)])
         assert all(n.campaign_id == campaign.id for n in notes)
         assert any("发起与报到" in n.message and "5 个工作日" in n.message for n in notes)
         actions = db.session.scalars(select(AuditRecord.action).where(AuditRecord.action.like("sla.%"))).all()

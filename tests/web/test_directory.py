@@ -17,8 +17,12 @@ from tests.e2e.journey import user_client
 def test_enterprise_listing_filters_and_paging(app):
     client = user_client(app, "scjg_01")
     with app.app_context():
-        total_d = db.session.scalar(select(func.count()).where(Enterprise.credit_class == "D"))
-        sample = db.session.scalars(select(Enterprise).order_by(Enterprise.id)).first()
+        home = db.session.scalar(select(User.region_id).where(User.username == "scjg_01"))
+        # a 蕲春 official sees 蕲春's enterprises only (services/org/scope.py)
+        total_d = db.session.scalar(select(func.count()).where(Enterprise.credit_class == "D",
+                                                                Enterprise.region_id == home))
+        sample = db.session.scalars(select(Enterprise).where(Enterprise.region_id == home)
+                                    .order_by(Enterprise.id)).first()
         code, name = sample.uscc, sample.name
     page = client.get("/directory/enterprises?credit_class=D&per_page=10").get_data(as_text=True)
     assert f"共 {total_d} 条" in page and page.count("<tr><td>") <= 10
@@ -41,8 +45,10 @@ def test_export_repeats_the_filters(app):
     client = user_client(app, "scjg_01")
     with app.app_context():
         industry_id = db.session.scalar(select(Enterprise.industry_id).order_by(Enterprise.id))
+        home = db.session.scalar(select(User.region_id).where(User.username == "scjg_01"))
         expected = db.session.scalar(select(func.count()).where(Enterprise.credit_class == "C",
-                                                                Enterprise.industry_id == industry_id))
+                                                                Enterprise.industry_id == industry_id,
+                                                                Enterprise.region_id == home))
     response = client.get(f"/directory/enterprises.xlsx?credit_class=C&industry_id={industry_id}")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).active

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Enterprise, Industry
+from models import Enterprise, Industry, User
 
 
 def _headers(client, username="wjw_01"):
@@ -16,7 +16,10 @@ def test_enterprise_search_by_uscc_and_name_with_filters(app):
     with app.app_context():
         sample = db.session.scalars(select(Enterprise).order_by(Enterprise.id)).first()
         code, name = sample.uscc, sample.name
-        total_b = db.session.scalar(select(func.count()).where(Enterprise.credit_class == "B", Enterprise.status == "存续"))
+        home = db.session.scalar(select(User.region_id).where(User.username == "wjw_01"))
+        # the token holder's region only (a 蕲春 official: 蕲春's enterprises)
+        total_b = db.session.scalar(select(func.count()).where(Enterprise.credit_class == "B", Enterprise.status == "存续",
+                                                               Enterprise.region_id == home))
     assert client.get("/api/v1/enterprises").status_code == 401
     by_code = client.get(f"/api/v1/enterprises?uscc={code}", headers=headers).get_json()
     assert [e["uscc"] for e in by_code["items"]] == [code] and by_code["total"] == 1

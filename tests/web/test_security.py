@@ -45,6 +45,18 @@ def test_security_headers_on_pages_and_api(client):
     assert client.get("/inbox/").headers["Cache-Control"] == "no-store"
 
 
+def _own_password(app, username: str, password: str) -> None:
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from extensions import db
+    from models import User
+    with app.app_context():
+        db.session.scalars(select(User).where(User.username == username)).one().password_hash = \
+            generate_password_hash(password)
+        db.session.commit()
+
+
 @pytest.fixture
 def prod_client(app):
     # ProductionConfig as deployed, except that it runs on the test's SQLite copy (check() refuses SQLite).
@@ -56,8 +68,9 @@ def prod_client(app):
     return client
 
 
-def test_production_session_cookie_is_secure_httponly_samesite(prod_client):
-    response = login(prod_client, "scjg_01")
+def test_production_session_cookie_is_secure_httponly_samesite(app, prod_client):
+    _own_password(app, "scjg_01", "Ziji2026pass")  # production refuses the demo password (services/auth.py)
+    response = login(prod_client, "scjg_01", "Ziji2026pass")
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and re.search(r"SameSite=Lax", cookie)
     assert prod_client.get("/public/").headers["Strict-Transport-Security"].startswith("max-age=")

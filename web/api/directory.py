@@ -1,5 +1,5 @@
 """Read-only directory endpoints of /api/v1 for any token holder: same filters and paging as the pages."""
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from extensions import csrf
 
@@ -31,14 +31,14 @@ def _page(page) -> dict:
 @token_required
 def api_enterprises():
     params.integers("industry_id", "region_id")
-    page = directory.search_enterprises(directory.enterprise_filters(request.args), *_paging())
+    page = directory.search_enterprises(directory.enterprise_filters(request.args, g.api_user), *_paging())
     return EnterprisePageSchema().dump(_page(page))
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
 @token_required
 def api_enterprise(enterprise_id: int):
-    enterprise = directory.get_enterprise(enterprise_id)
+    enterprise = directory.get_enterprise(enterprise_id, g.api_user)
     out = EnterpriseDetailSchema(exclude=("last_inspected",)).dump(enterprise)
     out["last_inspected"] = [{"matter_id": m.id, "matter": m.name, "date": day.isoformat()}
                              for m, day in directory.last_inspected(enterprise_id)]
@@ -49,7 +49,7 @@ def api_enterprise(enterprise_id: int):
 @token_required
 def api_officials():
     params.integers("department_id", "region_id")
-    page = directory.search_officials(directory.official_filters(request.args), *_paging())
+    page = directory.search_officials(directory.official_filters(request.args, g.api_user), *_paging())
     return OfficialPageSchema().dump(_page(page))
 
 

@@ -1,8 +1,10 @@
 """Dashboard page: parse the filters, call the service, render."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
+from services.org import accounts
 from services.supervision import dashboard
+from services.workflow import clock
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -20,5 +22,7 @@ def index():
         stage=request.args.get("stage") or None, overdue_only=request.args.get("overdue") == "1",
         page=_int("page") or 1)
     page = dashboard.live_campaigns(current_user, filters)
-    return render_template("dashboard/index.html", page=page, choices=dashboard.filter_choices(),
-                           args=request.args.to_dict())
+    expiring = accounts.expiring_certificates(current_user, clock.today(),
+                                              current_app.config["CERT_EXPIRY_WARNING_DAYS"])
+    return render_template("dashboard/index.html", page=page, choices=dashboard.filter_choices(current_user),
+                           args=request.args.to_dict(), expiring=expiring, today=clock.today())

@@ -32,7 +32,7 @@ def expert_edit(expert_id: int):
 @bp.route("/officials/<int:user_id>/password", methods=["GET", "POST"])
 @login_required
 def official_password(user_id: int):
-    person = directory.get_official(user_id)
+    person = directory.get_official(user_id, current_user)
     if not people.can_set_password(current_user, person):
         raise Forbidden("只有系统管理员或本部门管理员可以设置该人员的密码")
     if request.method == "GET":

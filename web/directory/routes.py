@@ -32,15 +32,15 @@ def index():
 @bp.get("/enterprises")
 @login_required
 def enterprises():
-    filters = directory.enterprise_filters(request.args)
+    filters = directory.enterprise_filters(request.args, current_user)
     page = directory.search_enterprises(filters, *page_args())
-    return render_template("directory/enterprises.html", page=page, filters=filters, **directory.options())
+    return render_template("directory/enterprises.html", page=page, filters=filters, **directory.options(current_user))
 
 
 @bp.get("/enterprises.xlsx")
 @login_required
 def enterprises_xlsx():
-    return xlsx(directory_export.enterprises(directory.enterprise_filters(request.args)), "enterprises.xlsx")
+    return xlsx(directory_export.enterprises(directory.enterprise_filters(request.args, current_user)), "enterprises.xlsx")
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
@@ -53,23 +53,23 @@ def enterprise(enterprise_id: int):
 @bp.get("/officials")
 @login_required
 def officials():
-    filters = directory.official_filters(request.args)
+    filters = directory.official_filters(request.args, current_user)
     page = directory.search_officials(filters, *page_args())
     conflicts = directory.officer_conflict_counts([u.id for u in page.items])
     return render_template("directory/officials.html", page=page, filters=filters, conflicts=conflicts,
-                           **directory.options())
+                           **directory.options(current_user))
 
 
 @bp.get("/officials.xlsx")
 @login_required
 def officials_xlsx():
-    return xlsx(directory_export.officials(directory.official_filters(request.args)), "officials.xlsx")
+    return xlsx(directory_export.officials(directory.official_filters(request.args, current_user)), "officials.xlsx")
 
 
 @bp.get("/officials/<int:user_id>")
 @login_required
 def official(user_id: int, errors: dict | None = None, status: int = 200):
-    person = directory.get_official(user_id)
+    person = directory.get_official(user_id, current_user)
     return render_template("directory/official.html", person=person, conflicts=directory.officer_conflicts(user_id),
                            can_edit=directory.can_edit(current_user, person.department_id),
                            can_set_password=people.can_set_password(current_user, person),

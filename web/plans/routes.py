@@ -19,7 +19,7 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 @bp.get("/")
 @login_required
 def index():
-    return render_template("plans/index.html", entries=plans.list_entries())
+    return render_template("plans/index.html", entries=plans.list_entries(user=current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ bp = Blueprint("publication", __name__, url_prefix="/publication")
 @login_required
 def index():
     return render_template("publication/index.html", overview=publication.campaign_overview(current_user),
-                           overdue=publication.overdue() if current_user.has_role("supervisor", "admin") else [],
+                           overdue=publication.overdue(user=current_user) if current_user.has_role("supervisor", "admin") else [],
                            referral_figures=referrals.figures(
                                department_id=None if current_user.has_role("supervisor", "admin") else current_user.department_id))
 

@@ -53,7 +53,7 @@ def review_notice():
     start, end, department_id = _period()
     result = review.period_review(current_user, start, end, department_id)
     return render_template("reports/review.html", r=result, metrics=review.METRICS, department_id=department_id,
-                           departments=review.departments())
+                           departments=review.departments(current_user))
 
 
 @bp.get("/review.xlsx")
