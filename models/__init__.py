@@ -28,3 +28,6 @@ __all__ = [
     "WorkerHeartbeat", "WorkflowInstance",
 ]
 __all__ += ["AuditChainHead"]
+from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
+
+__all__ += ["ClockSetting", "CompletionKey"]
