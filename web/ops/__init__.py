@@ -1,9 +1,10 @@
-"""Operations: health endpoint, structured request logs, login rate limits, database-busy errors, security headers."""
+"""Operations: per-connection lock timeout, health endpoint, structured request logs, login rate limits, database-busy errors, security headers."""
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from web.ops import db_errors, headers, health, limits, request_log
+    from web.ops import database, db_errors, headers, health, limits, request_log
+    database.init_app(app)
     request_log.init_app(app)
     limits.limiter.init_app(app)
     db_errors.register(app)
