@@ -1,0 +1,97 @@
+"""Run the production web server (gunicorn with deploy/gunicorn.conf.py, APP_ENV=production) for a test.
+
+The server uses the test's PostgreSQL database and a 127.0.0.1 port of its own. `inherit_socket`
+hands it an already listening socket the way systemd socket activation does (LISTEN_FDS=1, fd 3,
+LISTEN_PID = the gunicorn master's pid), so a test can stop one server and start the next on the
+same socket.
+"""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+def start(database_url: str, port: int | None = None, inherit_socket: socket.socket | None = None,
+          **env) -> subprocess.Popen:
+    environment = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "t" * 64,
+                   "WEB_CONCURRENCY": "2", "WEB_THREADS": "8", "LOG_LEVEL": "WARNING", **env}
+    command = [GUNICORN, "--config", "deploy/gunicorn.conf.py", "app:create_app()"]
+    if inherit_socket is not None:
+        # As systemd does: the socket is fd 3 and LISTEN_PID names the process that may take it.
+        os.dup2(inherit_socket.fileno(), 3, inheritable=True)
+        environment.update(LISTEN_FDS="1")
+        command = ["sh", "-c", 'LISTEN_PID=$$ exec "$@"', "sh", *command]
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, pass_fds=(3,), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+        os.close(3)
+        port = inherit_socket.getsockname()[1]
+    else:
+        environment["BIND"] = f"127.0.0.1:{port}"
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+    process.port = port
+    wait_until_serving(process)
+    return process
+
+
+def wait_until_serving(process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode(errors='replace')[-3000:]}")
+        try:
+            if request(process.port, "GET", "/livez", timeout=2)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait(30)
+
+
+def request(port: int, method: str, path: str, body: dict | None = None, headers: dict | None = None,
+            timeout: float = 30) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers={"Content-Type": "application/json", **(headers or {})})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def token(port: int, username: str) -> dict:
+    from demo.county import DEMO_PASSWORD
+    status, _, body = request(port, "POST", "/api/v1/tokens", {"username": username, "password": DEMO_PASSWORD})
+    assert status == 201, body[:300]
+    return {"Authorization": f"Bearer {json.loads(body)['token']}"}
