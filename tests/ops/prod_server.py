@@ -33,10 +33,10 @@ def listening_socket() -> socket.socket:
 
 
 def start(database_url: str, port: int | None = None, inherit_socket: socket.socket | None = None,
-          **env) -> subprocess.Popen:
+          extra_args: list[str] | None = None, **env) -> subprocess.Popen:
     environment = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "t" * 64,
                    "WEB_CONCURRENCY": "2", "WEB_THREADS": "8", "LOG_LEVEL": "WARNING", **env}
-    command = [GUNICORN, "--config", "deploy/gunicorn.conf.py", "app:create_app()"]
+    command = [GUNICORN, "--config", "deploy/gunicorn.conf.py", *(extra_args or []), "app:create_app()"]
     if inherit_socket is not None:
         # As systemd does: the socket is fd 3 and LISTEN_PID names the process that may take it.
         os.dup2(inherit_socket.fileno(), 3, inheritable=True)
