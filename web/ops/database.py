@@ -17,10 +17,9 @@ def init_app(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name != "postgresql":
         return
-    timeout_ms = int(app.config["DB_LOCK_TIMEOUT_MS"])
-
     @event.listens_for(engine, "connect")
     def _lock_timeout(dbapi_connection, _record):
+        timeout_ms = int(app.config["DB_LOCK_TIMEOUT_MS"])  # read per connection: a test may change it
         autocommit = dbapi_connection.autocommit
         dbapi_connection.autocommit = True  # a SET outside any transaction: it lasts for the session
         try:
