@@ -2,7 +2,16 @@
 
 Due dates, stage durations, timers and tests all read time here, so a test or a demo
 can move time forward in one place.
+
+Two offsets are added to real time:
+- an in-process one (`advance`, `reset`): tests, and `timers run --until` catching up in one process;
+- the shared one, a row in `clock_setting` that an operator sets with `flask --app app clock set`
+  (services/workflow/clock_setting.py): every process — web workers, timer workers, the CLI — adds it,
+  re-reading it at most every CLOCK_REFRESH_SECONDS, so "now" moves for all of them together.
+  It is read only where CLOCK_SHIFT_ALLOWED (development and tests; production only for a drill,
+  CLOCK_DRILL=1): in production a row left over from a drill changes nothing.
 """
+import time
 from datetime import date, datetime, timedelta, timezone
 
 _offset = timedelta(0)
@@ -10,7 +19,7 @@ _offset = timedelta(0)
 
 def now() -> datetime:
     """Current time as naive UTC (the storage convention of models.base)."""
-    return (datetime.now(timezone.utc) + _offset).replace(tzinfo=None)
+    return (datetime.now(timezone.utc) + _offset + shared_offset()).replace(tzinfo=None)
 
 
 # Stored times are naive UTC; deadlines and periods are civil dates in China (UTC+8, no DST).
@@ -44,3 +53,41 @@ def advance(delta: timedelta) -> None:
 def reset() -> None:
     global _offset
     _offset = timedelta(0)
+
+
+def shared_offset() -> timedelta:
+    """The operator's offset for every process (zero outside an app, or where shifting is not allowed)."""
+    from flask import current_app, has_app_context
+    if not has_app_context() or not current_app.config.get("CLOCK_SHIFT_ALLOWED"):
+        return timedelta(0)
+    cache = current_app.extensions.setdefault("shared_clock", {"offset": timedelta(0), "read_at": None})
+    refresh = float(current_app.config.get("CLOCK_REFRESH_SECONDS", 1))
+    if cache["read_at"] is None or time.monotonic() - cache["read_at"] >= refresh:
+        cache["offset"] = _read_shared(cache["offset"])
+        cache["read_at"] = time.monotonic()
+    return cache["offset"]
+
+
+def remember_shared(offset: timedelta) -> None:
+    """After this process changed the setting: use it at once, without waiting for the next read."""
+    from flask import current_app
+    current_app.extensions["shared_clock"] = {"offset": offset, "read_at": time.monotonic()}
+
+
+def _read_shared(previous: timedelta) -> timedelta:
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.pool import StaticPool
+
+    from extensions import db
+    from models import ClockSetting
+    query = select(ClockSetting.offset_seconds).where(ClockSetting.id == 1)
+    try:
+        if isinstance(db.engine.pool, StaticPool):  # one shared connection (in-memory SQLite): use the session's
+            seconds = db.session.scalar(query)
+        else:  # its own connection: never part of (or spoiling) the caller's transaction
+            with db.engine.connect() as connection:
+                seconds = connection.scalar(query)
+    except SQLAlchemyError:  # not migrated yet, or the database is away: keep what was last read
+        return previous
+    return timedelta(seconds=seconds or 0)
