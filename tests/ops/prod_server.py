@@ -38,13 +38,14 @@ def start(database_url: str, port: int | None = None, inherit_socket: socket.soc
                    "WEB_CONCURRENCY": "2", "WEB_THREADS": "8", "LOG_LEVEL": "WARNING", **env}
     command = [GUNICORN, "--config", "deploy/gunicorn.conf.py", *(extra_args or []), "app:create_app()"]
     if inherit_socket is not None:
-        # As systemd does: the socket is fd 3 and LISTEN_PID names the process that may take it.
-        os.dup2(inherit_socket.fileno(), 3, inheritable=True)
+        # As systemd does: the socket is fd 3 (in the child only: the parent's fd 3 may be pytest's) and
+        # LISTEN_PID names the process that may take it (the shell execs gunicorn, keeping its pid).
+        fd = inherit_socket.fileno()
         environment.update(LISTEN_FDS="1")
         command = ["sh", "-c", 'LISTEN_PID=$$ exec "$@"', "sh", *command]
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, pass_fds=(3,), stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, pass_fds=(3,),
+                                   preexec_fn=lambda: os.dup2(fd, 3), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, start_new_session=True)
-        os.close(3)
         port = inherit_socket.getsockname()[1]
     else:
         environment["BIND"] = f"127.0.0.1:{port}"
