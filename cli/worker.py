@@ -45,6 +45,7 @@ def worker_command(batch: int | None, idle: float | None, once: bool) -> None:
     click.echo(f"worker {worker_id} started (batch {batch}, idle {idle}s)")
     while not _Stop.requested:
         try:
+            clock.refresh_shared()  # the operator's shared clock (flask clock set) moves this worker too
             fired = _one_batch(batch)
             timers.heartbeat(worker_id, fired)
         except OperationalError as exc:  # database restarting or unreachable: keep the worker alive

@@ -29,6 +29,7 @@ class ClockState:
 
 
 def state() -> ClockState:
+    clock.refresh_shared(force=True)
     row = db.session.get(ClockSetting, 1)
     allowed = bool(current_app.config.get("CLOCK_SHIFT_ALLOWED"))
     offset = timedelta(seconds=row.offset_seconds) if row else timedelta(0)

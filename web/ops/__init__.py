@@ -1,5 +1,5 @@
 """Operations: per-connection lock timeout, health endpoint, structured request logs, login rate limits, database-busy errors, security headers."""
-from flask import Flask
+from flask import Flask, request
 
 
 def init_app(app: Flask) -> None:
@@ -10,3 +10,10 @@ def init_app(app: Flask) -> None:
     db_errors.register(app)
     headers.register(app)
     app.register_blueprint(health.bp)
+
+    from services.workflow import clock
+
+    @app.before_request
+    def _shared_clock():  # before any work of the request: the read opens no second connection
+        if request.endpoint != "ops.livez":  # /livez never touches the database
+            clock.refresh_shared()
