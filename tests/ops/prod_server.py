@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,24 +44,31 @@ def start(database_url: str, port: int | None = None, inherit_socket: socket.soc
         fd = inherit_socket.fileno()
         environment.update(LISTEN_FDS="1")
         command = ["sh", "-c", 'LISTEN_PID=$$ exec "$@"', "sh", *command]
+        log = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would block the server's logging
         process = subprocess.Popen(command, cwd=ROOT, env=environment, pass_fds=(3,),
                                    preexec_fn=lambda: os.dup2(fd, 3), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+                                   stderr=log, start_new_session=True)
         port = inherit_socket.getsockname()[1]
     else:
         environment["BIND"] = f"127.0.0.1:{port}"
+        log = tempfile.TemporaryFile()
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, start_new_session=True)
-    process.port = port
+                                   stderr=log, start_new_session=True)
+    process.port, process.log = port, log
     wait_until_serving(process)
     return process
+
+
+def log_tail(process: subprocess.Popen, size: int = 5000) -> str:
+    process.log.seek(0)
+    return process.log.read().decode(errors="replace")[-size:]
 
 
 def wait_until_serving(process: subprocess.Popen, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode(errors='replace')[-3000:]}")
+            raise RuntimeError(f"gunicorn exited: {log_tail(process)}")
         try:
             if request(process.port, "GET", "/livez", timeout=2)[0] == 200:
                 return
