@@ -18,7 +18,7 @@ import time
 from bench import throughput
 from tests.ops import prod_server
 
-CLIENTS, LOCKED_CLIENTS, PER_RUN = 8, 4, 40
+CLIENTS, LOCKED_CLIENTS, PER_RUN, WARM_UP = 8, 4, 40, 8
 MODELS = (("4 sync workers", ["-k", "sync", "--threads", "1"], {"WEB_CONCURRENCY": "4"}),
           (f"gthread {os.cpu_count()} x 8 threads (production default)", [], {"WEB_THREADS": "8"}))
 
@@ -41,7 +41,7 @@ def _prepare() -> tuple[int, list, list]:
         upgrade()
         deployments.deploy_bundled()
         load_demo(enterprises=throughput.ENTERPRISES)
-        other = db.session.get(Campaign, open_campaign(PER_RUN * 2 * len(MODELS)))
+        other = db.session.get(Campaign, open_campaign((PER_RUN * 2 + WARM_UP) * len(MODELS)))
         locked = db.session.get(Campaign, open_campaign(LOCKED_CLIENTS))
 
         def work(campaign):
@@ -59,9 +59,9 @@ def _prepare() -> tuple[int, list, list]:
     return result
 
 
-def _run(port: int, others: list, locked: list) -> tuple[list[float], list[float]]:
-    """Complete PER_RUN of the other campaign's tasks; the locked clients retry until that is done."""
-    batch = [others.pop() for _ in range(PER_RUN)]
+def _run(port: int, others: list, locked: list, count: int = PER_RUN) -> tuple[list[float], list[float]]:
+    """Complete `count` of the other campaign's tasks; the locked clients retry until that is done."""
+    batch = [others.pop() for _ in range(count)]
     latencies, livez, done = [], [], threading.Event()
     lock = threading.Lock()
 
@@ -114,6 +114,7 @@ def rows() -> list[tuple[str, str, str]]:
         for name, args, env in MODELS:
             server = prod_server.start(throughput.URL, prod_server.free_port(), extra_args=args, **env)
             try:
+                _run(server.port, others, [], WARM_UP)  # each process parses the specs and fills its pool first
                 free, _ = _run(server.port, others, [])
                 with holder_engine.connect() as holder:
                     holder.execute(text("SELECT id FROM campaign WHERE id = :id FOR UPDATE"), {"id": locked_id})
