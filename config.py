@@ -20,7 +20,6 @@ def _sqlite_default() -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -89,6 +88,20 @@ class Config:
     DEMO_ALLOWED = True
     CERT_EXPIRY_WARNING_DAYS = int(os.environ.get("CERT_EXPIRY_WARNING_DAYS", "30"))  # dashboard warning
 
+    # Availability (web/ops/database.py, docs/deploy.md). Writes wait this long for a row lock, then answer
+    # 409 with Retry-After: a row held by a stuck session costs its own requests 2 s, never a worker's whole
+    # queue. Reads take no row locks on PostgreSQL (MVCC), so they never wait on one.
+    DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "2000"))
+    RETRY_AFTER_BUSY_SECONDS = int(os.environ.get("RETRY_AFTER_BUSY_SECONDS", "2"))
+    RETRY_AFTER_UNAVAILABLE_SECONDS = int(os.environ.get("RETRY_AFTER_UNAVAILABLE_SECONDS", "5"))
+    # Every pooled connection is pinged before use: one killed by a fail-over or pg_terminate_backend is
+    # replaced instead of failing the next request.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # The shared clock (services/workflow/clock.py): an operator's offset of "now" for every process.
+    # Refused in production unless CLOCK_DRILL=1 (a drill on a staging copy).
+    CLOCK_SHIFT_ALLOWED = True
+    CLOCK_REFRESH_SECONDS = float(os.environ.get("CLOCK_REFRESH_SECONDS", "1"))
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET
@@ -104,14 +117,19 @@ class TestConfig(Config):
 
 
 def _postgres_options() -> dict:
-    """Pool and server-side limits: a hung process never holds a row lock for long, a blocked
-    completion fails with 409 instead of waiting forever."""
-    options = [f"-c lock_timeout={os.environ.get('DB_LOCK_TIMEOUT_MS', '10000')}",
-               f"-c idle_in_transaction_session_timeout={os.environ.get('DB_IDLE_TX_TIMEOUT_MS', '120000')}"]
+    """Pool and server-side limits: a hung process never holds a row lock for long (the lock timeout
+    itself is set on every connection from DB_LOCK_TIMEOUT_MS, web/ops/database.py).
+
+    The pool holds one connection per gunicorn thread (WEB_THREADS) so a thread never queues for one;
+    when the pool is exhausted anyway, a request waits DB_POOL_TIMEOUT seconds and then answers 503.
+    """
+    options = [f"-c idle_in_transaction_session_timeout={os.environ.get('DB_IDLE_TX_TIMEOUT_MS', '120000')}"]
     if os.environ.get("DB_STATEMENT_TIMEOUT_MS"):
         options.append(f"-c statement_timeout={os.environ['DB_STATEMENT_TIMEOUT_MS']}")
-    return {"pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
-            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
+    threads = os.environ.get("WEB_THREADS", "8")
+    return {"pool_size": int(os.environ.get("DB_POOL_SIZE", threads)),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "2")),
+            "pool_timeout": float(os.environ.get("DB_POOL_TIMEOUT", "3")),
             "pool_pre_ping": True, "pool_recycle": 1800,
             "connect_args": {"options": " ".join(options), "application_name": "yiye"}}
 
@@ -129,6 +147,8 @@ class ProductionConfig(Config):
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SQLALCHEMY_ENGINE_OPTIONS = _postgres_options() if os.environ.get("DATABASE_URL", "").startswith("postgres") else {}
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))  # trusted reverse proxies in front (X-Forwarded-*)
+    # Moving the shared clock in production falsifies deadlines and published dates: only for a drill.
+    CLOCK_SHIFT_ALLOWED = os.environ.get("CLOCK_DRILL") == "1"
 
     @classmethod
     def check(cls) -> None:

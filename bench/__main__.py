@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import board, dashboard, db, directory, http_sizes, memory, province, throughput  # noqa: E402
+from bench import board, dashboard, db, directory, http_sizes, locked_row, memory, province, throughput  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 
@@ -33,16 +33,20 @@ METHOD = """\
 - API completion (bench/http_sizes.py): the same snapshots, each completion a POST /api/v1/tasks/<id>/complete
   through the Flask app in process (token, JSON, logs, headers); 4 rounds x 8: median of 32 per N.
 - HTTP throughput (bench/throughput.py): a fresh PostgreSQL database (BENCH_DATABASE_URL), demo county of 3,000,
-  two campaigns of 150 drawn enterprises; gunicorn in production mode with 4 sync workers; 50 client threads
+  two campaigns of 150 drawn enterprises; gunicorn in production mode (gthread workers); 50 client threads
   POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
-  a free worker (50 clients, 4 workers), so p50 is roughly 50/4 x the service time.
+  the CPU (50 clients on the machine's cores).
 - Province (bench/province.py): databases yiye_bench_org_province and _county created on the PostgreSQL server
   and dropped after; migrated, rows generated in SQL: 1 province, 10 cities, 100 counties x 10 departments x 20
   officials (2% with an expired 执法证), 30,000 enterprises per county in 5 industries, 20 live campaigns per
   county (2,000) with 10 open tasks each. The enterprise name indexes are dropped before the load (no timed
   query uses them). Timed: the dashboard's statement (`dashboard.query` with the viewer's scope clause) and the
   whole `live_campaigns` call for a county, its city and the province's supervisors; a county's draw candidate
-  query (`draw.inputs.candidates_for`) in the province and in a database holding only that county; medians of 9."""
+  query (`draw.inputs.candidates_for`) in the province and in a database holding only that county; medians of 9.
+- Locked campaign row (bench/locked_row.py): the same kind of database; per worker model (4 sync workers, and
+  the production default gthread cores x 8), 8 clients complete 40 joint inspections of one campaign without,
+  then 40 with another campaign's row held `FOR UPDATE` while 4 more clients keep retrying that campaign's
+  completions (each 409 after the 2 s lock timeout); p95 of the first campaign's completions, slowest /livez."""
 
 
 def phase(start: float, label: str) -> None:
@@ -93,7 +97,9 @@ def main() -> None:
         phase(start, "HTTP throughput (gunicorn, PostgreSQL)")
         measured += throughput.rows()
         phase(start, "province on PostgreSQL (bench/province.py)")
-        rendered = table(measured + province.rows())
+        measured += province.rows()
+        phase(start, "locked campaign row (gunicorn, PostgreSQL)")
+        rendered = table(measured + locked_row.rows())
     print(rendered)
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n\n".join(["# Performance", "Written by `make bench` (`python -m bench`); rerun it to refresh.",

@@ -13,7 +13,7 @@ from app import create_app
 from config import TestConfig
 from extensions import db
 from domain.uscc import ALPHABET, make_code
-from models import Campaign, Enterprise, HumanTask, Region
+from models import Campaign, Enterprise, HumanTask, Inspection, Region
 from services.workflow import deployments
 from services.draw import stage as draw
 from services.stages import plans
@@ -80,6 +80,14 @@ def open_campaign(n: int) -> int:
     industry, lead = sim._busiest_scope()
     partners, matters = [p.id for p in sim._partners(industry, lead)], [m.id for m in industry.matters]
     counts = draw.candidate_counts(industry.id, lead.region_id)
+    # Enterprises still under inspection in another campaign of this scope are not drawn again (issue 19).
+    for credit_class, busy in db.session.execute(
+            select(Enterprise.credit_class, func.count(func.distinct(Enterprise.id)))
+            .join(Inspection, Inspection.enterprise_id == Enterprise.id).join(Campaign, Campaign.id == Inspection.campaign_id)
+            .where(Enterprise.industry_id == industry.id, Enterprise.region_id == lead.region_id,
+                   Enterprise.status == "存续", Inspection.status != "submitted", Campaign.status == "active")
+            .group_by(Enterprise.credit_class)).all():
+        counts[credit_class] -= busy
     if sum(counts.values()) < n:
         raise SystemExit(f"demo too small: {sum(counts.values())} candidates for N={n}")
     entry = plans.create_entry(supervisor, {

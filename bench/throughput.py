@@ -1,4 +1,4 @@
-"""Throughput over HTTP: gunicorn with 4 workers on PostgreSQL, 50 concurrent clients completing tasks.
+"""Throughput over HTTP: gunicorn with 4 gthread workers on PostgreSQL, 50 concurrent clients completing tasks.
 
 A fresh PostgreSQL database (BENCH_DATABASE_URL, default .../yiye_bench; dropped and recreated)
 is migrated, gets the demo county and CAMPAIGNS campaigns drawn up to their joint inspections
@@ -148,7 +148,7 @@ def _run_clients(port: int, work: list) -> tuple[float, list[float], int]:
 
 
 def rows() -> list[tuple[str, str, str]]:
-    label = f"HTTP, {WORKERS} gunicorn workers on PostgreSQL, {CLIENTS} clients"
+    label = f"HTTP, {WORKERS} gunicorn workers (gthread x 8) on PostgreSQL, {CLIENTS} clients"
     if not _recreate_database():
         return [(f"{label}: throughput", "skipped (PostgreSQL not reachable)", "")]
     work = _prepare()

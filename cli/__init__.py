@@ -3,6 +3,7 @@ from flask import Flask
 
 from cli.campaign import campaign_cli
 from cli.audit import audit_cli
+from cli.clock import clock_cli
 from cli.demo import demo_cli
 from cli.directory import directory_cli
 from cli.draw import draw_cli
@@ -24,3 +25,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(clock_cli)

@@ -46,6 +46,7 @@ def worker_command(batch: int | None, idle: float | None, once: bool) -> None:
     click.echo(f"worker {worker_id} started (batch {batch}, idle {idle}s)")
     while not _Stop.requested:
         try:
+            clock.refresh_shared()  # the operator's shared clock (flask clock set) moves this worker too
             fired = _one_batch(batch)
             outbox.deliver_pending(batch)  # messages to enterprises queued by the pages and the timers
             timers.heartbeat(worker_id, fired)

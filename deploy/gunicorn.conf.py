@@ -1,17 +1,30 @@
-"""gunicorn settings, from the environment (WEB_CONCURRENCY, BIND or PORT, GUNICORN_TIMEOUT)."""
+"""gunicorn settings, from the environment (WEB_CONCURRENCY, WEB_THREADS, BIND or PORT, GUNICORN_TIMEOUT).
+
+Threaded workers (gthread): processes = cores for CPU (the engine steps hold the GIL), threads per
+process for waiting. A request waiting on a row lock (up to DB_LOCK_TIMEOUT_MS), on the database or
+on a slow client holds one thread, not a whole process, so the other requests and /livez keep being
+served. Measured on this machine (2 cores, docs/deploy.md): with a campaign row held locked, 4 sync
+workers served the other campaigns' completions at a fraction of their unlocked rate, 2 x 8 threads
+kept it (`make bench`, locked-row scenario).
+"""
 import multiprocessing
 import os
 
-# BIND, else PORT (set by Procfile platforms), else local only.
+# BIND, else PORT (set by Procfile platforms), else local only. Under systemd socket activation
+# (deploy/yiye-web.socket) gunicorn takes the inherited socket instead (LISTEN_FDS) and ignores this.
 bind = os.environ.get("BIND") or (f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", str(min(4, 2 * multiprocessing.cpu_count() + 1))))
-worker_class = "sync"  # one request per process at a time; CPU-bound engine steps gain nothing from threads
+workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count())))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "8"))  # config.py sizes each process's DB pool to match
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
-graceful_timeout = 30
+# SIGTERM: stop accepting, finish the requests in progress and those already accepted, within this.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))  # recycle workers: bounded memory growth
 max_requests_jitter = 200
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = None  # the app writes one structured JSON line per request (web/ops/request_log.py)
 errorlog = "-"
-# No preload_app: each worker builds its own SQLAlchemy engine after the fork (pools must not cross a fork).
+# No preload_app: each worker builds its own SQLAlchemy engine after the fork (pools must not cross a fork),
+# and a HUP reload (new workers) loads the new code.
 preload_app = False

@@ -31,3 +31,6 @@ __all__ = [
 ]
 __all__ += ["AuditChainHead", "Delegation", "Document", "DocumentCounter", "DocumentPrefix", "LoginCode", "Objection",
             "OutboxMessage"]
+from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
+
+__all__ += ["ClockSetting", "CompletionKey"]

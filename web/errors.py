@@ -86,9 +86,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()
-        extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
-        if wants_json():
-            return problem(exc.status, exc.title, exc.message, **extra)
+        extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else dict(exc.extra)
+        if wants_json():  # catalogued messages in the client's language (Accept-Language), like the pages
+            return problem(exc.status, known(exc.title), known(exc.message), **extra)
         return render_template("errors/error.html", status=exc.status, title=known(exc.title),
                                detail=known(exc.message)), exc.status
 

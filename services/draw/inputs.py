@@ -12,8 +12,9 @@ from sqlalchemy import and_, func, or_, select, true
 
 from domain import draw as algorithm
 from extensions import db
+from models.campaign import campaign_matter
 from models import (Campaign, Case, ChecklistItem, Department, Enterprise, Expert, ExpertConflict, Inspection,
-                    InspectionOfficer, ItemResult, OfficerConflict, RecusalRequest, User, UserRole)
+                    InspectionOfficer, ItemResult, Matter, OfficerConflict, RecusalRequest, User, UserRole)
 from services.workflow import clock
 from services.draw import rules as draw_rules
 from services.org import scope as org_scope
@@ -27,6 +28,7 @@ class Scope:
     region_ids: list[int]
     matter_ids: list[int]
     settings: dict
+    campaign_id: int | None = None  # the campaign drawing: its own inspections are not "another campaign's"
 
 
 @dataclass
@@ -41,12 +43,13 @@ def scope_of(campaign: Campaign) -> Scope:
     settings = draw_rules.effective(campaign.plan_entry.draw_settings if campaign.plan_entry else None)
     industries = [campaign.industry_id] + [i for i in settings["extra_industry_ids"] if i != campaign.industry_id]
     return Scope(industries, list(settings["region_ids"]) or [campaign.region_id],
-                 [m.id for m in campaign.matters], settings)
+                 [m.id for m in campaign.matters], settings, campaign.id)
 
 
 def gather(campaign: Campaign) -> DrawInputs:
     scope = scope_of(campaign)
     settings = scope.settings
+    _serialize_draws(scope.matter_ids)
     candidates, excluded = candidates_for(scope)
     people = people_for(campaign, settings, {u for v in candidates.values() for u in v}, scope.matter_ids)
     ratios = draw_rules.draw_ratios(campaign.ratios, settings)
@@ -102,10 +105,10 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     """Class -> sorted USCCs after the plan's exclusions, and counts per exclusion reason.
 
     An enterprise excluded for several reasons is counted once, under the first: status,
-    recent inspection, open case.
+    recent inspection, open case, open inspection in another campaign.
     """
     settings, where = scope.settings, _scope_filter(scope)
-    excluded: dict = {"inactive": {}, "inspected_recently": 0, "open_case": 0}
+    excluded: dict = {"inactive": {}, "inspected_recently": 0, "open_case": 0, "open_inspection": 0}
     status_filter = Enterprise.status == ACTIVE_STATUS if settings["exclude_inactive"] else true()
     if settings["exclude_inactive"]:
         excluded["inactive"] = {s: n for s, n in db.session.execute(
@@ -120,13 +123,16 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     months = int(settings["exclude_inspected_months"])
     recent = _inspected_since(scope.matter_ids, _months_before(clock.today(), months)) if months else set()
     open_cases = _open_cases(scope.matter_ids) if settings["exclude_open_case"] else set()
-    if recent or open_cases:
+    open_elsewhere = _open_inspections(scope.matter_ids, scope.campaign_id)
+    if recent or open_cases or open_elsewhere:
         kept = []
         for row in rows:
             if row[0] in recent:
                 excluded["inspected_recently"] += 1
             elif row[0] in open_cases:
                 excluded["open_case"] += 1
+            elif row[0] in open_elsewhere:
+                excluded["open_inspection"] += 1
             else:
                 kept.append(row)
         rows = kept
@@ -161,6 +167,34 @@ def _inspected_since(matter_ids: list[int], since: date) -> set[int]:
         .join(ChecklistItem, ChecklistItem.id == ItemResult.checklist_item_id)
         .where(ChecklistItem.matter_id.in_(matter_ids), Inspection.submitted_at.is_not(None),
                Inspection.inspected_on >= since)))
+
+
+def _open_inspections(matter_ids: list[int], campaign_id: int | None) -> set[int]:
+    """Enterprises with an inspection not yet submitted in another active campaign sharing one of these matters.
+
+    一业一查 exists to prevent repeated visits: an enterprise already drawn for a matter in a campaign still
+    under way is not drawn for it again (always on; the 12-month rule covers the finished inspections).
+    """
+    if not matter_ids:
+        return set()
+    sharing = select(campaign_matter.c.campaign_id).where(campaign_matter.c.matter_id.in_(matter_ids))
+    query = (select(Inspection.enterprise_id).distinct().join(Campaign, Campaign.id == Inspection.campaign_id)
+             .where(Inspection.status != "submitted", Campaign.status == "active", Inspection.campaign_id.in_(sharing)))
+    if campaign_id is not None:
+        query = query.where(Inspection.campaign_id != campaign_id)
+    return set(db.session.scalars(query))
+
+
+def _serialize_draws(matter_ids: list[int]) -> None:
+    """Two draws sharing a matter run one after the other (PostgreSQL): the second sees the first's inspections.
+
+    The matter rows are locked in id order until the drawing transaction commits. FOR NO KEY UPDATE
+    conflicts only with itself and stronger locks, so rows referencing the matters are still written.
+    SQLite runs one writing transaction at a time anyway.
+    """
+    if matter_ids and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Matter.id).where(Matter.id.in_(sorted(matter_ids))).order_by(Matter.id)
+                           .with_for_update(key_share=True))
 
 
 def _open_cases(matter_ids: list[int]) -> set[int]:

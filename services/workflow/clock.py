@@ -2,7 +2,17 @@
 
 Due dates, stage durations, timers and tests all read time here, so a test or a demo
 can move time forward in one place.
+
+Two offsets are added to real time:
+- an in-process one (`advance`, `reset`): tests, and `timers run --until` catching up in one process;
+- the shared one, a row in `clock_setting` that an operator sets with `flask --app app clock set`
+  (services/workflow/clock_setting.py): every process — web workers, timer workers, the CLI — adds it,
+  re-reading it at the start of a request or worker loop when the last read is older than
+  CLOCK_REFRESH_SECONDS, so "now" moves for all of them together.
+  It is read only where CLOCK_SHIFT_ALLOWED (development and tests; production only for a drill,
+  CLOCK_DRILL=1): in production a row left over from a drill changes nothing.
 """
+import time
 from datetime import date, datetime, timedelta, timezone
 
 _offset = timedelta(0)
@@ -10,7 +20,7 @@ _offset = timedelta(0)
 
 def now() -> datetime:
     """Current time as naive UTC (the storage convention of models.base)."""
-    return (datetime.now(timezone.utc) + _offset).replace(tzinfo=None)
+    return (datetime.now(timezone.utc) + _offset + shared_offset()).replace(tzinfo=None)
 
 
 # Stored times are naive UTC; deadlines and periods are civil dates in China (UTC+8, no DST).
@@ -44,3 +54,49 @@ def advance(delta: timedelta) -> None:
 def reset() -> None:
     global _offset
     _offset = timedelta(0)
+
+
+def shared_offset() -> timedelta:
+    """The operator's offset as this process last read it (zero outside an app, or where shifting is not allowed).
+
+    Reading it never touches the database: `refresh_shared` does that at safe points (the start of each web
+    request, each timer-worker loop, the clock CLI), so a `now()` inside a transaction or a flush costs nothing
+    and never needs a second connection.
+    """
+    from flask import current_app, has_app_context
+    if not has_app_context() or not current_app.config.get("CLOCK_SHIFT_ALLOWED"):
+        return timedelta(0)
+    cache = current_app.extensions.get("shared_clock")
+    return cache["offset"] if cache else timedelta(0)
+
+
+def refresh_shared(force: bool = False) -> None:
+    """Re-read the shared offset when the last read is older than CLOCK_REFRESH_SECONDS (or `force`).
+
+    Call it where no transaction of the caller's is open: it reads through the session and rolls back
+    on failure (not migrated yet, database away: the last value stays).
+    """
+    from flask import current_app
+    if not current_app.config.get("CLOCK_SHIFT_ALLOWED"):
+        return
+    cache = current_app.extensions.setdefault("shared_clock", {"offset": timedelta(0), "read_at": None})
+    refresh = float(current_app.config.get("CLOCK_REFRESH_SECONDS", 1))
+    if not force and cache["read_at"] is not None and time.monotonic() - cache["read_at"] < refresh:
+        return
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from extensions import db
+    from models import ClockSetting
+    try:
+        seconds = db.session.scalar(select(ClockSetting.offset_seconds).where(ClockSetting.id == 1))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return
+    cache["offset"], cache["read_at"] = timedelta(seconds=seconds or 0), time.monotonic()
+
+
+def remember_shared(offset: timedelta) -> None:
+    """After this process changed the setting: use it at once, without waiting for the next read."""
+    from flask import current_app
+    current_app.extensions["shared_clock"] = {"offset": offset, "read_at": time.monotonic()}

@@ -3,10 +3,12 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from forms.loader import FormContext, UnknownForm, describe, load_form, validate_submission
-from models import Campaign, HumanTask, Inspection, TaskCandidate, User
+from models import Campaign, CompletionKey, HumanTask, Inspection, TaskCandidate, User
+from schemas.task import TaskSchema
 from services import audit
 from services.org import delegations, scope
 from services.workflow import clock
@@ -131,11 +133,79 @@ def form_description(user: User, task_id: int) -> dict:
     return describe(view.form, view.context)
 
 
+@dataclass
+class Completion:
+    """The outcome of a completion sent with a key: the task document, and whether it is a repeat."""
+    task_id: int
+    result: dict
+    replayed: bool
+
+
+# A key is the client's: a UUID in practice; anything printable up to the column's length is accepted.
+KEY_MAX_LENGTH = 100
+
+
 def complete(user: User, task_id: int, submission: dict) -> HumanTask:
     """Validate the form, apply it to the domain, advance the workflow, audit; one transaction."""
+    return _complete(user, task_id, submission, None)
+
+
+def complete_with_key(user: User, task_id: int, submission: dict, key: str) -> Completion:
+    """A completion that may be repeated: the same user and key give the first outcome again.
+
+    The key row is written in the completion's own transaction, so after a dropped connection
+    (a worker killed right after COMMIT) the retry finds it exactly when the completion happened.
+    Two requests racing with one key: the loser's conditional update or the key's unique
+    constraint fails, and it then answers with the winner's outcome.
+    """
+    key = _checked_key(key)
+    earlier = _earlier(user, task_id, key)
+    if earlier is not None:
+        return earlier
+    try:
+        task = _complete(user, task_id, submission, key)
+    except (Conflict, IntegrityError):
+        db.session.rollback()
+        earlier = _earlier(user, task_id, key)
+        if earlier is None:
+            raise
+        return earlier
+    row = db.session.scalars(select(CompletionKey).where(CompletionKey.user_id == user.id,
+                                                         CompletionKey.key == key)).one()
+    return Completion(task.id, row.result, replayed=False)
+
+
+def earlier_completion(user: User, task_id: int, key: str | None) -> Completion | None:
+    """The outcome already recorded for this user's key (the web form checks before storing uploads)."""
+    if not key:
+        return None
+    return _earlier(user, task_id, _checked_key(key))
+
+
+def _checked_key(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable():
+        raise ValidationFailed({"idempotency_key": [f"幂等键应为 1–{KEY_MAX_LENGTH} 个可打印字符"]},
+                               "幂等键无效")
+    return key
+
+
+def _earlier(user: User, task_id: int, key: str) -> Completion | None:
+    row = db.session.scalars(select(CompletionKey).where(CompletionKey.user_id == user.id,
+                                                         CompletionKey.key == key)).first()
+    if row is None:
+        return None
+    if row.task_id != task_id:
+        raise ValidationFailed({"idempotency_key": ["该幂等键已用于另一项任务，请为每次办理使用新的键"]},
+                               "幂等键已用于另一项任务")
+    return Completion(row.task_id, row.result, replayed=True)
+
+
+def _complete(user: User, task_id: int, submission: dict, key: str | None) -> HumanTask:
     task = get_task(user, task_id)
     if not can_act(user, task):
-        raise Conflict("该任务已办理") if task.status != "open" else Forbidden("无权办理该任务")
+        raise _already_done(user, task) if task.status != "open" else Forbidden("无权办理该任务")
+    _key_share_campaign(task)
     ctx = _task_context(user, task)
     form = _form_for(task)
     try:
@@ -154,6 +224,9 @@ def complete(user: User, task_id: int, submission: dict) -> HumanTask:
     audit.record(user, "task.complete", "human_task", task.id, campaign_id=task.campaign_id,
                  form_key=task.form_key, element_id=task.element_id, inspection_id=task.inspection_id,
                  **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}))
+    if key is not None:
+        db.session.add(CompletionKey(user_id=user.id, key=key, task_id=task.id, result=TaskSchema().dump(task),
+                                     created_at=clock.now()))
     db.session.commit()
     return task
 
@@ -168,6 +241,27 @@ def _principal_of(user: User, task: HumanTask) -> int | None:
     return None
 
 
+def _key_share_campaign(task: HumanTask) -> None:
+    """Take the campaign row's KEY SHARE lock first, the lock the completion's inserts (audit, tasks) need anyway.
+
+    When another session holds the campaign row FOR UPDATE, the completion then waits (and after the lock
+    timeout gives up with 409) before doing any work, instead of after the form, the handler and the engine
+    step: the retries of a blocked campaign cost the others almost no CPU. No-op on SQLite.
+    """
+    if task.campaign_id is not None:
+        db.session.execute(select(Campaign.id).where(Campaign.id == task.campaign_id)
+                           .with_for_update(read=True, key_share=True))
+
+
+def _already_done(user: User, task: HumanTask) -> Conflict:
+    """409 that tells the person whether they did it themselves (a repeated submit) or a colleague did."""
+    if task.status == "completed" and task.completed_by_id == user.id:
+        return Conflict("您已办理过该任务", completed_by="you")
+    if task.status == "completed":
+        return Conflict("该任务已办理：办理人是其他同事，不是您", completed_by="someone_else")
+    return Conflict("该任务已办理")
+
+
 def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None) -> None:
     # A conditional update, so that of two simultaneous completions exactly one wins.
     won = db.session.execute(
@@ -177,7 +271,7 @@ def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None
         .execution_options(synchronize_session=False)).rowcount
     if won != 1:
         db.session.rollback()
-        raise Conflict("该任务已被办理")
+        raise _already_done(user, db.session.get(HumanTask, task.id))
     db.session.refresh(task)
 
 

@@ -1,11 +1,13 @@
-"""A gunicorn entry point for the crash test: the app, plus a freeze just before COMMIT of any request
-that carries `X-Test-Freeze: <marker file>` (test code only; production has no such hook)."""
+"""A gunicorn entry point for the crash tests: the app, plus a freeze just before COMMIT of any request
+that carries `X-Test-Freeze: <marker file>`, or just after it (the transaction is durable, the answer
+not sent yet) with `X-Test-Freeze-After-Commit: <marker file>` (test code only; production has no such hook)."""
 import os
 import time
 from pathlib import Path
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app import create_app
 from config import TestConfig
@@ -19,6 +21,15 @@ def create():
     @app.before_request
     def _arm():
         g.freeze_marker = request.headers.get("X-Test-Freeze")
+        g.freeze_after_commit = request.headers.get("X-Test-Freeze-After-Commit")
+
+    @event.listens_for(Session, "after_commit")
+    def _freeze_after(session):
+        marker = g.get("freeze_after_commit") if has_request_context() else None
+        if marker:
+            Path(marker).write_text(str(os.getpid()))
+            while True:
+                time.sleep(60)
 
     with app.app_context():
         @event.listens_for(db.engine, "commit")

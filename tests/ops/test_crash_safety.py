@@ -162,3 +162,63 @@ def _countersign(campaign_id: int) -> None:
     """Two-officer rule: the completion that survived the crash is the first signature; a second officer signs."""
     [(task_id, actor_id, payload)] = work_for(campaign_id, "joint_inspection")
     tasks.complete(db.session.get(User, actor_id), task_id, payload)
+
+
+def test_kill_9_after_commit_then_retry_with_the_key_gets_the_original_result(pg_app, tmp_path):
+    """The worker dies after COMMIT, before the answer: the client cannot know it went through. Its retry
+    with the same Idempotency-Key gets 200 and the result recorded by the completion that committed —
+    not a 409 "already done" — and the task was completed exactly once."""
+    import threading
+    with pg_app.app_context():
+        campaign_id = open_campaign(1)
+        [(task_id, actor_id, payload)] = work_for(campaign_id, "joint_inspection")
+        username = db.session.get(User, actor_id).username
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.remove()
+    from tests.ops import prod_server
+    port = prod_server.free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120", "tests.ops.frozen_app:create()"], cwd=CHILD.parents[2],
+        env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    server.port = port
+    try:
+        prod_server.wait_until_serving(server)
+        headers = {**prod_server.token(port, username), "Idempotency-Key": "a3c9e0d2-retry-after-crash"}
+        marker, outcome = tmp_path / "committed", {}
+
+        def complete_and_die():
+            try:
+                outcome["status"] = _http(port, "POST", f"/api/v1/tasks/{task_id}/complete", {"data": payload},
+                                          {**headers, "X-Test-Freeze-After-Commit": str(marker)})[0]
+            except OSError as exc:
+                outcome["status"] = type(exc).__name__
+        client = threading.Thread(target=complete_and_die)
+        client.start()
+        deadline = time.monotonic() + 60
+        while not marker.exists() or not marker.read_text():
+            assert time.monotonic() < deadline, "the worker never committed"
+            time.sleep(0.05)
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        client.join(60)
+        assert outcome["status"] != 200  # the client never got its answer
+
+        status, body = _http(port, "POST", f"/api/v1/tasks/{task_id}/complete", {"data": payload}, headers)
+        assert status == 200, body[:500]
+        result = json.loads(body)
+        assert result["id"] == task_id and result["status"] == "completed"
+        without_key = _http(port, "POST", f"/api/v1/tasks/{task_id}/complete", {"data": payload},
+                            {"Authorization": headers["Authorization"]})
+        assert without_key[0] == 409 and json.loads(without_key[1])["completed_by"] == "you"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    with pg_app.app_context():
+        from models import CompletionKey
+        [row] = db.session.scalars(select(CompletionKey).where(CompletionKey.task_id == task_id)).all()
+        assert row.result == result and row.user_id == actor_id
+        assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
+            AuditRecord.action == "task.complete", AuditRecord.object_id == task_id)) == 1
+        assert audit.verify().ok
+        assert assert_instances_consistent(campaign_id) == 2

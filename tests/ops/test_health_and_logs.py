@@ -62,6 +62,8 @@ def test_healthz_fails_when_the_database_is_unreachable():
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["database"]["status"] == "fail"
+    # /livez never touches the database: the process is up, it says so.
+    assert app.test_client().get("/livez").status_code == 200
 
 
 def test_one_structured_line_per_request(app, client, caplog):

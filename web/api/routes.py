@@ -85,8 +85,13 @@ def claim_task(task_id: int):
 @bp.post("/tasks/<int:task_id>/complete")
 @token_required
 def complete_task(task_id: int):
+    """With an Idempotency-Key header a repeat (a retry after a lost answer) gets the first answer again."""
     body = _body(TaskCompleteSchema())
-    return TaskSchema().dump(tasks.complete(g.api_user, task_id, body["data"]))
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return TaskSchema().dump(tasks.complete(g.api_user, task_id, body["data"]))
+    outcome = tasks.complete_with_key(g.api_user, task_id, body["data"], key)
+    return outcome.result, 200, {"Idempotent-Replayed": "true" if outcome.replayed else "false"}
 
 
 @bp.get("/campaigns")

@@ -1,4 +1,9 @@
-"""Officials' inbox: my tasks, my department's pool, and the task forms."""
+"""Officials' inbox: my tasks, my department's pool, and the task forms.
+
+Each rendered task form carries a fresh completion key: a submit repeated (a double click, a
+browser resending after a dropped connection) finds the first completion and answers as it did.
+"""
+import uuid
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,12 +31,15 @@ def index():
 def task_detail(task_id: int):
     view = tasks.task_form(current_user, task_id)
     return render_template("inbox/task.html", view=view, values=view.context.initial, errors={},
-                           can_act=tasks.can_act(current_user, view.task))
+                           can_act=tasks.can_act(current_user, view.task), completion_key=uuid.uuid4().hex)
 
 
 @bp.post("/tasks/<int:task_id>")
 @login_required
 def task_submit(task_id: int):
+    key = request.form.get("completion_key") or None
+    if tasks.earlier_completion(current_user, task_id, key) is not None:  # before storing any upload again
+        return _completed(tasks.get_task(current_user, task_id))
     view = tasks.task_form(current_user, task_id)
     submission = from_html(view.form, view.context, request.form)
     try:
@@ -42,12 +50,20 @@ def task_submit(task_id: int):
             inspections.save_draft(current_user, view.task.inspection_id, submission)
             flash(_("草稿已保存"), "success")
             return redirect(url_for("inbox.task_detail", task_id=task_id))
-        tasks.complete(current_user, task_id, submission)
+        if key:
+            tasks.complete_with_key(current_user, task_id, submission, key)
+        else:
+            tasks.complete(current_user, task_id, submission)
     except ValidationFailed as exc:
         flash(known(exc.message), "error")
         return render_template("inbox/task.html", view=tasks.task_form(current_user, task_id),
-                               values=inspections.flat(submission), errors=exc.errors, can_act=True), 422
-    flash(_("已办理：%(title)s", title=view.task.title), "success")
+                               values=inspections.flat(submission), errors=exc.errors, can_act=True,
+                               completion_key=key or uuid.uuid4().hex), 422
+    return _completed(view.task)
+
+
+def _completed(task):
+    flash(_("已办理：%(title)s", title=task.title), "success")
     return redirect(url_for("inbox.index"))
 
 

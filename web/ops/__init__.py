@@ -1,11 +1,19 @@
-"""Operations: health endpoint, structured request logs, login rate limits, database-busy errors, security headers."""
-from flask import Flask
+"""Operations: per-connection lock timeout, health endpoint, structured request logs, login rate limits, database-busy errors, security headers."""
+from flask import Flask, request
 
 
 def init_app(app: Flask) -> None:
-    from web.ops import db_errors, headers, health, limits, request_log
+    from web.ops import database, db_errors, headers, health, limits, request_log
+    database.init_app(app)
     request_log.init_app(app)
     limits.limiter.init_app(app)
     db_errors.register(app)
     headers.register(app)
     app.register_blueprint(health.bp)
+
+    from services.workflow import clock
+
+    @app.before_request
+    def _shared_clock():  # before any work of the request: the read opens no second connection
+        if request.endpoint != "ops.livez":  # /livez never touches the database
+            clock.refresh_shared()
