@@ -9,6 +9,7 @@ from models import User
 def register_blueprints(app: Flask) -> None:
     from web import errors, filters
     from web.api.routes import bp as api_bp
+    from web.audit_log.routes import bp as audit_log_bp
     from web.auth.routes import bp as auth_bp
     from web.calendar.routes import bp as calendar_bp
     from web.campaigns.routes import bp as campaigns_bp
@@ -30,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
-                      designer_bp, public_bp, verify_bp, api_bp, vendor_bp):
+                      designer_bp, public_bp, verify_bp, audit_log_bp, api_bp, vendor_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)
