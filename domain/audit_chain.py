@@ -28,7 +28,7 @@ _KEY_ID_LABEL = b"yiye-audit-key-id\x00"
 
 def normalise_detail(detail: dict) -> dict:
     """What the JSON column will give back: tuples become lists, keys strings, dates ISO strings."""
-    return json.loads(json.dumps(detail, default=str, ensure_ascii=False))
+    return json.loads(json.dumps(detail, default=str))
 
 
 def canonical(fields: dict, names: tuple[str, ...] = FIELDS) -> bytes:

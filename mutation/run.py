@@ -37,6 +37,7 @@ TARGETS = (
                               "tests/domain/test_draw_golden.py", "tests/domain/independent_draw.py"), 95.0,
            ("docs/draw-algorithm.md",)),
     Target("domain/audit_chain.py", ("tests/domain/test_audit_chain.py",), 100.0),
+    Target("domain/audit_verify.py", ("tests/domain/test_audit_verify.py",), 100.0),
     Target("domain/uscc.py", ("tests/domain/test_uscc.py",), 95.0),
     Target("domain/workdays.py", ("tests/domain/test_workdays.py",), 95.0),
 )
