@@ -76,6 +76,7 @@ def scratch_project(target: Target, where: Path) -> None:
         f"pytest_add_cli_args_test_selection = {tests!r}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
         "use_git_change_detection = false\n"
+        f"also_copy = {list(target.copy)!r}\n"
         "\n[tool.pytest.ini_options]\n"
         'filterwarnings = ["ignore::DeprecationWarning"]\n'
     )

@@ -50,11 +50,14 @@ def _schedule_next(after) -> None:
 
 
 def ensure_scheduled() -> bool:
-    """Make sure a checkpoint timer is pending (the worker calls this at start). True when one was added."""
+    """Make sure a checkpoint timer is pending (the worker calls this at start). True when one was added.
+
+    The first falls at the close of today (23:59:59 Beijing time), then one every AUDIT_CHECKPOINT_HOURS.
+    """
     pending = db.session.scalar(select(Timer.id).where(Timer.kind == TIMER_KIND, Timer.status == "pending").limit(1))
     if pending is not None:
         return False
-    timers.schedule(TIMER_KIND, clock.now())
+    timers.schedule(TIMER_KIND, clock.end_of_day(clock.today()))
     db.session.commit()
     return True
 

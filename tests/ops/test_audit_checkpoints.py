@@ -319,12 +319,16 @@ def test_the_worker_publishes_a_checkpoint_every_day(app):
     with app.app_context():
         assert audit_checkpoints.ensure_scheduled() is True
         assert audit_checkpoints.ensure_scheduled() is False  # one pending timer is enough
-        start = clock.now()
-        timers.run_until(start + timedelta(days=3, minutes=1))
+        close_of_today = clock.end_of_day(clock.today())  # 23:59:59 Beijing time
+        timers.run_until(close_of_today - timedelta(seconds=1))
+        assert db.session.scalars(select(AuditCheckpoint)).all() == []  # not before the day closes
+        timers.run_until(close_of_today + timedelta(days=3))
         daily = db.session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.reason == "daily")
                                    .order_by(AuditCheckpoint.at)).all()
-        assert len(daily) == 4  # now, +1, +2, +3 days
-        assert [round((c.at - daily[0].at).total_seconds() / 3600) for c in daily] == [0, 24, 48, 72]
+        # Published when due (the app clock keeps running while the test does, hence "not before, and soon").
+        expected = [close_of_today + timedelta(days=d) for d in range(4)]
+        assert len(daily) == 4
+        assert all(timedelta(0) <= c.at - due < timedelta(minutes=1) for c, due in zip(daily, expected))
         head = db.session.get(AuditChainHead, 1)
         assert (daily[-1].seq, daily[-1].hash) == (head.seq, head.hash)
         pending = db.session.scalars(select(Timer).where(Timer.kind == audit_checkpoints.TIMER_KIND,
@@ -399,3 +403,12 @@ def test_postgres_tampering_caught_given_the_checkpoints(pg_app, tmp_path):
          f"UPDATE audit_chain_head SET seq = {keep_seq}, hash = '{keep_hash}'")
     code, output = _verify_against(pg_app, source)
     assert code == 1 and "checkpoint published at seq" in output
+
+
+def test_worker_start_schedules_the_daily_checkpoint(app):
+    result = app.test_cli_runner().invoke(args=["worker", "--once", "--idle", "0"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        pending = db.session.scalars(select(Timer).where(Timer.kind == audit_checkpoints.TIMER_KIND,
+                                                         Timer.status == "pending")).all()
+        assert [t.due_at for t in pending] == [clock.end_of_day(clock.today())]
