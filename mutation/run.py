@@ -76,7 +76,7 @@ def scratch_project(target: Target, where: Path) -> None:
         f"pytest_add_cli_args_test_selection = {tests!r}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
         "use_git_change_detection = false\n"
-        f"also_copy = {list(target.copy)!r}\n"
+        f"also_copy = {sorted({Path(p).parts[0] for p in target.copy})!r}\n"  # folders: mutmut makes no parents
         "\n[tool.pytest.ini_options]\n"
         'filterwarnings = ["ignore::DeprecationWarning"]\n'
     )

@@ -42,11 +42,10 @@ def publish_now(reason: str = "daily") -> AuditCheckpoint:
 @timers.on_timer(TIMER_KIND)
 def _daily(timer: Timer) -> None:
     publish_now("daily")
-    _schedule_next(timer.due_at)
-
-
-def _schedule_next(after) -> None:
-    timers.schedule(TIMER_KIND, after + timedelta(hours=current_app.config["AUDIT_CHECKPOINT_HOURS"]))
+    # Two workers starting at once may both have scheduled one: the series continues from one of them only.
+    other = select(Timer.id).where(Timer.kind == TIMER_KIND, Timer.status == "pending", Timer.id != timer.id)
+    if db.session.scalar(other.limit(1)) is None:
+        timers.schedule(TIMER_KIND, timer.due_at + timedelta(hours=current_app.config["AUDIT_CHECKPOINT_HOURS"]))
 
 
 def ensure_scheduled() -> bool:

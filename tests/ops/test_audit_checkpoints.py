@@ -412,3 +412,19 @@ def test_worker_start_schedules_the_daily_checkpoint(app):
         pending = db.session.scalars(select(Timer).where(Timer.kind == audit_checkpoints.TIMER_KIND,
                                                          Timer.status == "pending")).all()
         assert [t.due_at for t in pending] == [clock.end_of_day(clock.today())]
+
+
+def test_two_pending_checkpoint_timers_collapse_into_one_series(app):
+    # Two workers starting at the same moment can each schedule one; only one series goes on.
+    with app.app_context():
+        due = clock.end_of_day(clock.today())
+        timers.schedule(audit_checkpoints.TIMER_KIND, due)
+        timers.schedule(audit_checkpoints.TIMER_KIND, due)
+        db.session.commit()
+        timers.run_until(due + timedelta(days=2, minutes=1))
+        pending = db.session.scalars(select(Timer).where(Timer.kind == audit_checkpoints.TIMER_KIND,
+                                                         Timer.status == "pending")).all()
+        assert len(pending) == 1
+        fired = db.session.scalars(select(Timer).where(Timer.kind == audit_checkpoints.TIMER_KIND,
+                                                       Timer.status == "fired")).all()
+        assert len(fired) == 4  # the two at the first close, then one a day
