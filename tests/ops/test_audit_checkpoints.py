@@ -428,3 +428,53 @@ def test_two_pending_checkpoint_timers_collapse_into_one_series(app):
         fired = db.session.scalars(select(Timer).where(Timer.kind == audit_checkpoints.TIMER_KIND,
                                                        Timer.status == "fired")).all()
         assert len(fired) == 4  # the two at the first close, then one a day
+
+
+def test_downgrade_refuses_while_keyed_records_exist_and_otherwise_keeps_the_old_rows(tmp_path):
+    from flask_migrate import downgrade, upgrade
+    app = create_app(_config_for(f"sqlite:///{tmp_path / 'down.db'}"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    _write_system(app, 1)
+    with app.app_context():
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the RuntimeError ("...keyed scheme...") and exits 1
+            downgrade(revision="d9gaps000001")
+        db.session.rollback()
+        assert db.session.scalar(text("SELECT count(*) FROM audit_record WHERE scheme = 'hmac-sha256-v2'")) == 2
+        db.engine.dispose()
+    empty = create_app(_config_for(f"sqlite:///{tmp_path / 'empty.db'}"))
+    with empty.app_context():
+        upgrade()
+        downgrade(revision="d9gaps000001")
+        columns = [r[1] for r in db.session.execute(text("PRAGMA table_info(audit_record)"))]
+        assert "scheme" not in columns and "key_id" not in columns and "hash" in columns
+        triggers = db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                           "AND tbl_name = 'audit_record'")).all()
+        assert sorted(triggers) == ["audit_record_no_delete", "audit_record_no_update"]
+        db.engine.dispose()
+
+
+def test_postgres_migrations_keep_the_triggers_and_chain_keyed_records():
+    from flask_migrate import upgrade
+    from tests import conftest, pgdb
+    url = conftest.postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL tests not requested or server unreachable")
+    try:
+        app = create_app(_config_for(url))
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        _write_system(app, 2)
+        assert _verify(app)[0] == 0
+        with app.app_context():
+            with pytest.raises(Exception, match="append-only"):
+                with db.engine.begin() as conn:
+                    conn.execute(text("UPDATE audit_record SET action = 'forged'"))
+            schemes = db.session.scalars(select(AuditRecord.scheme)).all()
+            assert schemes == [audit_chain.KEYED] * 3
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        pgdb.drop(url)
