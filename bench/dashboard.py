@@ -9,7 +9,6 @@ the statement the page runs, is timed for five filter sets: median of 15 runs ea
     python -m bench.dashboard            # both databases; PostgreSQL (BENCH_POSTGRES=1) in a yiye_bench_*
                                          # database it creates and drops (tests/pgdb.py), never an existing one
 """
-import os
 import random
 import statistics
 import tempfile

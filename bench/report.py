@@ -4,7 +4,6 @@ figures and the grades by grade.dmn, on SQLite and (when reachable) PostgreSQL.
 The campaign is written directly with bulk inserts (four departments, 16 checklist items, two officers
 from each of up to four departments per enterprise, ~10 % with problems), then each step is timed (median of 5).
 """
-import os
 import random
 import statistics
 import tempfile
