@@ -216,3 +216,25 @@ def test_full_width_folding_boundaries():
     assert normalize("\uff01\uff5e") == "!~"          # the first and last full-width ASCII characters fold
     assert normalize("\uff00\uff5f") == "\uff00\uff5f"  # their neighbours do not
     assert normalize("９１３１０１１５ＭＡ１Ｋ３ＣＵＭ７Ｍ") == "91310115MA1K3CUM7M"
+
+
+def test_legacy_check_digit_zero_is_named_as_zero():
+    from domain.uscc import validate
+    # MOD 11,10 gives (11 - 1) % 10 = 0 when the carried product is 1 (never "10").
+    assert validate("000000000000030").valid
+    assert validate("000000000000031").errors == ("旧版15位工商注册号第15位校验位应为'0'，实际为'1'",)
+
+
+def test_check_character_and_make_code_errors_are_exact():
+    from domain.uscc import make_code
+    with pytest.raises(ValueError, match=r"^expected 17 characters, got 3$"):
+        check_character("ABC")
+    with pytest.raises(ValueError, match=r"^character 'I' at position 1 is not in the USCC alphabet$"):
+        check_character("I" + "0" * 16)
+    with pytest.raises(ValueError, match=r"^character 'I' at position 2 is not in the USCC alphabet$"):
+        check_character("0I" + "0" * 15)
+    with pytest.raises(ValueError, match=r"^parts must be 1 \+ 1 \+ 6 \+ 9 characters long$"):
+        make_code("9", "1", "12345", "MA1K3CUM")
+    with pytest.raises(ValueError) as info:
+        make_code("X", "1", "ABCDEF", "MA1K3CUM7")
+    assert str(info.value) == "第1位登记管理部门代码'X'无效（应为 1-9、A、N、Y 之一）；第3-8位行政区划码必须为数字"

@@ -167,3 +167,8 @@ def test_working_days_between_counts_the_package_calendar_exactly():
     assert working_days_between(date(2026, 9, 30), date(2026, 10, 12)) == \
         sum(chinese_calendar.is_workday(date(2026, 10, d)) for d in range(1, 13))
     assert working_days_between(date(2026, 10, 12), date(2026, 10, 12)) == 0
+
+
+def test_negative_working_days_are_refused_with_a_message():
+    with pytest.raises(ValueError, match="^n must be non-negative$"):
+        add_working_days(date(2026, 10, 9), -1)
