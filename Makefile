@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 FLASK   := $(BIN)/flask --app app
 export DATABASE_URL ?=
 
-.PHONY: run test bench install npm migrate demo clean browser run-prod translations
+.PHONY: run test bench mutation install npm migrate demo clean browser run-prod translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,8 +46,15 @@ run: demo
 test: install
 	$(BIN)/python -m pytest -q
 
+# PostgreSQL parts run in yiye_bench_* databases the benches create and drop (tests/pgdb.py).
 bench: install
-	$(BIN)/python -m bench
+	BENCH_POSTGRES=1 $(BIN)/python -m bench
+
+# Mutation testing (mutmut, the `mutation` extra) of the sandbox, the draw, the audit chain, USCC and working
+# days, each against its own tests; fails below the thresholds in mutation/run.py. Slow: not part of `make test`.
+mutation: install
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	nice -n 19 $(BIN)/python mutation/run.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) node_modules instance/app.db static/build

@@ -1,5 +1,6 @@
 """Application factory: config, extensions, blueprints, and the stages plugged into the runtime."""
 import os
+from pathlib import Path
 
 from flask import Flask
 
@@ -12,6 +13,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         config_class.check()
     app = Flask(__name__)
     app.config.from_object(config_class)
+    if not app.config.get("AUDIT_HMAC_KEY"):  # production's check() refused this case already
+        from config import instance_audit_key
+        app.config["AUDIT_HMAC_KEY"] = instance_audit_key(Path(app.instance_path))
 
     from extensions import csrf, db, login_manager, migrate
     db.init_app(app)

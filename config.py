@@ -5,10 +5,31 @@ with the default DOMAIN.md gives.
 """
 import json
 import os
+import secrets
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET = "dev-only-secret-change-me"
+
+
+def instance_audit_key(instance: Path) -> str:
+    """Development and tests only: the audit HMAC key kept in instance/audit_hmac.key, made on first use.
+
+    Written to a temporary file and linked into place, so two processes starting at once agree on one key.
+    """
+    path = instance / "audit_hmac.key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = instance / f".audit_hmac.key.{os.getpid()}"
+        tmp.write_text(secrets.token_hex(32), encoding="ascii")
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 def _sqlite_default() -> str:
@@ -102,6 +123,13 @@ class Config:
     CLOCK_SHIFT_ALLOWED = True
     CLOCK_REFRESH_SECONDS = float(os.environ.get("CLOCK_REFRESH_SECONDS", "1"))
 
+    # The audit chain's HMAC key: from the environment, never the database (production refuses to start
+    # without one; development and tests use instance/audit_hmac.key). After a rotation the retired keys
+    # stay here, comma-separated, so the records they made still verify.
+    AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY")
+    AUDIT_HMAC_PREVIOUS_KEYS = [k for k in os.environ.get("AUDIT_HMAC_PREVIOUS_KEYS", "").split(",") if k.strip()]
+    AUDIT_CHECKPOINT_HOURS = int(os.environ.get("AUDIT_CHECKPOINT_HOURS", "24"))  # the worker's checkpoints
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET
@@ -157,6 +185,8 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set in production")
         if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite"):
             raise RuntimeError("production requires DATABASE_URL pointing at PostgreSQL")
+        if not cls.AUDIT_HMAC_KEY or len(cls.AUDIT_HMAC_KEY) < 32:
+            raise RuntimeError("AUDIT_HMAC_KEY (at least 32 characters) must be set in production")
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "test": TestConfig}

@@ -32,8 +32,8 @@ METHOD = """\
   10 departments x 50 officers (10% with a conflict); medians of 3, wall and CPU seconds.
 - API completion (bench/http_sizes.py): the same snapshots, each completion a POST /api/v1/tasks/<id>/complete
   through the Flask app in process (token, JSON, logs, headers); 4 rounds x 8: median of 32 per N.
-- HTTP throughput (bench/throughput.py): a fresh PostgreSQL database (BENCH_DATABASE_URL), demo county of 3,000,
-  two campaigns of 150 drawn enterprises; gunicorn in production mode (gthread workers); 50 client threads
+- HTTP throughput (bench/throughput.py): a fresh PostgreSQL database of its own (yiye_bench_*, BENCH_POSTGRES=1),
+  demo county of 3,000, two campaigns of 150 drawn enterprises; gunicorn in production mode (gthread workers); 50 client threads
   POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
   the CPU (50 clients on the machine's cores).
 - Province (bench/province.py): databases yiye_bench_org_province and _county created on the PostgreSQL server

@@ -6,10 +6,9 @@ one with its sla.stage timer, 10 open tasks with their sla.task timers, 5 comple
 10% of stages and 2% of tasks are past their deadline. Then `services.supervision.dashboard.query`,
 the statement the page runs, is timed for five filter sets: median of 15 runs each.
 
-    python -m bench.dashboard            # both databases; PostgreSQL from BENCH_POSTGRES_URL
-                                         # (default: POSTGRES_TEST_URL, else .../test) — its tables are dropped
+    python -m bench.dashboard            # both databases; PostgreSQL (BENCH_POSTGRES=1) in a yiye_bench_*
+                                         # database it creates and drops (tests/pgdb.py), never an existing one
 """
-import os
 import random
 import statistics
 import tempfile
@@ -29,6 +28,7 @@ from services.supervision import dashboard
 from services.workflow import deployments
 from services.workflow import escalations
 from demo.county import load_demo
+from tests import pgdb
 
 CAMPAIGNS, TASKS_PER_CAMPAIGN, DONE_PER_CAMPAIGN = 10_000, 10, 5
 STAGES = ("initiation", "draw", "joint_inspection", "publication", "diagnosis", "follow_up", "review")
@@ -140,23 +140,16 @@ def _measure(url: str, fresh_schema: bool) -> dict[str, float]:
     return medians
 
 
-def _postgres_url() -> str | None:
-    url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
-        "POSTGRES_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    try:
-        import psycopg
-        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), connect_timeout=3):
-            return url
-    except Exception:  # noqa: BLE001 - unreachable means "skipped"
-        return None
-
-
 def rows() -> list[tuple[str, str, str]]:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp:
         results.append(("SQLite", _measure(f"sqlite:///{Path(tmp) / 'dashboard.db'}", fresh_schema=False)))
-    url = _postgres_url()
-    results.append(("PostgreSQL", _measure(url, fresh_schema=True) if url else None))
+    url = pgdb.bench_database()
+    try:
+        results.append(("PostgreSQL", _measure(url, fresh_schema=False) if url else None))
+    finally:
+        if url:
+            pgdb.drop(url)
     out = []
     for engine, medians in results:
         label = f"dashboard query, 10,000 live campaigns / 100,000 open tasks, {engine} (median ms, slowest filter)"

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests import pgdb
+
 ROWS = int(os.environ.get("BENCH_DIRECTORY_ROWS", "1000000"))
 SMALL = max(1, ROWS // 10)
 TRADE = "福盛兴隆泰祥瑞鑫华和顺达恒昌源丰益宏康安佳美乐旺鸿运通信诚德荣金凯天新长江景明"
@@ -153,9 +155,12 @@ def rows() -> list[tuple[str, str, str]]:
             (f"directory import peak RSS, {SMALL:,} rows / {ROWS:,} rows (MB)", f"{small_rss:.0f} / {big_rss:.0f}",
              "flat"),
         ]
-        postgres = os.environ.get("BENCH_POSTGRES_URL")
+        postgres = pgdb.bench_database()  # its own yiye_bench_* database, dropped after; never an existing one
         if postgres:
-            inserted, errors, pg_seconds, pg_rss = timed_import(postgres, big, fresh_schema=True)
+            try:
+                inserted, errors, pg_seconds, pg_rss = timed_import(postgres, big)
+            finally:
+                pgdb.drop(postgres)
             out.append((f"directory import {ROWS:,} enterprises → PostgreSQL (s, rows/s, peak RSS MB)",
                         f"{pg_seconds:.1f}, {ROWS / pg_seconds:,.0f}, {pg_rss:.0f}", "< 120"))
         for label, ms in search_ms(f"sqlite:///{workdir / 'big.db'}").items():

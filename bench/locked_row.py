@@ -104,8 +104,10 @@ def _p95(values: list[float]) -> float:
 
 def rows() -> list[tuple[str, str, str]]:
     label = "locked campaign row"
-    if not throughput._recreate_database():
-        return [(f"{label}: others' p95", "skipped (PostgreSQL not reachable)", "")]
+    from tests import pgdb
+    throughput.URL = pgdb.bench_database() or ""
+    if not throughput.URL:
+        return [(f"{label}: others' p95", "skipped (set BENCH_POSTGRES=1; PostgreSQL must answer)", "")]
     from sqlalchemy import create_engine, text
     locked_id, others, locked = _prepare()
     out = []
@@ -127,7 +129,7 @@ def rows() -> list[tuple[str, str, str]]:
                     (f"{label}, {name}: slowest /livez during the lock (ms)", f"{max(livez) * 1000:.0f}", "< 100")]
     finally:
         holder_engine.dispose()
-        throughput._drop_database()
+        pgdb.drop(throughput.URL)
     return out
 
 

@@ -4,7 +4,6 @@ figures and the grades by grade.dmn, on SQLite and (when reachable) PostgreSQL.
 The campaign is written directly with bulk inserts (four departments, 16 checklist items, two officers
 from each of up to four departments per enterprise, ~10 % with problems), then each step is timed (median of 5).
 """
-import os
 import random
 import statistics
 import tempfile
@@ -126,7 +125,8 @@ def _sqlite() -> dict[str, float]:
 
 
 def _postgres() -> dict[str, float] | None:
-    url = os.environ.get("POSTGRES_BENCH_URL")
+    from tests import pgdb
+    url = pgdb.bench_database()  # its own yiye_bench_* database, dropped below; never an existing one
     if not url:
         return None
     from bench.db import close
@@ -136,25 +136,24 @@ def _postgres() -> dict[str, float] | None:
     from services.workflow import deployments
     from demo.county import load_demo
     app = create_app(type("BenchPg", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
-    with app.app_context():
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        deployments.deploy_bundled()
-        load_demo(enterprises=2000)
     try:
+        with app.app_context():
+            Base.metadata.create_all(db.engine)
+            deployments.deploy_bundled()
+            load_demo(enterprises=2000)
         return measure(app)
     finally:
         with app.app_context():
             db.session.remove()
-            Base.metadata.drop_all(db.engine)
         close(app)
+        pgdb.drop(url)
 
 
 def rows() -> list[tuple[str, str, str]]:
     out = []
     for label, result in (("SQLite", _sqlite()), ("PostgreSQL", _postgres())):
         if result is None:
-            out.append((f"diagnosis report, {ENTERPRISES} enterprises, {label}", "skipped (set POSTGRES_BENCH_URL)", "< 1 s"))
+            out.append((f"diagnosis report, {ENTERPRISES} enterprises, {label}", "skipped (set BENCH_POSTGRES=1)", "< 1 s"))
             continue
         out += [(f"diagnosis report, {ENTERPRISES} enterprises, {label} (median ms)", f"{result['report']:.0f}", "< 1000"),
                 (f"report + XLSX export, {label} (median ms)", f"{result['xlsx']:.0f}", "< 1000"),

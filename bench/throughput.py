@@ -1,6 +1,6 @@
 """Throughput over HTTP: gunicorn with 4 gthread workers on PostgreSQL, 50 concurrent clients completing tasks.
 
-A fresh PostgreSQL database (BENCH_DATABASE_URL, default .../yiye_bench; dropped and recreated)
+A fresh PostgreSQL database of its own (yiye_bench_*, created and dropped by tests/pgdb.py; BENCH_POSTGRES=1)
 is migrated, gets the demo county and CAMPAIGNS campaigns drawn up to their joint inspections
 (through the services). Each open joint_inspection task's officer gets an API token and a
 filled-in form; then gunicorn starts in production mode and 50 client threads POST
@@ -23,33 +23,10 @@ from pathlib import Path
 from queue import Empty, Queue
 
 ROOT = Path(__file__).resolve().parent.parent
-URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/yiye_bench")
+URL = ""  # set by rows(): a yiye_bench_* database of its own (tests/pgdb.py), dropped at the end
 WORKERS, CLIENTS = 4, 50
 CAMPAIGNS, PER_CAMPAIGN = 2, int(os.environ.get("BENCH_THROUGHPUT_TASKS_PER_CAMPAIGN", "150"))
 ENTERPRISES = 3000
-
-
-def _recreate_database() -> bool:
-    import psycopg
-    from sqlalchemy.engine import make_url
-    url = make_url(URL)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{url.database}"')
-        return True
-    except psycopg.OperationalError:
-        return False
-
-
-def _drop_database() -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-    url = make_url(URL)
-    admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
 
 
 def _prepare() -> list[tuple[int, str, dict]]:
@@ -149,17 +126,22 @@ def _run_clients(port: int, work: list) -> tuple[float, list[float], int]:
 
 def rows() -> list[tuple[str, str, str]]:
     label = f"HTTP, {WORKERS} gunicorn workers (gthread x 8) on PostgreSQL, {CLIENTS} clients"
-    if not _recreate_database():
-        return [(f"{label}: throughput", "skipped (PostgreSQL not reachable)", "")]
-    work = _prepare()
-    port = _free_port()
-    server = _start_gunicorn(port)
+    global URL
+    from tests import pgdb
+    URL = pgdb.bench_database() or ""
+    if not URL:
+        return [(f"{label}: throughput", "skipped (set BENCH_POSTGRES=1; PostgreSQL must answer)", "")]
     try:
-        seconds, latencies, failed = _run_clients(port, work)
+        work = _prepare()
+        port = _free_port()
+        server = _start_gunicorn(port)
+        try:
+            seconds, latencies, failed = _run_clients(port, work)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(30)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
-        _drop_database()
+        pgdb.drop(URL)
     done = len(latencies) - failed
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
     return [(f"{label}: joint_inspection completions (tasks/s)", f"{done / seconds:.1f}", ""),

@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
+from services import audit_checkpoints
 from services.portal import outbox
 from services.workflow import event_timers
 from services.workflow import clock
@@ -43,6 +44,7 @@ def worker_command(batch: int | None, idle: float | None, once: bool) -> None:
     signal.signal(signal.SIGINT, _Stop.request)
     worker_id = f"{socket.gethostname()}:{os.getpid()}:{int(time.time())}"
     timers.heartbeat(worker_id)
+    audit_checkpoints.ensure_scheduled()  # the daily audit checkpoint, which then reschedules itself
     click.echo(f"worker {worker_id} started (batch {batch}, idle {idle}s)")
     while not _Stop.requested:
         try:

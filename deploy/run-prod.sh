@@ -15,6 +15,13 @@ if [ -z "${SECRET_KEY:-}" ]; then
   SECRET_KEY="$(cat instance/secret_key)"
   export SECRET_KEY
 fi
+if [ -z "${AUDIT_HMAC_KEY:-}" ]; then
+  # One machine only: the key that links the audit chain, kept outside the database (back it up apart from it).
+  mkdir -p instance
+  [ -s instance/audit_hmac_key ] || "$BIN/python" -c 'import secrets; print(secrets.token_hex(32))' > instance/audit_hmac_key
+  AUDIT_HMAC_KEY="$(cat instance/audit_hmac_key)"
+  export AUDIT_HMAC_KEY
+fi
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}" BIND="${BIND:-127.0.0.1:8000}"
 
 "$BIN/python" deploy/ensure_database.py

@@ -1,23 +1,38 @@
-"""The audit hash chain: canonical form of a record and its SHA-256 (pure, no database).
+"""The audit hash chain: canonical form of a record and its hash, under two schemes (pure, no database).
 
-The canonical form is JSON with sorted keys, no whitespace and UTF-8 text, over the
-fields that make up the record plus the previous record's hash; so changing any field,
-reordering records or removing one changes a hash a verifier recomputes.
+The canonical form is JSON with sorted keys, no whitespace and UTF-8 text, over the fields
+that make up the record plus the previous record's hash; so changing any field, reordering
+records or removing one changes a hash a verifier recomputes.
+
+- `sha256-v1` (records made before the keyed chain): SHA-256 of the canonical form. Anyone
+  who can write to the database can recompute it, so it only catches careless edits.
+- `hmac-sha256-v2`: HMAC-SHA-256 of the canonical form, which also covers the scheme and
+  the key's id, under a key held outside the database (AUDIT_HMAC_KEY). Rewriting a record
+  then needs the key too. The key id (a digest of the key, revealing nothing of it) says
+  which key made a record, so after a rotation old records still verify under their key.
+
+Old records keep their scheme: a record's scheme is stored with it and never changes.
 """
 import hashlib
+import hmac
 import json
 from datetime import datetime
 
+LEGACY = "sha256-v1"
+KEYED = "hmac-sha256-v2"
 FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "campaign_id", "detail", "prev_hash")
+KEYED_FIELDS = FIELDS + ("scheme", "key_id")
+GENESIS_HASH = "0" * 64
+_KEY_ID_LABEL = b"yiye-audit-key-id\x00"
 
 
 def normalise_detail(detail: dict) -> dict:
     """What the JSON column will give back: tuples become lists, keys strings, dates ISO strings."""
-    return json.loads(json.dumps(detail, default=str, ensure_ascii=False))
+    return json.loads(json.dumps(detail, default=str))
 
 
-def canonical(fields: dict) -> bytes:
-    values = {name: fields[name] for name in FIELDS}
+def canonical(fields: dict, names: tuple[str, ...] = FIELDS) -> bytes:
+    values = {name: fields[name] for name in names}
     at = values["at"]
     if isinstance(at, datetime):
         # Naive UTC with microseconds (models.base convention); both databases keep microseconds.
@@ -26,4 +41,24 @@ def canonical(fields: dict) -> bytes:
 
 
 def record_hash(fields: dict) -> str:
+    """The sha256-v1 hash (records made before the keyed chain)."""
     return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A public name for a key: 16 hex digits of a labelled digest (not usable to forge anything)."""
+    return hashlib.sha256(_KEY_ID_LABEL + key).hexdigest()[:16]
+
+
+def keyed_hash(fields: dict, key: bytes) -> str:
+    """The hmac-sha256-v2 hash; `fields` carries its scheme and key_id, which are covered too."""
+    return hmac.new(key, canonical(fields, KEYED_FIELDS), hashlib.sha256).hexdigest()
+
+
+def expected_hash(fields: dict, keys: dict[str, bytes]) -> str | None:
+    """The hash the record should carry under its own scheme; None when its key is not among `keys`."""
+    if fields["scheme"] == LEGACY:
+        return record_hash(fields)
+    if fields["scheme"] != KEYED or fields["key_id"] not in keys:
+        return None
+    return keyed_hash(fields, keys[fields["key_id"]])

@@ -125,7 +125,8 @@ def draw_enterprises(candidates: dict[str, list[str]], ratios: dict, seed: bytes
     drawn = {}
     for credit_class in sorted(candidates):
         pool = sorted(candidates[credit_class])  # near O(n) when the query already sorted them
-        k = sample_size(len(pool), ratios.get(credit_class, 0), min_per_class)
+        # A class the plan gives no ratio (absent or null) draws nobody, as a 0% class does.
+        k = sample_size(len(pool), ratios.get(credit_class) or 0, min_per_class)
         drawn[credit_class] = [pool[i] for i in _partial_shuffle(len(pool), k,
                                                                  RandomStream(seed, f"enterprise:{credit_class}"))]
     return drawn
@@ -338,8 +339,9 @@ def verify(export: dict) -> list[str]:
     try:
         recomputed = run(export["params"], export["snapshot"], export["people"], seed)
     except DrawInfeasible as exc:
-        return [] if export["result"] is None else [f"重算时规则无法满足：{exc}"]
-    if export["result"] is None:
+        # A failed draw's export may carry no "result" at all (nothing was drawn): .get, not [].
+        return [] if export.get("result") is None else [f"重算时规则无法满足：{exc}"]
+    if export.get("result") is None:
         return ["公布为抽取失败，但重算可以完成抽取"]
     if recomputed != export["result"]:
         mismatches.append("重算的抽取结果与公布结果不一致")

@@ -1,5 +1,5 @@
 """SQLAlchemy 2 typed models. Importing this package registers every table on Base.metadata."""
-from models.audit import AuditChainHead, AuditRecord
+from models.audit import AuditChainHead, AuditCheckpoint, AuditRecord
 from models.base import Base
 from models.calendar import CalendarOverride, CalendarYear
 from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review, ReviewScheme
@@ -29,8 +29,8 @@ __all__ = [
     "Region", "Review", "ReviewScheme", "ServiceRecord", "TaskCandidate", "Timer", "Transfer", "User", "UserRole",
     "WorkerHeartbeat", "WorkflowInstance",
 ]
-__all__ += ["AuditChainHead", "Delegation", "Document", "DocumentCounter", "DocumentPrefix", "LoginCode", "Objection",
-            "OutboxMessage"]
+__all__ += ["AuditChainHead", "AuditCheckpoint", "Delegation", "Document", "DocumentCounter", "DocumentPrefix",
+            "LoginCode", "Objection", "OutboxMessage"]
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]

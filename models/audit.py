@@ -29,14 +29,33 @@ class AuditRecord(Base):
     detail: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # How `hash` was made (domain.audit_chain): sha256-v1 for records made before the keyed chain,
+    # hmac-sha256-v2 with the id of the key after. A record keeps its scheme for ever.
+    scheme: Mapped[str] = mapped_column(String(20), server_default="sha256-v1")  # domain.audit_chain.LEGACY
+    key_id: Mapped[Optional[str]] = mapped_column(String(16))
 
 
 class AuditChainHead(Base):
-    """One row (id 1): the chain's last sequence number and hash. Appenders lock it (the chain sequencer)."""
+    """One row (id 1): the chain's last sequence number, hash and key id. Appenders lock it (the chain sequencer)."""
     __tablename__ = "audit_chain_head"
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[Optional[str]] = mapped_column(String(16))
+
+
+class AuditCheckpoint(Base):
+    """A chain head (seq, hash) as published at `at`: daily, at every draw commitment and every publication.
+
+    Its worth is in the copies outside the database (the public page, the downloaded list): this
+    table is where the application keeps what it has published, not the anchor itself.
+    """
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(index=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(30))
 
 
 GENESIS_HASH = "0" * 64

@@ -7,19 +7,34 @@ next sequence number, the previous hash and its own hash. The chain append is th
 thing a transaction does, so the lock is held only for the commit: no other lock is taken
 after it (no deadlock with instance or campaign locks), and being transaction-scoped it is
 released by a rollback or by the database when a crashed process's connection drops.
-"""
-from dataclasses import dataclass
 
+Records are linked with an HMAC under AUDIT_HMAC_KEY, a key from the environment and never in
+the database, so whoever administers the database cannot re-hash an edited record. The first
+record under a new key is an `audit.key_rotated` record naming the old and new key ids; retired
+keys stay in AUDIT_HMAC_PREVIOUS_KEYS so the records they made still verify. Records made before
+the keyed chain keep their sha256-v1 scheme and verify under it.
+
+`request_checkpoint()` asks for the chain head to be published once this transaction's records are
+in (services/audit_checkpoints publishes them, and the worker once a day).
+"""
+from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from domain.audit_chain import FIELDS, normalise_detail, record_hash
+from domain import audit_chain
+from domain.audit_chain import normalise_detail
+from domain.audit_verify import Checkpoint, Verification, walk
 from extensions import db
-from models import AuditChainHead, AuditRecord, Campaign, User
-from models.audit import GENESIS_HASH
+from models import AuditChainHead, AuditCheckpoint, AuditRecord, Campaign, User
 from services.workflow import clock
 
 _PENDING = "audit_pending"
+_CHECKPOINT = "audit_checkpoint"
+KEY_ROTATED = "audit.key_rotated"
+# Why a checkpoint was published: the worker's daily one, a draw's commitment, a publication of results,
+# an operator's `flask audit checkpoint`.
+CHECKPOINT_REASONS = ("daily", "draw_commitment", "publication", "manual")
+__all__ = ["Checkpoint", "Verification", "record", "request_checkpoint", "verify"]
 
 
 def record(actor: User | None, action: str, object_type: str, object_id: int,
@@ -41,25 +56,58 @@ def _append_pending(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a savepoint commit: the entries wait for the outer commit
     pending = session.info.pop(_PENDING, None)
-    if not pending:
+    checkpoint = session.info.pop(_CHECKPOINT, None)
+    if not pending and not checkpoint:
         return
     session.flush()  # everything else first, so the chain lock is the last lock this transaction takes
-    _hold_referenced_rows(session, pending)
+    if pending:
+        _hold_referenced_rows(session, pending)
+    # A no-op update takes the chain lock (row lock on PostgreSQL, write lock on SQLite) and reads the head.
     head = session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1)
-        .values(seq=AuditChainHead.seq + len(pending))
-        .returning(AuditChainHead.seq, AuditChainHead.hash)
+        update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq)
+        .returning(AuditChainHead.seq, AuditChainHead.hash, AuditChainHead.key_id)
         .execution_options(synchronize_session=False)).one_or_none()
     if head is None:
         raise RuntimeError("audit_chain_head has no row: run `flask --app app db upgrade`")
-    seq, prev = head.seq - len(pending), head.hash
-    for entry in pending:
+    key = current_key()
+    kid = audit_chain.key_id(key)
+    entries = list(pending or [])
+    if entries and head.key_id != kid:
+        # The first record under a new key says so, in the chain itself: which key ends, which begins.
+        entries.insert(0, AuditRecord(at=entries[0].at, actor_id=None, action=KEY_ROTATED, object_type="audit_chain",
+                                      object_id=1, campaign_id=None,
+                                      detail={"from_key_id": head.key_id, "to_key_id": kid}))
+    seq, prev = head.seq, head.hash
+    for entry in entries:
         seq += 1
-        entry.seq, entry.prev_hash = seq, prev
-        entry.hash = prev = record_hash(_fields(entry))
-    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(hash=prev)
-                    .execution_options(synchronize_session=False))
-    session.add_all(pending)
+        entry.seq, entry.prev_hash, entry.scheme, entry.key_id = seq, prev, audit_chain.KEYED, kid
+        entry.hash = prev = audit_chain.keyed_hash(_fields(entry), key)
+    if entries:
+        session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=seq, hash=prev, key_id=kid)
+                        .execution_options(synchronize_session=False))
+        session.add_all(entries)
+    if checkpoint:
+        session.add(AuditCheckpoint(seq=seq, hash=prev, at=clock.now(), reason=checkpoint))
+
+
+def request_checkpoint(reason: str) -> None:
+    """Publish the chain head as it stands once this transaction's own records are appended (at its commit)."""
+    if reason not in CHECKPOINT_REASONS:
+        raise ValueError(f"unknown checkpoint reason {reason!r}")
+    session = db.session()
+    if session.get_transaction() is None:
+        session.begin()
+    session.info[_CHECKPOINT] = reason
+
+
+def current_key() -> bytes:
+    return current_app.config["AUDIT_HMAC_KEY"].encode("utf-8")
+
+
+def verification_keys() -> dict[str, bytes]:
+    """The current key and the retired ones (AUDIT_HMAC_PREVIOUS_KEYS), by key id."""
+    keys = [current_key()] + [k.encode("utf-8") for k in current_app.config["AUDIT_HMAC_PREVIOUS_KEYS"]]
+    return {audit_chain.key_id(k): k for k in keys}
 
 
 def _hold_referenced_rows(session: Session, pending: list[AuditRecord]) -> None:
@@ -81,44 +129,22 @@ def _hold_referenced_rows(session: Session, pending: list[AuditRecord]) -> None:
 def _discard_pending(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)  # rolled back or closed: the change did not happen, nor its record
+        session.info.pop(_CHECKPOINT, None)
 
 
 def _fields(entry) -> dict:
-    return {name: getattr(entry, name) for name in FIELDS}
+    return {name: getattr(entry, name) for name in audit_chain.KEYED_FIELDS}
 
 
-@dataclass
-class Verification:
-    ok: bool
-    checked: int
-    problem: str | None = None
-    seq: int | None = None
-    record_id: int | None = None
+def verify(checkpoints: list[Checkpoint] = (), batch: int = 2000) -> Verification:
+    """Walk the chain in sequence order; stop at the first missing, altered, re-linked or unverifiable record.
 
-
-def verify(batch: int = 2000) -> Verification:
-    """Walk the chain in sequence order; stop at the first missing, altered or re-linked record."""
-    head = db.session.get(AuditChainHead, 1)
-    if head is None:
-        return Verification(False, 0, "审计链头记录缺失 (audit_chain_head row missing)")
-    expected, prev, checked = 1, GENESIS_HASH, 0
-    rows = db.session.execute(select(AuditRecord.id, *[getattr(AuditRecord, f) for f in FIELDS], AuditRecord.hash)
+    With `checkpoints` (as published, read back from outside the database) the chain must also
+    pass through every one of them: that catches a rewritten head or a chain recomputed whole.
+    """
+    row = db.session.get(AuditChainHead, 1)
+    head = Checkpoint(row.seq, row.hash) if row is not None else None
+    columns = [getattr(AuditRecord, f) for f in audit_chain.KEYED_FIELDS]
+    rows = db.session.execute(select(AuditRecord.id, AuditRecord.hash, *columns)
                               .order_by(AuditRecord.seq).execution_options(yield_per=batch))
-    for row in rows:
-        fields = row._asdict()
-        if row.seq != expected:
-            gap = f"{expected}" if row.seq == expected + 1 else f"{expected}–{row.seq - 1}"
-            return Verification(False, checked, f"缺失记录 (missing record) seq {gap}", expected, None)
-        if row.prev_hash != prev:
-            return Verification(False, checked, f"链接断开 (prev_hash does not match record seq {expected - 1})",
-                                row.seq, row.id)
-        if record_hash(fields) != row.hash:
-            return Verification(False, checked, "记录被篡改 (hash mismatch: record altered)", row.seq, row.id)
-        prev, expected, checked = row.hash, expected + 1, checked + 1
-    if head.seq != expected - 1:
-        return Verification(False, checked, f"缺失记录 (missing record) seq {expected}–{head.seq}: "
-                                            f"chain head expects {head.seq} records", expected, None)
-    if head.hash != prev:
-        return Verification(False, checked, "链头哈希不一致 (chain head hash differs from the last record)",
-                            head.seq, None)
-    return Verification(True, checked)
+    return walk((r._asdict() for r in rows), head, verification_keys(), checkpoints)

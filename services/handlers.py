@@ -8,6 +8,7 @@ a row here fails a test (tests/services/test_handlers.py).
 from dataclasses import dataclass
 from typing import Callable
 
+from services import audit_checkpoints
 from services.draw import stage as draw_stage
 from services.portal import objections
 from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
@@ -40,6 +41,7 @@ OPERATIONS: dict[str, Callable] = {
 }
 
 TIMER_KINDS: dict[str, Callable] = {
+    audit_checkpoints.TIMER_KIND: audit_checkpoints.publish_daily,
     event_timers.KIND: event_timers.fire_event_timer,
     escalations.TASK_KIND: escalations.task_overdue,
     escalations.STAGE_KIND: escalations.stage_overdue,

@@ -1,5 +1,4 @@
 """Fixtures: a migrated SQLite database with the demo county, copied fresh for every test."""
-import os
 import re
 import shutil
 
@@ -13,6 +12,7 @@ from models import Base
 from services.workflow import clock
 from services.workflow import deployments
 from demo.county import DEMO_PASSWORD, load_demo
+from tests import pgdb
 
 
 def _config_for(url: str) -> type[TestConfig]:
@@ -66,36 +66,36 @@ def login(client, username: str, password: str = DEMO_PASSWORD):
 
 
 def postgres_url() -> str | None:
-    """The PostgreSQL test database when reachable; with REQUIRE_POSTGRES=1 its absence fails the run."""
-    url = os.environ.get("POSTGRES_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    try:
-        import psycopg
-        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), connect_timeout=3):
-            return url
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but not reachable: {exc}")
+    """A fresh PostgreSQL database of this run's own (tests/pgdb.py), or None when the PG tests are not requested
+    or (opted in, not required) the server is unreachable. With REQUIRE_POSTGRES=1 an unreachable server fails."""
+    mode = pgdb.requested()
+    if mode is None:
         return None
+    error = pgdb.reachable()
+    if error is not None:
+        if mode == "required":
+            pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but not reachable: {error}")
+        return None
+    return pgdb.create()
 
 
 @pytest.fixture
 def pg_app():
-    """An app on the PostgreSQL test database with a fresh schema and the demo county.
-
-    Each checkout that runs tests at the same time needs its own database: set POSTGRES_TEST_URL.
-    """
+    """An app on a PostgreSQL database created for this test alone, with the schema and the demo county;
+    the database is dropped afterwards (and no other database is ever touched)."""
     url = postgres_url()
     if url is None:
-        pytest.skip("PostgreSQL not reachable (set REQUIRE_POSTGRES=1 to make this a failure)")
-    app = create_app(_config_for(url))
-    with app.app_context():
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
-        deployments.deploy_bundled()
-        load_demo()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        Base.metadata.drop_all(db.engine)
-        db.engine.dispose()
-    clock.reset()
+        pytest.skip("PostgreSQL tests not requested (REQUIRE_POSTGRES=1 or POSTGRES_TESTS=1) or server unreachable")
+    try:
+        app = create_app(_config_for(url))
+        with app.app_context():
+            Base.metadata.create_all(db.engine)
+            deployments.deploy_bundled()
+            load_demo()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        pgdb.drop(url)
+        clock.reset()

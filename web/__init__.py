@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
     from web import errors, filters
     from web.api.directory import bp as api_directory_bp
     from web.api.routes import bp as api_bp
+    from web.audit_log.routes import bp as audit_log_bp
     from web.auditor.routes import bp as auditor_bp
     from web.auth.routes import bp as auth_bp
     from web.board.routes import bp as board_bp
@@ -37,8 +38,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
-                      designer_bp, board_bp, documents_bp, portal_bp, public_bp, verify_bp, api_bp, api_directory_bp, vendor_bp,
-                      auditor_bp, org_bp):
+                      designer_bp, board_bp, documents_bp, portal_bp, public_bp, verify_bp, audit_log_bp, api_bp,
+                      api_directory_bp, vendor_bp, auditor_bp, org_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -7,11 +7,46 @@ Revises: 0c0mb1ne0001
 Create Date: 2026-11-25 14:49:17.507611
 
 """
+import hashlib
+import json
+from datetime import datetime
+
 from alembic import op
 import sqlalchemy as sa
 
-from domain.audit_chain import FIELDS, record_hash
-from models.audit import GENESIS_HASH, POSTGRES_APPEND_ONLY, SQLITE_APPEND_ONLY
+# Frozen copies of what this revision needs (was: imported from domain.audit_chain and models.audit),
+# so that editing live code never changes what an old migration does. This is the sha256-v1 scheme.
+FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "campaign_id", "detail", "prev_hash")
+GENESIS_HASH = "0" * 64
+
+
+def record_hash(fields: dict) -> str:
+    values = {name: fields[name] for name in FIELDS}
+    at = values["at"]
+    if isinstance(at, datetime):
+        values["at"] = at.replace(tzinfo=None).isoformat(timespec="microseconds")
+    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest()
+
+
+POSTGRES_APPEND_ONLY = [
+    """CREATE OR REPLACE FUNCTION audit_record_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION USING MESSAGE = 'audit_record is append-only (' || TG_OP || ' refused)',
+        ERRCODE = 'insufficient_privilege';
+END;
+$$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_record_append_only BEFORE UPDATE OR DELETE ON audit_record
+FOR EACH ROW EXECUTE FUNCTION audit_record_append_only()""",
+    """CREATE TRIGGER audit_record_no_truncate BEFORE TRUNCATE ON audit_record
+FOR EACH STATEMENT EXECUTE FUNCTION audit_record_append_only()""",
+]
+SQLITE_APPEND_ONLY = [
+    """CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
+BEGIN SELECT RAISE(ABORT, 'audit_record is append-only (UPDATE refused)'); END""",
+    """CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record
+BEGIN SELECT RAISE(ABORT, 'audit_record is append-only (DELETE refused)'); END""",
+]
 
 # revision identifiers, used by Alembic.
 revision = 'b8pr0duct10n'

@@ -57,6 +57,7 @@ def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = No
     db.session.flush()
     audit.record(actor, "draw.commit", "draw", record.id, campaign_id=campaign.id, commitment=record.commitment,
                  seed_sha256=record.seed_commitment, snapshot_hash=record.snapshot_hash)
+    audit.request_checkpoint("draw_commitment")
     people = {int(d): v for d, v in inputs.people["departments"].items()}
     names = {int(d): n for d, n in inputs.people["department_names"].items()}
     problems = algorithm.staffing_problems(people, campaign.lead_department_id, inputs.params["min_officers"], names,

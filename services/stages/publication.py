@@ -76,6 +76,7 @@ def record_approval(ctx, data: dict) -> dict:
     db.session.flush()
     audit.record(ctx.user, "publication.approve", "publication", publication.id, campaign_id=ctx.campaign.id,
                  inspection_ids=[i.id for i in to_publish], comment=data.get("comment"))
+    audit.request_checkpoint("publication")
     return {}
 
 

@@ -165,3 +165,76 @@ def test_any_single_substitution_is_detected(code, position, replacement):
         replacement = ALPHABET[(ALPHABET.index(replacement) + 1) % len(ALPHABET)]
     mutated = code[:position] + replacement + code[position + 1:]
     assert not is_valid(mutated)
+
+
+# --- legacy 15-digit registration numbers (GB 12113, ISO 7064 MOD 11,10) and exact results ---
+
+def test_legacy_fifteen_digit_check_formula_vectors():
+    from domain.uscc import validate
+    # MOD 11,10 over the body 11010010000000 carries the product 7, so the check digit is (11 - 7) % 10 = 4;
+    # every other final digit is refused, naming the expected one.
+    assert validate("110100100000004") == UsccResult(code="110100100000004", valid=True, legacy=True, errors=(),
+                                                     entity_type=None)
+    assert validate("440301109876541").valid
+    for wrong in "0123456789":
+        if wrong == "4":
+            continue
+        assert validate("11010010000000" + wrong) == UsccResult(
+            code="11010010000000" + wrong, valid=False, legacy=True,
+            errors=(f"旧版15位工商注册号第15位校验位应为'4'，实际为'{wrong}'",), entity_type=None)
+
+
+def _mod_11_10_check(body: str) -> str:
+    """ISO 7064 MOD 11,10 written out from the standard, independently of domain/uscc.py."""
+    p = 10
+    for d in body:
+        s = (p + int(d)) % 10
+        s = 10 if s == 0 else s
+        p = (2 * s) % 11
+    return str((11 - p) % 10)
+
+
+@pytest.mark.parametrize("body", ["11010010000000", "44030110987654", "42112600000000", "99999999999999",
+                                  "00000000000000", "12345678901234", "35020319990101"])
+def test_legacy_check_digit_agrees_with_the_standard(body):
+    from domain.uscc import validate
+    check = _mod_11_10_check(body)
+    assert validate(body + check).valid and validate(body + check).legacy
+    assert not validate(body + str((int(check) + 1) % 10)).valid
+
+
+def test_invalid_length_result_is_exact():
+    from domain.uscc import validate
+    assert validate("ABC") == UsccResult(code="ABC", valid=False, legacy=False, errors=("长度应为18位，实际为3位",),
+                                         entity_type=None)
+    assert validate(" ") == UsccResult(code="", valid=False, legacy=False, errors=("统一社会信用代码不能为空",),
+                                       entity_type=None)
+
+
+def test_full_width_folding_boundaries():
+    from domain.uscc import normalize
+    assert normalize("\uff01\uff5e") == "!~"          # the first and last full-width ASCII characters fold
+    assert normalize("\uff00\uff5f") == "\uff00\uff5f"  # their neighbours do not
+    assert normalize("９１３１０１１５ＭＡ１Ｋ３ＣＵＭ７Ｍ") == "91310115MA1K3CUM7M"
+
+
+def test_legacy_check_digit_zero_is_named_as_zero():
+    from domain.uscc import validate
+    # MOD 11,10 gives (11 - 1) % 10 = 0 when the carried product is 1 (never "10").
+    assert validate("000000000000030").valid
+    assert validate("000000000000031").errors == ("旧版15位工商注册号第15位校验位应为'0'，实际为'1'",)
+
+
+def test_check_character_and_make_code_errors_are_exact():
+    from domain.uscc import make_code
+    with pytest.raises(ValueError, match=r"^expected 17 characters, got 3$"):
+        check_character("ABC")
+    with pytest.raises(ValueError, match=r"^character 'I' at position 1 is not in the USCC alphabet$"):
+        check_character("I" + "0" * 16)
+    with pytest.raises(ValueError, match=r"^character 'I' at position 2 is not in the USCC alphabet$"):
+        check_character("0I" + "0" * 15)
+    with pytest.raises(ValueError, match=r"^parts must be 1 \+ 1 \+ 6 \+ 9 characters long$"):
+        make_code("9", "1", "12345", "MA1K3CUM")
+    with pytest.raises(ValueError) as info:
+        make_code("X", "1", "ABCDEF", "MA1K3CUM7")
+    assert str(info.value) == "第1位登记管理部门代码'X'无效（应为 1-9、A、N、Y 之一）；第3-8位行政区划码必须为数字"

@@ -143,3 +143,32 @@ def test_twenty_working_days_across_national_day_2025():
     assert result == Deadline(_count_with_package(date(2025, 9, 26), 20), False)
     # Sep 28, 29, 30, Oct 9, 10, 11, 13–17, 20–24, 27–30 = 20.
     assert result.due == date(2025, 10, 30)
+
+
+# --- working_days_between honours the admin overrides ---
+
+def test_working_days_between_honours_admin_overrides():
+    # 2026-10-01..08 is the National Day holiday in the package; Saturday 2026-10-10 is a swapped working day.
+    start, end = date(2026, 9, 30), date(2026, 10, 12)
+    plain = working_days_between(start, end)
+    assert plain == working_days_between(start, end, {})
+    # An admin declares 10-09 (a Friday working day) a holiday and 10-11 (Sunday) a working day.
+    overrides = {date(2026, 10, 9): False, date(2026, 10, 11): True}
+    assert working_days_between(start, end, overrides) == plain
+    assert working_days_between(start, end, {date(2026, 10, 9): False}) == plain - 1
+    assert working_days_between(start, end, {date(2026, 10, 11): True}) == plain + 1
+    assert working_days_between(end, start, {date(2026, 10, 11): True}) == -(plain + 1)
+    # An override outside (start, end] changes nothing; `start` itself is not counted, `end` is.
+    assert working_days_between(start, end, {start: False, date(2026, 10, 13): False}) == plain
+    assert working_days_between(start, end, {end: False}) == plain - 1
+
+
+def test_working_days_between_counts_the_package_calendar_exactly():
+    assert working_days_between(date(2026, 9, 30), date(2026, 10, 12)) == \
+        sum(chinese_calendar.is_workday(date(2026, 10, d)) for d in range(1, 13))
+    assert working_days_between(date(2026, 10, 12), date(2026, 10, 12)) == 0
+
+
+def test_negative_working_days_are_refused_with_a_message():
+    with pytest.raises(ValueError, match="^n must be non-negative$"):
+        add_working_days(date(2026, 10, 9), -1)
