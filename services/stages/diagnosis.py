@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from domain import grading, results
 from engine import decision as dmn
 from engine.sandbox import SandboxedScriptEngine
+from services.workflow import script_limits
 from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import Diagnosis, FollowUp, HandlingDecision, Inspection, ItemResult, Transfer
@@ -38,7 +39,7 @@ class Grading:
 def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
     """The grade.dmn version used and a grading per graded inspection (one query, one evaluation per input set)."""
     definition, decision = deployments.latest_decision("grade")
-    engine = SandboxedScriptEngine()
+    engine = SandboxedScriptEngine(limits=script_limits.limits(), pool_size=script_limits.pool_size())
     failed = func.coalesce(func.sum(case((ItemResult.result == "fail", 1), else_=0)), 0)
     rows = db.session.execute(
         select(Inspection.id, Inspection.result_code, Inspection.problem_domain, failed)

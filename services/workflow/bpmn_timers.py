@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 
-from engine import runner, timer_events
+from engine import timer_events
 from extensions import db
 from models import Timer, WorkflowInstance
 from services.workflow import clock
@@ -63,7 +63,7 @@ def _fire_event_timer(timer: Timer) -> None:
     timer.status = "fired"  # so the save below schedules the instance's next timer as a new row
     workflow = runtime.load(instance)
     due = timer_events.next_due(workflow)
-    runner.advance(workflow)
+    runtime.advance(workflow)  # a script or timer over its limits ends as a DomainError on the timer row
     if due is not None and due <= clock.now() and timer_events.next_due(workflow) == due:
         # The engine took nothing although its timer is due: rescheduling would fire this again forever.
         raise RuntimeError(f"BPMN timer due {due} did not fire at {clock.now()}")
