@@ -75,7 +75,7 @@ def _problems(tree: ast.AST) -> list[str]:
                 bad(node, f"attribute '{node.attr}'")
             if node.attr in GUARDED_METHODS and id(node) not in called:  # its size check is at the call
                 bad(node, f"'.{node.attr}' other than as a direct call")
-        elif isinstance(node, ast.Try) and node.finalbody:  # would run untraced while an abort unwinds
+        elif isinstance(node, (ast.Try, ast.TryStar)) and node.finalbody:  # would run untraced while an abort unwinds
             bad(node, "'finally'")
         elif isinstance(node, ast.ExceptHandler):
             caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]

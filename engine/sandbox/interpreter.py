@@ -11,6 +11,7 @@ import builtins
 import contextlib
 import copy
 import itertools
+import math
 import operator
 import os
 import re
@@ -59,7 +60,8 @@ def _int_too_big(what: str, bits: int) -> Abort:
     return Abort(ScriptLimitExceeded(f"{what} would make an integer of {bits:,} bits; the limit is {L.MAX_INT_BITS:,}"))
 
 
-def measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False) -> tuple[int, int]:
+def measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False,
+            what: str = "this value") -> tuple[int, int]:
     """(nodes, characters) of value as repr/str would print it: shared references count every time,
     an integer counts its digits, a container its separators. With plain=True (data leaving the
     sandbox) also reject anything but plain data, integers over MAX_INT_BITS (they could not be
@@ -74,7 +76,7 @@ def measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False) -> 
         elif isinstance(item, (dict, list, tuple, set, frozenset)):
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             if nodes + len(stack) + len(children) > max_nodes:  # check before the stack grows
-                raise too_big("this value", nodes + len(stack) + len(children), max_nodes)
+                raise too_big(what, nodes + len(stack) + len(children), max_nodes)
             if plain and depth >= L.MAX_DATA_DEPTH:
                 raise ScriptLimitExceeded(f"data nested deeper than {L.MAX_DATA_DEPTH} levels")
             chars += 2 + 2 * len(children)
@@ -90,12 +92,12 @@ def measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False) -> 
         else:
             chars += 100  # floats, dates, times: their longest repr with a timezone
         if chars > max_chars:
-            raise too_big("this value", chars, max_chars)
+            raise too_big(what, chars, max_chars)
     return nodes, chars
 
 
-def text_size(value: Any) -> int:
-    return measure(value, L.MAX_ITEMS, L.MAX_ITEMS)[1]
+def text_size(value: Any, what: str = "this value") -> int:
+    return measure(value, L.MAX_ITEMS, L.MAX_ITEMS, what=what)[1]
 
 
 def rss() -> int:
@@ -124,7 +126,7 @@ class _SafeStr(str, metaclass=_StrType):
     explode), while isinstance(x, str) and str.upper & co. keep working."""
 
     def __new__(cls, value: Any = "", *args: Any) -> str:  # type: ignore[misc]
-        size = text_size(value)
+        size = text_size(value, "str()")
         run = _current()  # charged, so map(str, ...) still meets the deadline
         if run is not None:
             run.charge(1 + size // 100)
@@ -172,7 +174,8 @@ def _round(number: Any, ndigits: int | None = None) -> Any:
 def _check_int_operands(what: str, *values: Any) -> None:
     for value in values:
         if isinstance(value, int) and value.bit_length() > L.MAX_INT_BITS:
-            raise _int_too_big(what, value.bit_length())
+            raise Abort(ScriptLimitExceeded(f"{what}: an integer operand of {value.bit_length():,} bits "
+                                            f"is over the limit of {L.MAX_INT_BITS:,}"))
 
 
 def _divmod(a: Any, b: Any) -> Any:
@@ -277,7 +280,7 @@ class Run:
             raise too_big("this run", self.items, L.MAX_TOTAL_ITEMS)
 
     def text(self, value: Any, pad: int = 0) -> Any:
-        size = text_size(value) + pad
+        size = text_size(value, "f-string field") + pad
         self.produce(size, "f-string field")
         self.charge(1 + size // 100)
         return value
@@ -307,7 +310,7 @@ class Run:
         if op == "*":
             self.produce(ba + bb, "integer multiplication (bits)", L.MAX_INT_BITS)
         elif op == "**" and b > 0 and abs(a) > 1:
-            self.produce(ba * b, "integer power (bits)", L.MAX_INT_BITS)
+            self.produce(int(b * math.log2(abs(a))) + 1, "integer power (bits)", L.MAX_INT_BITS)
         elif op == "<<" and a and b > 0:
             self.produce(ba + b, "left shift (bits)", L.MAX_INT_BITS)
         elif op in ("+", "-") and max(ba, bb) + 1 > L.MAX_INT_BITS:
