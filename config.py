@@ -65,7 +65,7 @@ class Config:
     TIMER_MIN_INTERVAL_SECONDS = int(os.environ.get("TIMER_MIN_INTERVAL_SECONDS", "60"))
     TIMER_MAX_REPEATS = int(os.environ.get("TIMER_MAX_REPEATS", "1000"))
     TIMER_MIN_DURATION_SECONDS = int(os.environ.get("TIMER_MIN_DURATION_SECONDS", "60"))
-    TIMER_MAX_DURATION_DAYS = int(os.environ.get("TIMER_MAX_DURATION_DAYS", "3650"))
+    TIMER_MAX_DURATION_DAYS = int(os.environ.get("TIMER_MAX_DURATION_DAYS", "3653"))
     TIMER_EARLIEST_YEAR = int(os.environ.get("TIMER_EARLIEST_YEAR", "2000"))
     TIMER_LATEST_YEAR = int(os.environ.get("TIMER_LATEST_YEAR", "2100"))
 

@@ -46,7 +46,7 @@ class TimerRules:
     min_interval: timedelta = timedelta(minutes=1)    # between two firings of a cycle
     max_repeats: int = 1000                           # R<n>: n at most this; 'R/' (unbounded) never
     min_duration: timedelta = timedelta(minutes=1)
-    max_duration: timedelta = timedelta(days=3650)    # ten years
+    max_duration: timedelta = timedelta(days=3653)    # ten years, leap days included (P10Y)
     earliest_year: int = 2000
     latest_year: int = 2100
 
