@@ -208,6 +208,7 @@ SAFE_BUILTINS: dict[str, Any] = {
 def _percent_size(fmt: str, args: Any) -> int:
     """An upper bound of len(fmt % args): each conversion's width and precision plus its value's size."""
     total, index, position = len(fmt), 0, 0
+    sizes: dict[int, int] = {}
     mapping = args if isinstance(args, dict) else None
     positional = args if isinstance(args, tuple) else (args,)
     while (index := fmt.find("%", index)) >= 0:
@@ -230,10 +231,14 @@ def _percent_size(fmt: str, args: Any) -> int:
             value, position = positional[position], position + 1
         else:
             value = ""
-        size = text_size(value) * (6 if conversion in ("r", "a") else 1)  # escapes: '\u4e2d' for '中'
+        if id(value) not in sizes:  # '%(a)s' * 1000 measures a once
+            sizes[id(value)] = text_size(value, "'%' formatting")
+        size = sizes[id(value)] * (6 if conversion in ("r", "a") else 1)  # escapes: '\u4e2d' for '中'
         if isinstance(value, (float, Decimal)):
             size += 330  # '%f' % 1e308 prints all 309 digits
         total += int(width or 0) + int(precision or 0) + size
+        if total > L.MAX_ITEMS:
+            break  # already refused: measuring the rest would only cost time
     return total
 
 
