@@ -126,17 +126,22 @@ def rows(template: Path, workdir: Path, fixture: db.CampaignFixture) -> list[tup
     engine_in, engine_out = engine_completion_ms()
     per_completion = evaluations_per_completion(template, workdir)
     service_in, service_out = service_completion_ms(fixture)
-    added_ms = per_completion * (outside_us - inside_us) / 1000
+    # The rectification step makes exactly one evaluation; between steps the worker sleeps, so its wake-up
+    # is part of the cost (the back-to-back loop above keeps it awake and shows the pipe round trip alone).
+    step_ms = engine_out - engine_in
+    added_ms = per_completion * step_ms
     return [
-        ("sandbox: one evaluation in process / in a worker (median µs)", f"{inside_us:.0f} / {outside_us:.0f}", ""),
-        ("sandbox: added latency per evaluation (µs)", f"{outside_us - inside_us:.0f}", ""),
+        ("sandbox: one evaluation in process / in a worker, back to back (median µs)",
+         f"{inside_us:.0f} / {outside_us:.0f}", ""),
+        ("sandbox: added latency per evaluation, back to back / within an engine step (µs)",
+         f"{outside_us - inside_us:.0f} / {step_ms * 1000:.0f}", ""),
         ("sandbox: evaluations per task completion over a whole campaign (simulate, N=10)", f"{per_completion:.1f}", ""),
         ("sandbox: bare engine, rectification completion + gateway, in process / in a worker (median ms)",
          f"{engine_in:.2f} / {engine_out:.2f}", ""),
         (f"sandbox: joint_inspection completion via services, N={fixture.n}, in process / in a worker (median ms)",
          f"{service_in:.1f} / {service_out:.1f}", ""),
         ("sandbox: completion cost ratio, worker / in process (measured)", f"{service_out / service_in:.2f}", "≤ 1.10"),
-        ("sandbox: added cost of an average completion (evaluations × added latency) / completion",
+        ("sandbox: added cost of an average completion (evaluations × latency within a step) / completion",
          f"{added_ms / service_in:.1%}", "≤ 10%"),
     ]
 
