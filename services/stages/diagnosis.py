@@ -53,7 +53,10 @@ def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
         inputs = grading.grade_inputs(code, domain, int(n_failed))
         key = tuple(sorted(inputs.items()))
         if key not in memo:  # the decision is a pure function of its inputs
-            memo[key] = (dmn.evaluate(decision, inputs, engine), dmn.matched_row(decision, inputs, engine))
+            try:
+                memo[key] = (dmn.evaluate(decision, inputs, engine), dmn.matched_row(decision, inputs, engine))
+            except dmn.DecisionError as exc:  # a cell over the sandbox's limits: a domain error, not a 500
+                raise script_limits.domain_error(exc, element="决策表「grade」") or exc
         outputs, row = memo[key]
         out[inspection_id] = Grading(inspection_id, outputs.get("grade", "?"), outputs.get("handling", "none"), row)
     return definition.version, out

@@ -68,8 +68,9 @@ def element_label(task) -> str:
     return f"「{name}」（{element_id}）" if name and name != element_id else f"「{element_id}」"
 
 
-def domain_error(exc: BaseException) -> DomainError | None:
-    """The domain error for a sandbox or timer limit somewhere in exc's chain, or None."""
+def domain_error(exc: BaseException, *, element: str | None = None) -> DomainError | None:
+    """The domain error for a sandbox or timer limit somewhere in exc's chain, or None.
+    `element` names what ran when no task is attached (a DMN decision evaluated by a service)."""
     task, seen = None, exc
     while seen is not None:
         task = task or getattr(seen, "task", None)
@@ -77,8 +78,8 @@ def domain_error(exc: BaseException) -> DomainError | None:
             return DomainError(f"定时器设置超出允许范围：{element_label(seen.task)}：{timer_message(seen.problem, timer_rules())}")
         for kind, reason in _REASONS.items():
             if isinstance(seen, kind):
-                return DomainError(f"脚本超出资源限制：{element_label(task)}（{reason}）")
+                return DomainError(f"脚本超出资源限制：{element or element_label(task)}（{reason}）")
         if isinstance(seen, ScriptRejected):
-            return DomainError(f"脚本未通过沙箱检查：{element_label(task)}（该流程需由设计人员修改后重新部署）")
+            return DomainError(f"脚本未通过沙箱检查：{element or element_label(task)}（该流程需由设计人员修改后重新部署）")
         seen = seen.__cause__ or seen.__context__ or getattr(seen, "exception", None)
     return None

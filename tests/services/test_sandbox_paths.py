@@ -8,11 +8,20 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditRecord, HumanTask, ProcessDefinition, Timer, WorkflowInstance
+from services.designer import decisions
 from services.errors import DomainError, ValidationFailed
-from services.workflow import bpmn_timers, clock, runtime, tasks, timers, validation
+from services.stages import diagnosis
+from services.workflow import bpmn_timers, clock, deployments, runtime, tasks, timers, validation
+from services.workflow.deployments import WORKFLOW_DIR
+from tests.services import report_dataset
 from tests.services.sandbox_probe import PROCESS_ID, deploy, probe_xml, snapshot, start, user
 
 APPROVE = {"special_decision": "approve"}
+DATABASES = pytest.mark.parametrize("database", ["sqlite", "postgres"])
+
+
+def _app(request, database):
+    return request.getfixturevalue("pg_app" if database == "postgres" else "app")
 
 
 def _definitions() -> int:
@@ -119,7 +128,9 @@ def test_a_large_but_allowed_integer_is_saved(app):
         assert any(t.data.get("n") == 10 ** 4000 for t in workflow.get_tasks())
 
 
-def test_the_os_limits_reach_the_user_as_the_same_domain_error(app):
+@DATABASES
+def test_the_os_limits_reach_the_user_as_the_same_domain_error(request, database):
+    app = _app(request, database)
     app.config.update(SANDBOX_MAX_STEPS=10 ** 12, SANDBOX_MAX_SECONDS=1000.0, SANDBOX_WALL_SECONDS=1.5)
     with app.app_context():
         instance_id, task_id = start("while True:\n    pass")
@@ -131,7 +142,9 @@ def test_the_os_limits_reach_the_user_as_the_same_domain_error(app):
         assert snapshot(instance_id) == before
 
 
-def test_instance_data_cap_names_the_task_and_changes_nothing(app):
+@DATABASES
+def test_instance_data_cap_names_the_task_and_changes_nothing(request, database):
+    app = _app(request, database)
     app.config.update(INSTANCE_DATA_MAX_BYTES=256 * 1024)
     with app.app_context():
         instance_id, task_id = start("notes = ['第' + str(i) + '条记录' for i in range(30000)]")  # ~0.5 MB as JSON
@@ -155,7 +168,9 @@ def test_instance_data_cap_default_is_one_megabyte(app):
         assert db.session.get(HumanTask, task_id).status == "completed"
 
 
-def test_the_timer_worker_records_the_domain_error_and_keeps_the_instance(app):
+@DATABASES
+def test_the_timer_worker_records_the_domain_error_and_keeps_the_instance(request, database):
+    app = _app(request, database)
     with app.app_context():
         deploy(probe_xml("spin = 0\nwhile True:\n    spin += 1", timer=("timeDuration", '"PT1H"'), script_first=True))
         instance = runtime.start_instance(PROCESS_ID, {})
@@ -169,3 +184,17 @@ def test_the_timer_worker_records_the_domain_error_and_keeps_the_instance(app):
         assert (row.status, row.error) == (
             "failed", "DomainError: 脚本超出资源限制：「计算」（compute）（运行步数或时间超出限制）")
         assert snapshot(instance_id)[0::2] == before[0::2]  # state and tasks as they were
+
+
+def test_a_dmn_cell_over_the_limits_is_a_domain_error_in_the_grading_service(app):
+    with app.app_context():
+        ids = report_dataset.build()
+        source = (WORKFLOW_DIR / "grade.dmn").read_text(encoding="utf-8")
+        edited = source.replace('<outputEntry id="r7_handling"><text>"rectify"</text>',
+                                '<outputEntry id="r7_handling"><text>"rectify" * 10 ** 7</text>')
+        assert edited != source and decisions.validate(edited).ok  # only known to be too big at run time
+        deployments.deploy(edited, "grade.dmn", None)
+        db.session.commit()
+        with pytest.raises(DomainError) as info:
+            diagnosis.grade_campaign(ids["campaign_id"])
+        assert info.value.message == "脚本超出资源限制：决策表「grade」（要生成的数据或整数超出大小限制）"

@@ -2,6 +2,8 @@
 and the server answering someone else while a runaway script runs."""
 import threading
 
+import pytest
+
 from sqlalchemy import select
 
 from extensions import db
@@ -43,7 +45,9 @@ def test_api_completion_answers_a_problem_document(app):
     assert response.get_json()["detail"] == "脚本超出资源限制：「计算」（compute）（要生成的数据或整数超出大小限制）"
 
 
-def test_the_server_answers_another_request_while_a_runaway_script_runs(app, monkeypatch):
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_the_server_answers_another_request_while_a_runaway_script_runs(request, database, monkeypatch):
+    app = request.getfixturevalue("pg_app" if database == "postgres" else "app")
     # Only the OS-level wall deadline can stop this script: the in-worker budgets are out of the way.
     app.config.update(SANDBOX_MAX_STEPS=10 ** 12, SANDBOX_MAX_SECONDS=1000.0, SANDBOX_WALL_SECONDS=4.0)
     running = threading.Event()
