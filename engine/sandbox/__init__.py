@@ -19,6 +19,10 @@ from engine.sandbox.limits import (  # noqa: F401
     MAX_INSTANCES, MAX_INT_BITS, MAX_ITEMS, MAX_TOTAL_ITEMS, Limits, ScriptLimitExceeded, ScriptResourceExceeded,
     ScriptTimeout)
 
+__all__ = ["CATCHABLE", "FORBIDDEN_ATTR_PREFIXES", "FORBIDDEN_ATTRS", "FORBIDDEN_NAMES", "FORBIDDEN_NODES",
+           "GUARDED_METHODS", "ScriptRejected", "check_source", "MAX_INSTANCES", "MAX_INT_BITS", "MAX_ITEMS",
+           "MAX_TOTAL_ITEMS", "Limits", "ScriptLimitExceeded", "ScriptResourceExceeded", "ScriptTimeout",
+           "SandboxEnvironment", "SandboxedScriptEngine", "FUNCTIONS", "register_function", "configure"]
 _LAZY = {"SandboxEnvironment", "SandboxedScriptEngine", "FUNCTIONS", "register_function", "configure"}
 
 

@@ -1,32 +1,28 @@
 """Run checked, rewritten code in this process under the sandbox's budgets.
 
-The pool's workers call run() for every evaluation; nothing else should (the parent process
-keeps no hostile code in its own interpreter). _Run bounds steps and time with a per-thread
-sys.settrace counter, caps the size of every guarded operation before it allocates (per
-operation and cumulatively), and only plain data may leave.
+The pool's workers call evaluate()/execute() for every evaluation; nothing else should (the parent
+process keeps no hostile code in its own interpreter; tests and the benchmark run it in process on
+purpose). Run bounds steps and time with a per-thread sys.settrace counter, caps the size of every
+guarded operation before it allocates (per operation and cumulatively), and only plain data may leave.
 """
 from __future__ import annotations
 
-import builtins
 import contextlib
 import copy
-import itertools
 import math
 import operator
-import os
 import re
 import sys
-import threading
 import time
-from collections.abc import Callable
-from datetime import date, datetime, time as dtime, timedelta, timezone, tzinfo
-from decimal import Decimal
 from typing import Any
 
 from engine.sandbox import limits as L
-from engine.sandbox.checks import CATCHABLE, FILENAME
+from engine.sandbox import safe_builtins
+from engine.sandbox.checks import FILENAME
 from engine.sandbox.guard import compile_checked
 from engine.sandbox.limits import Limits, ScriptLimitExceeded, ScriptTimeout
+from engine.sandbox.sizes import (  # noqa: F401 - measure, rss: used by the worker and the tests through here
+    Abort, check_int_operands, int_too_big, measure, percent_size, rss, text_size, too_big)
 
 _APPLY = {"*": operator.mul, "**": operator.pow, "<<": operator.lshift, ">>": operator.rshift,
           "+": operator.add, "-": operator.sub, "%": operator.mod, "//": operator.floordiv,
@@ -35,211 +31,11 @@ _INPLACE = {"*": operator.imul, "**": operator.ipow, "<<": operator.ilshift, ">>
             "+": operator.iadd, "-": operator.isub, "%": operator.imod, "//": operator.ifloordiv,
             "/": operator.itruediv, "&": operator.iand, "|": operator.ior, "^": operator.ixor, "@": operator.imatmul}
 _WIDE_PERCENT = re.compile(r"%[^a-zA-Z%]*(?:\*|\d{5,})")
-_PERCENT_TAIL = re.compile(r"[-+ #0]*(\d+)?(?:\.(\d+))?[hlL]?(.)?", re.S)
 _SEQUENCES = (str, bytes, list, tuple)
-_PLAIN = (type(None), bool, int, float, complex, Decimal, date, dtime, timedelta, tzinfo, range)
 # keyword names of each guarded method's size-deciding argument, so f(width=...) is measured too
 _SIZE_KEYWORD = {"ljust": "width", "rjust": "width", "center": "width", "zfill": "width", "expandtabs": "tabsize",
                  "to_bytes": "length", "from_bytes": "bytes", "join": "iterable", "extend": "iterable",
                  "translate": "table", "replace": "old"}
-
-
-class Abort(BaseException):
-    """Carries a public error out of the script; a BaseException so no handler catches it."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def too_big(what: str, size: int, limit: int) -> Abort:
-    return Abort(ScriptLimitExceeded(f"{what} would produce {size:,} items; the limit is {limit:,}"))
-
-
-def _int_too_big(what: str, bits: int) -> Abort:
-    return Abort(ScriptLimitExceeded(f"{what} would make an integer of {bits:,} bits; the limit is {L.MAX_INT_BITS:,}"))
-
-
-def measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False,
-            what: str = "this value") -> tuple[int, int]:
-    """(nodes, characters) of value as repr/str would print it: shared references count every time,
-    an integer counts its digits, a container its separators. With plain=True (data leaving the
-    sandbox) also reject anything but plain data, integers over MAX_INT_BITS (they could not be
-    saved) and nesting deeper than MAX_DATA_DEPTH (deepcopy/JSON would hit RecursionError)."""
-    nodes = chars = 0
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        nodes += 1
-        if isinstance(item, (str, bytes)):
-            chars += len(item) + 3
-        elif isinstance(item, (dict, list, tuple, set, frozenset)):
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            if nodes + len(stack) + len(children) > max_nodes:  # check before the stack grows
-                raise too_big(what, nodes + len(stack) + len(children), max_nodes)
-            if plain and depth >= L.MAX_DATA_DEPTH:
-                raise ScriptLimitExceeded(f"data nested deeper than {L.MAX_DATA_DEPTH} levels")
-            chars += 2 + 2 * len(children)
-            stack.extend(zip(children, itertools.repeat(depth + 1)))
-        elif isinstance(item, int):
-            bits = item.bit_length()
-            if plain and bits > L.MAX_INT_BITS:
-                raise ScriptLimitExceeded(f"an integer of {bits:,} bits cannot leave the sandbox; "
-                                          f"the limit is {L.MAX_INT_BITS:,}")
-            chars += bits * 3 // 10 + 2
-        elif plain and not isinstance(item, _PLAIN):
-            raise TypeError(f"a {type(item).__name__} cannot leave the sandbox; only plain data can")
-        else:
-            chars += 100  # floats, dates, times: their longest repr with a timezone
-        if chars > max_chars:
-            raise too_big(what, chars, max_chars)
-    return nodes, chars
-
-
-def text_size(value: Any, what: str = "this value") -> int:
-    return measure(value, L.MAX_ITEMS, L.MAX_ITEMS, what=what)[1]
-
-
-def rss() -> int:
-    """Resident memory in bytes; 0 without /proc (then only the other limits apply)."""
-    try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-_CURRENT = threading.local()  # the _Run of the code running on this thread, if any
-
-
-def _current() -> "_Run | None":
-    return getattr(_CURRENT, "run", None)
-
-
-class _StrType(type):
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, str)
-
-
-class _SafeStr(str, metaclass=_StrType):
-    """The sandbox's str: str(x) is size-checked first (the repr of shared references can
-    explode), while isinstance(x, str) and str.upper & co. keep working."""
-
-    def __new__(cls, value: Any = "", *args: Any) -> str:  # type: ignore[misc]
-        size = text_size(value, "str()")
-        run = _current()  # charged, so map(str, ...) still meets the deadline
-        if run is not None:
-            run.charge(1 + size // 100)
-        return str(value, *args)
-
-
-class _IntType(type):
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, int)
-
-
-class _SafeInt(int, metaclass=_IntType):
-    """The sandbox's int: int(x) refuses results over MAX_INT_BITS (int('9' * 4300) is 14,285 bits;
-    a Decimal's exponent is checked before it is expanded)."""
-
-    def __new__(cls, value: Any = 0, *args: Any) -> int:  # type: ignore[misc]
-        if isinstance(value, Decimal) and value.is_finite() and value.adjusted() * 3.33 > L.MAX_INT_BITS:
-            raise _int_too_big("int()", int(value.adjusted() * 3.33))
-        result = int(value, *args)
-        if result.bit_length() > L.MAX_INT_BITS:
-            raise _int_too_big("int()", result.bit_length())
-        return result
-
-
-def _import(name: str, *args: Any, **kwargs: Any) -> Any:
-    # Not reachable from scripts ('__import__' is a banned name), but C code such as
-    # datetime.strftime/strptime imports through the running code's builtins.
-    if name not in ("time", "_strptime"):
-        raise ImportError(f"import of {name!r} is not allowed")
-    return builtins.__import__(name, *args, **kwargs)
-
-
-def _sum(iterable: Any, start: int | float = 0) -> Any:
-    if not isinstance(start, (int, float)):  # sum(lists, []) is quadratic and unchecked
-        raise TypeError("sum() only adds numbers here")
-    return sum(iterable, start)
-
-
-def _round(number: Any, ndigits: int | None = None) -> Any:
-    if ndigits is not None and abs(ndigits) > 100:  # round(1, -10**9) computes 10**(10**9)
-        raise ValueError("round() ndigits must be between -100 and 100")
-    return round(number, ndigits)
-
-
-def _check_int_operands(what: str, *values: Any) -> None:
-    for value in values:
-        if isinstance(value, int) and value.bit_length() > L.MAX_INT_BITS:
-            raise Abort(ScriptLimitExceeded(f"{what}: an integer operand of {value.bit_length():,} bits "
-                                            f"is over the limit of {L.MAX_INT_BITS:,}"))
-
-
-def _divmod(a: Any, b: Any) -> Any:
-    _check_int_operands("divmod()", a, b)
-    return divmod(a, b)
-
-
-def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
-    run = _current()
-    if mod is None:
-        return run.binop("**", base, exp) if run else base ** exp
-    _check_int_operands("pow()", base, exp, mod)
-    if run is not None and isinstance(exp, int) and isinstance(mod, int):
-        # one modular multiplication per exponent bit, each quadratic in the modulus' size
-        run.charge(exp.bit_length() * (mod.bit_length() // 1000 + 1) ** 2)
-    return pow(base, exp, mod)
-
-
-SAFE_BUILTINS: dict[str, Any] = {
-    **{name: getattr(builtins, name) for name in (
-        "abs all any bool dict enumerate filter float isinstance len list map max min "
-        "reversed set sorted tuple zip").split() + list(CATCHABLE)},
-    "str": _SafeStr, "int": _SafeInt, "sum": _sum, "round": _round, "divmod": _divmod, "pow": _pow,
-    "__import__": _import,
-    # For timers and date arithmetic, e.g. (start_date + timedelta(days=3)).isoformat().
-    "datetime": datetime, "date": date, "timedelta": timedelta, "timezone": timezone,
-}
-
-
-def _percent_size(fmt: str, args: Any) -> int:
-    """An upper bound of len(fmt % args): each conversion's width and precision plus its value's size."""
-    total, index, position = len(fmt), 0, 0
-    sizes: dict[int, int] = {}
-    mapping = args if isinstance(args, dict) else None
-    positional = args if isinstance(args, tuple) else (args,)
-    while (index := fmt.find("%", index)) >= 0:
-        index += 1
-        key = None
-        if fmt.startswith("(", index):  # a mapping key may nest parentheses, as CPython counts them
-            depth, end = 1, index + 1
-            while end < len(fmt) and depth:
-                depth += {"(": 1, ")": -1}.get(fmt[end], 0)
-                end += 1
-            key, index = fmt[index + 1:end - 1], end
-        tail = _PERCENT_TAIL.match(fmt, index)
-        width, precision, conversion = tail.groups()
-        index = tail.end()
-        if conversion == "%" and key is None:
-            continue
-        if mapping is not None and key is not None:
-            value = mapping.get(key, "")
-        elif position < len(positional):
-            value, position = positional[position], position + 1
-        else:
-            value = ""
-        if id(value) not in sizes:  # '%(a)s' * 1000 measures a once
-            sizes[id(value)] = text_size(value, "'%' formatting")
-        size = sizes[id(value)] * (6 if conversion in ("r", "a") else 1)  # escapes: '\u4e2d' for '中'
-        if isinstance(value, (float, Decimal)):
-            size += 330  # '%f' % 1e308 prints all 309 digits
-        total += int(width or 0) + int(precision or 0) + size
-        if total > L.MAX_ITEMS:
-            break  # already refused: measuring the rest would only cost time
-    return total
 
 
 class Run:
@@ -252,7 +48,7 @@ class Run:
         self.rss_base = rss() if limits.rss_fallback else 0
 
     def builtins(self) -> dict[str, Any]:
-        return {**SAFE_BUILTINS, "range": self.range, "__sbx_binop": self.binop, "__sbx_augitem": self.augitem,
+        return {**safe_builtins.SAFE_BUILTINS, "range": self.range, "__sbx_binop": self.binop, "__sbx_augitem": self.augitem,
                 "__sbx_method": self.method, "__sbx_text": self.text, "__sbx_unpack": self.unpack}
 
     def charge(self, steps: int = 1) -> None:
@@ -310,7 +106,7 @@ class Run:
         return {"list": list, "tuple": tuple, "set": set}[kind](out)
 
     def _int_binop(self, op: str, a: int, b: int) -> None:
-        _check_int_operands(f"'{op}'", a, b)
+        check_int_operands(f"'{op}'", a, b)
         ba, bb = a.bit_length(), b.bit_length()
         if op == "*":
             self.produce(ba + bb, "integer multiplication (bits)", L.MAX_INT_BITS)
@@ -319,7 +115,7 @@ class Run:
         elif op == "<<" and a and b > 0:
             self.produce(ba + b, "left shift (bits)", L.MAX_INT_BITS)
         elif op in ("+", "-") and max(ba, bb) + 1 > L.MAX_INT_BITS:
-            raise _int_too_big(f"'{op}'", max(ba, bb) + 1)
+            raise int_too_big(f"'{op}'", max(ba, bb) + 1)
 
     def binop(self, op: str, a: Any, b: Any, inplace: bool = False) -> Any:
         if isinstance(a, int) and isinstance(b, int):
@@ -333,11 +129,11 @@ class Run:
             fmt = a if isinstance(a, str) else a.decode("latin-1")
             if _WIDE_PERCENT.search(fmt):
                 raise Abort(ScriptLimitExceeded("'%' formatting with '*' or a width over 9999"))
-            size = _percent_size(fmt, b)
+            size = percent_size(fmt, b)
             self.produce(size, "'%' formatting")
             self.charge(1 + size // 100)
         elif op in ("%", "//", "**", "-", "&", "|", "^", ">>") and isinstance(a, int) != isinstance(b, int):
-            _check_int_operands(f"'{op}'", a, b)  # e.g. a float or Decimal against a smuggled huge int
+            check_int_operands(f"'{op}'", a, b)  # e.g. a float or Decimal against a smuggled huge int
         return (_INPLACE if inplace else _APPLY)[op](a, b)
 
     def augitem(self, container: Any, key: Any, op: str, value: Any) -> None:
@@ -345,7 +141,7 @@ class Run:
 
     def method(self, obj: Any, name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "from_bytes":  # a classmethod: int.from_bytes(b'...') is the usual spelling
-            if not (obj is _SafeInt or obj is int or (isinstance(obj, int) and not isinstance(obj, type))):
+            if not (obj is safe_builtins.SafeInt or obj is int or (isinstance(obj, int) and not isinstance(obj, type))):
                 raise TypeError("from_bytes() is only available on int")
             data = args[0] if args else kwargs.get("bytes", b"")
             data = data if isinstance(data, (bytes, list, tuple)) else bytes(data)
@@ -391,14 +187,14 @@ def surface() -> Any:
 def _run(code: Any, scope: dict, limits: Limits) -> Any:
     run = Run(limits)
     scope["__builtins__"] = run.builtins()
-    previous, outer_run = sys.gettrace(), _current()
-    _CURRENT.run = run
+    previous, outer_run = sys.gettrace(), safe_builtins.current()
+    safe_builtins.CURRENT.run = run
     sys.settrace(run.trace)  # per thread, so this also works off the main thread (no signals)
     try:
         return eval(code, scope)
     finally:
         sys.settrace(previous)
-        _CURRENT.run = outer_run
+        safe_builtins.CURRENT.run = outer_run
         scope.pop("__builtins__", None)
 
 
@@ -432,6 +228,3 @@ def line_of(error: BaseException) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-FunctionProxy = Callable[..., Any]

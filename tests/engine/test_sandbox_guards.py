@@ -101,7 +101,7 @@ HUGE = 2 ** (MAX_INT_BITS + 10)  # smuggled in through task data: every operator
     ("x = 2\nfor i in range(20):\n    x *= x", "integer multiplication (bits)"),
     (f"x = 3 ** {MAX_INT_BITS}", "integer power (bits)"),
     (f"x = 2 ** {MAX_INT_BITS + 1}", "integer power (bits)"),  # not only base 10
-    (f"x = 10 ** 10 ** 10", "integer power (bits)"),
+    ("x = 10 ** 10 ** 10", "integer power (bits)"),
     (f"x = 1 << {MAX_INT_BITS + 1}", "left shift (bits)"),
     ("x = 1\nx <<= 10**6", "left shift (bits)"),
     (f"a = (1 << {MAX_INT_BITS - 1}) + (1 << {MAX_INT_BITS - 1})\nb = a + a", "'+' would make an integer"),

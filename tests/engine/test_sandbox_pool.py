@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.sandbox import Limits, SandboxEnvironment, ScriptLimitExceeded, ScriptResourceExceeded, ScriptTimeout
+from engine.sandbox import SandboxEnvironment, ScriptLimitExceeded, ScriptResourceExceeded, ScriptTimeout
 from engine.sandbox import pool, script_engine
 from engine.sandbox.wire import WireError, decode_plain, encode
 
