@@ -22,8 +22,8 @@ from engine.sandbox.limits import (  # noqa: F401
 __all__ = ["CATCHABLE", "FORBIDDEN_ATTR_PREFIXES", "FORBIDDEN_ATTRS", "FORBIDDEN_NAMES", "FORBIDDEN_NODES",
            "GUARDED_METHODS", "ScriptRejected", "check_source", "MAX_INSTANCES", "MAX_INT_BITS", "MAX_ITEMS",
            "MAX_TOTAL_ITEMS", "Limits", "ScriptLimitExceeded", "ScriptResourceExceeded", "ScriptTimeout",
-           "SandboxEnvironment", "SandboxedScriptEngine", "FUNCTIONS", "register_function", "configure"]
-_LAZY = {"SandboxEnvironment", "SandboxedScriptEngine", "FUNCTIONS", "register_function", "configure"}
+           "SandboxEnvironment", "SandboxedScriptEngine", "FUNCTIONS", "register_function"]
+_LAZY = {"SandboxEnvironment", "SandboxedScriptEngine", "FUNCTIONS", "register_function"}
 
 
 def __getattr__(name: str) -> Any:

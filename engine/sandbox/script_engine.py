@@ -25,12 +25,7 @@ from engine.sandbox.limits import MAX_INSTANCES, Limits
 # services/workflow/script_functions.py; they run in this process, take and return plain data and are never
 # stored in task data.
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
-DEFAULTS = {"limits": Limits(), "pool_size": 2}  # replaced from settings by configure()
-
-
-def configure(limits: Limits, pool_size: int) -> None:
-    """Set the budgets and pool size every engine built later uses by default (called by the services)."""
-    DEFAULTS.update(limits=limits, pool_size=pool_size)
+DEFAULT_POOL_SIZE = 2  # the services pass SANDBOX_WORKERS and the Limits from settings
 
 
 def register_function(name: str, fn: Callable[..., Any]) -> None:
@@ -45,8 +40,8 @@ class SandboxEnvironment(TaskDataEnvironment):
     def __init__(self, limits: Limits | None = None, *, pool_size: int | None = None, in_process: bool = False,
                  **overrides: Any) -> None:
         super().__init__({})  # nothing is shared between runs
-        self.limits = dataclasses.replace(limits or DEFAULTS["limits"], **overrides)
-        self.pool_size = pool_size or DEFAULTS["pool_size"]
+        self.limits = dataclasses.replace(limits or Limits(), **overrides)
+        self.pool_size = pool_size or DEFAULT_POOL_SIZE
         self.in_process = in_process
 
     def _run(self, mode: str, source: str, context: dict, external: dict) -> Any:
