@@ -65,6 +65,7 @@ class Pool:
         self.size, self.memory_mb, self.pid = max(size, 1), memory_mb, os.getpid()
         self.idle: list[_Worker] = []
         self.count = 0
+        self.closed = False
         self.changed = threading.Condition()
 
     def acquire(self) -> _Worker:
@@ -81,6 +82,7 @@ class Pool:
             raise
 
     def release(self, worker: _Worker | None, healthy: bool = False) -> None:
+        healthy = healthy and not self.closed  # a worker coming back to a replaced pool is not kept
         if worker is not None and not healthy:
             worker.kill()
         with self.changed:
@@ -92,6 +94,7 @@ class Pool:
 
     def close(self) -> None:
         with self.changed:
+            self.closed = True
             idle, self.idle = self.idle, []
             self.count -= len(idle)
         for worker in idle:
@@ -100,6 +103,15 @@ class Pool:
 
 _pool: Pool | None = None
 _pool_lock = threading.Lock()
+
+
+def _forget_after_fork() -> None:
+    # In a forked child the parent's workers are not ours, and another thread may have held the lock at fork time.
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def get_pool(size: int, memory_mb: int) -> Pool:
