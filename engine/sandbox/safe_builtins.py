@@ -71,7 +71,10 @@ def _import(name: str, *args: Any, **kwargs: Any) -> Any:
 def _sum(iterable: Any, start: int | float = 0) -> Any:
     if not isinstance(start, (int, float)):  # sum(lists, []) is quadratic and unchecked
         raise TypeError("sum() only adds numbers here")
-    return sum(iterable, start)
+    total = sum(iterable, start)
+    if isinstance(total, int) and total.bit_length() > L.MAX_INT_BITS:  # each term is capped; n of them add log2(n) bits
+        raise int_too_big("sum()", total.bit_length())
+    return total
 
 
 def _round(number: Any, ndigits: int | None = None) -> Any:

@@ -140,6 +140,7 @@ def test_integer_builtins_refuse_an_oversized_operand(source):
     ("x = int('9' * 4300)", "int() would make an integer"),
     ("x = int(d)", "int() would make an integer"),
     (f"x = pow(2, {MAX_INT_BITS + 1})", "integer power (bits)"),
+    (f"x = sum([2 ** {MAX_INT_BITS - 1}] * 4)", "sum() would make an integer"),
     ("x = int.from_bytes(list(range(256)) * 8, 'big')", "int.from_bytes() (bits)"),
 ])
 def test_builtins_that_make_big_integers(source, fragment):
