@@ -16,6 +16,7 @@ from engine.sandbox import limits as L
 from engine.sandbox.limits import ScriptLimitExceeded
 
 _PERCENT_TAIL = re.compile(r"[-+ #0]*(\d+)?(?:\.(\d+))?[hlL]?(.)?", re.S)
+_CONTAINERS = (dict, list, tuple, set, frozenset)
 _PLAIN = (type(None), bool, int, float, complex, Decimal, date, dtime, timedelta, tzinfo, range)
 
 
@@ -43,15 +44,19 @@ def measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False,
     saved) and nesting deeper than MAX_DATA_DEPTH (deepcopy/JSON would hit RecursionError)."""
     nodes = chars = 0
     stack = [(value, 0)]
+    # Elements of containers on the stack, not yet on it themselves: with them the node count is known early,
+    # so [big_list] * 100 is refused after looking at 100 items, not after walking a million.
+    pending = len(value) if isinstance(value, _CONTAINERS) else 0
     while stack:
         item, depth = stack.pop()
         nodes += 1
         if isinstance(item, (str, bytes)):
             chars += len(item) + 3
-        elif isinstance(item, (dict, list, tuple, set, frozenset)):
+        elif isinstance(item, _CONTAINERS):
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            if nodes + len(stack) + len(children) > max_nodes:  # check before the stack grows
-                raise too_big(what, nodes + len(stack) + len(children), max_nodes)
+            pending += sum(len(c) for c in children if isinstance(c, _CONTAINERS)) - len(item)
+            if nodes + len(stack) + len(children) + pending > max_nodes:  # check before the stack grows
+                raise too_big(what, nodes + len(stack) + len(children) + pending, max_nodes)
             if plain and depth >= L.MAX_DATA_DEPTH:
                 raise ScriptLimitExceeded(f"data nested deeper than {L.MAX_DATA_DEPTH} levels")
             chars += 2 + 2 * len(children)
