@@ -6,7 +6,6 @@ cannot both succeed (the loser gets a Conflict, never a lost update).
 """
 from flask import current_app
 from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -117,17 +116,15 @@ def _capped_state(workflow) -> str:
     size = len(state.encode("utf-8"))
     if size > limit:
         raise DomainError(f"流程数据超过上限（{limit // 1024} KB）：任务{_largest_task(workflow)}的数据过大"
-                          f"（整个流程约 {size // 1024} KB），本次办理未保存")
+                          f"（整个流程约 {size // 1024} KB），本次更改未保存")
     return state
 
 
 def _largest_task(workflow) -> str:
-    """The task holding the most data, preferring the ones that ran in this step (the likeliest cause)."""
-    def size(task) -> int:
-        return len(dump_data(task.data))
+    """The task holding the most data; of equals the first in the tree, where the data appeared (later tasks
+    inherit a copy of it)."""
     tasks = [t for t in workflow.get_tasks() if t.task_spec.bpmn_id]
-    recent = [t for t in tasks if t.state & (TaskState.COMPLETED | TaskState.READY | TaskState.ERROR)] or tasks
-    return script_limits.element_label(max(recent, key=size)) if recent else "「?」"
+    return script_limits.element_label(max(tasks, key=lambda t: len(dump_data(t.data)))) if tasks else "「?」"
 
 
 def _step(action) -> None:
