@@ -128,12 +128,22 @@ def test_a_large_but_allowed_integer_is_saved(app):
         assert any(t.data.get("n") == 10 ** 4000 for t in workflow.get_tasks())
 
 
+OS_LIMITS = {  # the in-worker budgets out of the way, so only the operating system's limit can stop each one
+    "wall deadline": ({"SANDBOX_WALL_SECONDS": 1.5}, "while True:\n    pass"),
+    "CPU time": ({"SANDBOX_CPU_SECONDS": 1, "SANDBOX_WALL_SECONDS": 600.0}, "n = 0\nwhile True:\n    n += 1"),
+    "address space": ({"SANDBOX_MEMORY_MB": 256,  # under the worker's 512 MB RSS fallback, so RLIMIT_AS acts first "SANDBOX_WALL_SECONDS": 600.0, "SANDBOX_CPU_SECONDS": 600},
+                      "block = [7] * 500000\nkept = []\nwhile True:\n    kept.append(list(block))"),
+}
+
+
 @DATABASES
-def test_the_os_limits_reach_the_user_as_the_same_domain_error(request, database):
+@pytest.mark.parametrize("limit", list(OS_LIMITS))
+def test_the_os_limits_reach_the_user_as_the_same_domain_error(request, database, limit):
     app = _app(request, database)
-    app.config.update(SANDBOX_MAX_STEPS=10 ** 12, SANDBOX_MAX_SECONDS=1000.0, SANDBOX_WALL_SECONDS=1.5)
+    settings, script = OS_LIMITS[limit]
+    app.config.update(SANDBOX_MAX_STEPS=10 ** 12, SANDBOX_MAX_SECONDS=1000.0, **settings)
     with app.app_context():
-        instance_id, task_id = start("while True:\n    pass")
+        instance_id, task_id = start(script)
         before = snapshot(instance_id)
         with pytest.raises(DomainError) as info:
             tasks.complete(user("supervisor"), task_id, APPROVE)
