@@ -131,7 +131,8 @@ def test_a_large_but_allowed_integer_is_saved(app):
 OS_LIMITS = {  # the in-worker budgets out of the way, so only the operating system's limit can stop each one
     "wall deadline": ({"SANDBOX_WALL_SECONDS": 1.5}, "while True:\n    pass"),
     "CPU time": ({"SANDBOX_CPU_SECONDS": 1, "SANDBOX_WALL_SECONDS": 600.0}, "n = 0\nwhile True:\n    n += 1"),
-    "address space": ({"SANDBOX_MEMORY_MB": 256,  # under the worker's 512 MB RSS fallback, so RLIMIT_AS acts first "SANDBOX_WALL_SECONDS": 600.0, "SANDBOX_CPU_SECONDS": 600},
+    # 256 MB: under the worker's 512 MB RSS fallback, so RLIMIT_AS acts first
+    "address space": ({"SANDBOX_MEMORY_MB": 256, "SANDBOX_WALL_SECONDS": 600.0, "SANDBOX_CPU_SECONDS": 600},
                       "block = [7] * 500000\nkept = []\nwhile True:\n    kept.append(list(block))"),
 }
 
