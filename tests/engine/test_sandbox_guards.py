@@ -7,6 +7,7 @@ still have caught the payload. Budgets are set small where they are the subject;
 at a clock.
 """
 import ast
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
@@ -353,3 +354,43 @@ def test_loop_cardinality_cap_at_its_boundary():
     with pytest.raises(WorkflowTaskException, match=f"exceeds the limit of {MAX_INSTANCES:,}"):
         engine.evaluate(_cardinality_task(str(MAX_INSTANCES + 1)), str(MAX_INSTANCES + 1))
     assert MAX_INSTANCES == 1_000  # a verifier and docs/sandbox.md state this number
+
+
+# --- the checked builtins and helpers still compute the right thing --------------------------------
+
+def test_checked_builtins_compute_as_python_does():
+    scope = run("a = round(2.5)\nb = round(1234, -2)\nc = round(3.14159, 2)\nd = sum([1, 2, 3])\ne = sum([1.5, 2], 10)\n"
+                "f = divmod(17, 5)\ng = pow(2, 10)\nh = pow(3, 10, 7)\ni = int('42')\nj = int(3.9)\nk = int('ff', 16)\n"
+                "m = str(12) + str([1, 'a'])\nn = datetime.strptime('2024-01-02', '%Y-%m-%d').date().isoformat()\n"
+                "o = isinstance(5, int) and isinstance('x', str) and not isinstance('x', int)")
+    assert (scope["a"], scope["b"], scope["c"], scope["d"], scope["e"]) == (2, 1200, 3.14, 6, 13.5)
+    assert (scope["f"], scope["g"], scope["h"], scope["i"], scope["j"], scope["k"]) == ((3, 2), 1024, 4, 42, 3, 255)
+    assert (scope["m"], scope["n"], scope["o"]) == ("12[1, 'a']", "2024-01-02", True)
+
+
+def test_guarded_operators_compute_as_python_does():
+    scope = run("d = {'k': 1, 'l': [1]}\nd['k'] += 2\nd['l'] *= 2\nx = 7\nx -= 2\nx **= 2\nx //= 3\nx %= 5\nx <<= 3\n"
+                "x >>= 1\nx |= 1\nx &= 13\nx ^= 2\ny = 7 / 2\nz = [1] + [2]\ns = 'ab' * 2\nt = f'{x:>4}|{y:.1f}'")
+    assert (scope["d"], scope["x"], scope["y"], scope["z"], scope["s"]) == ({"k": 3, "l": [1, 1]}, 15, 3.5, [1, 2], "abab")
+    assert scope["t"] == "  15|3.5"
+
+
+@pytest.mark.parametrize("fmt, args", [
+    ("%s/%03d", ("a", 7)), ("%(a)s %(b)r", {"a": 1, "b": "x"}), ("100%%", ()), ("%-6s|%6.2f", ("ab", 3.14159)),
+    ("%a", ("中文",)), ("%c%c", (65, "b")), ("%(k(1))s", {"k(1)": "nested"}), ("%x %o %e", (255, 8, 1.5)),
+    ("%.3s", ("abcdef",)), ("%+d % d", (5, 5)), ("%s", ([1, 2, {"a": None}],)),
+    ("%s and %r", ("x" * 40, datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc))),
+])
+def test_percent_estimate_is_an_upper_bound(fmt, args):
+    from engine.sandbox.sizes import percent_size
+    assert run("x = fmt % args", {"fmt": fmt, "args": args})["x"] == fmt % args
+    assert len(fmt % args) <= percent_size(fmt, args) <= 6 * len(fmt % args) + 1000  # not a wild bound
+
+
+def test_percent_estimate_counts_width_precision_and_value():
+    from engine.sandbox.sizes import percent_size
+    assert percent_size("%5s", "ab") == 3 + 5 + 5          # the format, the width, 'ab' as repr counts it (2 + 3)
+    assert percent_size("%.7s", "ab") == 4 + 7 + 5
+    assert percent_size("%(a)9s", {"a": "xy"}) == 7 + 9 + 5
+    assert percent_size("%r", "ab") == 2 + 6 * 5            # %r and %a: six-fold for escapes
+    assert percent_size("%%", ()) == 2
