@@ -391,6 +391,6 @@ def test_percent_estimate_counts_width_precision_and_value():
     from engine.sandbox.sizes import percent_size
     assert percent_size("%5s", "ab") == 3 + 5 + 5          # the format, the width, 'ab' as repr counts it (2 + 3)
     assert percent_size("%.7s", "ab") == 4 + 7 + 5
-    assert percent_size("%(a)9s", {"a": "xy"}) == 7 + 9 + 5
+    assert percent_size("%(a)9s", {"a": "xy"}) == 6 + 9 + 5
     assert percent_size("%r", "ab") == 2 + 6 * 5            # %r and %a: six-fold for escapes
     assert percent_size("%%", ()) == 2
