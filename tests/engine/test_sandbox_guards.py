@@ -394,3 +394,41 @@ def test_percent_estimate_counts_width_precision_and_value():
     assert percent_size("%(a)9s", {"a": "xy"}) == 6 + 9 + 5
     assert percent_size("%r", "ab") == 2 + 6 * 5            # %r and %a: six-fold for escapes
     assert percent_size("%%", ()) == 2
+
+
+def _nested(levels: int) -> list:
+    value: list = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_measure_counts_nodes_and_printed_characters_exactly():
+    from engine.sandbox.sizes import measure
+    assert measure("ab", 100, 100) == (1, 2 + 3)                      # the text and its quotes
+    assert measure([1, "ab"], 100, 100) == (3, (2 + 2 * 2) + 5 + 2)  # brackets and separators, the text, a digit
+    assert measure({"k": [1, 2]}, 100, 100) == (5, 6 + 6 + 2 + 2 + 4)
+    assert measure(datetime(2024, 1, 1), 10, 1000) == (1, 100)
+    assert measure(10 ** 30, 10, 100) == (1, 32)                       # 100 bits: 30 digits and a sign, rounded up
+    assert measure([0] * 9, 10, 10 ** 6) == (10, 38)                   # at the node limit: allowed
+    assert measure("x" * 97, 10, 100) == (1, 100)                      # at the character limit: allowed
+
+
+@pytest.mark.parametrize("value, limits, produced", [
+    ([0] * 10, (10, 10 ** 6), "11 items; the limit is 10"),
+    ([[0] * 5] * 3, (10, 10 ** 6), "19 items; the limit is 10"),       # known before any inner list is walked
+    ("x" * 98, (10, 100), "101 items; the limit is 100"),
+])
+def test_measure_refuses_one_over_its_limits(value, limits, produced):
+    from engine.sandbox.sizes import measure
+    with pytest.raises(interpreter.Abort) as info:
+        measure(value, *limits)
+    assert str(info.value.error) == f"this value would produce {produced}"
+
+
+def test_measure_depth_limit_at_its_boundary():
+    from engine.sandbox.sizes import measure
+    assert measure(_nested(99), 10 ** 6, 10 ** 6, plain=True) == (100, 398)
+    with pytest.raises(ScriptLimitExceeded, match="data nested deeper than 100 levels"):
+        measure(_nested(100), 10 ** 6, 10 ** 6, plain=True)
+    assert measure(_nested(100), 10 ** 6, 10 ** 6) == (101, 402)       # only data leaving is held to it
