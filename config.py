@@ -87,6 +87,22 @@ class Config:
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "20"))          # timers fired per loop
     WORKER_IDLE_SECONDS = float(os.environ.get("WORKER_IDLE_SECONDS", "2"))  # sleep when nothing was due
 
+    # Designer-supplied code and timers (docs/sandbox.md): the sandbox worker pool and its budgets,
+    # the timer rules checked at deploy and at run time, the cap on one instance's saved state.
+    SANDBOX_WORKERS = int(os.environ.get("SANDBOX_WORKERS", "2"))               # worker processes per app process
+    SANDBOX_MAX_STEPS = int(os.environ.get("SANDBOX_MAX_STEPS", "100000"))      # traced lines/calls per evaluation
+    SANDBOX_MAX_SECONDS = float(os.environ.get("SANDBOX_MAX_SECONDS", "5"))     # checked by the tracer in the worker
+    SANDBOX_WALL_SECONDS = float(os.environ.get("SANDBOX_WALL_SECONDS", "6"))   # then the worker is killed
+    SANDBOX_CPU_SECONDS = int(os.environ.get("SANDBOX_CPU_SECONDS", "5"))       # RLIMIT_CPU per evaluation
+    SANDBOX_MEMORY_MB = int(os.environ.get("SANDBOX_MEMORY_MB", "512"))         # RLIMIT_AS of a worker
+    INSTANCE_DATA_MAX_BYTES = int(os.environ.get("INSTANCE_DATA_MAX_BYTES", str(1024 * 1024)))
+    TIMER_MIN_INTERVAL_SECONDS = int(os.environ.get("TIMER_MIN_INTERVAL_SECONDS", "60"))
+    TIMER_MAX_REPEATS = int(os.environ.get("TIMER_MAX_REPEATS", "1000"))
+    TIMER_MIN_DURATION_SECONDS = int(os.environ.get("TIMER_MIN_DURATION_SECONDS", "60"))
+    TIMER_MAX_DURATION_DAYS = int(os.environ.get("TIMER_MAX_DURATION_DAYS", "3653"))
+    TIMER_EARLIEST_YEAR = int(os.environ.get("TIMER_EARLIEST_YEAR", "2000"))
+    TIMER_LATEST_YEAR = int(os.environ.get("TIMER_LATEST_YEAR", "2100"))
+
     # Operations (web/ops): logs, login rate limits, the worker heartbeat /healthz reads.
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON line per record
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -12,6 +12,7 @@ logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfig
 from bench import board, dashboard, db, directory, http_sizes, locked_row, memory, province, throughput  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
+from bench import sandbox as sandbox_bench  # noqa: E402
 
 SIZES = (10, 100, 1000, 10000)
 DEMO_ENTERPRISES = 9000  # the busiest scope then has ~1,180 candidates; bench/db.py tops it up to 10,000
@@ -30,6 +31,10 @@ METHOD = """\
   scope of a scratch SQLite file, classes dealt at random, 1% deregistered; the candidate query (with exclusions
   and sorting), then snapshot digests + stratified draw, then `match_officers` for the first 5,000 drawn over
   10 departments x 50 officers (10% with a conflict); medians of 3, wall and CPU seconds.
+- Sandbox (bench/sandbox.py): the same interpreter run in process ("before" the worker pool) and in a worker
+  process, interleaved in one run: a gateway-like evaluation (median of 2,000), the bare-engine completion of
+  `rectification` (one gateway evaluation; median of 200), the N=10 joint_inspection completion via services
+  (ABBA rounds of 8 on the restored snapshot), and the evaluations per completion over `simulate(10)`.
 - API completion (bench/http_sizes.py): the same snapshots, each completion a POST /api/v1/tasks/<id>/complete
   through the Flask app in process (token, JSON, logs, headers); 4 rounds x 8: median of 32 per N.
 - HTTP throughput (bench/throughput.py): a fresh PostgreSQL database of its own (yiye_bench_*, BENCH_POSTGRES=1),
@@ -64,6 +69,8 @@ def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
     api_rows = http_sizes.rows(fixtures)
     phase(start, "engine, simulate and draw benchmarks")
     engine_ms = memory.engine_completion_ms()
+    phase(start, "sandbox: in process vs worker processes")
+    sandbox_rows = sandbox_bench.rows(template, workdir, fixtures[0])
     sim100 = db.simulate_seconds(template, workdir, 100)
     fits = time.perf_counter() - start + 12 * sim100 < BUDGET_SECONDS
     sim1000 = f"{db.simulate_seconds(template, workdir, 1000):.1f}" if fits else "skipped"
@@ -73,7 +80,7 @@ def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
         ("bare SpiffWorkflow load → complete → dump (median ms)", f"{engine_ms:.2f}", ""),
         ("service cost (N=10000) / bare engine cost", f"{ms[10000] / engine_ms:.0f}x", ""),
         ("simulate, 100 enterprises (s)", f"{sim100:.1f}", ""),
-        ("simulate, 1000 enterprises (s)", sim1000, "")] + draw_bench.rows()
+        ("simulate, 1000 enterprises (s)", sim1000, "")] + sandbox_rows + draw_bench.rows()
 
 
 def table(rows: list[tuple[str, str, str]]) -> str:

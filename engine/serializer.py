@@ -60,3 +60,8 @@ def load_state(state: str, parsed: ParsedProcess) -> BpmnWorkflow:
         return _serializer.from_dict(dct)
     finally:
         _specs_for_load.reset(token)
+
+
+def dump_data(data: dict) -> str:
+    """One task's data as the serializer would store it (for size checks)."""
+    return json.dumps(_serializer.registry.convert(data), separators=(",", ":"), ensure_ascii=False, default=str)

@@ -10,9 +10,18 @@ library's behaviour, with two deliberate differences:
 - a timeDate without an offset is read as Beijing time (UTC+8), not the server's zone.
 Specs are never serialized (engine.serializer keeps them out of instance state), so the
 subclasses need no serializer converters; instance state holds only the computed due time.
+
+Every value a timer expression yields is held to TimerRules (the script engine carries them,
+the services fill them from settings) before it is used: a cycle of R/PT0S would otherwise fire
+without end, P99999999D or year 1 would end in OverflowError. check_timer() is the same rule
+for deploy-time validation and run time; at run time a breach raises TimerOutOfRange, a task
+exception naming the element, which the services turn into a domain error.
 """
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, DurationTimerEventDefinition, TimeDateEventDefinition, TimerEventDefinition)
@@ -32,6 +41,81 @@ def use_clock(now: Callable[[], datetime]) -> Callable[[], datetime]:
     return previous
 
 
+@dataclass(frozen=True)
+class TimerRules:
+    min_interval: timedelta = timedelta(minutes=1)    # between two firings of a cycle
+    max_repeats: int = 1000                           # R<n>: n at most this; 'R/' (unbounded) never
+    min_duration: timedelta = timedelta(minutes=1)
+    max_duration: timedelta = timedelta(days=3653)    # ten years, leap days included (P10Y)
+    earliest_year: int = 2000
+    latest_year: int = 2100
+
+
+@dataclass(frozen=True)
+class TimerProblem:
+    reason: str          # 'unparsable', 'unbounded', 'repeats', 'interval', 'duration', 'date'
+    value: str
+    detail: str = ""
+
+
+class TimerOutOfRange(WorkflowTaskException):
+    def __init__(self, problem: TimerProblem, task) -> None:
+        super().__init__(f"timer value {problem.value!r} refused: {problem.reason} {problem.detail}".strip(), task=task)
+        self.problem = problem
+
+
+def _rules(my_task) -> TimerRules:
+    return getattr(my_task.workflow.script_engine, "timer_rules", None) or TimerRules()
+
+
+def _date_problem(moment: datetime, rules: TimerRules, value: str) -> TimerProblem | None:
+    if not rules.earliest_year <= moment.astimezone(BEIJING).year <= rules.latest_year:
+        return TimerProblem("date", value, str(moment.year))
+    return None
+
+
+def _duration_problem(delta: timedelta, rules: TimerRules, value: str, reason: str = "duration") -> TimerProblem | None:
+    low = rules.min_interval if reason == "interval" else rules.min_duration
+    if not low <= delta <= rules.max_duration:
+        return TimerProblem(reason, value, str(delta))
+    return None
+
+
+def check_timer(kind: str, value, rules: TimerRules, now: datetime) -> TimerProblem | None:
+    """None if a timeDate/timeDuration/timeCycle value is within the rules, else what is wrong."""
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    try:
+        if kind == "timeDate":
+            try:
+                moment = value if isinstance(value, datetime) else _parse_datetime(text)
+            except OverflowError:  # year 1 in Beijing time is before datetime.min in UTC
+                return TimerProblem("date", text)
+            return _date_problem(moment, rules, text)
+        if kind == "timeDuration":
+            parsed = TimerEventDefinition.parse_iso_duration(text)
+            try:
+                delta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
+            except (OverflowError, ValueError):
+                return TimerProblem("duration", text)
+            return _duration_problem(delta, rules, text)
+        if kind == "timeCycle":
+            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(text)
+            if cycles < 0:
+                return TimerProblem("unbounded", text)
+            if cycles > rules.max_repeats:
+                return TimerProblem("repeats", text, str(cycles))
+            return _duration_problem(duration, rules, text, "interval") or _date_problem(start, rules, text)
+    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises bare Exception('Invalid duration')
+        return TimerProblem("unparsable", text, str(exc))
+    raise ValueError(f"unknown timer kind {kind!r}")
+
+
+def _checked(my_task, kind: str, value) -> None:
+    problem = check_timer(kind, value, _rules(my_task), _now())
+    if problem is not None:
+        raise TimerOutOfRange(problem, my_task)
+
+
 def _parse_datetime(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
@@ -42,7 +126,9 @@ def _parse_datetime(value: str) -> datetime:
 class ClockedTimeDate(TimeDateEventDefinition):
     def has_fired(self, my_task):
         if my_task._get_internal_data("event_value") is None:
-            my_task._set_internal_data(event_value=my_task.workflow.script_engine.evaluate(my_task, self.expression))
+            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            _checked(my_task, "timeDate", value)
+            my_task._set_internal_data(event_value=value)
         if self.due_at(my_task) <= _now():
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)
@@ -58,6 +144,7 @@ class ClockedDuration(DurationTimerEventDefinition):
     def has_fired(self, my_task):
         if my_task._get_internal_data("event_value") is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            _checked(my_task, "timeDuration", expression)
             start = _now()
             delta = TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(expression),
                                                                  start)
@@ -76,6 +163,7 @@ class ClockedCycle(CycleTimerEventDefinition):
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            _checked(my_task, "timeCycle", expression)
             cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
             if len(expression.strip("Rr").split("/")) == 2 and expression.split("/")[1].upper().startswith("P"):
                 start = _now() + duration  # "R3/PT1H": the library starts it from the machine's time

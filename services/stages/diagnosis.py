@@ -11,6 +11,7 @@ from sqlalchemy import case, func, select
 from domain import grading, results
 from engine import decision as dmn
 from engine.sandbox import SandboxedScriptEngine
+from services.workflow import script_limits
 from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import Diagnosis, FollowUp, HandlingDecision, Inspection, ItemResult, Transfer
@@ -37,7 +38,7 @@ class Grading:
 def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
     """The grade.dmn version used and a grading per graded inspection (one query, one evaluation per input set)."""
     definition, decision = deployments.latest_decision("grade")
-    engine = SandboxedScriptEngine()
+    engine = SandboxedScriptEngine(limits=script_limits.limits(), pool_size=script_limits.pool_size())
     failed = func.coalesce(func.sum(case((ItemResult.result == "fail", 1), else_=0)), 0)
     rows = db.session.execute(
         select(Inspection.id, Inspection.result_code, Inspection.problem_domain, failed)
@@ -51,7 +52,10 @@ def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
         inputs = grading.grade_inputs(code, domain, int(n_failed))
         key = tuple(sorted(inputs.items()))
         if key not in memo:  # the decision is a pure function of its inputs
-            memo[key] = (dmn.evaluate(decision, inputs, engine), dmn.matched_row(decision, inputs, engine))
+            try:
+                memo[key] = (dmn.evaluate(decision, inputs, engine), dmn.matched_row(decision, inputs, engine))
+            except dmn.DecisionError as exc:  # a cell over the sandbox's limits: a domain error, not a 500
+                raise script_limits.domain_error(exc, element="决策表「grade」") or exc
         outputs, row = memo[key]
         out[inspection_id] = Grading(inspection_id, outputs.get("grade", "?"), outputs.get("handling", "none"), row)
     return definition.version, out

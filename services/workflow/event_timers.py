@@ -5,7 +5,7 @@ so is imported by the runtime) because firing needs the runtime itself: one dire
 """
 from sqlalchemy import select
 
-from engine import runner, timer_events
+from engine import timer_events
 from extensions import db
 from models import Timer, WorkflowInstance
 from services.errors import Conflict
@@ -21,7 +21,7 @@ def fire_event_timer(timer: Timer) -> None:
     timer.status = "fired"  # so the save below schedules the instance's next timer as a new row
     workflow = runtime.load(instance)
     due = timer_events.next_due(workflow)
-    runner.advance(workflow)
+    runtime.advance(workflow)  # a script or timer over its limits ends as a DomainError on the timer row
     if due is not None and due <= clock.now() and timer_events.next_due(workflow) == due:
         # The engine took nothing although its timer is due: rescheduling would fire this again forever.
         raise RuntimeError(f"BPMN timer due {due} did not fire at {clock.now()}")

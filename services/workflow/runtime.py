@@ -4,6 +4,7 @@ Every call works inside the caller's transaction; the use-case service commits. 
 instance row carries an optimistic-lock version, so two concurrent saves of one instance
 cannot both succeed (the loser gets a Conflict, never a lost update).
 """
+from flask import current_app
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import runner
 from engine.runner import TaskNotReady
 from engine.sandbox import SandboxedScriptEngine
-from engine.serializer import dump_state, load_state
+from engine.serializer import dump_data, dump_state, load_state
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, TaskCandidate, WorkflowInstance
 from services.workflow import assignment
@@ -20,6 +21,7 @@ from services.workflow import calendar
 from services.workflow import clock
 from services.workflow import deployments
 from services.workflow import registry
+from services.workflow import script_limits
 from services.errors import Conflict, DomainError
 
 
@@ -77,8 +79,13 @@ def case_instance(inspection_id: int) -> WorkflowInstance:
         WorkflowInstance.inspection_id == inspection_id)).one()
 
 
+def advance(workflow) -> None:
+    """Let the workflow see the clock and run what became ready (the timer worker's step)."""
+    _step(lambda: runner.advance(workflow))
+
+
 def save(instance: WorkflowInstance, workflow) -> None:
-    instance.state = dump_state(workflow)
+    instance.state = _capped_state(workflow)
     instance.updated_at = clock.now()
     instance.status = "completed" if runner.is_completed(workflow) else "running"
     _sync_tasks(instance, workflow)
@@ -92,7 +99,32 @@ def save(instance: WorkflowInstance, workflow) -> None:
 
 
 def _script_engine() -> SandboxedScriptEngine:
-    return SandboxedScriptEngine(service_handlers=registry.OPERATIONS)
+    engine = SandboxedScriptEngine(service_handlers=registry.OPERATIONS, limits=script_limits.limits(),
+                                   pool_size=script_limits.pool_size())
+    engine.timer_rules = script_limits.timer_rules()  # read by engine.timer_events at run time
+    return engine
+
+
+def _capped_state(workflow) -> str:
+    """The instance's state as saved, refused (before anything is written) past INSTANCE_DATA_MAX_BYTES.
+    Raised before the row changes, so the use case's rollback leaves instance, tasks and timers as they were."""
+    try:
+        state = dump_state(workflow)
+    except ValueError as exc:  # e.g. an integer too long to print, from data no script made
+        raise DomainError("流程数据无法保存：其中有无法保存的值（例如过长的整数）") from exc
+    limit = current_app.config["INSTANCE_DATA_MAX_BYTES"]
+    size = len(state.encode("utf-8"))
+    if size > limit:
+        raise DomainError(f"流程数据超过上限（{limit // 1024} KB）：任务{_largest_task(workflow)}的数据过大"
+                          f"（整个流程约 {size // 1024} KB），本次更改未保存")
+    return state
+
+
+def _largest_task(workflow) -> str:
+    """The task holding the most data; of equals the first in the tree, where the data appeared (later tasks
+    inherit a copy of it)."""
+    tasks = [t for t in workflow.get_tasks() if t.task_spec.bpmn_id]
+    return script_limits.element_label(max(tasks, key=lambda t: len(dump_data(t.data)))) if tasks else "「?」"
 
 
 def _step(action) -> None:
@@ -102,7 +134,7 @@ def _step(action) -> None:
     except TaskNotReady as exc:
         raise Conflict("该任务已办理或已不再等待处理") from exc
     except WorkflowException as exc:
-        cause = _domain_cause(exc)
+        cause = _domain_cause(exc) or script_limits.domain_error(exc)
         if cause is not None:
             raise cause from exc
         raise DomainError(f"流程执行出错: {exc}") from exc

@@ -6,18 +6,20 @@ modelers, expressions only known at run time) do not.
 """
 import ast
 import re
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from engine.parser import ModelError, parse_process, parse_xml
+from engine.timer_events import check_timer
 from engine.sandbox import MAX_INSTANCES, check_source
 from extensions import db
 from forms.loader import FORM_DIR
 from models import ProcessDefinition
 from services.designer import sanitise
-from services.workflow import registry
+from services.workflow import registry, script_limits
 from services.workflow.assignment import LANE_RULES
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -31,6 +33,7 @@ MAX_BYTES = 2 * 1024 * 1024
 WORKFLOW_DIR = Path(__file__).resolve().parents[2] / "workflows"
 _ISO_LIKE = re.compile(r"^(R\d*/)?P[0-9YMWDTHS.]+$|^\d{4}-\d{2}-\d{2}")
 _WORKDAYS = re.compile(r"^workdays\(\s*(\d{1,4})\s*\)$")
+_KINDS = {"timeDate": "日期", "timeDuration": "时长", "timeCycle": "周期"}
 CATCHERS = ("startEvent", "intermediateCatchEvent", "boundaryEvent")
 THROWERS = ("intermediateThrowEvent", "endEvent")
 
@@ -287,7 +290,6 @@ def _check_timers(root, report: Report) -> None:
 
 
 def _check_timer(report: Report, owner: str | None, kind: str, expression: str) -> None:
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as Timer
     if not _check_source(report, owner, expression, "eval", "定时器表达式"):
         if not expression.strip():
             report.error(owner, "定时器表达式为空")
@@ -307,15 +309,12 @@ def _check_timer(report: Report, owner: str | None, kind: str, expression: str) 
     if not isinstance(value, str):
         report.error(owner, f"定时器表达式应为带引号的 ISO 8601 字符串，例如 \"P5D\"，而不是 {expression.strip()}")
         return
-    try:
-        if kind == "timeCycle":
-            Timer.parse_iso_recurring_interval(value)
-        else:
-            parsed = Timer.parse_time_or_duration(value)
-            if kind == "timeDate" and isinstance(parsed, dict):
-                raise ValueError("应为日期时间而不是时长")
-    except Exception as exc:  # noqa: BLE001 - SpiffWorkflow raises bare Exception('Invalid duration')
-        report.error(owner, f"定时器「{value}」无法解析（{kind}）：{exc}")
+    if kind == "timeDate" and value.strip().upper().startswith("P"):
+        report.error(owner, f"定时器「{value}」应为日期时间而不是时长（{_KINDS[kind]}）")
+        return
+    problem = check_timer(kind, value, script_limits.timer_rules(), datetime.now(timezone.utc))
+    if problem is not None:  # the same rules run again when the timer starts waiting (engine.timer_events)
+        report.error(owner, script_limits.timer_message(problem, script_limits.timer_rules()) + f"（{_KINDS[kind]}）")
 
 
 def _message_names(root) -> dict[str, str]:
