@@ -18,6 +18,7 @@ from models import (Campaign, CampaignDepartment, CampaignStage, Department, Hum
                     Timer, User)
 from services.workflow import clock
 from services.workflow import escalations
+from services.workflow import task_views
 from services.errors import Forbidden
 
 PAGE_SIZE = 50
@@ -50,7 +51,8 @@ class Row:
     overdue_tasks: int
     overdue_publications: int
     next_timer_due: datetime | None
-    overdue: bool
+    overdue: bool            # late for any reason: the stage's SLA, an open task or a publication
+    stage_late: bool = False  # the stage's own deadline has passed (only then is that deadline red)
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Page:
     pages: int
     filters: Filters
     now: datetime = field(default_factory=clock.now)
+    overdue_tasks: list = field(default_factory=list)  # task_views.TaskView, most overdue first
 
 
 def require_supervisor(user: User) -> None:
@@ -151,8 +154,20 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
             stage=stage, entered_at=entered, stage_due=due, sla_days=escalations.stage_sla_days(stage),
             days_in_stage=working_days_between(clock.local_date(entered), today) if entered else None,
             open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, overdue_publications=unpublished_n or 0,
-            next_timer_due=next_due, overdue=bool(late)))
-    return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now)
+            next_timer_due=next_due, overdue=bool(late), stage_late=due is not None and due < now))
+    return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now,
+                overdue_tasks=_overdue_tasks(now))
+
+
+OVERDUE_TASKS_SHOWN = 20
+
+
+def _overdue_tasks(now: datetime) -> list:
+    """The open tasks past their due time (the same rule as the per-campaign count), oldest deadline first."""
+    late = db.session.scalars(select(HumanTask).join(Campaign, Campaign.id == HumanTask.campaign_id).where(
+        HumanTask.status == "open", HumanTask.due_at < now, Campaign.status == "active")
+        .order_by(HumanTask.due_at, HumanTask.id).limit(OVERDUE_TASKS_SHOWN)).all()
+    return task_views.describe(list(late))
 
 
 def filter_choices() -> dict[str, list]:

@@ -8,6 +8,7 @@ from extensions import db
 from models import Industry
 from services.stages import initiation as campaigns
 from services.stages import review
+from services.workflow import task_views
 from services.errors import ValidationFailed
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -26,7 +27,7 @@ def detail(campaign_id: int):
     history = campaigns.history(campaign)
     return render_template("campaigns/detail.html", campaign=campaign, history=history,
                            actors=campaigns.actor_names(history),
-                           tasks=campaigns.campaign_tasks(campaign), figures=review.campaign_figures(campaign))
+                           tasks=task_views.describe(campaigns.campaign_tasks(campaign), current_user), figures=review.campaign_figures(campaign))
 
 
 @bp.route("/special", methods=["GET", "POST"])

@@ -18,7 +18,10 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 @bp.get("/")
 @login_required
 def index():
-    return render_template("inbox/index.html", boxes=tasks.inbox(current_user))
+    campaign_id = request.args.get("campaign_id", "")
+    box = tasks.inbox_page(current_user, campaign_id=int(campaign_id) if campaign_id.isdigit() else None,
+                           stage=request.args.get("stage") or None)
+    return render_template("inbox/index.html", box=box)
 
 
 @bp.get("/tasks/<int:task_id>")
