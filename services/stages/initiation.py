@@ -5,7 +5,7 @@ from sqlalchemy import and_, select
 from engine import runner
 from extensions import db
 from forms.loader import Choice, FormContext
-from models import (AuditRecord, Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
+from models import (Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
                     HumanTask, Industry, Matter, PlanEntry, Timer, User)
 from services import audit
 from services.directory import catalogue
@@ -74,19 +74,6 @@ def get_campaign(user: User, campaign_id: int) -> Campaign:
             or any(d.department_id == user.department_id for d in campaign.departments)):
         raise Forbidden("您所在部门未参与该检查活动")
     return campaign
-
-
-def history(campaign: Campaign) -> list[AuditRecord]:
-    return list(db.session.scalars(select(AuditRecord).where(AuditRecord.campaign_id == campaign.id)
-                                   .order_by(AuditRecord.id)))
-
-
-def actor_names(records: list[AuditRecord]) -> dict[int, str]:
-    """Display names of the people in an audit trail (the page shows who acted, not a user id)."""
-    ids = {r.actor_id for r in records if r.actor_id is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
 
 
 def campaign_tasks(campaign: Campaign) -> list[HumanTask]:

@@ -7,9 +7,11 @@ from sqlalchemy import select
 from extensions import db
 from models import Industry
 from services.stages import initiation as campaigns
+from services.stages import history
 from services.stages import review
 from services.workflow import task_views
 from services.errors import ValidationFailed
+from web.campaigns import history as history_text
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -24,9 +26,8 @@ def index():
 @login_required
 def detail(campaign_id: int):
     campaign = campaigns.get_campaign(current_user, campaign_id)
-    history = campaigns.history(campaign)
-    return render_template("campaigns/detail.html", campaign=campaign, history=history,
-                           actors=campaigns.actor_names(history),
+    return render_template("campaigns/detail.html", campaign=campaign, history=history.campaign_history(campaign),
+                           sentence=history_text.sentence, history_link=history_text.link,
                            tasks=task_views.describe(campaigns.campaign_tasks(campaign), current_user), figures=review.campaign_figures(campaign))
 
 
