@@ -1,16 +1,16 @@
 """Campaigns: opening one (from the plan or as a special action), initiation and partner report-in."""
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from engine import runner
 from extensions import db
 from forms.loader import Choice, FormContext
-from models import (Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
-                    HumanTask, Industry, Matter, PlanEntry, Timer, User)
+from models import (Campaign, CampaignDepartment, ChecklistRevision, Department,
+                    HumanTask, Industry, Matter, PlanEntry, User)
 from services import audit
 from services.directory import catalogue
+from services.supervision import dashboard
 from services.workflow import clock
-from services.workflow import escalations
 from services.workflow import registry
 from services.workflow import runtime
 from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -174,14 +174,8 @@ def diagram(user: User, campaign_id: int) -> tuple[str, dict[str, str]]:
         HumanTask.campaign_id == campaign.id, HumanTask.status == "open", HumanTask.inspection_id.is_(None),
         HumanTask.due_at < clock.now())).all()
     states.update({element_id: "overdue" for element_id in overdue})
-    if _stage_overdue(campaign.id):  # the stage's SLA has passed: whatever it is waiting on is late
+    # The dashboard's rule (stage SLA, any overdue task incl. the per-enterprise ones, a late publication):
+    # when the campaign is late, whatever it is waiting on is late.
+    if dashboard.is_late(campaign.id):
         states.update({element_id: "overdue" for element_id, state in states.items() if state == "active"})
     return instance.definition.bpmn_xml, states
-
-
-def _stage_overdue(campaign_id: int) -> bool:
-    return db.session.scalar(select(Timer.id).join(CampaignStage, and_(
-        Timer.subject_type == escalations.STAGE_SUBJECT, Timer.subject_id == CampaignStage.id)).where(
-        CampaignStage.campaign_id == campaign_id, CampaignStage.left_at.is_(None),
-        Timer.kind == escalations.STAGE_KIND, Timer.status != "cancelled", Timer.due_at < clock.now()).limit(1)) \
-        is not None

@@ -32,6 +32,7 @@ class Filters:
     stage: str | None = None
     overdue_only: bool = False
     page: int = 1
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE):
         .order_by(rank, sla.due_at.is_(None), sla.due_at, Campaign.id)
         .limit(page_size).offset((max(filters.page, 1) - 1) * page_size)
     )
+    if filters.campaign_id:
+        page = page.where(Campaign.id == filters.campaign_id)
     if filters.region_id:
         page = page.where(Campaign.region_id == filters.region_id)
     if filters.industry_id:
@@ -157,6 +160,13 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
             next_timer_due=next_due, overdue=bool(late), stage_late=due is not None and due < now))
     return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now,
                 overdue_tasks=_overdue_tasks(now))
+
+
+def is_late(campaign_id: int) -> bool:
+    """The dashboard's own rule for one campaign (stage SLA passed, an open task overdue, or a result not
+    published by its deadline), so the campaign diagram turns red exactly when the dashboard row does."""
+    row = db.session.execute(query(Filters(campaign_id=campaign_id), clock.now(), page_size=1)).first()
+    return bool(row and row[-2])
 
 
 OVERDUE_TASKS_SHOWN = 20
