@@ -37,6 +37,7 @@ SENTENCES = {
     "publication.approve": N_("%(actor)s 审核公示了 %(enterprise)s 的检查结果"),
     "publication.hold": N_("%(actor)s 暂缓公示 %(enterprise)s 的检查结果，退回检查人员"),
     "publication.return": N_("%(actor)s 将 %(enterprise)s 的检查结果退回更正"),
+    "publication.resubmit": N_("%(actor)s 处理了退回的 %(enterprise)s 检查结果，重新提交公示审核"),
     "publication.export": N_("%(actor)s 导出了公示数据"),
     "diagnosis.record": N_("%(actor)s 完成了检查情况会诊"),
     "diagnosis.override": N_("%(actor)s 调整了 %(enterprise)s 的处置建议"),
