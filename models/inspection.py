@@ -128,6 +128,8 @@ class Evidence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
     checklist_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("checklist_item.id"))
+    # Set for a rectification's proof (后续监管): the enterprise's photos and documents of what it fixed.
+    follow_up_id: Mapped[Optional[int]] = mapped_column(ForeignKey("follow_up.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int]
     mime: Mapped[str] = mapped_column(String(40))

@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 from forms.loader import from_html
 from services.workflow import clock
 from services.stages import evidence
+from services.stages import follow_up
 from services.stages import inspections
+from services.workflow import task_views
 from services.workflow import tasks
 from services.errors import ValidationFailed
 from web.i18n import known
@@ -29,7 +31,8 @@ def index():
 def task_detail(task_id: int):
     view = tasks.task_form(current_user, task_id)
     return render_template("inbox/task.html", view=view, values=view.context.initial, errors={},
-                           can_act=tasks.can_act(current_user, view.task))
+                           can_act=tasks.can_act(current_user, view.task),
+                           about=task_views.describe([view.task], current_user)[0])
 
 
 @bp.post("/tasks/<int:task_id>")
@@ -38,8 +41,10 @@ def task_submit(task_id: int):
     view = tasks.task_form(current_user, task_id)
     submission = from_html(view.form, view.context, request.form)
     try:
-        uploads = _uploads() if view.task.form_key == "joint_inspection" else []
-        if uploads:  # stored first, all or nothing; kept even if the form itself needs fixing
+        uploads = _uploads() if view.task.form_key in ("joint_inspection", "rectification") else []
+        if uploads and view.task.form_key == "rectification":  # the enterprise's proof of what it fixed
+            follow_up.attach_evidence(current_user, view.task.inspection_id, uploads)
+        elif uploads:  # stored first, all or nothing; kept even if the form itself needs fixing
             evidence.store(current_user, view.task.inspection_id, uploads)
         if request.form.get("action") == "draft" and view.task.form_key == "joint_inspection":
             inspections.save_draft(current_user, view.task.inspection_id, submission)
@@ -49,7 +54,8 @@ def task_submit(task_id: int):
     except ValidationFailed as exc:
         flash(known(exc.message), "error")
         return render_template("inbox/task.html", view=tasks.task_form(current_user, task_id),
-                               values=inspections.flat(submission), errors=exc.errors, can_act=True), 422
+                               values=inspections.flat(submission), errors=exc.errors, can_act=True,
+                               about=task_views.describe([view.task], current_user)[0]), 422
     flash(_("已办理：%(title)s", title=view.task.title), "success")
     return redirect(url_for("inbox.index"))
 
