@@ -9,8 +9,8 @@ AUDIT_TOPICS = ("auth", "calendar", "campaign", "case", "catalogue", "credit_com
                 "directory", "draw", "evidence", "follow_up", "inspection", "notification", "plan", "process",
                 "publication", "referral", "review", "service_record", "sla", "task", "transfer")
 AUDIT_CODE = re.compile(r"(?<![\w./-])(?:%s)\.[a-z]+(?:_[a-z]+)*(?![\w/-])" % "|".join(AUDIT_TOPICS))
-MODEL_ID = re.compile(r"\b[a-z]+(?:_[a-z]+)* #\d+\b")
-PY_REPR = re.compile(r"\{'[^']*': |\[\{'|\['[^']*'(?:, '[^']*')*\]|\bNone\b|<[A-Z]\w+ (?:object )?at 0x|"
+MODEL_ID = re.compile(r"\b(?:[a-z]+_[a-z_]+|campaign|inspection|referral|transfer|evidence|notification) #\d+\b")  # a table name and a row id
+PY_REPR = re.compile(r"\{'[^']*': |\[\{'|\['[^']*'(?:, '[^']*')*\]|<[A-Z]\w+ (?:object )?at 0x|"
                      r"\b(?:datetime\.(?:datetime|date)|Decimal)\(|\bTraceback \(most recent call last\)")
 JSON_BLOB = re.compile(r'\{\s*"[^"]+"\s*:|\[\s*\{\s*"')
 MARSHMALLOW = re.compile(r"Field may not be null|Missing data for required field|Not a valid \w+|Length must be|"
@@ -38,7 +38,10 @@ def problems(html: str, zh: bool) -> list[str]:
         match = pattern.search(text)
         if match:
             found.append(f"{name}: {text[max(match.start() - 40, 0):match.end() + 40]!r}")
-    if zh:
+    if zh:  # on an English page "None" is a word ("Signatures: None yet"); on a Chinese one it is a leaked repr
+        match = re.search(r"\bNone\b|\bTrue\b|\bFalse\b", text)
+        if match:
+            found.append(f"Python value: {text[max(match.start() - 40, 0):match.end() + 40]!r}")
         for match in ENGLISH_RUN.finditer(text):
             if not any(word in match.group(0) for word in ALLOWED_ENGLISH):
                 found.append(f"English on a zh page: {text[max(match.start() - 40, 0):match.end() + 40]!r}")
