@@ -71,9 +71,10 @@ def held_back(campaign_id: int) -> list[Inspection]:
 @registry.form_context("publication_approval")
 def _context(ctx) -> FormContext:
     pending = awaiting_approval(ctx.campaign.id)
+    allowed = _allowed(ctx.task)
     return FormContext(
-        info={"inspections": pending, "held": held_back(ctx.campaign.id)},
-        choices={"publication_decisions": [Choice(value, label) for value, label in DECISIONS.items()]},
+        info={"inspections": pending, "held": held_back(ctx.campaign.id), "second_round": len(allowed) == 1},
+        choices={"publication_decisions": [Choice(value, DECISIONS[value]) for value in allowed]},
         rows={"publication_inspections": [
             Row(i.id, f"{i.enterprise.name}（{i.enterprise.uscc}）",
                 detail=f"{results.category(i.result_code).zh} · {i.inspected_on or ''}") for i in pending]},
@@ -89,8 +90,11 @@ def _approve(ctx, data: dict) -> dict:
     pending = awaiting_approval(ctx.campaign.id)
     chosen = {row["key"]: row for row in data.get("results") or []}
     decided = {i.id: (chosen.get(i.id, {}).get("decision") or "publish") for i in pending}
+    allowed = _allowed(ctx.task)
     missing = [f"{i.enterprise.name}：暂缓公示或退回更正须填写理由" for i in pending
                if decided[i.id] != "publish" and not (chosen.get(i.id, {}).get("reason") or "").strip()]
+    missing += [f"{i.enterprise.name}：退回后重新提交的结果只能同意公示（如仍有误，请在检查记录页更正）"
+                for i in pending if decided[i.id] not in allowed]
     if missing:
         raise ValidationFailed({"results": missing})
     now = clock.now()
@@ -122,10 +126,14 @@ def _send_back(actor: User, inspection: Inspection, decision: str, reason: str) 
     runtime.send_message(runtime.case_instance(inspection.id), "publication_returned")
 
 
+def _allowed(task) -> tuple[str, ...]:
+    """One round of sending back (the process has no back-edges): what comes back is approved for publication;
+    a result still wrong after that is corrected on its record (a new revision, shown as 已更正)."""
+    return ("publish",) if task.element_id == "publication_reapproval" else tuple(DECISIONS)
+
+
 def _next_step(campaign_id: int) -> str:
-    """After an approval: more results to approve now, results out with their teams, or all published."""
-    if awaiting_approval(campaign_id):
-        return "approve"
+    """After an approval: wait for results out with their teams, or go on (all published)."""
     return "wait" if held_back(campaign_id) else "done"
 
 
@@ -150,10 +158,10 @@ def _rework(ctx, data: dict) -> dict:
                  note=data["note"], was=inspection.publication_hold, revision=inspection.revision)
     inspection.publication_hold = inspection.publication_hold_reason = inspection.publication_hold_revision = None
     db.session.flush()
-    # The campaign waits for it only when nothing else was left to approve; otherwise its approval task is
-    # open (or opens next) and lists this result again.
+    # The campaign waits until every result sent back has come back; then the lead approves them together.
     campaign_instance = runtime.campaign_instance(inspection.campaign_id)
-    if runner.element_states(runtime.load(campaign_instance)).get("await_republication") == "active":
+    if not held_back(inspection.campaign_id) and \
+            runner.element_states(runtime.load(campaign_instance)).get("await_republication") == "active":
         runtime.send_message(campaign_instance, "results_resubmitted")
     return {}
 

@@ -86,8 +86,21 @@ def test_return_for_correction_needs_a_correction_before_the_team_answers(app):
     assert officer.post(f"/inbox/inspections/{first}/correct",
                         data=MultiDict([("csrf_token", token), ("reason", "检查方式更正为书面检查"), *fields])).status_code == 302
     submit(officer, reworks[first]["id"], [("note", "已更正检查方式")])
-    # the other is still out: the campaign waits; its approval comes when it is back... and lists the first now
+    assert _state(app, first) == (False, None, None)
+    # the other is still out: the campaign waits for it before the lead approves what came back
+    assert open_tasks(app, campaign_id, "publication_approval") == []
+    other = user_client(app, reworks[second]["candidates"][0])
+    token = csrf_token(other, f"/inbox/inspections/{second}")
+    fields = [(k, v) for k, v in inspection_fields(app, campaign_id, False) if k != "summary"] + [("summary", "补充：现场核查了台账")]
+    assert other.post(f"/inbox/inspections/{second}/correct",
+                      data=MultiDict([("csrf_token", token), ("reason", "补充检查情况"), *fields])).status_code == 302
+    submit(other, reworks[second]["id"], [("note", "已补充检查情况")])
     [again] = open_tasks(app, campaign_id, "publication_approval")
-    submit(lead, again["id"], [(f"results.{first}.decision", "publish")])
-    assert _state(app, first)[0] is True and open_tasks(app, campaign_id, "diagnosis") == []
-    assert open_tasks(app, campaign_id, "publication_approval") == []  # waits for the second
+    page = lead.get(f"/inbox/tasks/{again['id']}").get_data(as_text=True)
+    assert "退回更正" not in page.split("逐户审核")[-1]  # what came back is approved, not sent back again
+    refused = submit(lead, again["id"], [(f"results.{first}.decision", "hold"), (f"results.{first}.reason", "再看看")],
+                     expect=422)
+    assert "不是可选的值" in refused.get_data(as_text=True) and _state(app, first) == (False, None, None)
+    submit(lead, again["id"], [(f"results.{first}.decision", "publish"), (f"results.{second}.decision", "publish")])
+    assert _state(app, first)[0] is True and _state(app, second)[0] is True
+    assert len(open_tasks(app, campaign_id, "diagnosis")) == 1
