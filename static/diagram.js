@@ -33,6 +33,13 @@
     .then(function () { return fetch(container.dataset.states, { credentials: 'same-origin' }); })
     .then(function (r) { return r.json(); })
     .then(function (states) {
+      // A wide process in a tall box is drawn tiny: give the box the diagram's own proportions (within limits),
+      // then fit, so the whole loop is readable at the largest scale the page width allows.
+      var inner = canvas.viewbox().inner;
+      if (inner.width > 0) {
+        var wanted = container.clientWidth * inner.height / inner.width + 48;
+        container.style.height = Math.round(Math.min(Math.max(wanted, 240), window.innerHeight * 0.7)) + 'px';
+      }
       fit();
       Object.keys(states).forEach(function (id) {
         try { canvas.addMarker(id, 'state-' + states[id]); } catch (e) { /* element without a shape */ }
