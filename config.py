@@ -84,6 +84,8 @@ class Config:
     STAGE_SLA_WORKING_DAYS = {"plan": 5, "initiation": 5, "draw": 3, "joint_inspection": 20, "publication": 20,
                               "diagnosis": 10, "follow_up": 30, "review": 10,
                               **json.loads(os.environ.get("STAGE_SLA_WORKING_DAYS") or "{}")}
+    # A task due within this many working days is marked urgent (inbox, campaign page, dashboard, API).
+    TASK_URGENT_WORKING_DAYS = int(os.environ.get("TASK_URGENT_WORKING_DAYS", "2"))
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "20"))          # timers fired per loop
     WORKER_IDLE_SECONDS = float(os.environ.get("WORKER_IDLE_SECONDS", "2"))  # sleep when nothing was due
 

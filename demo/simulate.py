@@ -61,7 +61,8 @@ def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1
         ("partner_confirmation", {"decision": "confirm"}),
         ("joint_inspection", lambda view: _inspection(view, rng)),
         ("joint_inspection", lambda view: _inspection(view, rng)),  # the second officer countersigns
-        ("publication_approval", {"approve": "publish"}),
+        ("publication_approval", lambda view: {"results": [{"key": r.key, "decision": "publish"}
+                                                            for r in view.context.rows["publication_inspections"]]}),
         ("diagnosis", _diagnosis),
         ("rectification", {"rectified": "yes", "rectification": "已按要求整改"}),
         ("performance_review", {"comments": "模拟考核完成"}),

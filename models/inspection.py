@@ -37,6 +37,11 @@ class Inspection(Base):
     finalized_at: Mapped[Optional[datetime]]
     publication_provisional: Mapped[bool] = mapped_column(default=False)
     published_revision: Mapped[Optional[int]]
+    # Publication approval per enterprise: "held" (暂缓公示) or "returned" (退回更正) sends the record back to its
+    # team with the lead's reason; NULL once they have answered (or never held).
+    publication_hold: Mapped[Optional[str]] = mapped_column(String(10))
+    publication_hold_reason: Mapped[Optional[str]] = mapped_column(Text)
+    publication_hold_revision: Mapped[Optional[int]]   # the revision held: a correction must go beyond it
     abnormal_list_due: Mapped[Optional[date]]      # 无法联系: list as abnormal within 10 working days
     abnormal_listed_at: Mapped[Optional[datetime]]
     campaign: Mapped[Campaign] = relationship()
@@ -123,6 +128,8 @@ class Evidence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
     checklist_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("checklist_item.id"))
+    # Set for a rectification's proof (后续监管): the enterprise's photos and documents of what it fixed.
+    follow_up_id: Mapped[Optional[int]] = mapped_column(ForeignKey("follow_up.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int]
     mime: Mapped[str] = mapped_column(String(40))

@@ -24,6 +24,7 @@ class ProcessDefinition(Base):
     source_name: Mapped[str] = mapped_column(String(200))
     deployed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime]
+    change_note: Mapped[Optional[str]] = mapped_column(Text)  # the designer's 变更说明; NULL for bundled models
 
 
 class WorkflowInstance(Base):

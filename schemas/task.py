@@ -19,6 +19,17 @@ class TaskSchema(Schema):
     completed_at = BeijingDateTime(allow_none=True)
 
 
+class TaskAboutSchema(Schema):
+    """What a listed task concerns (services.workflow.task_views.TaskView), for telling tasks apart."""
+    enterprise_name = fields.String(allow_none=True)
+    uscc_short = fields.String(allow_none=True)
+    department_name = fields.String(allow_none=True)
+    campaign_title = fields.String(allow_none=True)
+    campaign_code = fields.String(allow_none=True)
+    working_days_left = fields.Integer(allow_none=True)
+    urgency = fields.String()  # overdue / urgent / normal / undated
+
+
 class TaskDetailSchema(TaskSchema):
     form = fields.Dict()
 

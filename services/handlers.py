@@ -29,6 +29,7 @@ FORMS: dict[str, FormHooks] = {
     "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection),
     "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
     "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
+    "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
     "diagnosis": FormHooks(diagnosis.diagnosis_context, diagnosis.record_diagnosis),
     "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),

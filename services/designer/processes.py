@@ -4,7 +4,7 @@ Only designers may deploy (the CLI acts as the console operator, actor None). Ev
 and roll-back is audited by services.workflow.deployments.deploy / here.
 """
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 from sqlalchemy import func, select
@@ -25,6 +25,9 @@ from services.org import scope
 MAX_UPLOAD_BYTES = validation.MAX_BYTES
 
 
+CHANGE_NOTE_REQUIRED = "请填写变更说明（2–500 字）：这一版改了什么、为什么"
+
+
 def require_designer(actor: User | None) -> None:
     if actor is not None and not actor.has_role("designer"):
         raise Forbidden("只有流程设计员可以修改和部署流程")
@@ -38,15 +41,21 @@ def require_global_deployer(actor: User | None) -> None:
         raise Forbidden("流程部署对全平台生效，只有全平台范围的流程设计员可以部署；请保存草稿并提交上级部署")
 
 
-def deploy_model(actor: User | None, bpmn_xml: str, source_name: str) -> tuple[ProcessDefinition, validation.Report]:
-    """Validate, then deploy as a new version; nothing invalid deploys."""
+def deploy_model(actor: User | None, bpmn_xml: str, source_name: str,
+                 change_note: str | None = None) -> tuple[ProcessDefinition, validation.Report]:
+    """Validate, then deploy as a new version; nothing invalid deploys. The designer's page always sends a change
+    note (变更说明) and it must say something; the CLI and bundled deployments may go without."""
     require_global_deployer(actor)
+    if change_note is not None:
+        change_note = change_note.strip()
+        if not 2 <= len(change_note) <= 500:
+            raise ValidationFailed({"change_note": [CHANGE_NOTE_REQUIRED]}, "未填写变更说明，未部署")
     report = validation.validate(bpmn_xml)
     if not report.ok:
         raise ValidationFailed({f.element_id or "_": [f.message] for f in report.errors},
                                "流程校验未通过，未部署")
     try:
-        definition = deployments.deploy(bpmn_xml, source_name, actor)
+        definition = deployments.deploy(bpmn_xml, source_name, actor, change_note)
     except DomainError:
         db.session.rollback()
         raise
@@ -115,7 +124,7 @@ def roll_back(actor: User | None, process_id: str, version: int) -> ProcessDefin
     current = deployments.latest(process_id)
     if current.content_hash == old.content_hash:
         raise DomainError(f"版本 {version} 与当前最新版本内容相同，无需回滚")
-    new, _ = deploy_model(actor, old.bpmn_xml, f"rollback:v{version}:{old.source_name}")
+    new, _ = deploy_model(actor, old.bpmn_xml, f"rollback:v{version}:{old.source_name}", f"回滚到 v{version}")
     audit.record(actor, "process.rollback", "process_definition", new.id, process_id=process_id,
                  from_version=current.version, restored_version=version, new_version=new.version)
     db.session.commit()
@@ -201,6 +210,7 @@ class Comparison:
     added: list[tuple[str, str]]
     removed: list[tuple[str, str]]
     changed: list[tuple[str, str]]
+    details: dict[str, list[tuple[str, str | None, str | None]]] = field(default_factory=dict)  # id -> (aspect, old, new)
 
 
 def _model_elements(bpmn_xml: str) -> dict[str, tuple[str, bytes]]:
@@ -232,11 +242,51 @@ def _model_elements(bpmn_xml: str) -> dict[str, tuple[str, bytes]]:
 
 def compare(old: ProcessDefinition, new: ProcessDefinition) -> Comparison:
     a, b = _model_elements(old.bpmn_xml), _model_elements(new.bpmn_xml)
+    changed = [(i, b[i][0]) for i in sorted(set(a) & set(b)) if a[i][1] != b[i][1]]
+    before, after = element_aspects(old.bpmn_xml), element_aspects(new.bpmn_xml)
+    details = {}
+    for element_id, _label in changed:
+        old_aspects, new_aspects = before.get(element_id, {}), after.get(element_id, {})
+        rows = [(aspect, old_aspects.get(aspect), new_aspects.get(aspect)) for aspect in ASPECTS
+                if old_aspects.get(aspect) != new_aspects.get(aspect)]
+        details[element_id] = rows or [("other", None, None)]
     return Comparison(
         added=[(i, b[i][0]) for i in sorted(set(b) - set(a))],
         removed=[(i, a[i][0]) for i in sorted(set(a) - set(b))],
-        changed=[(i, b[i][0]) for i in sorted(set(a) & set(b)) if a[i][1] != b[i][1]],
+        changed=changed, details=details,
     )
+
+
+# What a designer changes on an element, in the order the compare page lists it ("other": something else, such as
+# a documentation text or an extension this page does not name).
+ASPECTS = ("name", "sla", "form", "stage", "condition", "script", "lane", "timer", "target")
+
+
+def element_aspects(bpmn_xml: str) -> dict[str, dict[str, str]]:
+    """Per element id: the aspects a designer edits, as plain text (absent ones left out)."""
+    root = parse_xml(bpmn_xml)
+    lanes = {ref.text.strip(): lane.get("name") or lane.get("id")
+             for lane in root.iter("{*}lane") for ref in lane.iter("{*}flowNodeRef") if ref.text}
+    out: dict[str, dict[str, str]] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.get("id") is None or "MODEL" not in element.tag:
+            continue
+        aspects: dict[str, str] = {}
+        properties = {p.get("name"): p.get("value") for p in element.iterfind("{*}extensionElements/{*}properties/{*}property")}
+        for aspect, value in (("name", element.get("name")), ("sla", properties.get("slaDays")),
+                              ("form", properties.get("formKey")), ("stage", properties.get("stage")),
+                              ("lane", lanes.get(element.get("id"))),
+                              ("target", element.get("targetRef") and f"{element.get('sourceRef')} → {element.get('targetRef')}")):
+            if value:
+                aspects[aspect] = value
+        condition = element.find("{*}conditionExpression")
+        script = element.find("{*}script")
+        timer = next((t for t in element.iter("{*}timeDuration", "{*}timeDate", "{*}timeCycle")), None)
+        for aspect, node in (("condition", condition), ("script", script), ("timer", timer)):
+            if node is not None and (node.text or "").strip():
+                aspects[aspect] = node.text.strip()
+        out[element.get("id")] = aspects
+    return out
 
 
 def modeler_options() -> dict:

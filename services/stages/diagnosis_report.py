@@ -11,8 +11,10 @@ from sqlalchemy import case, distinct, func, select
 
 from domain import results
 from extensions import db
-from models import (Campaign, ChecklistItem, Department, HandlingDecision, Inspection, ItemResult, Matter, User)
+from models import (Campaign, ChecklistItem, Department, Diagnosis, HandlingDecision, Inspection, ItemResult, Matter,
+                    User)
 from services import exports
+from services.workflow.escalations import STAGE_LABELS
 from services.stages.initiation import get_campaign
 
 TOP_PROBLEMS = 10
@@ -58,6 +60,7 @@ class Report:
     previous: Summary | None = None
     previous_by_matter: dict[int, float] = field(default_factory=dict)
     decisions: list = field(default_factory=list)  # HandlingDecision rows with a measure, for the follow-up links
+    diagnosis: Diagnosis | None = None              # the lead's 会诊 assessment, once recorded
 
     @property
     def problem_rate_change(self) -> float | None:
@@ -86,7 +89,13 @@ def build_report(campaign: Campaign) -> Report:
         decisions=list(db.session.scalars(select(HandlingDecision).where(
             HandlingDecision.campaign_id == campaign.id, HandlingDecision.handling != "none")
             .order_by(HandlingDecision.grade.desc(), HandlingDecision.id))),
+        diagnosis=recorded_diagnosis(campaign.id),
     )
+
+
+def recorded_diagnosis(campaign_id: int) -> Diagnosis | None:
+    """The 会诊 record (the lead's assessment), shown again in the report and the notice."""
+    return db.session.scalars(select(Diagnosis).where(Diagnosis.campaign_id == campaign_id)).first()
 
 
 def summary(campaign: Campaign) -> Summary:
@@ -170,7 +179,8 @@ def report_xlsx(report: Report) -> bytes:
         ["发现问题户数", s.problems], ["问题发现率(%)", s.problem_rate],
         ["上一轮检查活动", report.previous.code if report.previous else "无"],
         ["上一轮问题发现率(%)", report.previous.problem_rate if report.previous else "—"],
-        ["问题发现率变化(百分点)", report.problem_rate_change if report.previous else "—"]])
+        ["问题发现率变化(百分点)", report.problem_rate_change if report.previous else "—"],
+        ["会诊意见", report.diagnosis.assessment if report.diagnosis else "未会诊"]])
     _rows(book.create_sheet("检查结果"), ["代码", "检查结果", "户数"], [list(r) for r in report.by_category])
     _rows(book.create_sheet("事项问题率"), ["监管事项", "检查户数", "问题户数", "问题率(%)", "上一轮(%)"],
           [[r.label, r.checked, r.failed, r.rate, report.previous_by_matter.get(r.key, "—")] for r in report.by_matter])
@@ -222,7 +232,8 @@ def review_xlsx(review) -> bytes:
     _rows(book.create_sheet("部门"), ["部门", "任务按时/超期", "检查完成/分配"] + [label for label, _ in METRICS.values()] + ["得分"], [
         [d.name, f"{r['tasks_on_time']}/{r['tasks_late']}", f"{r['inspections_done']}/{r['inspections_assigned']}"]
         + [_na(r.get(k)) for k in METRICS] + [_na(r["score"])] for d, r in review.departments])
-    _rows(book.create_sheet("阶段用时"), ["阶段", "中位用时（小时）"], [[s, h] for s, h in review.stage_medians.items()])
+    _rows(book.create_sheet("阶段用时"), ["阶段", "中位用时（小时）"],
+          [[STAGE_LABELS.get(s, s), h] for s, h in review.stage_medians.items()])
     _rows(book.create_sheet("权重"), ["指标", "权重"], [[METRICS[k][0], w] for k, w in review.weights.items() if k in METRICS])
     return exports.workbook_bytes(book)
 

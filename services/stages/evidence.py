@@ -72,8 +72,9 @@ def _check(upload: Upload, limit: int) -> tuple[bytes, str]:
     return content, mime
 
 
-def store(actor: User, inspection_id: int, uploads: list[Upload]) -> list[Evidence]:
-    """Check every file, then write them all and record them; all or nothing."""
+def store(actor: User, inspection_id: int, uploads: list[Upload], follow_up_id: int | None = None) -> list[Evidence]:
+    """Check every file, then write them all and record them; all or nothing. With follow_up_id the files are
+    the proof of a rectification (same checks, same storage)."""
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
         raise NotFound("检查记录不存在")
@@ -94,14 +95,16 @@ def store(actor: User, inspection_id: int, uploads: list[Upload]) -> list[Eviden
             sha = hashlib.sha256(content).hexdigest()
             if _write(sha, content):
                 written.append(_path(sha))
-            rows.append(Evidence(inspection_id=inspection.id, checklist_item_id=upload.item_id, sha256=sha,
+            rows.append(Evidence(inspection_id=inspection.id, checklist_item_id=upload.item_id, follow_up_id=follow_up_id,
+                                 sha256=sha,
                                  size=len(content), mime=mime, original_name=os.path.basename(upload.filename)[:200],
                                  uploaded_by_id=actor.id, uploaded_at=clock.now()))
         db.session.add_all(rows)
         db.session.flush()
         for row in rows:
             audit.record(actor, "evidence.upload", "evidence", row.id, campaign_id=inspection.campaign_id,
-                         inspection_id=inspection.id, sha256=row.sha256, size=row.size, mime=row.mime)
+                         inspection_id=inspection.id, follow_up_id=follow_up_id, sha256=row.sha256, size=row.size,
+                         mime=row.mime)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -128,8 +131,13 @@ def _write(sha: str, content: bytes) -> bool:
     return True
 
 
+def for_follow_up(follow_up_id: int) -> list[Evidence]:
+    return list(db.session.scalars(select(Evidence).where(Evidence.follow_up_id == follow_up_id).order_by(Evidence.id)))
+
+
 def for_inspection(inspection_id: int) -> dict[int | None, list[Evidence]]:
-    rows = db.session.scalars(select(Evidence).where(Evidence.inspection_id == inspection_id).order_by(Evidence.id))
+    rows = db.session.scalars(select(Evidence).where(Evidence.inspection_id == inspection_id,
+                                                     Evidence.follow_up_id.is_(None)).order_by(Evidence.id))
     grouped: dict[int | None, list[Evidence]] = {}
     for row in rows:
         grouped.setdefault(row.checklist_item_id, []).append(row)

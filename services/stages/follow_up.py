@@ -15,7 +15,7 @@ from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, F
                     ServiceRecord, Transfer, User)
 from services import audit
 from services.stages import cases
-from services.stages import participation
+from services.stages import evidence, participation
 from services.workflow import clock
 from services.workflow import runtime
 from services.workflow import timers
@@ -32,9 +32,19 @@ def open_follow_up(inspection: Inspection) -> FollowUp:
     return found
 
 
+def attach_evidence(actor: User, inspection_id: int, uploads: list) -> list:
+    """Photos or PDFs proving a rectification, on the enterprise's open follow-up: the same checks and storage as
+    inspection evidence (services/stages/evidence.py), all or nothing, stored before the form is checked."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound("检查记录不存在")
+    return evidence.store(actor, inspection.id, uploads, follow_up_id=open_follow_up(inspection).id)
+
+
 def rectification_context(ctx) -> FormContext:
-    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
-                             "inspection": ctx.inspection})
+    follow_up = open_follow_up(ctx.inspection)
+    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": follow_up,
+                             "inspection": ctx.inspection, "evidence": evidence.for_follow_up(follow_up.id)})
 
 
 def record_rectification(ctx, data: dict) -> dict:
@@ -53,8 +63,10 @@ def record_rectification(ctx, data: dict) -> dict:
 
 
 def reinspection_context(ctx) -> FormContext:
-    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
-                             "inspection": ctx.inspection})
+    """The re-inspecting officer sees what the enterprise said it fixed and the proof it gave."""
+    follow_up = open_follow_up(ctx.inspection)
+    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": follow_up,
+                             "inspection": ctx.inspection, "evidence": evidence.for_follow_up(follow_up.id)})
 
 
 def record_reinspection(ctx, data: dict) -> dict:

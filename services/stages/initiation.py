@@ -1,17 +1,17 @@
 """Campaigns: opening one (from the plan or as a special action), initiation and partner report-in."""
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from engine import runner
 from extensions import db
 from forms.loader import Choice, FormContext
-from models import (AuditRecord, Campaign, CampaignDepartment, CampaignStage, ChecklistRevision, Department,
-                    HumanTask, Industry, Matter, PlanEntry, Timer, User)
+from models import (Campaign, CampaignDepartment, ChecklistRevision, Department,
+                    HumanTask, Industry, Matter, PlanEntry, User)
 from services import audit
 from services.directory import catalogue
 from services.stages import participation
+from services.supervision import dashboard
 from services.workflow import clock
-from services.workflow import escalations
 from services.workflow import runtime
 from services.errors import DomainError, Forbidden, ValidationFailed
 
@@ -67,19 +67,6 @@ def visible_campaigns(user: User) -> list[Campaign]:
 
 def get_campaign(user: User, campaign_id: int) -> Campaign:
     return participation.require_campaign(user, campaign_id)
-
-
-def history(campaign: Campaign) -> list[AuditRecord]:
-    return list(db.session.scalars(select(AuditRecord).where(AuditRecord.campaign_id == campaign.id)
-                                   .order_by(AuditRecord.id)))
-
-
-def actor_names(records: list[AuditRecord]) -> dict[int, str]:
-    """Display names of the people in an audit trail (the page shows who acted, not a user id)."""
-    ids = {r.actor_id for r in records if r.actor_id is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
 
 
 def campaign_tasks(campaign: Campaign) -> list[HumanTask]:
@@ -174,14 +161,8 @@ def diagram(user: User, campaign_id: int) -> tuple[str, dict[str, str]]:
         HumanTask.campaign_id == campaign.id, HumanTask.status == "open", HumanTask.inspection_id.is_(None),
         HumanTask.due_at < clock.now())).all()
     states.update({element_id: "overdue" for element_id in overdue})
-    if _stage_overdue(campaign.id):  # the stage's SLA has passed: whatever it is waiting on is late
+    # The dashboard's rule (stage SLA, any overdue task incl. the per-enterprise ones, a late publication):
+    # when the campaign is late, whatever it is waiting on is late.
+    if dashboard.is_late(campaign.id):
         states.update({element_id: "overdue" for element_id, state in states.items() if state == "active"})
     return instance.definition.bpmn_xml, states
-
-
-def _stage_overdue(campaign_id: int) -> bool:
-    return db.session.scalar(select(Timer.id).join(CampaignStage, and_(
-        Timer.subject_type == escalations.STAGE_SUBJECT, Timer.subject_id == CampaignStage.id)).where(
-        CampaignStage.campaign_id == campaign_id, CampaignStage.left_at.is_(None),
-        Timer.kind == escalations.STAGE_KIND, Timer.status != "cancelled", Timer.due_at < clock.now()).limit(1)) \
-        is not None

@@ -22,6 +22,22 @@ def list_entries(year: int | None = None, user: User | None = None) -> list[Plan
     return list(db.session.scalars(query))
 
 
+def matters_by_industry() -> dict[int, list[Matter]]:
+    """Each industry's matters for the plan form, once each (by department and name), department by department.
+
+    A matter regulated across industries (fire safety, say) belongs to many of them: the form lists only the
+    chosen industry's, so it is never shown twice."""
+    out: dict[int, list[Matter]] = {}
+    for industry in db.session.scalars(select(Industry).order_by(Industry.code)):
+        seen, matters = set(), []
+        for matter in sorted(industry.matters, key=lambda m: (m.department_id, m.name, m.id)):
+            if (matter.department_id, matter.name) not in seen:
+                seen.add((matter.department_id, matter.name))
+                matters.append(matter)
+        out[industry.id] = matters
+    return out
+
+
 def create_entry(actor: User, data: dict) -> PlanEntry:
     """`data` has been shape-checked by schemas.plan.PlanEntryCreateSchema; here the domain rules."""
     _require_supervisor(actor)

@@ -11,15 +11,17 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from domain import results
 from extensions import db
-from forms.loader import FormContext
+from engine import runner
+from forms.loader import Choice, FormContext, Row
 from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspection, InspectionOfficer,
                     InspectionRevision, Publication, Region, User)
 from services import audit
 from services.directory import history
 from services.org import scope
 from services.workflow import clock
+from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden, NotFound, ValidationFailed
 
 PAGE_SIZE = 50
 OVERDUE_TIMER = "publication_overdue"
@@ -56,15 +58,48 @@ def overdue(today: date | None = None, user: User | None = None) -> list[Inspect
     return list(db.session.scalars(stmt.order_by(Inspection.publication_due, Inspection.id)))
 
 
+# Decisions per enterprise at publication approval; labels are catalogued in web/publication/routes.py.
+DECISIONS = {"publish": "同意公示", "hold": "暂缓公示（退回检查人员核实）", "return": "退回更正"}
+
+
+def awaiting_approval(campaign_id: int) -> list[Inspection]:
+    """Final results not yet published and not sent back to their team."""
+    return [i for i in submitted_inspections(campaign_id) if i.published_at is None and i.publication_hold is None]
+
+
+def held_back(campaign_id: int) -> list[Inspection]:
+    return [i for i in submitted_inspections(campaign_id) if i.published_at is None and i.publication_hold is not None]
+
+
 def approval_context(ctx) -> FormContext:
-    return FormContext(info={"inspections": submitted_inspections(ctx.campaign.id)})
+    pending = awaiting_approval(ctx.campaign.id)
+    allowed = _allowed(ctx.task)
+    return FormContext(
+        info={"inspections": pending, "held": held_back(ctx.campaign.id), "second_round": len(allowed) == 1},
+        choices={"publication_decisions": [Choice(value, DECISIONS[value]) for value in allowed]},
+        rows={"publication_inspections": [
+            Row(i.id, f"{i.enterprise.name}（{i.enterprise.uscc}）",
+                detail=f"{results.category(i.result_code).zh} · {i.inspected_on or ''}") for i in pending]},
+        initial={"results": {i.id: {"decision": "publish"} for i in pending}})
 
 
 def record_approval(ctx, data: dict) -> dict:
+    """Per enterprise: publish, hold back (stays unpublished; the team gets a task to verify), or return for
+    correction (the team corrects the record, then answers). Returns where the campaign goes next."""
     if ctx.user.department_id != ctx.campaign.lead_department_id:
         raise Forbidden("由牵头部门审核公示")
+    pending = awaiting_approval(ctx.campaign.id)
+    chosen = {row["key"]: row for row in data.get("results") or []}
+    decided = {i.id: (chosen.get(i.id, {}).get("decision") or "publish") for i in pending}
+    allowed = _allowed(ctx.task)
+    missing = [f"{i.enterprise.name}：暂缓公示或退回更正须填写理由" for i in pending
+               if decided[i.id] != "publish" and not (chosen.get(i.id, {}).get("reason") or "").strip()]
+    missing += [f"{i.enterprise.name}：退回后重新提交的结果只能同意公示（如仍有误，请在检查记录页更正）"
+                for i in pending if decided[i.id] not in allowed]
+    if missing:
+        raise ValidationFailed({"results": missing})
     now = clock.now()
-    to_publish = [i for i in submitted_inspections(ctx.campaign.id) if i.published_at is None]
+    to_publish = [i for i in pending if decided[i.id] == "publish"]
     for inspection in to_publish:
         inspection.published_at, inspection.published_revision = now, inspection.revision
         current = next(r for r in inspection.revisions if r.number == inspection.revision)
@@ -74,9 +109,60 @@ def record_approval(ctx, data: dict) -> dict:
                               result_count=len(to_publish))
     db.session.add(publication)
     db.session.flush()
-    audit.record(ctx.user, "publication.approve", "publication", publication.id, campaign_id=ctx.campaign.id,
-                 inspection_ids=[i.id for i in to_publish], comment=data.get("comment"))
-    audit.request_checkpoint("publication")
+    if to_publish:
+        audit.record(ctx.user, "publication.approve", "publication", publication.id, campaign_id=ctx.campaign.id,
+                     inspection_ids=[i.id for i in to_publish], comment=data.get("comment"))
+        audit.request_checkpoint("publication")
+    for inspection in pending:
+        if decided[inspection.id] != "publish":
+            _send_back(ctx.user, inspection, decided[inspection.id], chosen[inspection.id]["reason"].strip())
+    return {"publication_next": _next_step(ctx.campaign.id)}
+
+
+def _send_back(actor: User, inspection: Inspection, decision: str, reason: str) -> None:
+    inspection.publication_hold = "held" if decision == "hold" else "returned"
+    inspection.publication_hold_reason, inspection.publication_hold_revision = reason, inspection.revision
+    audit.record(actor, f"publication.{decision}", "inspection", inspection.id, campaign_id=inspection.campaign_id,
+                 reason=reason, revision=inspection.revision)
+    db.session.flush()
+    runtime.send_message(runtime.case_instance(inspection.id), "publication_returned")
+
+
+def _allowed(task) -> tuple[str, ...]:
+    """One round of sending back (the process has no back-edges): what comes back is approved for publication;
+    a result still wrong after that is corrected on its record (a new revision, shown as 已更正)."""
+    return ("publish",) if task.element_id == "publication_reapproval" else tuple(DECISIONS)
+
+
+def _next_step(campaign_id: int) -> str:
+    """After an approval: wait for results out with their teams, or go on (all published)."""
+    return "wait" if held_back(campaign_id) else "done"
+
+
+def rework_context(ctx) -> FormContext:
+    i = ctx.inspection
+    return FormContext(info={"publication_hold": {
+        "decision": i.publication_hold, "reason": i.publication_hold_reason, "inspection_id": i.id,
+        "enterprise": f"{i.enterprise.name}（{i.enterprise.uscc}）", "corrected": i.revision > (i.publication_hold_revision or 0)}})
+
+
+def record_rework(ctx, data: dict) -> dict:
+    """The team answers: a returned record must have been corrected first (a new revision); then the result
+    goes back to the lead department for approval."""
+    inspection = ctx.inspection
+    if inspection.publication_hold is None:
+        return {}
+    if inspection.publication_hold == "returned" and inspection.revision <= (inspection.publication_hold_revision or 0):
+        raise ValidationFailed({"note": ["退回更正的结果须先在检查记录页更正，再提交处理说明"]})
+    audit.record(ctx.user, "publication.resubmit", "inspection", inspection.id, campaign_id=inspection.campaign_id,
+                 note=data["note"], was=inspection.publication_hold, revision=inspection.revision)
+    inspection.publication_hold = inspection.publication_hold_reason = inspection.publication_hold_revision = None
+    db.session.flush()
+    # The campaign waits until every result sent back has come back; then the lead approves them together.
+    campaign_instance = runtime.campaign_instance(inspection.campaign_id)
+    if not held_back(inspection.campaign_id) and \
+            runner.element_states(runtime.load(campaign_instance)).get("await_republication") == "active":
+        runtime.send_message(campaign_instance, "results_resubmitted")
     return {}
 
 

@@ -13,11 +13,13 @@ from sqlalchemy import case, distinct, func, select
 from domain import results
 from extensions import db
 from forms.loader import FormContext
-from models import (Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
+from domain.workdays import working_days_between
+from models import (CalendarOverride, Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
                     InspectionOfficer, Referral, Review, ReviewScheme, Transfer, User)
 from services import audit
 from services.org import scope
 from services.workflow import clock
+from services.supervision import dashboard
 from services.errors import Forbidden, ValidationFailed
 
 # metric -> (label, default weight); the supervisor sets the weights (review_scheme).
@@ -119,15 +121,24 @@ def referral_figures(campaign_ids) -> dict:
     return out
 
 
-def _stage_hours(campaign_ids) -> dict[int, dict[str, float]]:
+STAGE_ORDER = ("plan", "initiation", "draw", "joint_inspection", "publication", "diagnosis", "follow_up", "review")
+
+
+def stage_durations(campaign_ids) -> dict[int, list[dict]]:
+    """Each campaign's stages as recorded (campaign_stage rows, in order): hours and working days spent, the
+    stage still running counted up to now. A stage passed through more than once adds up."""
     now = clock.now()
+    overrides = {row.day: row.working for row in db.session.scalars(select(CalendarOverride))}
     out: dict = defaultdict(dict)
     for cid, stage, entered, left in db.session.execute(select(
             CampaignStage.campaign_id, CampaignStage.stage, CampaignStage.entered_at, CampaignStage.left_at)
             .where(CampaignStage.campaign_id.in_(campaign_ids)).order_by(CampaignStage.id)):
-        hours = ((left or now) - entered).total_seconds() / 3600
-        out[cid][stage] = round(out[cid].get(stage, 0) + hours, 2)
-    return dict(out)
+        end = left or now
+        span = out[cid].setdefault(stage, {"stage": stage, "hours": 0.0, "working_days": 0, "running": False})
+        span["hours"] = round(span["hours"] + (end - entered).total_seconds() / 3600, 1)
+        span["working_days"] += working_days_between(clock.local_date(entered), clock.local_date(end), overrides)
+        span["running"] = left is None
+    return {cid: list(stages.values()) for cid, stages in out.items()}
 
 
 def _finish(row: dict) -> dict:
@@ -167,7 +178,7 @@ def campaign_figures(campaign: Campaign) -> dict:
     """One campaign's figures (the campaign page, the review task and the stored review)."""
     row = _campaign_rows([campaign.id])[campaign.id]
     row["results"] = {label: n for _, label, n in _results(campaign.id)}
-    row["stage_hours"] = _stage_hours([campaign.id]).get(campaign.id, {})
+    row["stages"] = stage_durations([campaign.id]).get(campaign.id, [])
     return row
 
 
@@ -227,14 +238,16 @@ def period_review(user: User, start: date, end: date, department_id: int | None 
     ids = [c.id for c in campaigns]
     rows = _campaign_rows(ids) if ids else {}
     weights = current_weights()
-    for row in rows.values():
-        row["score"] = score(row, weights)
+    due_ids = [c.id for c in campaigns if is_due(c)]
+    for cid, row in rows.items():
+        row["due"] = cid in due_ids
+        row["score"] = score(row, weights) if row["due"] else None  # not yet due: nothing to answer for
     totals = _finish(_sum(rows.values()))
-    totals["score"] = score(totals, weights)
+    totals["score"] = score(_finish(_sum(rows[cid] for cid in due_ids)), weights) if due_ids else None
     previous = _previous_year(start, end, department_id, user)
     return PeriodReview(
         start=start, end=end, weights=weights, campaigns=[(c, rows[c.id]) for c in campaigns],
-        departments=[(d, row) for d, row in _department_rows(ids, weights, department_id)
+        departments=[(d, row) for d, row in _department_rows(due_ids, weights, department_id)
                      if scope.covers(user, d.region_id)], totals=totals,
         stage_medians=_stage_medians(ids), previous_totals=previous,
         change={key: _change(totals.get(key, 0), previous.get(key, 0))
@@ -266,7 +279,8 @@ def _department_rows(campaign_ids: list[int], weights: dict, only: int | None) -
     led: dict = defaultdict(list)
     for cid, row in per_campaign.items():
         led[lead_of[cid]].append(row)
-    department_ids = sorted((set(tasks) | set(coverage) | set(led)) - {None})
+    declined = _declined(campaign_ids, per_campaign, coverage)
+    department_ids = sorted((set(tasks) | set(coverage) | set(led) | set(declined)) - {None})
     if only is not None:
         department_ids = [d for d in department_ids if d == only]
     out = []
@@ -276,7 +290,7 @@ def _department_rows(campaign_ids: list[int], weights: dict, only: int | None) -
                                                   "visits_separate", "visits_joint")},
                **tasks.get(department_id, {"tasks_completed": 0, "tasks_on_time": 0, "tasks_late": 0}),
                **coverage.get(department_id, {"inspections_assigned": 0, "inspections_done": 0}),
-               "campaigns_led": len(led.get(department_id, []))}
+               "campaigns_led": len(led.get(department_id, [])), "campaigns_declined": declined.get(department_id, 0)}
         _finish(row)
         if row["visits_separate"] == 0:
             row["visits_saved_pct"] = None  # visits are counted for the departments leading campaigns
@@ -285,13 +299,39 @@ def _department_rows(campaign_ids: list[int], weights: dict, only: int | None) -
     return out
 
 
+def is_due(campaign: Campaign) -> bool:
+    """Rule 1 of the review scheme: a campaign is scored once it has something to answer for: when it is
+    completed or in its review, or as soon as one of its deadlines has passed (the dashboard's lateness rule).
+    A campaign still running within its deadlines is listed but not scored."""
+    if campaign.status == "completed" or campaign.stage in ("review", "closed"):
+        return True
+    return campaign.status == "active" and dashboard.is_late(campaign.id)
+
+
+def _declined(campaign_ids: list[int], per_campaign: dict, coverage: dict) -> dict[int, int]:
+    """Rule 2 of the review scheme: a partner department that declines a campaign it was called to (不参加)
+    counts every enterprise drawn in it (at least one) as assigned to it and not inspected, so its 检查任务完成率
+    falls; answering the call on time still counts as a task done on time. Returns declines per department."""
+    counts: dict[int, int] = defaultdict(int)
+    for department_id, cid in db.session.execute(select(CampaignDepartment.department_id, CampaignDepartment.campaign_id)
+                                                 .where(CampaignDepartment.campaign_id.in_(campaign_ids),
+                                                        CampaignDepartment.role == "partner",
+                                                        CampaignDepartment.status == "declined")):
+        row = coverage.setdefault(department_id, {"inspections_assigned": 0, "inspections_done": 0})
+        row["inspections_assigned"] += max(per_campaign.get(cid, {}).get("enterprises_drawn", 0), 1)
+        counts[department_id] += 1
+    return dict(counts)
+
+
 def _stage_medians(campaign_ids: list[int]) -> dict[str, float]:
+    """Median hours of each finished stage, in the loop's order."""
     spans: dict = defaultdict(list)
     for stage, entered, left in db.session.execute(select(CampaignStage.stage, CampaignStage.entered_at,
                                                           CampaignStage.left_at).where(
             CampaignStage.campaign_id.in_(campaign_ids or [0]), CampaignStage.left_at.is_not(None))):
         spans[stage].append((left - entered).total_seconds() / 3600)
-    return {stage: round(median(hours), 1) for stage, hours in spans.items()}
+    ordered = sorted(spans, key=lambda st: STAGE_ORDER.index(st) if st in STAGE_ORDER else len(STAGE_ORDER))
+    return {stage: round(median(spans[stage]), 1) for stage in ordered}
 
 
 # --- scoring -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from models import (Campaign, CampaignDepartment, CampaignStage, Department, Hum
 from services.org import scope
 from services.workflow import clock
 from services.workflow import escalations
+from services.workflow import task_views
 from services.errors import Forbidden
 
 PAGE_SIZE = 50
@@ -32,6 +33,7 @@ class Filters:
     stage: str | None = None
     overdue_only: bool = False
     page: int = 1
+    campaign_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ class Row:
     overdue_tasks: int
     overdue_publications: int
     next_timer_due: datetime | None
-    overdue: bool
+    overdue: bool            # late for any reason: the stage's SLA, an open task or a publication
+    stage_late: bool = False  # the stage's own deadline has passed (only then is that deadline red)
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Page:
     pages: int
     filters: Filters
     now: datetime = field(default_factory=clock.now)
+    overdue_tasks: list = field(default_factory=list)  # task_views.TaskView, most overdue first
 
 
 def require_supervisor(user: User) -> None:
@@ -102,6 +106,8 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE, within=No
     )
     if within is not None:
         page = page.where(within)
+    if filters.campaign_id:
+        page = page.where(Campaign.id == filters.campaign_id)
     if filters.region_id:
         page = page.where(Campaign.region_id == filters.region_id)
     if filters.industry_id:
@@ -156,8 +162,27 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
             stage=stage, entered_at=entered, stage_due=due, sla_days=escalations.stage_sla_days(stage),
             days_in_stage=working_days_between(clock.local_date(entered), today) if entered else None,
             open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, overdue_publications=unpublished_n or 0,
-            next_timer_due=next_due, overdue=bool(late)))
-    return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now)
+            next_timer_due=next_due, overdue=bool(late), stage_late=due is not None and due < now))
+    return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now,
+                overdue_tasks=_overdue_tasks(now))
+
+
+def is_late(campaign_id: int) -> bool:
+    """The dashboard's own rule for one campaign (stage SLA passed, an open task overdue, or a result not
+    published by its deadline), so the campaign diagram turns red exactly when the dashboard row does."""
+    row = db.session.execute(query(Filters(campaign_id=campaign_id), clock.now(), page_size=1)).first()
+    return bool(row and row[-2])
+
+
+OVERDUE_TASKS_SHOWN = 20
+
+
+def _overdue_tasks(now: datetime) -> list:
+    """The open tasks past their due time (the same rule as the per-campaign count), oldest deadline first."""
+    late = db.session.scalars(select(HumanTask).join(Campaign, Campaign.id == HumanTask.campaign_id).where(
+        HumanTask.status == "open", HumanTask.due_at < now, Campaign.status == "active")
+        .order_by(HumanTask.due_at, HumanTask.id).limit(OVERDUE_TASKS_SHOWN)).all()
+    return task_views.describe(list(late))
 
 
 def filter_choices(user: User) -> dict[str, list]:

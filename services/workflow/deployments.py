@@ -16,7 +16,7 @@ from services.errors import DomainError, NotFound
 WORKFLOW_DIR = Path(__file__).resolve().parents[2] / "workflows"
 
 
-def deploy(bpmn_xml: str, source_name: str, actor: User | None) -> ProcessDefinition:
+def deploy(bpmn_xml: str, source_name: str, actor: User | None, change_note: str | None = None) -> ProcessDefinition:
     """Deploy a new version unless the newest one already has this exact content."""
     if is_dmn(bpmn_xml):
         return deploy_decision(bpmn_xml, source_name, actor)
@@ -32,12 +32,12 @@ def deploy(bpmn_xml: str, source_name: str, actor: User | None) -> ProcessDefini
     definition = ProcessDefinition(
         process_id=process_id, version=(current.version + 1) if current else 1,
         content_hash=digest, bpmn_xml=bpmn_xml, source_name=source_name,
-        deployed_by_id=actor.id if actor else None, deployed_at=clock.now(),
+        deployed_by_id=actor.id if actor else None, deployed_at=clock.now(), change_note=change_note,
     )
     db.session.add(definition)
     db.session.flush()
     audit.record(actor, "process.deploy", "process_definition", definition.id,
-                 process_id=process_id, version=definition.version, content_hash=digest)
+                 process_id=process_id, version=definition.version, content_hash=digest, change_note=change_note)
     return definition
 
 

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from extensions import db
-from models import Campaign, CampaignStage, HumanTask, Timer, User, UserRole, WorkflowInstance
+from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, UserRole, WorkflowInstance
 from services import audit
 from services.org import scope
 from services.workflow import calendar
@@ -77,12 +77,13 @@ def _supervisors(region_id: int | None) -> list[User]:
         or_(User.region_id.is_(None), User.region_id.in_(holders))).order_by(User.id)))
 
 
-def _escalate(message: str, kind: str, campaign: Campaign | None, department_id: int | None) -> None:
+def _escalate(message: str, kind: str, campaign: Campaign | None, department_id: int | None,
+              link: str | None = None) -> None:
     campaign_id = campaign.id if campaign else None
     for supervisor in _supervisors(campaign.region_id if campaign else None):
-        timers.notify(message, kind, user_id=supervisor.id, campaign_id=campaign_id)
+        timers.notify(message, kind, user_id=supervisor.id, campaign_id=campaign_id, link=link)
     if department_id is not None:
-        timers.notify(message, kind, department_id=department_id, campaign_id=campaign_id)
+        timers.notify(message, kind, department_id=department_id, campaign_id=campaign_id, link=link)
 
 
 def _bjt(moment: datetime) -> str:
@@ -95,9 +96,12 @@ def task_overdue(timer: Timer) -> None:
         return
     campaign = db.session.get(Campaign, task.campaign_id) if task.campaign_id else None
     department_id = task.department_id or (campaign.lead_department_id if campaign else None)
-    where = f"（{campaign.title}）" if campaign else ""
-    _escalate(f"任务「{task.title}」{where}已超过办理时限 {_bjt(task.due_at)}，请尽快办理。", TASK_KIND,
-              campaign, department_id)
+    where = f"（{campaign.title}，{campaign.code}）" if campaign else ""
+    # Name the enterprise: a campaign has one joint-inspection task per enterprise, all with the same title.
+    inspection = db.session.get(Inspection, task.inspection_id) if task.inspection_id else None
+    about = f"{inspection.enterprise.name} 的" if inspection else ""
+    _escalate(f"{about}任务「{task.title}」{where}已超过办理时限 {_bjt(task.due_at)}，请尽快办理。", TASK_KIND,
+              campaign, department_id, link=f"/inbox/tasks/{task.id}")
     audit.record(None, "sla.task_overdue", "human_task", task.id, campaign_id=task.campaign_id,
                  due_at=task.due_at.isoformat(), department_id=department_id)
 

@@ -14,6 +14,7 @@ from services.org import delegations, scope
 from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
+from services.workflow import task_views
 from services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 
 
@@ -61,6 +62,31 @@ def inbox(user: User) -> dict[str, list[HumanTask]]:
     mine = [t for t in tasks if t.claimed_by_id in ids or any(c.user_id in ids for c in t.candidates)]
     pool = [t for t in tasks if t not in mine]
     return {"mine": mine, "pool": pool}
+
+
+@dataclass
+class Inbox:
+    """The inbox page: my tasks and the pool, most urgent first, with the filter's choices."""
+    mine: list[task_views.TaskView]
+    pool: list[task_views.TaskView]
+    campaigns: list[tuple[int, str, str]]   # (id, code, title) of the campaigns the open tasks belong to
+    stages: list[str]
+    campaign_id: int | None = None
+    stage: str | None = None
+
+
+def inbox_page(user: User, campaign_id: int | None = None, stage: str | None = None) -> Inbox:
+    boxes = inbox(user)
+    views = task_views.describe(boxes["mine"] + boxes["pool"], user)
+    campaigns = sorted({(v.task.campaign_id, v.campaign_code, v.campaign_title) for v in views if v.task.campaign_id},
+                       key=lambda c: c[1])
+    stages = sorted({v.task.stage for v in views if v.task.stage})
+    chosen = [v for v in views if (campaign_id is None or v.task.campaign_id == campaign_id)
+              and (stage is None or v.task.stage == stage)]
+    mine_ids = {t.id for t in boxes["mine"]}
+    return Inbox(mine=task_views.by_urgency([v for v in chosen if v.task.id in mine_ids]),
+                 pool=task_views.by_urgency([v for v in chosen if v.task.id not in mine_ids]),
+                 campaigns=campaigns, stages=stages, campaign_id=campaign_id, stage=stage)
 
 
 def can_act(user: User, task: HumanTask) -> bool:

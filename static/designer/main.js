@@ -112,12 +112,28 @@ function startModeler(container) {
     },
     validate: validate,
     deploy: function () {
-      return currentXml().then(function (xml) { return postJSON(container.dataset.deploy, { xml: xml }); })
+      // A deploy needs a change note (shown in the versions list) and a confirmation.
+      var noteInput = document.getElementById('change-note');
+      var note = noteInput ? noteInput.value.trim() : '';
+      if (noteInput && !note) {
+        say(noteInput.dataset.requiredMessage);
+        noteInput.setAttribute('aria-invalid', 'true');
+        noteInput.focus();
+        return Promise.resolve();
+      }
+      if (noteInput) { noteInput.removeAttribute('aria-invalid'); }
+      if (noteInput && noteInput.dataset.confirm && !window.confirm(noteInput.dataset.confirm)) {
+        return Promise.resolve();
+      }
+      return currentXml().then(function (xml) { return postJSON(container.dataset.deploy, { xml: xml, change_note: note }); })
         .then(function (r) {
           if (r.status === 200) {
             showFindings(r.data);
             say(t('Deployed version', {}, language) + ' v' + r.data.version);
             container.dataset.deployed = r.data.version;
+            var header = document.getElementById('designer-version');
+            if (header) { header.textContent = ' · ' + header.dataset.template.replace('__V__', r.data.version); }
+            if (noteInput) { noteInput.value = ''; }
           } else if (r.status === 422) {
             showFindings(r.data);
             say(r.data.errors.length + ' ' + t('errors', {}, language));

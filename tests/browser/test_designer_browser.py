@@ -52,6 +52,11 @@ def test_designer_edits_validates_and_deploys_a_new_version(app, live_server, pa
     assert error.count() == 1 and "[diagnosis]" in error.inner_text()
     assert "has-error" in _shape(page, "diagnosis").get_attribute("class")
     screenshot(page, "designer-validation-error")
+    page.click("[data-action=deploy]")  # no change note: asked for, nothing sent
+    page.wait_for_selector("#designer-status:has-text('请先填写变更说明')")
+    assert page.locator("#change-note").get_attribute("aria-invalid") == "true"
+    page.fill("#change-note", "发起时限改为 12 个工作日")
+    page.on("dialog", lambda dialog: dialog.accept())  # "确定部署？"
     page.click("[data-action=deploy]")  # refused while invalid
     page.wait_for_selector("#designer-status:has-text('个错误')")
     with app.app_context():
@@ -65,6 +70,7 @@ def test_designer_edits_validates_and_deploys_a_new_version(app, live_server, pa
     page.wait_for_selector("#modeler[data-validated=ok]")
     page.click("[data-action=deploy]")
     page.wait_for_selector(f"#modeler[data-deployed='{n + 1}']")
+    assert f"正在编辑 v{n + 1}" in page.locator("h1").inner_text()  # the header follows the deploy
     screenshot(page, "designer-deployed")
 
     with app.app_context():
@@ -83,6 +89,8 @@ def test_designer_edits_validates_and_deploys_a_new_version(app, live_server, pa
     # the version list shows who deployed, and the heat map draws the old campaign on version N
     page.goto(f"{live_server}/designer/processes/campaign")
     assert page.locator(f"tr:has-text('v{n + 1}')").first.inner_text().count("流程设计员") == 1
+    assert "发起时限改为 12 个工作日" in page.locator(f"tr:has-text('v{n + 1}')").first.inner_text()
+    screenshot(page, "designer-versions-with-change-notes")
     page.goto(f"{live_server}/designer/processes/campaign/v{n}")
     page.wait_for_selector("#heatmap[data-ready=true]")
     assert page.locator('.heat-badge[data-element="initiation"]').inner_text() == "1"

@@ -31,7 +31,8 @@ def test_campaign_figures_and_visits_saved(app):
         assert (f["published"], f["published_on_time"], f["published_on_time_pct"]) == (3, 2, 66.7)
         assert f["coverage_pct"] == 75.0 and f["follow_ups_closed_pct"] is None
         assert f["referrals_in_time_pct"] is None  # no referral table in this schema: "n/a"
-        assert f["stage_hours"] == {"joint_inspection": 10.0, "publication": 30.0, "diagnosis": 4.0}
+        assert [(st["stage"], st["hours"], st["running"]) for st in f["stages"]] == [
+            ("joint_inspection", 10.0, False), ("publication", 30.0, False), ("diagnosis", 4.0, False)]
 
 
 def test_period_review_per_department_score_and_year_on_year(app):

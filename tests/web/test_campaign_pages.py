@@ -9,7 +9,10 @@ def test_campaign_page_diagram_and_states(app):
     initiate(app, s, campaign_id)
     lead = user_client(app, "scjg_01")
     page = lead.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
-    assert "发起与报到" in page and "牵头部门吹哨" in page and "campaign.initiate" in page
+    assert "发起与报到" in page and "牵头部门吹哨" in page
+    # history reads as sentences, never as audit codes or "<model> #<id>"
+    assert "发起联合检查（牵头部门吹哨），邀请配合部门报到" in page
+    assert "campaign.initiate" not in page and "campaign.open" not in page and "campaign #" not in page
     xml = lead.get(f"/campaigns/{campaign_id}/diagram.xml")
     assert xml.status_code == 200 and b"bpmndi:BPMNDiagram" in xml.data
     states = lead.get(f"/campaigns/{campaign_id}/diagram-states.json").get_json()

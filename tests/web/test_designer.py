@@ -52,13 +52,19 @@ def test_draft_deploy_compare_and_roll_back(app):
     assert client.get(saved["url"]).status_code == 200
     assert client.get(f"/designer/drafts/{saved['draft_id']}.bpmn").get_data(as_text=True) == changed
     bad = changed.replace('value="publication_approval"', 'value="nope"')
-    refused = client.post("/designer/deploy", json={"xml": bad}, headers=headers)
+    refused = client.post("/designer/deploy", json={"xml": bad, "change_note": "测试"}, headers=headers)
     assert refused.status_code == 422 and refused.get_json()["errors"][0]["element_id"] == "publication_approval"
     assert versions(app) == 1
-    deployed = client.post("/designer/deploy", json={"xml": changed}, headers=headers).get_json()
+    no_note = client.post("/designer/deploy", json={"xml": changed, "change_note": " "}, headers=headers)
+    assert no_note.status_code == 422 and "变更说明" in no_note.get_json()["errors"][0]["message"] and versions(app) == 1
+    deployed = client.post("/designer/deploy", json={"xml": changed, "change_note": "公示时限由 20 改为 15 个工作日"},
+                           headers=headers).get_json()
     assert deployed["version"] == 2
     compare = client.get("/designer/processes/campaign/compare?a=1&b=2").get_data(as_text=True)
     assert "publication_approval" in compare and "修改（1）" in compare and "新增（0）" in compare
+    # per element what changed, old → new, and the version's change note
+    assert "办理时限（工作日）" in compare and '<pre class="old">20</pre>' in compare and '<pre class="new">15</pre>' in compare
+    assert "公示时限由 20 改为 15 个工作日" in compare
     token = csrf_token(client, "/designer/processes/campaign")
     assert client.post("/designer/processes/campaign/v1/rollback", data={"csrf_token": token}).status_code == 302
     with app.app_context():
@@ -69,6 +75,7 @@ def test_draft_deploy_compare_and_roll_back(app):
             "restored_version"] == 1
     page = client.get("/designer/processes/campaign").get_data(as_text=True)
     assert "v3" in page and "流程设计员" in page
+    assert "公示时限由 20 改为 15 个工作日" in page and "回滚到 v1" in page  # change notes in the versions list
 
 
 def test_import_foreign_file_as_draft_and_refuse_unsafe_files(app):
@@ -97,11 +104,18 @@ def test_heat_map_and_migration(app):
     assert "热力图" in client.get("/designer/processes/campaign/v1").get_data(as_text=True)
     # v2 changes the initiation task: the campaign still waiting there may move, the one past it may not.
     changed = CAMPAIGN.replace('name="slaDays" value="5" />', 'name="slaDays" value="6" />', 1)
-    assert client.post("/designer/deploy", json={"xml": changed}, headers=headers).get_json()["version"] == 2
+    assert client.post("/designer/deploy", json={"xml": changed, "change_note": "发起时限改为 6 天"},
+                       headers=headers).get_json()["version"] == 2
     with app.app_context():
         waiting, past = runtime.campaign_instance(first).id, runtime.campaign_instance(second).id
     check = client.get(f"/designer/instances/{past}/migration-check.json").get_json()
     assert check["safe"] is False and "initiation" in check["problems"][0]
+    # the same check as a page in words, with the move offered only where it is safe
+    page = client.get(f"/designer/instances/{past}/migration-check").get_data(as_text=True)
+    assert "不能迁移到最新版本 v2" in page and "在新版本中被修改" in page and "迁移到 v2</button>" not in page
+    assert '{"' not in page and "problems" not in page
+    safe = client.get(f"/designer/instances/{waiting}/migration-check").get_data(as_text=True)
+    assert "可以迁移到最新版本 v2" in safe and "迁移到 v2</button>" in safe
     token = csrf_token(client, "/designer/processes/campaign/v1")
     refused = client.post(f"/designer/instances/{past}/migrate", data={"csrf_token": token})
     assert refused.status_code == 409 and "initiation" in refused.get_data(as_text=True)

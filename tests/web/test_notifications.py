@@ -4,7 +4,7 @@ import re
 from sqlalchemy import select
 
 from extensions import db
-from models import Department, User
+from models import Department, Notification, User
 from services.workflow import timers
 from tests.conftest import csrf_token, login
 
@@ -55,3 +55,37 @@ def test_each_user_sees_only_their_own_and_their_departments_notices(app):
 
 def test_notifications_need_login(client):
     assert client.get("/notifications/").status_code == 302
+
+
+def test_identical_reminders_show_once_name_the_enterprise_and_lead_to_the_task(app):
+    """An overdue joint inspection: the reminder names the enterprise and campaign; the same line sent twice is
+    one line (with its count); 去处理 opens the task; reading it reads both."""
+    from datetime import timedelta
+    from models import HumanTask, Inspection
+    from services.workflow import clock
+    from tests.e2e.journey import initiate, open_tasks, plan_and_approve, report_in, scope, user_client
+    s = scope(app, 2)
+    _, campaign_id = plan_and_approve(app, s)
+    initiate(app, s, campaign_id)
+    report_in(app, s, campaign_id, decline_last=False)
+    task = open_tasks(app, campaign_id, "joint_inspection")[0]
+    with app.app_context():
+        name = db.session.get(Inspection, task["inspection_id"]).enterprise.name
+        supervisor_id = db.session.scalars(select(User.id).where(User.username == "supervisor")).one()
+        due = db.session.get(HumanTask, task["id"]).due_at
+    clock.advance(due - clock.now() + timedelta(days=1))
+    with app.app_context():
+        timers.fire_due()
+        line = db.session.scalars(select(Notification).where(
+            Notification.user_id == supervisor_id, Notification.link == f"/inbox/tasks/{task['id']}")).one()
+        timers.notify(line.message, line.kind, user_id=supervisor_id, campaign_id=campaign_id, link=line.link)  # again
+        db.session.commit()
+        message = line.message
+    assert name in message and "已超过办理时限" in message
+    supervisor = user_client(app, "supervisor")
+    page = supervisor.get("/notifications/").get_data(as_text=True)
+    assert page.count(message) == 1 and "共 2 条相同提醒" in page
+    token = csrf_token(supervisor, "/notifications/")
+    opened = supervisor.post(f"/notifications/{line.id}/read", data={"csrf_token": token, "open": "1"})
+    assert opened.headers["Location"].endswith(f"/inbox/tasks/{task['id']}")
+    assert message not in supervisor.get("/notifications/?unread=1").get_data(as_text=True)

@@ -5,7 +5,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from schemas.campaign import CampaignDetailSchema, CampaignSchema
-from schemas.task import TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
+from schemas.task import TaskAboutSchema, TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
 from web.api.directory_openapi import add_paths as add_directory_paths
 
 PROBLEM = {"description": "Problem document (RFC 9457)",
@@ -42,7 +42,7 @@ def _id(name: str) -> list:
 def openapi_document() -> dict:
     spec = APISpec(title="一业一查联合监管平台 API", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()], servers=[{"url": "/api/v1"}], info={"description": DESCRIPTION})
-    for name, schema in (("Task", TaskSchema), ("TaskDetail", TaskDetailSchema), ("TaskComplete", TaskCompleteSchema),
+    for name, schema in (("Task", TaskSchema), ("TaskAbout", TaskAboutSchema), ("TaskDetail", TaskDetailSchema), ("TaskComplete", TaskCompleteSchema),
                          ("TokenRequest", TokenRequestSchema), ("Token", TokenSchema), ("Campaign", CampaignSchema),
                          ("CampaignDetail", CampaignDetailSchema)):
         spec.components.schema(name, schema=schema)
@@ -54,7 +54,8 @@ def openapi_document() -> dict:
     spec.path(path="/tokens/current", operations={"delete": _op("Revoke the bearer token of this request", status="204")})
     spec.path(path="/tokens/{token_id}", parameters=_id("token_id"),
               operations={"delete": _op("Revoke one token (its owner, or an admin)", status="204")})
-    spec.path(path="/tasks", operations={"get": _op("My tasks and my department's unclaimed tasks")})
+    spec.path(path="/tasks", operations={"get": _op("My tasks and my department's unclaimed tasks, most urgent first; "
+                                                         "each with `about` (TaskAbout): enterprise, campaign, days left")})
     spec.path(path="/tasks/{task_id}", parameters=_id("task_id"), operations={"get": _op("Task with its form", "TaskDetail")})
     spec.path(path="/tasks/{task_id}/claim", parameters=_id("task_id"), operations={"post": _op("Claim a task", "Task")})
     spec.path(path="/tasks/{task_id}/complete", parameters=_id("task_id"),

@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 
 from extensions import csrf
 from schemas.campaign import CampaignDetailSchema, CampaignSchema
-from schemas.task import TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
+from schemas.task import TaskAboutSchema, TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
 from services import auth
 from services.stages import initiation as campaigns
 from services.stages import review
@@ -62,9 +62,12 @@ def revoke_token(token_id: int):
 @bp.get("/tasks")
 @token_required
 def list_tasks():
-    boxes = tasks.inbox(g.api_user)
-    schema = TaskSchema(many=True)
-    return {"mine": schema.dump(boxes["mine"]), "pool": schema.dump(boxes["pool"])}
+    box = tasks.inbox_page(g.api_user)
+    task_schema, about_schema = TaskSchema(), TaskAboutSchema()
+
+    def listed(views):
+        return [{**task_schema.dump(v.task), "about": about_schema.dump(v)} for v in views]
+    return {"mine": listed(box.mine), "pool": listed(box.pool)}
 
 
 @bp.get("/tasks/<int:task_id>")

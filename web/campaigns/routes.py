@@ -7,9 +7,12 @@ from sqlalchemy import select
 from extensions import db
 from models import Industry
 from services.stages import initiation as campaigns
+from services.stages import history
 from services.stages import review
+from services.workflow import task_views
 from services.errors import ValidationFailed
 from web.model_files import model_response
+from web.campaigns import history as history_text
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -24,10 +27,9 @@ def index():
 @login_required
 def detail(campaign_id: int):
     campaign = campaigns.get_campaign(current_user, campaign_id)
-    history = campaigns.history(campaign)
-    return render_template("campaigns/detail.html", campaign=campaign, history=history,
-                           actors=campaigns.actor_names(history),
-                           tasks=campaigns.campaign_tasks(campaign), figures=review.campaign_figures(campaign))
+    return render_template("campaigns/detail.html", campaign=campaign, history=history.campaign_history(campaign),
+                           sentence=history_text.sentence, history_link=history_text.link,
+                           tasks=task_views.describe(campaigns.campaign_tasks(campaign), current_user), figures=review.campaign_figures(campaign))
 
 
 @bp.route("/special", methods=["GET", "POST"])

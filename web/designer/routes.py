@@ -9,6 +9,10 @@ from services.workflow import migration
 from services.workflow import validation
 from services.errors import Forbidden, NotFound, ValidationFailed
 from web.model_files import model_response
+from web.i18n import N_
+
+# services.designer.processes.CHANGE_NOTE_REQUIRED, answered to the modeler in the page's language.
+N_("请填写变更说明（2–500 字）：这一版改了什么、为什么")
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 
@@ -73,8 +77,15 @@ def migrate(instance_id: int):
     return redirect(request.referrer or url_for("designer.index"))
 
 
-@bp.get("/instances/<int:instance_id>/migration-check.json")
+@bp.get("/instances/<int:instance_id>/migration-check")
 def migration_check(instance_id: int):
+    """Whether a running instance can move to the newest version, said in words, with the button when it can."""
+    result = migration.check(migration.get_instance(instance_id))
+    return render_template("designer/migration_check.html", result=result)
+
+
+@bp.get("/instances/<int:instance_id>/migration-check.json")
+def migration_check_json(instance_id: int):
     result = migration.check(migration.get_instance(instance_id))
     return jsonify({"safe": result.safe, "problems": result.problems, "target_version": result.target.version})
 
@@ -119,9 +130,13 @@ def save_draft():
 @bp.post("/deploy")
 def deploy():
     xml = _posted_xml()
+    note = str((request.get_json(silent=True) or {}).get("change_note") or "")
     try:
-        definition, report = designer.deploy_model(current_user, xml, "designer")
-    except ValidationFailed:
+        definition, report = designer.deploy_model(current_user, xml, "designer", note)
+    except ValidationFailed as exc:
+        if "change_note" in exc.errors:  # answered like a validation finding, in the page's language
+            return jsonify({"ok": False, "warnings": [], "errors": [
+                {"element_id": None, "message": _(designer.CHANGE_NOTE_REQUIRED), "field": "change_note"}]}), 422
         return jsonify(validation.validate(xml).as_dict()), 422
     return jsonify({**report.as_dict(), "version": definition.version, "process_id": definition.process_id,
                     "url": url_for("designer.process", process_id=definition.process_id)})

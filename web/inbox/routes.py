@@ -12,7 +12,9 @@ from flask_login import current_user, login_required
 from forms.loader import from_html
 from services.workflow import clock
 from services.stages import evidence
+from services.stages import follow_up
 from services.stages import inspections
+from services.workflow import task_views
 from services.workflow import tasks
 from services.errors import ValidationFailed
 from web.i18n import known
@@ -23,7 +25,10 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 @bp.get("/")
 @login_required
 def index():
-    return render_template("inbox/index.html", boxes=tasks.inbox(current_user))
+    campaign_id = request.args.get("campaign_id", "")
+    box = tasks.inbox_page(current_user, campaign_id=int(campaign_id) if campaign_id.isdigit() else None,
+                           stage=request.args.get("stage") or None)
+    return render_template("inbox/index.html", box=box)
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -31,7 +36,8 @@ def index():
 def task_detail(task_id: int):
     view = tasks.task_form(current_user, task_id)
     return render_template("inbox/task.html", view=view, values=view.context.initial, errors={},
-                           can_act=tasks.can_act(current_user, view.task), completion_key=uuid.uuid4().hex)
+                           can_act=tasks.can_act(current_user, view.task), completion_key=uuid.uuid4().hex,
+                           about=task_views.describe([view.task], current_user)[0])
 
 
 @bp.post("/tasks/<int:task_id>")
@@ -43,8 +49,10 @@ def task_submit(task_id: int):
     view = tasks.task_form(current_user, task_id)
     submission = from_html(view.form, view.context, request.form)
     try:
-        uploads = _uploads() if view.task.form_key == "joint_inspection" else []
-        if uploads:  # stored first, all or nothing; kept even if the form itself needs fixing
+        uploads = _uploads() if view.task.form_key in ("joint_inspection", "rectification") else []
+        if uploads and view.task.form_key == "rectification":  # the enterprise's proof of what it fixed
+            follow_up.attach_evidence(current_user, view.task.inspection_id, uploads)
+        elif uploads:  # stored first, all or nothing; kept even if the form itself needs fixing
             evidence.store(current_user, view.task.inspection_id, uploads)
         if request.form.get("action") == "draft" and view.task.form_key == "joint_inspection":
             inspections.save_draft(current_user, view.task.inspection_id, submission)
@@ -58,7 +66,8 @@ def task_submit(task_id: int):
         flash(known(exc.message), "error")
         return render_template("inbox/task.html", view=tasks.task_form(current_user, task_id),
                                values=inspections.flat(submission), errors=exc.errors, can_act=True,
-                               completion_key=key or uuid.uuid4().hex), 422
+                               completion_key=key or uuid.uuid4().hex,
+                               about=task_views.describe([view.task], current_user)[0]), 422
     return _completed(view.task)
 
 

@@ -20,15 +20,19 @@ def unread_badge():
 def index():
     unread_only = request.args.get("unread") == "1"
     return render_template("notifications/index.html", unread_only=unread_only,
-                           notices=notifications.recent(current_user, unread_only=unread_only))
+                           groups=notifications.grouped(current_user, unread_only=unread_only))
 
 
 @bp.post("/<int:notification_id>/read")
 @login_required
 def read(notification_id: int):
     note = notifications.mark_read(current_user, notification_id)
-    if request.form.get("open") and note.campaign_id:
-        return redirect(url_for("campaigns.detail", campaign_id=note.campaign_id))
+    if request.form.get("open"):
+        target = notifications.target(note)
+        if target:
+            return redirect(target)
+        if note.campaign_id:
+            return redirect(url_for("campaigns.detail", campaign_id=note.campaign_id))
     return redirect(url_for("notifications.index"))
 
 

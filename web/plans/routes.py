@@ -39,7 +39,8 @@ def new():
         flash(_("年度计划条目已创建，待审批"), "success")
         return redirect(url_for("plans.index", _anchor=f"entry-{entry.id}"))
     defaults = {f"ratio_{c}": v for c, v in current_app.config["DEFAULT_RATIOS"].items()}
-    return render_template("plans/new.html", errors={}, form={"year": clock.today().year, **defaults}, **options)
+    form = {"year": clock.today().year, "industry_id": request.args.get("industry_id", ""), **defaults}
+    return render_template("plans/new.html", errors={}, form=form, **options)
 
 
 @bp.post("/<int:entry_id>/approve")
@@ -52,7 +53,7 @@ def approve(entry_id: int):
 
 def _options() -> dict:
     industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
-    return {"industries": industries, "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
+    return {"industries": industries, "matters_by_industry": plans.matters_by_industry(), "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
             "classes": CLASSES, "regions": db.session.scalars(select(Region).order_by(Region.code)).all()}
 
 

@@ -4,8 +4,12 @@ from flask_login import current_user, login_required
 from services import exports
 from services.stages import publication
 from services.stages import referrals
+from web.i18n import N_
 
 bp = Blueprint("publication", __name__, url_prefix="/publication")
+
+# services.stages.publication.DECISIONS, shown as the approval form's choice labels.
+DECISION_LABELS = (N_("同意公示"), N_("暂缓公示（退回检查人员核实）"), N_("退回更正"))
 
 
 @bp.get("/")

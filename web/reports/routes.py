@@ -85,9 +85,10 @@ def review_weights():
 def campaign_notice(campaign_id: int):
     campaign = campaigns.get_campaign(current_user, campaign_id)
     figures = review.campaign_figures(campaign)
-    figures["score"] = review.score(figures, review.current_weights())
+    figures["score"] = review.score(figures, review.current_weights()) if review.is_due(campaign) else None
+    figures["due"] = review.is_due(campaign)
     return render_template("reports/notice.html", campaign=campaign, figures=figures, metrics=review.METRICS,
-                           stored=review.stored_review(campaign.id))
+                           stored=review.stored_review(campaign.id), diagnosis=reports.recorded_diagnosis(campaign.id))
 
 
 @bp.get("/")

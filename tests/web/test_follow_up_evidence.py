@@ -1,0 +1,76 @@
+"""Follow-up evidence: the rectification form takes photos/PDFs (same checks and storage as inspection evidence);
+the re-inspection shows what the enterprise said it fixed, with its files."""
+import io
+
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from extensions import db
+from models import Evidence, FollowUp, HumanTask
+from tests.conftest import csrf_token
+from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
+                               submit, user_client)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
+
+
+def _at_rectification(app):
+    s = scope(app, 2)
+    _, campaign_id = plan_and_approve(app, s)
+    lead = initiate(app, s, campaign_id)
+    report_in(app, s, campaign_id)
+    tasks = open_tasks(app, campaign_id, "joint_inspection")
+    for i, task in enumerate(tasks):
+        sign_off(app, campaign_id, task, inspection_fields(app, campaign_id, i == 0))
+    [approval] = open_tasks(app, campaign_id, "publication_approval")
+    submit(lead, approval["id"], [])
+    [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
+    first = tasks[0]["inspection_id"]
+    submit(lead, diagnosis["id"], [("assessment", "个别企业存在问题"), (f"handling.{first}.handling", "rectify"),
+                                  (f"handling.{first}.reinspect", "on")])
+    [rectification] = open_tasks(app, campaign_id, "rectification")
+    return campaign_id, rectification
+
+
+def _post(client, task_id, fields, files):
+    data = MultiDict([("csrf_token", csrf_token(client, f"/inbox/tasks/{task_id}")), *fields])
+    for name, content in files:
+        data.add("evidence", (io.BytesIO(content), name))
+    return client.post(f"/inbox/tasks/{task_id}", data=data, content_type="multipart/form-data")
+
+
+def test_rectification_takes_photos_and_pdfs_and_the_reinspection_shows_them(app, tmp_path):
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    campaign_id, task = _at_rectification(app)
+    officer = user_client(app, task["candidates"][0])
+    page = officer.get(f"/inbox/tasks/{task['id']}").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'type="file" name="evidence"' in page
+
+    # a file that is not a photo or PDF: refused in words, nothing stored, the task still open
+    refused = _post(officer, task["id"], [("rectified", "yes"), ("rectification", "已更换灭火器")],
+                    [("整改.exe", b"MZ\x90\x00" + b"\x00" * 60)])
+    assert refused.status_code == 422 and "不是允许的类型" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Evidence)) == 0
+        assert db.session.get(HumanTask, task["id"]).status == "open"
+
+    done = _post(officer, task["id"], [("rectified", "yes"), ("rectification", "已更换灭火器并张贴检查标签"),
+                                       ("evidence", "更换后照片、采购票据")],
+                 [("更换后.png", PNG), ("采购票据.pdf", PDF)])
+    assert done.status_code == 302
+    with app.app_context():
+        follow_up = db.session.scalars(select(FollowUp).where(FollowUp.campaign_id == campaign_id)).one()
+        files = db.session.scalars(select(Evidence).where(Evidence.follow_up_id == follow_up.id)).all()
+        assert sorted(f.original_name for f in files) == ["更换后.png", "采购票据.pdf"]
+        assert {f.mime for f in files} == {"image/png", "application/pdf"}
+
+    [reinspection] = open_tasks(app, campaign_id, "reinspection")
+    inspector = user_client(app, reinspection["candidates"][0])
+    html = inspector.get(f"/inbox/tasks/{reinspection['id']}").get_data(as_text=True)
+    assert "企业报告的整改情况" in html and "已更换灭火器并张贴检查标签" in html and "更换后照片、采购票据" in html
+    assert "更换后.png" in html and "采购票据.pdf" in html
+    [link] = [f for f in files if f.original_name == "更换后.png"]
+    shown = inspector.get(f"/evidence/{link.id}")
+    assert shown.status_code == 200 and shown.data == PNG
+    assert user_client(app, "xf_05").get(f"/evidence/{link.id}").status_code == 403
