@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -33,23 +34,24 @@ def test_make_run_needs_no_root_and_installs_nothing_system_wide(target, tmp_pat
                                        timeout=60).stdout  # the browser (tests only) is where root is needed
 
 
-def test_make_run_as_a_new_non_root_user_answers_livez(tmp_path):
+def test_make_run_as_a_new_non_root_user_answers_livez():
     if os.geteuid() != 0:
         pytest.skip("needs root to create a temporary non-root user (runs in CI as root)")
     if not shutil.which("useradd") or not shutil.which("runuser"):
         pytest.skip("useradd/runuser not available")
     user = f"yiye_{uuid.uuid4().hex[:8]}"
-    home = tmp_path / "home"
+    base = Path(tempfile.mkdtemp(prefix="yiye-nonroot-"))  # pytest's tmp_path is root's alone (0700)
+    base.chmod(0o755)
+    home = base / "home"
     subprocess.run(["useradd", "--create-home", "--home-dir", str(home), "--shell", "/bin/bash", user], check=True)
     process = None
     try:
         checkout = _copy_checkout(home / "app")
         subprocess.run(["chown", "-R", f"{user}:{user}", str(home)], check=True)
-        tmp_path.chmod(0o755)
         port = _free_port()
         log = (home / "make-run.log").open("w")
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
-        process = subprocess.Popen(["runuser", "-u", user, "--", "make", "run", f"PORT={port}"], cwd=checkout,
+        process = subprocess.Popen([shutil.which("runuser"), "-u", user, "--", "make", "run", f"PORT={port}"], cwd=checkout,
                                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + INSTALL_TIMEOUT
         while time.monotonic() < deadline:
@@ -73,6 +75,7 @@ def test_make_run_as_a_new_non_root_user_answers_livez(tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         subprocess.run(["userdel", "--force", "--remove", user], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _copy_checkout(target: Path) -> Path:
