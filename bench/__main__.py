@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import dashboard, db, directory, http_sizes, memory, throughput  # noqa: E402
+from bench import dashboard, db, directory, http_sizes, memory, throughput, transfer  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 
@@ -35,7 +35,10 @@ METHOD = """\
 - HTTP throughput (bench/throughput.py): a fresh PostgreSQL database (BENCH_DATABASE_URL), demo county of 3,000,
   two campaigns of 150 drawn enterprises; gunicorn in production mode with 4 sync workers; 50 client threads
   POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
-  a free worker (50 clients, 4 workers), so p50 is roughly 50/4 x the service time."""
+  a free worker (50 clients, 4 workers), so p50 is roughly 50/4 x the service time.
+- Transfer (bench/transfer.py): a signed-in supervisor opens a demo campaign's page (with the diagram viewer)
+  twice through a client that caches like a browser (fresh max-age/immutable assets not requested, no-cache
+  ones revalidated by ETag) and accepts gzip/deflate/br; bytes = bodies as sent plus header lines."""
 
 
 def phase(start: float, label: str) -> None:
@@ -83,6 +86,8 @@ def main() -> None:
         measured = measure(Path(tmp), start)
         phase(start, "report, dashboard and directory benchmarks")
         measured += report_bench.rows() + dashboard.rows() + directory.rows()
+        phase(start, "bytes transferred for the campaign page")
+        measured += transfer.rows()
         phase(start, "HTTP throughput (gunicorn, PostgreSQL)")
         rendered = table(measured + throughput.rows())
     print(rendered)
