@@ -81,6 +81,34 @@ def test_no_serious_or_critical_axe_violation_on_any_journey_page(app, live_serv
     assert not found, "\n".join(found)
 
 
+def test_the_audit_reports_what_it_should(app, live_server, page):
+    """The harness itself: axe runs under the CSP and reports a contrast failure put on the page."""
+    page.goto(f"{live_server}/public/")
+    assert axe_violations(page) == []
+    page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<p style="color:#b0b0b0;background:#fff">对比度不足的文字</p><input type="text">')""")
+    found = " ".join(axe_violations(page))
+    assert "color-contrast" in found and "label" in found
+
+
+def test_tables_stack_before_columns_are_squeezed_at_200_percent_zoom(app, live_server, browser, journeys):
+    """1366 px at 200% zoom is 683 CSS px: tables are stacked there, so no cell is a column of single characters."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 683, "height": 400})
+    page = context.new_page()
+    squeezed = []
+    try:
+        login(page, live_server, "supervisor")
+        for path in journeys["supervisor"] + ["/public/", "/campaigns/"]:
+            page.goto(live_server + path)
+            squeezed += [f"{path}: {cell}" for cell in page.evaluate("""() => [...document.querySelectorAll('main td, main th')]
+                .filter(c => c.offsetParent && !c.closest('.visually-hidden') && c.innerText.trim().length > 2
+                        && c.getBoundingClientRect().width < 2.5 * parseFloat(getComputedStyle(c).fontSize))
+                .slice(0, 3).map(c => c.innerText.trim().slice(0, 20))""")]
+    finally:
+        context.close()
+    assert not squeezed, "\n".join(squeezed)
+
+
 def test_nothing_scrolls_sideways_at_320_css_pixels(app, live_server, browser, journeys):
     context = browser.new_context(locale="zh-CN", **NARROWEST)
     page = context.new_page()

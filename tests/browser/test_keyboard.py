@@ -16,7 +16,8 @@ FOCUS_BOX = """() => {
   const covered = [...document.querySelectorAll('.actions')]
     .filter(bar => getComputedStyle(bar).position === 'sticky' && !bar.contains(el))
     .some(bar => { const b = bar.getBoundingClientRect(); return r.bottom > b.top + 1 && r.top < b.bottom - 1; });
-  return {tag: el.tagName, type: el.type || '', name: el.name || '', value: el.value || '', id: el.id,
+  const style = getComputedStyle(el);
+  return {tag: el.tagName, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2, type: el.type || '', name: el.name || '', value: el.value || '', id: el.id,
           text: (el.innerText || '').trim().slice(0, 40), checked: !!el.checked,
           top: r.top, bottom: r.bottom, height: window.innerHeight, covered,
           groupChecked: el.type === 'radio' && !!document.querySelector(`input[name="${el.name}"]:checked`)};
@@ -85,6 +86,8 @@ def test_phone_inspection_with_the_keyboard_only(app, live_server, phone_page):
         where = f"{focus['tag']} {focus['name'] or focus['id'] or focus['text']}"
         if focus["top"] < 0 or focus["bottom"] > focus["height"] or focus["covered"]:
             problems.append(f"{where}: top {focus['top']:.0f} bottom {focus['bottom']:.0f} covered {focus['covered']}")
+        if not focus["outline"]:
+            problems.append(f"{where}: no visible focus outline")
         if focus["type"] == "radio" and not focus["groupChecked"] and (
                 focus["name"].startswith("items.") or focus["name"] == "result_code"):
             page.keyboard.press("Space")  # the first choice: 符合 for an item, 01 未发现问题 overall
