@@ -172,3 +172,22 @@ def test_the_catalogue_translates_marshmallow_and_loader_templates_once():
     assert lookup("检查日期不能晚于今天") is None  # a service's own message: shown as written
     shown = localise("Must be greater than or equal to 0 and less than or equal to 100.", lambda m, **v: m % v if v else m)
     assert shown == "应在 0 到 100 之间"
+
+
+def test_password_and_special_action_forms_mark_their_fields_too(app):
+    official = user_client(app, "scjg_01")
+    token = csrf_token(official, "/auth/password")
+    response = official.post("/auth/password", data={"csrf_token": token, "current": "nope", "new": "abc12345xyz",
+                                                     "confirm": "abc12345xyz"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and _field_error(html, "f-current") == "当前密码不正确"
+    assert ("f-current", "当前密码：当前密码不正确") in _summary_links(html)
+
+    token = csrf_token(official, "/campaigns/special")
+    response = official.post("/campaigns/special", data={"csrf_token": token, "industry_id": "", "reason": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and not RAW.search(html)
+    links = dict(_summary_links(html))
+    assert set(links) & {"f-industry_id", "f-reason"}
+    for control in links:
+        assert _field_error(html, control)

@@ -9,6 +9,7 @@ from models import Industry
 from services.stages import initiation as campaigns
 from services.stages import review
 from services.errors import ValidationFailed
+from web.form_errors import FormErrors, for_page
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -39,11 +40,12 @@ def special():
             campaign = campaigns.request_special_action(current_user, industry_id=industry_id,
                                                         reason=request.form.get("reason", ""))
         except ValidationFailed as exc:
-            return render_template("campaigns/special.html", industries=industries, errors=exc.errors,
+            errors = for_page(exc.errors, {"industry_id": _("行业"), "reason": _("理由")})
+            return render_template("campaigns/special.html", industries=industries, errors=errors,
                                    form=request.form), 422
         flash(_("专项行动已提交联席会办公室审批"), "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/special.html", industries=industries, errors={}, form={})
+    return render_template("campaigns/special.html", industries=industries, errors=FormErrors(), form={})
 
 
 @bp.get("/<int:campaign_id>/diagram.xml")
