@@ -191,3 +191,18 @@ def test_password_and_special_action_forms_mark_their_fields_too(app):
     assert set(links) & {"f-industry_id", "f-reason"}
     for control in links:
         assert _field_error(html, control)
+
+
+def test_checklist_revision_names_the_row_and_keeps_what_was_typed(app):
+    admin = user_client(app, "admin")
+    url = "/directory/industries/1/checklist/edit"
+    page = admin.get(url).get_data(as_text=True)
+    matter = re.search(r'<select name="matter_1"[^>]*><option value="(\d+)"', page).group(1)
+    response = admin.post(url, data={"csrf_token": csrf_token(admin, url), "count": "2", "note": "补充检查项",
+                                     "matter_1": matter, "text_1": "索证索票是否齐全",
+                                     "matter_2": matter, "text_2": "长" * 501})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "items.2" not in re.sub(r'id="[^"]*"|aria-describedby="[^"]*"', "", html)
+    assert _field_error(html, "f-items-2") == "检查内容不超过 500 字"
+    assert ("f-items-2", "第 2 行：检查内容不超过 500 字") in _summary_links(html)
+    assert 'value="索证索票是否齐全"' in html and 'value="补充检查项"' in html
