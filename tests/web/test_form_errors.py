@@ -206,3 +206,15 @@ def test_checklist_revision_names_the_row_and_keeps_what_was_typed(app):
     assert _field_error(html, "f-items-2") == "检查内容不超过 500 字"
     assert ("f-items-2", "第 2 行：检查内容不超过 500 字") in _summary_links(html)
     assert 'value="索证索票是否齐全"' in html and 'value="补充检查项"' in html
+
+
+def test_directory_forms_mark_their_fields(app):
+    admin = user_client(app, "admin")
+    url = "/directory/matters/new"
+    response = admin.post(url, data={"csrf_token": csrf_token(admin, url), "code": "", "name": "", "legal_basis": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and not RAW.search(html)
+    links = _summary_links(html)
+    assert links and all(href.startswith("f-") for href, _ in links)
+    for href, text in links:
+        assert _field_error(html, href) in text

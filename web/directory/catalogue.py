@@ -32,7 +32,9 @@ def _matter_form(matter=None, errors=None, form=None, status=200):
     if matter is None and form is None and current_user.department_id:
         form = {"department_id": str(current_user.department_id), "method": catalogue.METHODS[0], "active": "on"}
     linked = catalogue.matter_industries(matter.id) if matter else []
-    return render_template("directory/matter_form.html", matter=matter, errors=errors or {}, form=form,
+    labels = {"code": _("事项编码"), "department_id": _("部门"), "name": _("事项名称"),
+              "legal_basis": _("法律依据（法律法规及条款）"), "method": _("检查方式"), "industry_ids": _("适用行业")}
+    return render_template("directory/matter_form.html", matter=matter, errors=for_page(errors, labels), form=form,
                            linked=linked, methods=catalogue.METHODS, **directory.options()), status
 
 
