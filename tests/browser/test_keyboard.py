@@ -71,6 +71,7 @@ def test_phone_inspection_with_the_keyboard_only(app, live_server, phone_page):
     assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "site-nav"
     page.keyboard.press("Enter")
     assert nav.is_visible() and page.get_attribute(".nav-toggle", "aria-expanded") == "true"
+    page.screenshot(path=str(screenshot(page, "keyboard-phone-menu")).replace(".png", "-viewport.png"))
     header = page.locator("header.top").bounding_box()
     page.keyboard.press("Enter")
     assert not nav.is_visible()
@@ -131,3 +132,4 @@ def test_error_summary_takes_the_focus_and_leads_to_each_field(app, live_server,
     message = page.locator("#" + group.get_attribute("aria-describedby"))
     assert message.inner_text().endswith("此项必填")
     screenshot(page, "keyboard-phone-error-summary")
+    page.screenshot(path=str(screenshot(page, "keyboard-phone-error-field")).replace(".png", "-viewport.png"))
