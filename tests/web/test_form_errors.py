@@ -218,3 +218,19 @@ def test_directory_forms_mark_their_fields(app):
     assert links and all(href.startswith("f-") for href, _ in links)
     for href, text in links:
         assert _field_error(html, href) in text
+
+
+def test_review_weights_mark_the_field(app):
+    supervisor = user_client(app, "supervisor")
+    url = "/reports/review/weights"
+    page = supervisor.get(url).get_data(as_text=True)
+    names = re.findall(r'<input id="f-(\w+)" name="\1"', page)
+    assert names
+    response = supervisor.post(url, data={"csrf_token": csrf_token(supervisor, url), **{n: "" for n in names},
+                                          names[0]: "-5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and not RAW.search(html)
+    links = _summary_links(html)
+    assert links
+    for href, text in links:
+        assert _field_error(html, href) in text

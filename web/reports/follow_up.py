@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from services.stages import cases
 from services.stages import follow_up
 from services.errors import ValidationFailed
+from web.form_errors import FormErrors, for_page
 
 bp = Blueprint("follow_up", __name__, url_prefix="/follow-up")
 
@@ -84,7 +85,9 @@ def case_detail(case_id: int):
                               status=request.form.get("status", ""), penalty=request.form.get("penalty"),
                               summary=request.form.get("summary"))
         except ValidationFailed as exc:
-            return render_template("reports/case.html", case=case, errors=exc.errors), 422
+            errors = for_page(exc.errors, {"procedure": _("程序"), "status": _("状态"), "penalty": _("罚没金额（元）"),
+                                           "summary": _("案情 / 处理结果")})
+            return render_template("reports/case.html", case=case, errors=errors), 422
         flash(_("案件信息已保存"), "success")
         return redirect(url_for("follow_up.case_detail", case_id=case_id))
-    return render_template("reports/case.html", case=case, errors={})
+    return render_template("reports/case.html", case=case, errors=FormErrors())
