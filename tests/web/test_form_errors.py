@@ -234,3 +234,19 @@ def test_review_weights_mark_the_field(app):
     assert links
     for href, text in links:
         assert _field_error(html, href) in text
+
+
+def test_follow_up_record_forms_keep_what_was_typed_and_mark_their_own_fields(app):
+    from tests.web.test_diagnosis_follow_up import _to_diagnosis as to_diagnosis
+    _campaign_id, inspections, lead = to_diagnosis(app, enterprises=2, problems=1)
+    with app.app_context():
+        enterprise_id = db.session.get(Inspection, inspections[0]["inspection_id"]).enterprise_id
+    url = f"/follow-up/enterprises/{enterprise_id}"
+    response = lead.post(f"{url}/services", data={"csrf_token": csrf_token(lead, url), "kind": "policy",
+                                                  "delivered_on": "2999-01-01", "content": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and not RAW.search(html)
+    links = dict(_summary_links(html))
+    assert "f-service_content" in links and "f-delivered_on" in links and "f-content" not in links
+    assert _field_error(html, "f-service_content") == "请填写服务内容"
+    assert 'value="2999-01-01"' in html

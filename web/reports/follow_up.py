@@ -29,7 +29,8 @@ def _campaign_id() -> int | None:
 @login_required
 def enterprise(enterprise_id: int):
     record = follow_up.enterprise_follow_up(current_user, enterprise_id)
-    return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors={})
+    return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=FormErrors(),
+                           failed=None)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/commitments")
@@ -39,8 +40,8 @@ def add_commitment(enterprise_id: int):
         follow_up.add_credit_commitment(current_user, enterprise_id, content=request.form.get("content", ""),
                                         signed_on=_date(request.form.get("signed_on")), campaign_id=_campaign_id())
     except ValidationFailed as exc:
-        record = follow_up.enterprise_follow_up(current_user, enterprise_id)
-        return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
+        errors = for_page(exc.errors, {"signed_on": _("签署日期"), "content": _("承诺内容")})
+        return _enterprise_page(enterprise_id, errors, "commitment"), 422
     flash(_("信用承诺书已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
 
@@ -53,10 +54,18 @@ def add_service(enterprise_id: int):
                                      content=request.form.get("content", ""),
                                      delivered_on=_date(request.form.get("delivered_on")), campaign_id=_campaign_id())
     except ValidationFailed as exc:
-        record = follow_up.enterprise_follow_up(current_user, enterprise_id)
-        return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
+        # The commitment form above has its own `content` field: this one is service_content on the page.
+        named = {("service_content" if key == "content" else key): value for key, value in exc.errors.items()}
+        errors = for_page(named, {"kind": _("服务类型"), "delivered_on": _("日期"), "service_content": _("内容")})
+        return _enterprise_page(enterprise_id, errors, "service"), 422
     flash(_("服务记录已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
+
+
+def _enterprise_page(enterprise_id: int, errors, failed: str):
+    record = follow_up.enterprise_follow_up(current_user, enterprise_id)
+    return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=errors,
+                           failed=failed)
 
 
 @bp.post("/transfers/<int:transfer_id>/acknowledge")
