@@ -46,6 +46,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "zh_CN"
+    # Responses compressed by Flask-Compress (web/ops/assets.py); static files are streamed, so their
+    # conditional requests (ETag → 304) are answered for these endpoints too.
+    COMPRESS_STREAMING_ENDPOINT_CONDITIONAL = ["static", "vendor.asset"]
 
     # Domain settings (DOMAIN.md defaults).
     MAX_CAMPAIGN_DEPARTMENTS = int(os.environ.get("MAX_CAMPAIGN_DEPARTMENTS", "5"))

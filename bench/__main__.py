@@ -9,7 +9,7 @@ from pathlib import Path
 
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
-from bench import board, dashboard, db, directory, http_sizes, locked_row, memory, province, throughput  # noqa: E402
+from bench import board, dashboard, db, directory, http_sizes, locked_row, memory, province, throughput, transfer  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 from bench import sandbox as sandbox_bench  # noqa: E402
@@ -51,7 +51,10 @@ METHOD = """\
 - Locked campaign row (bench/locked_row.py): the same kind of database; per worker model (4 sync workers, and
   the production default gthread cores x 8), 8 clients complete 40 joint inspections of one campaign without,
   then 40 with another campaign's row held `FOR UPDATE` while 4 more clients keep retrying that campaign's
-  completions (each 409 after the 2 s lock timeout); p95 of the first campaign's completions, slowest /livez."""
+  completions (each 409 after the 2 s lock timeout); p95 of the first campaign's completions, slowest /livez.
+- Transfer (bench/transfer.py): a signed-in supervisor opens a demo campaign's page (with the diagram viewer)
+  twice through a client that caches like a browser (fresh max-age/immutable assets not requested, no-cache
+  ones revalidated by ETag) and accepts gzip/deflate/br; bytes = bodies as sent plus header lines."""
 
 
 def phase(start: float, label: str) -> None:
@@ -101,6 +104,8 @@ def main() -> None:
         measured = measure(Path(tmp), start)
         phase(start, "report, dashboard and directory benchmarks")
         measured += report_bench.rows() + dashboard.rows() + board.rows() + directory.rows()
+        phase(start, "bytes transferred for the campaign page")
+        measured += transfer.rows()
         phase(start, "HTTP throughput (gunicorn, PostgreSQL)")
         measured += throughput.rows()
         phase(start, "province on PostgreSQL (bench/province.py)")

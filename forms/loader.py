@@ -93,8 +93,9 @@ def _field(spec: dict, context: FormContext) -> fields.Field:
     if kind == "choice":
         return base(validate=one_of, **common)
     if kind == "multichoice":
-        size = validate.Length(min=spec.get("min", 1 if required else 0), max=spec.get("max"),
-                               error="应选择 {min}–{max} 项")
+        low, high = spec.get("min", 1 if required else 0), spec.get("max")
+        # Templates catalogued in forms/messages.py (translated there, numbers kept).
+        size = validate.Length(min=low, max=high, error="应选择 {min}–{max} 项" if high else "至少选择 {min} 项")
         return fields.List(base(validate=one_of), validate=size, **common)
     if kind == "rows":
         return fields.List(fields.Nested(_row_schema(spec, context)), required=True)

@@ -7,3 +7,5 @@ const common = { bundle: true, minify: true, sourcemap: false, format: 'iife', t
 
 await build({ ...common, entryPoints: ['static/designer/main.js'], outfile: 'static/build/designer.js' });
 await build({ ...common, entryPoints: ['static/designer/dmn.js'], outfile: 'static/build/designer-dmn.js' });
+// axe-core, for the accessibility browser tests only (no page includes it).
+await build({ ...common, entryPoints: ['scripts/axe-entry.js'], outfile: 'static/build/axe.js' });

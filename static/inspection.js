@@ -1,5 +1,6 @@
 // Joint inspection form: autosave a server-side draft while the officer types, so a lost
 // signal or a closed page loses nothing. Files are not autosaved (they go with 保存草稿 / 签字).
+// Its status texts come translated from the page (data-msg-*).
 (function () {
   "use strict";
   var form = document.querySelector("form.inspection-form[data-draft-url]");
@@ -30,10 +31,10 @@
       if (!response.ok) { throw new Error(response.status); }
       return response.json();
     }).then(function (body) {
-      if (status) { status.textContent = "草稿已自动保存 " + body.saved_at; }
+      if (status) { status.textContent = (form.dataset.msgSaved || "草稿已自动保存") + " " + body.saved_at; }
     }).catch(function () {
       dirty = true;  // try again with the next change
-      if (status) { status.textContent = "草稿暂未保存（网络不可用），恢复后将自动重试"; }
+      if (status) { status.textContent = form.dataset.msgOffline || "草稿暂未保存（网络不可用），恢复后将自动重试"; }
     });
   }
 

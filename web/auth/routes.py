@@ -10,6 +10,7 @@ from services.directory import people
 from services.errors import ValidationFailed
 from services.workflow import clock
 from extensions import db
+from web.form_errors import FormErrors, for_page
 from web.ops.limits import login_limits
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -46,12 +47,13 @@ def logout():
 def password():
     """A logged-in user changes their own password (the current one is required)."""
     if request.method == "GET":
-        return render_template("auth/password.html", errors={})
+        return render_template("auth/password.html", errors=FormErrors())
     try:
         people.change_password(current_user, request.form.get("current", ""), request.form.get("new", ""),
                                request.form.get("confirm", ""))
     except ValidationFailed as exc:
-        return render_template("auth/password.html", errors=exc.errors), 422
+        labels = {"current": _("当前密码"), "new": _("新密码"), "confirm": _("再次输入新密码")}
+        return render_template("auth/password.html", errors=for_page(exc.errors, labels)), 422
     login_user(current_user._get_current_object())  # this browser goes on under the new session version
     flash(_("密码已修改，其他设备上的登录和所有访问令牌已失效"), "success")
     return redirect(url_for("inbox.index"))

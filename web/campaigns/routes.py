@@ -13,6 +13,7 @@ from services.workflow import task_views
 from services.errors import ValidationFailed
 from web.model_files import model_response
 from web.campaigns import history as history_text
+from web.form_errors import FormErrors, for_page
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -42,11 +43,12 @@ def special():
             campaign = campaigns.request_special_action(current_user, industry_id=industry_id,
                                                         reason=request.form.get("reason", ""))
         except ValidationFailed as exc:
-            return render_template("campaigns/special.html", industries=industries, errors=exc.errors,
+            errors = for_page(exc.errors, {"industry_id": _("行业"), "reason": _("理由")})
+            return render_template("campaigns/special.html", industries=industries, errors=errors,
                                    form=request.form), 422
         flash(_("专项行动已提交联席会办公室审批"), "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/special.html", industries=industries, errors={}, form={})
+    return render_template("campaigns/special.html", industries=industries, errors=FormErrors(), form={})
 
 
 @bp.get("/<int:campaign_id>/diagram.xml")

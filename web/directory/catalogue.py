@@ -7,6 +7,7 @@ from services.directory import catalogue
 from services.directory import listings as directory
 from services.directory import export as directory_export
 from services.errors import ValidationFailed
+from web.form_errors import FormErrors, for_page
 from web.directory.routes import bp, xlsx
 
 
@@ -31,7 +32,9 @@ def _matter_form(matter=None, errors=None, form=None, status=200):
     if matter is None and form is None and current_user.department_id:
         form = {"department_id": str(current_user.department_id), "method": catalogue.METHODS[0], "active": "on"}
     linked = catalogue.matter_industries(matter.id) if matter else []
-    return render_template("directory/matter_form.html", matter=matter, errors=errors or {}, form=form,
+    labels = {"code": _("事项编码"), "department_id": _("部门"), "name": _("事项名称"),
+              "legal_basis": _("法律依据（法律法规及条款）"), "method": _("检查方式"), "industry_ids": _("适用行业")}
+    return render_template("directory/matter_form.html", matter=matter, errors=for_page(errors, labels), form=form,
                            linked=linked, methods=catalogue.METHODS, **directory.options()), status
 
 
@@ -122,7 +125,7 @@ def manual(industry_id: int):
 def checklist_edit(industry_id: int):
     directory.require_editor(current_user, current_user.department_id)
     industry, revision = catalogue.get_industry(industry_id), catalogue.checklist(industry_id)
-    errors, status = {}, 200
+    errors, status = FormErrors(), 200
     if request.method == "POST":
         count = request.form.get("count", type=int) or 0
         items = [{"matter_id": request.form.get(f"matter_{i}"), "text": request.form.get(f"text_{i}")}
@@ -130,7 +133,8 @@ def checklist_edit(industry_id: int):
         try:
             new = catalogue.revise_checklist(current_user, industry_id, items, request.form.get("note"))
         except ValidationFailed as exc:
-            errors, status = exc.errors, 422
+            labels = {"items": _("检查清单"), **{f"items.{n}": _("第 %(n)s 行", n=n) for n in range(1, len(items) + 1)}}
+            errors, status = for_page(exc.errors, labels), 422
         else:
             flash(_("已生成检查清单第 %(n)s 版；已发起的检查活动仍使用原版本", n=new.number), "success")
             return redirect(url_for("directory.checklist", industry_id=industry_id))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from services.directory import listings as directory
 from services.directory import people
 from services.errors import Forbidden, ValidationFailed
+from web.form_errors import FormErrors, for_page
 from web.directory.routes import bp
 
 
@@ -15,7 +16,7 @@ def expert_edit(expert_id: int):
     expert = directory.get_expert(expert_id)
     directory.require_editor(current_user)
     if request.method == "GET":
-        return render_template("directory/expert_edit.html", expert=expert, values=None, errors={},
+        return render_template("directory/expert_edit.html", expert=expert, values=None, errors=FormErrors(),
                                **directory.options())
     form = request.form
     try:
@@ -23,7 +24,9 @@ def expert_edit(expert_id: int):
                              organisation=form.get("organisation"), cert_no=form.get("cert_no"),
                              region_id=form.get("region_id"), active=form.get("active") == "on")
     except ValidationFailed as exc:
-        return render_template("directory/expert_edit.html", expert=expert, values=form, errors=exc.errors,
+        labels = {"name": _("姓名"), "cert_no": _("证件号"), "field": _("专业领域"), "organisation": _("工作单位"),
+                  "region_id": _("所属地区")}
+        return render_template("directory/expert_edit.html", expert=expert, values=form, errors=for_page(exc.errors, labels),
                                **directory.options()), 422
     flash(_("专家信息已保存"), "success")
     return redirect(url_for("directory.expert", expert_id=expert_id))
@@ -36,10 +39,11 @@ def official_password(user_id: int):
     if not people.can_set_password(current_user, person):
         raise Forbidden("只有系统管理员或本部门管理员可以设置该人员的密码")
     if request.method == "GET":
-        return render_template("directory/official_password.html", person=person, errors={})
+        return render_template("directory/official_password.html", person=person, errors=FormErrors())
     try:
         people.set_password(current_user, user_id, request.form.get("new", ""), request.form.get("confirm", ""))
     except ValidationFailed as exc:
-        return render_template("directory/official_password.html", person=person, errors=exc.errors), 422
+        labels = {"new": _("新密码"), "confirm": _("再次输入新密码")}
+        return render_template("directory/official_password.html", person=person, errors=for_page(exc.errors, labels)), 422
     flash(_("已为 %(name)s 设置新密码，请当面或通过安全渠道告知本人", name=person.display_name), "success")
     return redirect(url_for("directory.official", user_id=user_id))

@@ -8,6 +8,7 @@ from services.directory import listings as directory
 from services.directory import export as directory_export
 from services.directory import people
 from services.errors import ValidationFailed
+from web.form_errors import for_page
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -73,7 +74,7 @@ def official(user_id: int, errors: dict | None = None, status: int = 200):
     return render_template("directory/official.html", person=person, conflicts=directory.officer_conflicts(user_id),
                            can_edit=directory.can_edit(current_user, person.department_id),
                            can_set_password=people.can_set_password(current_user, person),
-                           errors=errors or {}), status
+                           errors=for_page(errors, {"cert_no": _("执法证号"), "uscc": _("经营主体统一社会信用代码")})), status
 
 
 @bp.post("/officials/<int:user_id>")
@@ -114,7 +115,7 @@ def expert(expert_id: int, errors: dict | None = None, status: int = 200):
     found = directory.get_expert(expert_id)
     return render_template("directory/expert.html", expert=found, expert_region=people.expert_region(found),
                            conflicts=directory.expert_conflicts(expert_id), can_edit=directory.can_edit(current_user),
-                           errors=errors or {}), status
+                           errors=for_page(errors, {"uscc": _("经营主体统一社会信用代码")})), status
 
 
 @bp.post("/experts/<int:expert_id>/conflicts")

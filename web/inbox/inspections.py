@@ -3,12 +3,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forms.errors import rows_by_key
 from forms.loader import from_html, load_form
 from services.stages import corrections
 from services.stages import evidence
 from services.stages import inspections
 from services.stages import referrals
 from services.errors import ValidationFailed
+from web.form_errors import FormErrors, for_task_form
 from web.i18n import known
 from web.inbox.routes import bp
 
@@ -23,10 +25,11 @@ def _page(inspection_id: int, values=None, errors=None, status=200):
     inspection = inspections.get(current_user, inspection_id)
     context = inspections.form_context(inspection, None)
     context.info["no_uploads"] = True  # evidence is added while inspecting, not in a correction
+    form = load_form("joint_inspection")
     return render_template(
-        "inbox/inspection.html", inspection=inspection, form=load_form("joint_inspection"), context=context,
+        "inbox/inspection.html", inspection=inspection, form=form, context=context,
         values=values if values is not None else inspections.flat(inspections.snapshot(inspection)),
-        errors=errors or {}, referrals=referrals.for_inspection(inspection.id),
+        errors=for_task_form(form, context, errors, {"reason": _("更正理由")}) if errors else FormErrors(), referrals=referrals.for_inspection(inspection.id),
         evidence=[e for rows in evidence.for_inspection(inspection.id).values() for e in rows],
         is_officer=any(o.user_id == current_user.id for o in inspection.officers),
         can_correct=inspection.status == "submitted" and corrections.can_correct(current_user, inspection)), status
@@ -40,8 +43,7 @@ def inspection_correct(inspection_id: int):
     try:
         revision = corrections.correct(current_user, inspection_id, submission, request.form.get("reason", ""))
     except ValidationFailed as exc:
-        flash(known(exc.message), "error")
-        return _page(inspection_id, inspections.flat(submission), exc.errors, 422)
+        return _page(inspection_id, rows_by_key(load_form("joint_inspection"), submission), exc.errors, 422)
     flash(_("已更正，形成第 %(n)s 版", n=revision.number), "success")
     return redirect(url_for("inbox.inspection_detail", inspection_id=inspection_id))
 

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forms.errors import rows_by_key
 from forms.loader import from_html
 from services.workflow import clock
 from services.stages import evidence
@@ -17,7 +18,7 @@ from services.stages import inspections
 from services.workflow import task_views
 from services.workflow import tasks
 from services.errors import ValidationFailed
-from web.i18n import known
+from web.form_errors import FormErrors, for_task_form
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -35,7 +36,7 @@ def index():
 @login_required
 def task_detail(task_id: int):
     view = tasks.task_form(current_user, task_id)
-    return render_template("inbox/task.html", view=view, values=view.context.initial, errors={},
+    return render_template("inbox/task.html", view=view, values=view.context.initial, errors=FormErrors(),
                            can_act=tasks.can_act(current_user, view.task), completion_key=uuid.uuid4().hex,
                            about=task_views.describe([view.task], current_user)[0])
 
@@ -63,9 +64,10 @@ def task_submit(task_id: int):
         else:
             tasks.complete(current_user, task_id, submission)
     except ValidationFailed as exc:
-        flash(known(exc.message), "error")
-        return render_template("inbox/task.html", view=tasks.task_form(current_user, task_id),
-                               values=inspections.flat(submission), errors=exc.errors, can_act=True,
+        # No flash: the form's error summary says it, beside the fields it concerns, and keeps every value.
+        view = tasks.task_form(current_user, task_id)
+        return render_template("inbox/task.html", view=view, values=rows_by_key(view.form, submission),
+                               errors=for_task_form(view.form, view.context, exc.errors), can_act=True,
                                completion_key=key or uuid.uuid4().hex,
                                about=task_views.describe([view.task], current_user)[0]), 422
     return _completed(view.task)

@@ -1,14 +1,18 @@
-"""Operations: per-connection lock timeout, health endpoint, structured request logs, login rate limits, database-busy errors, security headers."""
+"""Operations: health endpoint, structured request logs, login rate limits, database-busy errors, security headers,
+static files fingerprinted, cached and compressed; the per-connection lock timeout."""
 from flask import Flask, request
 
 
 def init_app(app: Flask) -> None:
-    from web.ops import database, db_errors, headers, health, limits, request_log
+    from extensions import compress
+    from web.ops import assets, database, db_errors, headers, health, limits, request_log
     database.init_app(app)
     request_log.init_app(app)
     limits.limiter.init_app(app)
     db_errors.register(app)
     headers.register(app)
+    assets.register(app)
+    compress.init_app(app)
     app.register_blueprint(health.bp)
 
     from services.workflow import clock

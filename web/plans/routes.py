@@ -7,11 +7,13 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from extensions import db
+from forms.errors import flatten
 from models import Department, Industry, Region
 from schemas.plan import CLASSES, PlanEntryCreateSchema
 from services.workflow import clock
 from services.stages import plans
 from services.errors import Forbidden, ValidationFailed
+from web.form_errors import FormErrors, for_page
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -33,14 +35,14 @@ def new():
         try:
             entry = plans.create_entry(current_user, PlanEntryCreateSchema().load(raw))
         except ValidationError as exc:
-            return render_template("plans/new.html", errors=exc.messages, form=request.form, **options), 422
+            return render_template("plans/new.html", errors=_errors(exc.messages), form=request.form, **options), 422
         except ValidationFailed as exc:
-            return render_template("plans/new.html", errors=exc.errors, form=request.form, **options), 422
+            return render_template("plans/new.html", errors=_errors(exc.errors), form=request.form, **options), 422
         flash(_("年度计划条目已创建，待审批"), "success")
         return redirect(url_for("plans.index", _anchor=f"entry-{entry.id}"))
     defaults = {f"ratio_{c}": v for c, v in current_app.config["DEFAULT_RATIOS"].items()}
     form = {"year": clock.today().year, "industry_id": request.args.get("industry_id", ""), **defaults}
-    return render_template("plans/new.html", errors={}, form=form, **options)
+    return render_template("plans/new.html", errors=FormErrors(), form=form, **options)
 
 
 @bp.post("/<int:entry_id>/approve")
@@ -57,6 +59,27 @@ def _options() -> dict:
             "classes": CLASSES, "regions": db.session.scalars(select(Region).order_by(Region.code)).all()}
 
 
+def _errors(errors: dict) -> FormErrors:
+    """Schema and service errors under the names of the page's controls, labelled as the page labels them:
+    the schema nests draw settings (draw_settings.mode) where the service names them plainly (mode), and
+    a class's ratio or a target condition belongs to its group (ratios.A → ratios)."""
+    named: dict[str, list] = {}
+    for name, messages in flatten(errors):
+        named.setdefault(name.removeprefix("draw_settings.").split(".")[0], []).extend(messages)
+    labels = {
+        "year": _("年度"), "industry_id": _("行业"), "lead_department_id": _("牵头部门"),
+        "partner_department_ids": _("配合部门（1–4 个）"), "matter_ids": _("检查事项（须属于所选行业）"),
+        "ratios": _("抽查比例（%%，按信用风险等级）"), "zero_reasons": _("免抽理由（比例为 0%% 的等级必须填写；原则上不免抽）"),
+        "mode": _("抽取方式"), "overall_ratio": _("不定向抽取比例（%%）"), "target": _("定向条件"),
+        "min_per_class": _("每个等级最少抽取户数（比例大于 0 时）"), "officers_per_department": _("每个参与部门每户派出执法人员（名）"),
+        "exclude_inspected_months": _("排除最近几个月内已就本次事项检查过的主体（0 = 不排除）"),
+        "region_ids": _("抽查区域（不选 = 牵头部门所在区域；区域联查可多选）"),
+        "extra_industry_ids": _("附加行业（同一次抽取覆盖多个行业）"), "expert_field": _("抽取专家（专业领域 / 每户人数，可不填）"),
+        "method": _("检查方式"), "timing": _("时间安排"), "result_handling": _("结果处理")}
+    # The page's msgids are python-format (its Jinja gettext formats them, turning %% into %); plain gettext does not.
+    return for_page(named, {name: text.replace("%%", "%") for name, text in labels.items()})
+
+
 def _from_form(form) -> dict:
     def num(name):
         value = form.get(name, "").strip()
@@ -64,8 +87,8 @@ def _from_form(form) -> dict:
     return {
         "year": num("year"), "industry_id": num("industry_id"), "lead_department_id": num("lead_department_id"),
         "partner_department_ids": form.getlist("partner_department_ids"), "matter_ids": form.getlist("matter_ids"),
-        "ratios": {c: num(f"ratio_{c}") for c in CLASSES}, "method": form.get("method", ""),
-        "timing": form.get("timing", ""), "result_handling": form.get("result_handling") or None,
+        "ratios": {c: num(f"ratio_{c}") for c in CLASSES}, "method": num("method"),
+        "timing": num("timing"), "result_handling": form.get("result_handling") or None,
         "draw_settings": _draw_settings_from_form(form),
     }
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from services.stages import cases
 from services.stages import follow_up
 from services.errors import ValidationFailed
+from web.form_errors import FormErrors, for_page
 
 bp = Blueprint("follow_up", __name__, url_prefix="/follow-up")
 
@@ -28,7 +29,8 @@ def _campaign_id() -> int | None:
 @login_required
 def enterprise(enterprise_id: int):
     record = follow_up.enterprise_follow_up(current_user, enterprise_id)
-    return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors={})
+    return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=FormErrors(),
+                           failed=None)
 
 
 @bp.post("/enterprises/<int:enterprise_id>/commitments")
@@ -38,8 +40,8 @@ def add_commitment(enterprise_id: int):
         follow_up.add_credit_commitment(current_user, enterprise_id, content=request.form.get("content", ""),
                                         signed_on=_date(request.form.get("signed_on")), campaign_id=_campaign_id())
     except ValidationFailed as exc:
-        record = follow_up.enterprise_follow_up(current_user, enterprise_id)
-        return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
+        errors = for_page(exc.errors, {"signed_on": _("签署日期"), "content": _("承诺内容")})
+        return _enterprise_page(enterprise_id, errors, "commitment"), 422
     flash(_("信用承诺书已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
 
@@ -52,10 +54,18 @@ def add_service(enterprise_id: int):
                                      content=request.form.get("content", ""),
                                      delivered_on=_date(request.form.get("delivered_on")), campaign_id=_campaign_id())
     except ValidationFailed as exc:
-        record = follow_up.enterprise_follow_up(current_user, enterprise_id)
-        return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=exc.errors), 422
+        # The commitment form above has its own `content` field: this one is service_content on the page.
+        named = {("service_content" if key == "content" else key): value for key, value in exc.errors.items()}
+        errors = for_page(named, {"kind": _("服务类型"), "delivered_on": _("日期"), "service_content": _("内容")})
+        return _enterprise_page(enterprise_id, errors, "service"), 422
     flash(_("服务记录已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=enterprise_id))
+
+
+def _enterprise_page(enterprise_id: int, errors, failed: str):
+    record = follow_up.enterprise_follow_up(current_user, enterprise_id)
+    return render_template("reports/enterprise.html", r=record, kinds=follow_up.SERVICE_KINDS, errors=errors,
+                           failed=failed)
 
 
 @bp.post("/transfers/<int:transfer_id>/acknowledge")
@@ -84,7 +94,9 @@ def case_detail(case_id: int):
                               status=request.form.get("status", ""), penalty=request.form.get("penalty"),
                               summary=request.form.get("summary"))
         except ValidationFailed as exc:
-            return render_template("reports/case.html", case=case, errors=exc.errors), 422
+            errors = for_page(exc.errors, {"procedure": _("程序"), "status": _("状态"), "penalty": _("罚没金额（元）"),
+                                           "summary": _("案情 / 处理结果")})
+            return render_template("reports/case.html", case=case, errors=errors), 422
         flash(_("案件信息已保存"), "success")
         return redirect(url_for("follow_up.case_detail", case_id=case_id))
-    return render_template("reports/case.html", case=case, errors={})
+    return render_template("reports/case.html", case=case, errors=FormErrors())

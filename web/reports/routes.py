@@ -9,6 +9,8 @@ from services.workflow import clock
 from services.stages import diagnosis_report as reports
 from services.stages import review
 from services.errors import Forbidden, ValidationFailed
+from web.filters import data_label
+from web.form_errors import FormErrors, for_page
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,11 +75,12 @@ def review_weights():
         try:
             review.set_weights(current_user, {k: request.form.get(k) for k in review.METRICS})
         except ValidationFailed as exc:
+            labels = {key: data_label(label) for key, (label, _unit) in review.METRICS.items()}
             return render_template("reports/weights.html", metrics=review.METRICS, weights=request.form,
-                                   errors=exc.errors), 422
+                                   errors=for_page(exc.errors, labels)), 422
         flash(_("考核权重已保存"), "success")
         return redirect(url_for("reports.review_weights"))
-    return render_template("reports/weights.html", metrics=review.METRICS, weights=review.current_weights(), errors={})
+    return render_template("reports/weights.html", metrics=review.METRICS, weights=review.current_weights(), errors=FormErrors())
 
 
 @bp.get("/campaigns/<int:campaign_id>/notice")
