@@ -14,6 +14,7 @@ from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, Enterprise, FollowUp, Inspection,
                     ServiceRecord, Transfer, User)
 from services import audit
+from services.portal import claims
 from services.stages import cases
 from services.workflow import clock
 from services.workflow import runtime
@@ -31,9 +32,16 @@ def open_follow_up(inspection: Inspection) -> FollowUp:
     return found
 
 
+def _with_claim(ctx, status: str | None) -> FormContext:
+    # The enterprise's online claim (what it says it fixed, with its files) is shown beside the form.
+    follow_up = open_follow_up(ctx.inspection)
+    claim = claims.latest(follow_up.id, status)
+    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": follow_up,
+                             "inspection": ctx.inspection, "claim": claims.view_of(claim) if claim else None})
+
+
 def rectification_context(ctx) -> FormContext:
-    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
-                             "inspection": ctx.inspection})
+    return _with_claim(ctx, "submitted")
 
 
 def record_rectification(ctx, data: dict) -> dict:
@@ -41,6 +49,7 @@ def record_rectification(ctx, data: dict) -> dict:
     follow_up.rectified = data["rectified"] == "yes"
     follow_up.rectification, follow_up.evidence = data["rectification"], data.get("evidence")
     follow_up.rectified_at = clock.now() if follow_up.rectified else None
+    claims.settle(ctx.user, follow_up, follow_up.rectified, data["rectification"])
     audit.record(ctx.user, "follow_up.rectification", "follow_up", follow_up.id, campaign_id=ctx.campaign.id,
                  rectified=follow_up.rectified, evidence=bool(follow_up.evidence))
     reinspect = follow_up.rectified and follow_up.reinspect
@@ -52,8 +61,7 @@ def record_rectification(ctx, data: dict) -> dict:
 
 
 def reinspection_context(ctx) -> FormContext:
-    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": open_follow_up(ctx.inspection),
-                             "inspection": ctx.inspection})
+    return _with_claim(ctx, "accepted")
 
 
 def record_reinspection(ctx, data: dict) -> dict:

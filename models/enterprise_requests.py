@@ -1,0 +1,61 @@
+"""What an enterprise asks of the departments through the portal, and what they answered.
+
+RectificationClaim: "here is what we fixed", item by item, with its own evidence files (ClaimEvidence, stored
+by hash like inspection evidence, but uploaded by the enterprise, not an officer). RecusalApplication: the
+enterprise names an officer by certificate number; an accepted one creates the RecusalRequest the draw honours
+(a pending or refused one must not bar anyone, which is why it is not a RecusalRequest itself).
+"""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class RectificationClaim(Base):
+    """企业整改申报: what the enterprise says it fixed; the department accepts it (closing the rectification
+    through the follow-up flow) or returns it with reasons."""
+    __tablename__ = "rectification_claim"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id"), index=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    items: Mapped[list] = mapped_column(JSON, default=list)    # [{"item_id": …, "action": "what was done"}]
+    status: Mapped[str] = mapped_column(String(10), default="submitted")  # submitted / accepted / returned
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[Optional[datetime]]
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    return_reason: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class ClaimEvidence(Base):
+    """A photo or PDF the enterprise attached to a claim, stored outside the web root under its SHA-256."""
+    __tablename__ = "claim_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("rectification_claim.id"), index=True)
+    checklist_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("checklist_item.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    mime: Mapped[str] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime]
+
+
+class RecusalApplication(Base):
+    """申请回避: the enterprise names an officer by certificate number; a department admin of that officer's
+    department decides. Unknown certificate numbers are stored too (user_id empty) and answered the same way."""
+    __tablename__ = "recusal_application"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    cert_no: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    department_id: Mapped[Optional[int]] = mapped_column(ForeignKey("department.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / accepted / rejected
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[Optional[datetime]]
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    response: Mapped[Optional[str]] = mapped_column(Text)
+    recusal_request_id: Mapped[Optional[int]] = mapped_column(ForeignKey("recusal_request.id"))

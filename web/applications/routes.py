@@ -1,0 +1,54 @@
+"""What enterprises asked through the portal, for the departments that decide (/applications): rectification
+claims, recusal applications. Routes parse, call one service, render."""
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from services.errors import ValidationFailed
+from services.portal import claims
+from web.i18n import known
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("applications/index.html", claims=claims.pending_for(current_user))
+
+
+@bp.get("/claims/<int:claim_id>")
+@login_required
+def claim(claim_id: int):
+    return render_template("applications/claim.html", v=claims.view_for(current_user, claim_id), errors={})
+
+
+@bp.post("/claims/<int:claim_id>/accept")
+@login_required
+def accept_claim(claim_id: int):
+    claims.accept(current_user, claim_id)
+    flash(_("已确认整改到位"), "success")
+    return redirect(url_for("applications.claim", claim_id=claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/return")
+@login_required
+def return_claim(claim_id: int):
+    try:
+        claims.return_claim(current_user, claim_id, request.form.get("reason", ""))
+    except ValidationFailed as exc:
+        errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
+        return render_template("applications/claim.html", v=claims.view_for(current_user, claim_id),
+                               errors=errors, reason=request.form.get("reason", "")), 422
+    flash(_("已退回，企业将收到退回理由"), "success")
+    return redirect(url_for("applications.claim", claim_id=claim_id))
+
+
+@bp.get("/claim-files/<int:file_id>")
+@login_required
+def claim_file(file_id: int):
+    row, path = claims.official_file(current_user, file_id)
+    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
+                         as_attachment=row.mime == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
