@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import JSON, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 
@@ -59,3 +59,5 @@ class RecusalApplication(Base):
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     response: Mapped[Optional[str]] = mapped_column(Text)
     recusal_request_id: Mapped[Optional[int]] = mapped_column(ForeignKey("recusal_request.id"))
+    enterprise = relationship("Enterprise")
+    officer = relationship("User", foreign_keys=[user_id])

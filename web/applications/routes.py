@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services.errors import ValidationFailed
-from services.portal import claims
+from services.portal import claims, recusals
 from web.i18n import known
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -14,7 +14,12 @@ bp = Blueprint("applications", __name__, url_prefix="/applications")
 @bp.get("/")
 @login_required
 def index():
-    return render_template("applications/index.html", claims=claims.pending_for(current_user))
+    return _index(errors={})
+
+
+def _index(errors: dict):
+    return render_template("applications/index.html", claims=claims.pending_for(current_user),
+                           recusals=recusals.pending_for(current_user), errors=errors)
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -52,3 +57,16 @@ def claim_file(file_id: int):
                          as_attachment=row.mime == "application/pdf", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.post("/recusals/<int:application_id>")
+@login_required
+def decide_recusal(application_id: int):
+    accept = request.form.get("decision") == "accept"
+    try:
+        recusals.decide(current_user, application_id, accept, request.form.get("response", ""))
+    except ValidationFailed as exc:
+        flash(known(exc.message), "error")
+        return _index(errors={application_id: [known(m) for v in exc.errors.values() for m in v]}), 422
+    flash(_("已同意回避，以后的抽取不再将其派往该企业") if accept else _("已不予回避，企业将收到理由"), "success")
+    return redirect(url_for("applications.index"))
