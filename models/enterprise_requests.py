@@ -61,3 +61,20 @@ class RecusalApplication(Base):
     recusal_request_id: Mapped[Optional[int]] = mapped_column(ForeignKey("recusal_request.id"))
     enterprise = relationship("Enterprise")
     officer = relationship("User", foreign_keys=[user_id])
+
+
+class CreditRepair(Base):
+    """信用修复: after a rectification verified and closed, the enterprise applies; the campaign's lead
+    department grants or refuses it with reasons. Exported with the department's repair decisions."""
+    __tablename__ = "credit_repair"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_up.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    statement: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending / granted / refused
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[Optional[datetime]]
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    response: Mapped[Optional[str]] = mapped_column(Text)
+    enterprise = relationship("Enterprise")

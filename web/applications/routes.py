@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services.errors import ValidationFailed
-from services.portal import claims, recusals
+from services.directory.export import XLSX_MIME
+from services.portal import claims, credit_repair, recusals
 from web.i18n import known
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -19,7 +20,8 @@ def index():
 
 def _index(errors: dict):
     return render_template("applications/index.html", claims=claims.pending_for(current_user),
-                           recusals=recusals.pending_for(current_user), errors=errors)
+                           recusals=recusals.pending_for(current_user),
+                           repairs=credit_repair.pending_for(current_user), errors=errors)
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -67,6 +69,26 @@ def decide_recusal(application_id: int):
         recusals.decide(current_user, application_id, accept, request.form.get("response", ""))
     except ValidationFailed as exc:
         flash(known(exc.message), "error")
-        return _index(errors={application_id: [known(m) for v in exc.errors.values() for m in v]}), 422
+        return _index(errors={f"recusal-{application_id}": [known(m) for v in exc.errors.values() for m in v]}), 422
     flash(_("已同意回避，以后的抽取不再将其派往该企业") if accept else _("已不予回避，企业将收到理由"), "success")
     return redirect(url_for("applications.index"))
+
+
+@bp.post("/credit-repairs/<int:repair_id>")
+@login_required
+def decide_credit_repair(repair_id: int):
+    grant = request.form.get("decision") == "grant"
+    try:
+        credit_repair.decide(current_user, repair_id, grant, request.form.get("response", ""))
+    except ValidationFailed as exc:
+        flash(known(exc.message), "error")
+        return _index(errors={f"repair-{repair_id}": [known(m) for v in exc.errors.values() for m in v]}), 422
+    flash(_("已准予信用修复") if grant else _("已不予信用修复，企业将收到理由"), "success")
+    return redirect(url_for("applications.index"))
+
+
+@bp.get("/credit-repairs.xlsx")
+@login_required
+def credit_repairs_xlsx():
+    return send_file(credit_repair.export(current_user), mimetype=XLSX_MIME, as_attachment=True,
+                     download_name="credit-repairs.xlsx")
