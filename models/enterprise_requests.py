@@ -78,3 +78,14 @@ class CreditRepair(Base):
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     response: Mapped[Optional[str]] = mapped_column(Text)
     enterprise = relationship("Enterprise")
+
+
+class SelfCheck(Base):
+    """企业自查: the enterprise's own answers to its industry's checklist (a revision), item by item. Shown to
+    the departments as context on the inspection task, never as an inspection result."""
+    __tablename__ = "self_check"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("checklist_revision.id"))
+    answers: Mapped[list] = mapped_column(JSON, default=list)   # [{"item_id", "result": pass/fail/na, "note"}]
+    submitted_at: Mapped[datetime]

@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
     from web.plans.routes import bp as plans_bp
     from web.portal import rectification as _rectification_pages  # noqa: F401  (adds routes to portal_bp)
     from web.portal import credit as _credit_pages  # noqa: F401  (adds routes to portal_bp)
+    from web.portal import guide as _guide_pages  # noqa: F401  (adds routes to portal_bp)
     from web.portal import recusal as _recusal_pages  # noqa: F401  (adds routes to portal_bp)
     from web.portal.routes import bp as portal_bp
     from web.public.routes import bp as public_bp
