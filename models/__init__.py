@@ -7,7 +7,8 @@ from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
 from models.enterprise import Enterprise, RecusalRequest
-from models.enterprise_requests import ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim, SelfCheck
+from models.enterprise_requests import (ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim,
+                                         SatisfactionRating, SelfCheck)
 from models.expert import Expert, ExpertConflict
 from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer
 from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
@@ -30,4 +31,4 @@ __all__ = [
     "WorkerHeartbeat", "WorkflowInstance",
 ]
 __all__ += ["AuditChainHead", "LoginCode", "Objection", "OutboxMessage"]
-__all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "RectificationClaim", "SelfCheck"]
+__all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "RectificationClaim", "SatisfactionRating", "SelfCheck"]

@@ -89,3 +89,16 @@ class SelfCheck(Base):
     revision_id: Mapped[int] = mapped_column(ForeignKey("checklist_revision.id"))
     answers: Mapped[list] = mapped_column(JSON, default=list)   # [{"item_id", "result": pass/fail/na, "note"}]
     submitted_at: Mapped[datetime]
+
+
+class SatisfactionRating(Base):
+    """The enterprise's rating (1–5) and comment of an inspection once it closed; one per inspection.
+    Aggregated per campaign into the performance review."""
+    __tablename__ = "satisfaction_rating"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), unique=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    score: Mapped[int]
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+    submitted_at: Mapped[datetime]

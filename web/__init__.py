@@ -29,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
     from web.portal import credit as _credit_pages  # noqa: F401  (adds routes to portal_bp)
     from web.portal import guide as _guide_pages  # noqa: F401  (adds routes to portal_bp)
     from web.portal import recusal as _recusal_pages  # noqa: F401  (adds routes to portal_bp)
+    from web.portal import satisfaction as _satisfaction_pages  # noqa: F401  (adds routes to portal_bp)
     from web.portal.routes import bp as portal_bp
     from web.public.routes import bp as public_bp
     from web.publication.routes import bp as publication_bp

@@ -16,6 +16,7 @@ from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
                     InspectionOfficer, Referral, Review, ReviewScheme, Transfer, User)
 from services import audit
+from services.portal import satisfaction
 from services.workflow import clock
 from services.errors import Forbidden, ValidationFailed
 
@@ -167,6 +168,7 @@ def campaign_figures(campaign: Campaign) -> dict:
     row = _campaign_rows([campaign.id])[campaign.id]
     row["results"] = {label: n for _, label, n in _results(campaign.id)}
     row["stage_hours"] = _stage_hours([campaign.id]).get(campaign.id, {})
+    row.update(satisfaction.by_campaign([campaign.id]).get(campaign.id, {"ratings": 0, "satisfaction_mean": None}))
     return row
 
 
