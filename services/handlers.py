@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from services.draw import stage as draw_stage
-from services.portal import objections
+from services.portal import notices, objections
 from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
                              review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
@@ -48,6 +48,7 @@ TIMER_KINDS: dict[str, Callable] = {
     publication.OVERDUE_TIMER: publication.publication_overdue,
     referrals.OVERDUE_TIMER: referrals.escalate_unacknowledged,
     follow_up.OVERDUE_KIND: follow_up.rectification_overdue,
+    notices.REMINDER_KIND: notices.rectification_reminder,
 }
 
 

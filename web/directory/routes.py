@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from services.directory import listings as directory
 from services.directory import export as directory_export
 from services.directory import people
+from services.portal import outbox
 from services.errors import ValidationFailed
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -45,7 +46,8 @@ def enterprises_xlsx():
 @bp.get("/enterprises/<int:enterprise_id>")
 @login_required
 def enterprise(enterprise_id: int):
-    return render_template("directory/enterprise.html", history=directory.enterprise_history(enterprise_id))
+    return render_template("directory/enterprise.html", history=directory.enterprise_history(enterprise_id),
+                           messages=outbox.for_enterprise(current_user, enterprise_id), hidden_kinds=outbox.HIDDEN_KINDS)
 
 
 @bp.get("/officials")
