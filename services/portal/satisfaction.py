@@ -1,8 +1,9 @@
-"""Satisfaction (满意度): once an inspection has closed (published, no rectification open) the enterprise rates
+"""Satisfaction (满意度): once an inspection has closed (published, handling decided, no rectification open) the enterprise rates
 it 1–5 with an optional comment, once. The performance review shows the campaign's count and mean."""
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from domain import results
 from extensions import db
 from models import Inspection, SatisfactionRating
 from services import audit
@@ -11,7 +12,10 @@ from services.workflow import clock
 
 
 def closed(inspection: Inspection) -> bool:
-    return inspection.published_at is not None and all(f.status == "closed" for f in inspection.follow_ups)
+    """Published, decided (a problem found needs its handling decided at diagnosis) and no rectification open."""
+    decided = inspection.handling is not None or not results.is_problem(inspection.result_code)
+    return (inspection.published_at is not None and decided
+            and all(f.status == "closed" for f in inspection.follow_ups))
 
 
 def for_inspection(enterprise_id: int, inspection_id: int) -> SatisfactionRating | None:

@@ -55,3 +55,15 @@ def test_an_inspection_with_open_rectification_cannot_be_rated(app):
                          data={"csrf_token": csrf_token(stranger, "/enterprise/"), "score": "5"}).status_code == 404
     with app.app_context():
         assert db.session.scalars(select(SatisfactionRating)).all() == []
+
+
+def test_a_problem_found_cannot_be_rated_before_its_handling_is_decided(app):
+    campaign_id, _ = factories.campaign_at(app, "published", enterprises=2)
+    with app.app_context():
+        inspection = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id,
+                                                                 Inspection.result_code == "02")).first()
+        inspection_id, enterprise_id = inspection.id, inspection.enterprise_id
+    portal = app.test_client()
+    _login(app, portal, enterprise_id)
+    assert "评价本次检查" not in portal.get(f"/enterprise/inspections/{inspection_id}").get_data(as_text=True)
+    assert _rate(portal, inspection_id, score="5").status_code == 409
