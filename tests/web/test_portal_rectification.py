@@ -66,6 +66,8 @@ def test_claim_accepted_closes_the_rectification(app, ordered):
         claim = db.session.scalars(select(RectificationClaim)).one()
         assert db.session.scalars(select(Notification).where(Notification.kind == claims.NOTICE_KIND)).all()
         [jpeg_file, _pdf] = db.session.scalars(select(ClaimEvidence).order_by(ClaimEvidence.id)).all()
+    assert portal.get(f"/enterprise/claim-files/{jpeg_file.id}").data == JPEG
+    assert _submit(portal, s).status_code == 409  # one claim waiting at a time
     official = app.test_client()
     login(official, s["officer"])
     listing = official.get("/applications/").get_data(as_text=True)
