@@ -82,6 +82,8 @@ class Config:
     # and the lead department answers within OBJECTION_WORKING_DAYS.
     OBJECTION_WINDOW_WORKING_DAYS = int(os.environ.get("OBJECTION_WINDOW_WORKING_DAYS", "10"))
     OBJECTION_WORKING_DAYS = int(os.environ.get("OBJECTION_WORKING_DAYS", "5"))
+    # The enterprise is reminded this many working days before its rectification deadline (through the outbox).
+    RECTIFICATION_REMINDER_WORKING_DAYS = int(os.environ.get("RECTIFICATION_REMINDER_WORKING_DAYS", "3"))
     ABNORMAL_LIST_WORKING_DAYS = int(os.environ.get("ABNORMAL_LIST_WORKING_DAYS", "10"))
     # Stage SLAs in working days (dashboard and escalations); STAGE_SLA_WORKING_DAYS='{"draw": 2}' overrides.
     STAGE_SLA_WORKING_DAYS = {"plan": 5, "initiation": 5, "draw": 3, "joint_inspection": 20, "publication": 20,

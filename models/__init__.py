@@ -8,6 +8,8 @@ from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.document import Document, DocumentCounter, DocumentPrefix
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
 from models.enterprise import DirectoryImport, Enterprise, EnterpriseVersion, RecusalRequest
+from models.enterprise_requests import (ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim,
+                                         SatisfactionRating, SelfCheck)
 from models.expert import Expert, ExpertConflict
 from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer
 from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
@@ -31,6 +33,7 @@ __all__ = [
 ]
 __all__ += ["AuditChainHead", "AuditCheckpoint", "Delegation", "Document", "DocumentCounter", "DocumentPrefix",
             "LoginCode", "Objection", "OutboxMessage"]
+__all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "RectificationClaim", "SatisfactionRating", "SelfCheck"]
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]

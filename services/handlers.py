@@ -10,7 +10,7 @@ from typing import Callable
 
 from services import audit_checkpoints
 from services.draw import stage as draw_stage
-from services.portal import objections
+from services.portal import notices, objections
 from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
                              review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
@@ -51,6 +51,7 @@ TIMER_KINDS: dict[str, Callable] = {
     publication.OVERDUE_TIMER: publication.publication_overdue,
     referrals.OVERDUE_TIMER: referrals.escalate_unacknowledged,
     follow_up.OVERDUE_KIND: follow_up.rectification_overdue,
+    notices.REMINDER_KIND: notices.rectification_reminder,
 }
 
 

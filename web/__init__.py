@@ -10,6 +10,7 @@ from services import auth as auth_service
 def register_blueprints(app: Flask) -> None:
     from web import errors, filters
     from web.api.directory import bp as api_directory_bp
+    from web.applications.routes import bp as applications_bp
     from web.api.routes import bp as api_bp
     from web.audit_log.routes import bp as audit_log_bp
     from web.auditor.routes import bp as auditor_bp
@@ -28,6 +29,11 @@ def register_blueprints(app: Flask) -> None:
     from web.notifications.routes import bp as notifications_bp
     from web.org import bp as org_bp
     from web.plans.routes import bp as plans_bp
+    from web.portal import rectification as _rectification_pages  # noqa: F401  (adds routes to portal_bp)
+    from web.portal import credit as _credit_pages  # noqa: F401  (adds routes to portal_bp)
+    from web.portal import guide as _guide_pages  # noqa: F401  (adds routes to portal_bp)
+    from web.portal import recusal as _recusal_pages  # noqa: F401  (adds routes to portal_bp)
+    from web.portal import satisfaction as _satisfaction_pages  # noqa: F401  (adds routes to portal_bp)
     from web.portal.routes import bp as portal_bp
     from web.public.routes import bp as public_bp
     from web.publication.routes import bp as publication_bp
@@ -39,7 +45,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
                       designer_bp, board_bp, documents_bp, portal_bp, public_bp, verify_bp, audit_log_bp, api_bp,
-                      api_directory_bp, vendor_bp, auditor_bp, org_bp):
+                      api_directory_bp, vendor_bp, auditor_bp, org_bp, applications_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

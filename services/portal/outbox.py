@@ -79,3 +79,15 @@ def _sms(message: OutboxMessage) -> None:
 
 
 CHANNELS = {"console": _console, "webhook": _webhook, "sms": _sms}
+
+
+def for_enterprise(user, enterprise_id: int, limit: int = 50) -> list[OutboxMessage]:
+    """What was sent to an enterprise and whether it arrived, newest first, for officials. Login codes are
+    listed without their text (`hidden_body`): an official must never be able to log in as the enterprise."""
+    if not user.has_role("official", "department_admin", "supervisor", "admin"):
+        return []
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.enterprise_id == enterprise_id)
+                                   .order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+HIDDEN_KINDS = {"login_code"}

@@ -58,11 +58,16 @@ def my_inspections(enterprise_id: int) -> list[InspectionRecord]:
     return [_record(db.session.get(Inspection, i), with_findings=False) for i in ids]
 
 
-def inspection(enterprise_id: int, inspection_id: int) -> InspectionRecord:
+def own(enterprise_id: int, inspection_id: int) -> Inspection:
+    """The enterprise's own published inspection, else "not found"."""
     found = db.session.get(Inspection, inspection_id)
     if found is None or found.enterprise_id != enterprise_id or found.published_at is None:
         raise NotFound("检查记录不存在")
-    return _record(found, with_findings=True)
+    return found
+
+
+def inspection(enterprise_id: int, inspection_id: int) -> InspectionRecord:
+    return _record(own(enterprise_id, inspection_id), with_findings=True)
 
 
 def _record(inspection: Inspection, with_findings: bool) -> InspectionRecord:

@@ -16,6 +16,7 @@ from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import Diagnosis, FollowUp, HandlingDecision, Inspection, ItemResult, Transfer
 from services import audit
+from services.portal import notices
 from services.workflow import calendar
 from services.stages import cases
 from services.workflow import clock
@@ -158,6 +159,7 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
         db.session.flush()
         timers.schedule(OVERDUE_KIND, clock.end_of_day(deadline), campaign_id=inspection.campaign_id,
                         subject_type="follow_up", subject_id=follow_up.id)
+        notices.rectification_ordered(follow_up)  # the enterprise hears of it through the outbox
         audit.record(actor, "follow_up.order", "follow_up", follow_up.id, campaign_id=inspection.campaign_id,
                      deadline=deadline.isoformat(), working_days=int(days), reinspect=follow_up.reinspect)
         return 1

@@ -52,6 +52,10 @@ def storage_dir() -> Path:
     return Path(current_app.config["EVIDENCE_DIR"])
 
 
+def file_path(sha: str) -> Path:
+    return _path(sha)
+
+
 def _path(sha: str) -> Path:
     return storage_dir() / sha[:2] / sha
 
@@ -72,6 +76,44 @@ def _check(upload: Upload, limit: int) -> tuple[bytes, str]:
     return content, mime
 
 
+def check_all(uploads: list[Upload], item_ids: set[int]) -> list[tuple[Upload, bytes, str]]:
+    """Every file checked (item, size, kind by content) before any is written; raises on the first bad one."""
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    checked = []
+    for upload in uploads:
+        if upload.item_id is not None and upload.item_id not in item_ids:
+            raise ValidationFailed({"evidence": ["证据对应的检查项不存在"]})
+        checked.append((upload, *_check(upload, limit)))
+    return checked
+
+
+def write_all(checked: list[tuple[Upload, bytes, str]]) -> tuple[list[tuple[Upload, str, int, str]], list[Path]]:
+    """Write checked files under their hashes: (upload, sha256, size, mime) for each, and the paths this call
+    created (to remove again with `discard` if the caller's transaction fails). No officer involved: the
+    enterprise portal stores its claim evidence through this too."""
+    written: list[Path] = []
+    stored = []
+    try:
+        for upload, content, mime in checked:
+            sha = hashlib.sha256(content).hexdigest()
+            if _write(sha, content):
+                written.append(_path(sha))
+            stored.append((upload, sha, len(content), mime))
+    except BaseException:
+        discard(written)
+        raise
+    return stored, written
+
+
+def discard(written: list[Path]) -> None:
+    for path in written:
+        path.unlink(missing_ok=True)
+
+
+def stored_name(upload: Upload) -> str:
+    return os.path.basename(upload.filename)[:200]
+
+
 def store(actor: User, inspection_id: int, uploads: list[Upload], follow_up_id: int | None = None) -> list[Evidence]:
     """Check every file, then write them all and record them; all or nothing. With follow_up_id the files are
     the proof of a rectification (same checks, same storage)."""
@@ -81,24 +123,13 @@ def store(actor: User, inspection_id: int, uploads: list[Upload], follow_up_id: 
     if not _is_officer(actor, inspection):
         raise Forbidden("只有匹配到该企业的检查人员可以上传证据")
     uploads = [u for u in uploads if u.filename]
-    item_ids = {i.id for i in inspection.campaign.checklist_revision.items}
-    limit = current_app.config["EVIDENCE_MAX_BYTES"]
-    checked = []
-    for upload in uploads:
-        if upload.item_id is not None and upload.item_id not in item_ids:
-            raise ValidationFailed({"evidence": ["证据对应的检查项不存在"]})
-        checked.append((upload, *_check(upload, limit)))
-    written: list[Path] = []
-    rows = []
+    checked = check_all(uploads, {i.id for i in inspection.campaign.checklist_revision.items})
+    stored, written = write_all(checked)
     try:
-        for upload, content, mime in checked:
-            sha = hashlib.sha256(content).hexdigest()
-            if _write(sha, content):
-                written.append(_path(sha))
-            rows.append(Evidence(inspection_id=inspection.id, checklist_item_id=upload.item_id, follow_up_id=follow_up_id,
-                                 sha256=sha,
-                                 size=len(content), mime=mime, original_name=os.path.basename(upload.filename)[:200],
-                                 uploaded_by_id=actor.id, uploaded_at=clock.now()))
+        rows = [Evidence(inspection_id=inspection.id, checklist_item_id=upload.item_id, follow_up_id=follow_up_id,
+                         sha256=sha, size=size,
+                         mime=mime, original_name=stored_name(upload), uploaded_by_id=actor.id,
+                         uploaded_at=clock.now()) for upload, sha, size, mime in stored]
         db.session.add_all(rows)
         db.session.flush()
         for row in rows:
@@ -108,8 +139,7 @@ def store(actor: User, inspection_id: int, uploads: list[Upload], follow_up_id: 
         db.session.commit()
     except Exception:
         db.session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
+        discard(written)
         raise
     return rows
 

@@ -14,6 +14,7 @@ from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, FollowUp, Inspection,
                     ServiceRecord, Transfer, User)
 from services import audit
+from services.portal import claims
 from services.stages import cases
 from services.stages import evidence, participation
 from services.workflow import clock
@@ -41,10 +42,18 @@ def attach_evidence(actor: User, inspection_id: int, uploads: list) -> list:
     return evidence.store(actor, inspection.id, uploads, follow_up_id=open_follow_up(inspection).id)
 
 
-def rectification_context(ctx) -> FormContext:
+def _with_claim(ctx, status: str | None) -> FormContext:
+    # The enterprise's online claim (what it says it fixed, with its files) and the officials' own proof files
+    # are shown beside the form.
     follow_up = open_follow_up(ctx.inspection)
+    claim = claims.latest(follow_up.id, status)
     return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": follow_up,
-                             "inspection": ctx.inspection, "evidence": evidence.for_follow_up(follow_up.id)})
+                             "inspection": ctx.inspection, "claim": claims.view_of(claim) if claim else None,
+                             "evidence": evidence.for_follow_up(follow_up.id)})
+
+
+def rectification_context(ctx) -> FormContext:
+    return _with_claim(ctx, "submitted")
 
 
 def record_rectification(ctx, data: dict) -> dict:
@@ -52,6 +61,7 @@ def record_rectification(ctx, data: dict) -> dict:
     follow_up.rectified = data["rectified"] == "yes"
     follow_up.rectification, follow_up.evidence = data["rectification"], data.get("evidence")
     follow_up.rectified_at = clock.now() if follow_up.rectified else None
+    claims.settle(ctx.user, follow_up, follow_up.rectified, data["rectification"])
     audit.record(ctx.user, "follow_up.rectification", "follow_up", follow_up.id, campaign_id=ctx.campaign.id,
                  rectified=follow_up.rectified, evidence=bool(follow_up.evidence))
     reinspect = follow_up.rectified and follow_up.reinspect
@@ -63,10 +73,7 @@ def record_rectification(ctx, data: dict) -> dict:
 
 
 def reinspection_context(ctx) -> FormContext:
-    """The re-inspecting officer sees what the enterprise said it fixed and the proof it gave."""
-    follow_up = open_follow_up(ctx.inspection)
-    return FormContext(info={"enterprise": ctx.inspection.enterprise, "follow_up": follow_up,
-                             "inspection": ctx.inspection, "evidence": evidence.for_follow_up(follow_up.id)})
+    return _with_claim(ctx, "accepted")
 
 
 def record_reinspection(ctx, data: dict) -> dict:

@@ -20,6 +20,7 @@ from services import audit
 from services.org import scope
 from services.workflow import calendar
 from services.workflow import clock
+from services.portal import self_checks
 from services.stages import evidence
 from services.stages import publication
 from services.workflow import runtime
@@ -58,7 +59,10 @@ def form_context(inspection: Inspection, user: User | None) -> FormContext:
 
 
 def inspection_context(ctx) -> FormContext:
-    return form_context(ctx.inspection, ctx.user)
+    context = form_context(ctx.inspection, ctx.user)
+    # What the enterprise said of itself (企业自查), shown beside the form as context, never as a finding.
+    context.info["self_check"] = self_checks.latest(ctx.inspection.enterprise_id)
+    return context
 
 
 def _departments() -> list[Department]:

@@ -18,6 +18,7 @@ from models import (CalendarOverride, Campaign, CampaignDepartment, CampaignStag
                     InspectionOfficer, Referral, Review, ReviewScheme, Transfer, User)
 from services import audit
 from services.org import scope
+from services.portal import satisfaction
 from services.workflow import clock
 from services.supervision import dashboard
 from services.errors import Forbidden, ValidationFailed
@@ -179,6 +180,7 @@ def campaign_figures(campaign: Campaign) -> dict:
     row = _campaign_rows([campaign.id])[campaign.id]
     row["results"] = {label: n for _, label, n in _results(campaign.id)}
     row["stages"] = stage_durations([campaign.id]).get(campaign.id, [])
+    row.update(satisfaction.by_campaign([campaign.id]).get(campaign.id, {"ratings": 0, "satisfaction_mean": None}))
     return row
 
 

@@ -7,6 +7,7 @@ from services.directory import history as enterprise_changes
 from services.directory import listings as directory
 from services.directory import export as directory_export
 from services.directory import people
+from services.portal import outbox
 from services.errors import ValidationFailed
 from web.form_errors import for_page
 
@@ -48,7 +49,8 @@ def enterprises_xlsx():
 @login_required
 def enterprise(enterprise_id: int):
     return render_template("directory/enterprise.html", history=directory.enterprise_history(current_user, enterprise_id),
-                           changes=enterprise_changes.changes_of(enterprise_id), baseline=enterprise_changes.BASELINE)
+                           changes=enterprise_changes.changes_of(enterprise_id), baseline=enterprise_changes.BASELINE,
+                           messages=outbox.for_enterprise(current_user, enterprise_id), hidden_kinds=outbox.HIDDEN_KINDS)
 
 
 @bp.get("/officials")

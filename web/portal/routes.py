@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
 from services.portal import login as portal_login
-from services.portal import objections, records
+from services.portal import objections, records, satisfaction
 from services.workflow import clock
 from web.i18n import known
 
@@ -39,7 +39,7 @@ def index():
 @bp.get("/inspections/<int:inspection_id>")
 @enterprise_required
 def inspection(inspection_id: int):
-    return _inspection_page(inspection_id, {}, {})
+    return inspection_page(inspection_id, {}, {})
 
 
 @bp.post("/inspections/<int:inspection_id>/objection")
@@ -50,16 +50,18 @@ def objection(inspection_id: int):
         objections.file(g.enterprise_id, inspection_id, item_ids, request.form.get("reason", ""))
     except ValidationFailed as exc:
         errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
-        return _inspection_page(inspection_id, errors, {"item_ids": item_ids, "reason": request.form.get("reason", "")}), 422
+        return inspection_page(inspection_id, errors, {"item_ids": item_ids, "reason": request.form.get("reason", "")}), 422
     flash(_("异议已提交，牵头部门将在规定期限内答复"), "success")
     return redirect(url_for("portal.inspection", inspection_id=inspection_id))
 
 
-def _inspection_page(inspection_id: int, errors: dict, values: dict):
+def inspection_page(inspection_id: int, errors: dict, values: dict):
     record = records.inspection(g.enterprise_id, inspection_id)
     return render_template("portal/inspection.html", record=record, errors=errors, values=values,
                            objections=objections.for_inspection(g.enterprise_id, inspection_id),
-                           window_closes=objections.window_for(g.enterprise_id, inspection_id), today=clock.today())
+                           window_closes=objections.window_for(g.enterprise_id, inspection_id), today=clock.today(),
+                           rating=satisfaction.for_inspection(g.enterprise_id, inspection_id),
+                           can_rate=satisfaction.closed(records.own(g.enterprise_id, inspection_id)))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,0 +1,63 @@
+"""Portal pages for rectification online: the claim form (item by item, with files) and the claim's files.
+
+Routes join the portal blueprint (imported by web/__init__.py for that effect, like web/inbox/inspections.py).
+"""
+from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from services.errors import DomainError, ValidationFailed
+from services.portal import claims, records
+from services.stages import evidence
+from web.i18n import known
+from web.portal.routes import bp, enterprise_required
+
+
+@bp.route("/inspections/<int:inspection_id>/rectification", methods=["GET", "POST"])
+@enterprise_required
+def rectification(inspection_id: int):
+    if request.method == "GET":
+        return _page(inspection_id, {}, {})
+    actions = {int(k.partition("-")[2]): v for k, v in request.form.items()
+               if k.startswith("action-") and k.partition("-")[2].isdigit()}
+    try:
+        claims.submit(g.enterprise_id, inspection_id, actions, _uploads())
+    except ValidationFailed as exc:
+        flash(known(exc.message), "error")
+        errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
+        return _page(inspection_id, errors, actions), 422
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        flash(known(exc.message), "error")
+        return _page(inspection_id, {}, actions), exc.status
+    flash(_("整改情况已提交，部门审核后将通知您"), "success")
+    return redirect(url_for("portal.rectification", inspection_id=inspection_id))
+
+
+@bp.get("/claim-files/<int:file_id>")
+@enterprise_required
+def claim_file(file_id: int):
+    row, path = claims.enterprise_file(g.enterprise_id, file_id)
+    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
+                         as_attachment=row.mime == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _page(inspection_id: int, errors: dict, values: dict):
+    record = records.inspection(g.enterprise_id, inspection_id)
+    inspection = claims.open_order_for(g.enterprise_id, inspection_id)
+    return render_template("portal/rectification.html", record=record, order=inspection,
+                           items=claims.failed_items(inspection_id), errors=errors, values=values,
+                           claims=claims.for_inspection(g.enterprise_id, inspection_id))
+
+
+def _uploads() -> list[evidence.Upload]:
+    """Files named evidence-<checklist item id>, several per item."""
+    found = []
+    for name in request.files:
+        suffix = name.partition("-")[2]
+        if name.startswith("evidence-") and suffix.isdigit():
+            found += [evidence.Upload(int(suffix), f.filename or "", f.stream)
+                      for f in request.files.getlist(name) if f.filename]
+    return found
