@@ -19,6 +19,7 @@ from domain.stage_timing import WorkdayCounter, state
 from extensions import db
 from models import Campaign, CampaignStage, Department, Enterprise, HumanTask, Inspection, Region, Timer, User
 from services.errors import Forbidden, NotFound
+from services.org import scope
 from services.workflow import calendar, clock, escalations
 
 VIEW_ROLES = ("supervisor", "admin", "screen")
@@ -65,10 +66,10 @@ def counter(first: date, last: date) -> WorkdayCounter:
 def timelines(user: User, now: datetime | None = None) -> list[Timeline]:
     require_viewer(user)
     now = now or clock.now()
-    live = _live_campaigns(now)
+    live = _live_campaigns(user)
     if not live:
         return []
-    spans = _stage_spans()
+    spans = _stage_spans(user)
     today = clock.local_date(now)
     dates = [entered for rows in spans.values() for _, entered, _ in rows] + \
             [clock.local_date(row.due_at) for row in live if row.due_at]
@@ -79,7 +80,7 @@ def timelines(user: User, now: datetime | None = None) -> list[Timeline]:
     return sorted(out, key=lambda t: (rank[t.state], t.due_at is None, t.due_at or now, t.campaign_id))
 
 
-def _live_campaigns(now: datetime):
+def _live_campaigns(user: User):
     lead = select(Department.name).where(Department.id == Campaign.lead_department_id).scalar_subquery()
     stage = CampaignStage
     return db.session.execute(
@@ -89,13 +90,14 @@ def _live_campaigns(now: datetime):
         .outerjoin(stage, and_(stage.campaign_id == Campaign.id, stage.left_at.is_(None)))
         .outerjoin(Timer, and_(Timer.subject_type == escalations.STAGE_SUBJECT, Timer.subject_id == stage.id,
                                Timer.kind == escalations.STAGE_KIND, Timer.status != "cancelled"))
-        .where(Campaign.status == "active").order_by(Campaign.id)).all()
+        .where(Campaign.status == "active", scope.campaign_clause(user)).order_by(Campaign.id)).all()
 
 
-def _stage_spans() -> dict[int, list[tuple[str, date, date | None]]]:
+def _stage_spans(user: User) -> dict[int, list[tuple[str, date, date | None]]]:
     rows = db.session.execute(
         select(CampaignStage.campaign_id, CampaignStage.stage, CampaignStage.entered_at, CampaignStage.left_at)
-        .join(Campaign, Campaign.id == CampaignStage.campaign_id).where(Campaign.status == "active")
+        .join(Campaign, Campaign.id == CampaignStage.campaign_id)
+        .where(Campaign.status == "active", scope.campaign_clause(user))
         .order_by(CampaignStage.campaign_id, CampaignStage.id)).all()
     spans: dict[int, list] = {}
     offset = clock.BEIJING_OFFSET
@@ -162,7 +164,8 @@ def league(user: User, now: datetime | None = None) -> list[DepartmentRow]:
                total(done, HumanTask.completed_at >= year_start),
                total(on_time, HumanTask.completed_at >= year_start))
         .join(HumanTask, HumanTask.department_id == Department.id)
-        .where(or_(HumanTask.status == "open", HumanTask.completed_at >= year_start))
+        .where(or_(HumanTask.status == "open", HumanTask.completed_at >= year_start),
+               scope.department_clause(user, Department.id))
         .group_by(Department.id, Department.name)).all()
     out = [DepartmentRow(d, name, open_n, late_n, m_done, _share(m_ok, m_done), y_done, _share(y_ok, y_done))
            for d, name, open_n, late_n, m_done, m_ok, y_done, y_ok in rows]
@@ -189,7 +192,7 @@ def overdue_tasks(user: User, department_id: int, now: datetime | None = None) -
     """A department's open tasks past their deadline, most overdue first (the league's click-through)."""
     require_viewer(user)
     department = db.session.get(Department, department_id)
-    if department is None:
+    if department is None or not scope.covers_department(user, department_id):
         raise NotFound("部门不存在")
     now = now or clock.now()
     rows = db.session.execute(

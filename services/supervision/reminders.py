@@ -12,6 +12,7 @@ from extensions import db
 from models import Campaign, Department, HumanTask, User, UserRole
 from services import audit
 from services.errors import Forbidden, NotFound, ValidationFailed
+from services.org import scope
 from services.workflow import clock, timers
 
 KIND = "supervision.remind"
@@ -29,7 +30,7 @@ def remind(user: User, department_id: int, campaign_id: int | None = None) -> Re
     if not user.has_role("supervisor", "admin"):
         raise Forbidden("只有联席会办公室可以督办")
     department = db.session.get(Department, department_id)
-    if department is None:
+    if department is None or not scope.covers_department(user, department_id):
         raise NotFound("部门不存在")
     overdue = select(HumanTask.campaign_id).where(HumanTask.department_id == department_id,
                                                   HumanTask.status == "open", HumanTask.due_at < clock.now())

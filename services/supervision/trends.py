@@ -10,10 +10,11 @@ Months are Beijing calendar months. Counts come from grouped queries over the tw
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, select, true
 
 from extensions import db
-from models import FollowUp, HumanTask, Inspection, InspectionOfficer, User
+from models import Campaign, FollowUp, HumanTask, Inspection, InspectionOfficer, User
+from services.org import scope
 from services.supervision.board import month_bounds, require_viewer, start_of_day
 from services.workflow import clock
 
@@ -44,10 +45,10 @@ def trends(user: User, now: datetime | None = None) -> Trends:
     months = clock.local_date(now).month
     this, last = month_bounds(year), month_bounds(year - 1)
     series = [
-        _rate("on_time", *_task_counts(this), *_task_counts(last), months),
-        _rate("published_on_time", *_publication_counts(year), *_publication_counts(year - 1), months),
-        _count("follow_ups_closed", _closed_follow_ups(this), _closed_follow_ups(last), months),
-        _count("visits_saved", _visits_saved(year), _visits_saved(year - 1), months),
+        _rate("on_time", *_task_counts(user, this), *_task_counts(user, last), months),
+        _rate("published_on_time", *_publication_counts(user, year), *_publication_counts(user, year - 1), months),
+        _count("follow_ups_closed", _closed_follow_ups(user, this), _closed_follow_ups(user, last), months),
+        _count("visits_saved", _visits_saved(user, year), _visits_saved(user, year - 1), months),
     ]
     return Trends(year, months, series)
 
@@ -62,33 +63,36 @@ def _monthly_sums(column, bounds, *flags):
     return parts
 
 
-def _task_counts(bounds) -> tuple[list[int], list[int]]:
+def _task_counts(user: User, bounds) -> tuple[list[int], list[int]]:
     row = db.session.execute(
         select(*_monthly_sums(HumanTask.completed_at, bounds, HumanTask.completed_at <= HumanTask.due_at))
         .where(HumanTask.status == "completed", HumanTask.due_at.is_not(None),
-               HumanTask.completed_at >= bounds[0][0], HumanTask.completed_at < bounds[-1][1])).one()
+               HumanTask.completed_at >= bounds[0][0], HumanTask.completed_at < bounds[-1][1],
+               _in_scope(user, HumanTask.campaign_id))).one()
     return list(row[0::2]), list(row[1::2])
 
 
-def _publication_counts(year: int) -> tuple[list[int], list[int]]:
+def _publication_counts(user: User, year: int) -> tuple[list[int], list[int]]:
     done, on_time = [0] * 12, [0] * 12
     for published_at, due in db.session.execute(
             select(Inspection.published_at, Inspection.publication_due)
             .where(Inspection.published_at >= start_of_day(date(year, 1, 1)),
-                   Inspection.published_at < start_of_day(date(year + 1, 1, 1)))):
+                   Inspection.published_at < start_of_day(date(year + 1, 1, 1)),
+                   _in_scope(user, Inspection.campaign_id))):
         day = clock.local_date(published_at)
         done[day.month - 1] += 1
         on_time[day.month - 1] += int(due is not None and day <= due)
     return done, on_time
 
 
-def _closed_follow_ups(bounds) -> list[int]:
+def _closed_follow_ups(user: User, bounds) -> list[int]:
     row = db.session.execute(select(*_monthly_sums(FollowUp.closed_at, bounds))
-                             .where(FollowUp.closed_at >= bounds[0][0], FollowUp.closed_at < bounds[-1][1])).one()
+                             .where(FollowUp.closed_at >= bounds[0][0], FollowUp.closed_at < bounds[-1][1],
+                                    _in_scope(user, FollowUp.campaign_id))).one()
     return list(row)
 
 
-def _visits_saved(year: int) -> list[int]:
+def _visits_saved(user: User, year: int) -> list[int]:
     saved = [0] * 12
     departments = (select(InspectionOfficer.inspection_id, func.count(distinct(InspectionOfficer.department_id))
                           .label("n")).group_by(InspectionOfficer.inspection_id).subquery())
@@ -97,9 +101,17 @@ def _visits_saved(year: int) -> list[int]:
             .join(departments, departments.c.inspection_id == Inspection.id)
             .where(Inspection.status == "submitted",
                    Inspection.submitted_at >= start_of_day(date(year, 1, 1)),
-                   Inspection.submitted_at < start_of_day(date(year + 1, 1, 1)))):
+                   Inspection.submitted_at < start_of_day(date(year + 1, 1, 1)),
+                   _in_scope(user, Inspection.campaign_id))):
         saved[clock.local_date(submitted_at).month - 1] += max(n - 1, 0)
     return saved
+
+
+def _in_scope(user: User, campaign_column):
+    """Rows of campaigns in the viewer's region subtree (services/org/scope.py); everything platform-wide."""
+    if scope.is_platform_wide(user):
+        return true()
+    return campaign_column.in_(select(Campaign.id).where(scope.campaign_clause(user)))
 
 
 def _pct(part: int, whole: int) -> float | None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from domain.workdays import working_days_between
 from extensions import db
 from models import AuditRecord, CampaignStage, Department, HumanTask, Notification, User
-from services.errors import Forbidden, ValidationFailed
+from services.errors import Forbidden, NotFound, ValidationFailed
 from services.supervision import board, reminders, trends
 from services.workflow import clock
 from tests import factories
@@ -99,7 +99,20 @@ def test_screen_account_sees_the_board_but_cannot_remind_and_officials_see_nothi
 
 def test_no_reminder_without_overdue_tasks(app):
     with app.app_context():
-        lead = db.session.scalars(select(Department).where(Department.code == "wsj")).first() or \
-            db.session.scalars(select(Department).order_by(Department.id.desc())).first()
+        supervisor = _user("supervisor")  # a department of the supervisor's own county, with nothing overdue
+        lead = db.session.scalars(select(Department).where(Department.region_id == supervisor.region_id,
+                                                           Department.code != "scjg").order_by(Department.id)).first()
         with pytest.raises(ValidationFailed):
             reminders.remind(_user("supervisor"), lead.id)
+
+
+def test_board_is_scoped_to_the_supervisors_region(late_initiation):
+    """蕲春's campaign shows on 蕲春's board and its city's roll-up, never on 太湖's; 太湖 cannot remind 蕲春."""
+    assert [t for t in board.timelines(_user("hg_supervisor")) if t.campaign_id == late_initiation]
+    assert not [t for t in board.timelines(_user("th_supervisor")) if t.campaign_id == late_initiation]
+    lead = db.session.scalars(select(Department).where(Department.code == "scjg")).one()
+    assert lead.id not in {r.department_id for r in board.league(_user("th_supervisor"))}
+    with pytest.raises(NotFound):
+        reminders.remind(_user("th_supervisor"), lead.id)
+    with pytest.raises(NotFound):
+        board.overdue_tasks(_user("th_supervisor"), lead.id)
