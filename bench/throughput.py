@@ -70,7 +70,7 @@ def _free_port() -> int:
 
 
 def _start_gunicorn(port: int) -> subprocess.Popen:
-    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": URL, "SECRET_KEY": secrets.token_hex(32),
+    env = {**os.environ, "APP_ENV": "production", "AUDIT_HMAC_KEY": "k" * 64, "DATABASE_URL": URL, "SECRET_KEY": secrets.token_hex(32),
            "WEB_CONCURRENCY": str(WORKERS), "BIND": f"127.0.0.1:{port}", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--config", "deploy/gunicorn.conf.py",
                                "app:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

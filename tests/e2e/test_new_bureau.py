@@ -49,7 +49,8 @@ def fresh_url():
 
 
 def _flask(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "f" * 64, "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "f" * 64, "AUDIT_HMAC_KEY": "a" * 64,
+           "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=300)
 
@@ -142,7 +143,7 @@ def test_a_new_county_runs_a_campaign_without_demo_data(fresh_url, tmp_path):
         db.session.remove()
         db.engine.dispose()
 
-    production = create_app(type("P", (ProductionConfig,), {"SECRET_KEY": "f" * 64,
+    production = create_app(type("P", (ProductionConfig,), {"SECRET_KEY": "f" * 64, "AUDIT_HMAC_KEY": "a" * 64,
                                                            "SQLALCHEMY_DATABASE_URI": fresh_url}))
     with production.app_context():
         with pytest.raises(auth.DemoPasswordRefused):

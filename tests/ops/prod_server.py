@@ -35,7 +35,7 @@ def listening_socket() -> socket.socket:
 
 def start(database_url: str, port: int | None = None, inherit_socket: socket.socket | None = None,
           extra_args: list[str] | None = None, **env) -> subprocess.Popen:
-    environment = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "t" * 64,
+    environment = {**os.environ, "APP_ENV": "production", "DATABASE_URL": database_url, "SECRET_KEY": "t" * 64, "AUDIT_HMAC_KEY": "k" * 64,
                    "WEB_CONCURRENCY": "2", "WEB_THREADS": "8", "LOG_LEVEL": "WARNING", **env}
     command = [GUNICORN, "--config", "deploy/gunicorn.conf.py", *(extra_args or []), "app:create_app()"]
     if inherit_socket is not None:
@@ -97,6 +97,21 @@ def request(port: int, method: str, path: str, body: dict | None = None, headers
         return response.status, dict(response.getheaders()), response.read()
     finally:
         conn.close()
+
+
+def minted_token(app, username: str) -> dict:
+    """A bearer token issued through the service, not by logging in: production refuses the demo password
+    (services/org/accounts), and these servers run on demo data."""
+    from sqlalchemy import select
+
+    from extensions import db
+    from models import User
+    from services import auth
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.username == username)).one()
+        token, _ = auth.issue_token(user)
+        db.session.remove()
+    return {"Authorization": f"Bearer {token}"}
 
 
 def token(port: int, username: str) -> dict:

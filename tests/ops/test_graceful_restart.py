@@ -33,7 +33,7 @@ def test_sigterm_and_restart_on_the_same_socket_drop_nothing(pg_app):
     sock = prod_server.listening_socket()
     first = prod_server.start(url, inherit_socket=sock)
     port = first.port
-    tokens = {actor_id: prod_server.token(port, name) for actor_id, name in set(names.items())}
+    tokens = {actor_id: prod_server.minted_token(pg_app, name) for actor_id, name in set(names.items())}
     queue = [(task_id, tokens[actor_id], payload) for task_id, actor_id, payload in work]
     answers, lock, stop, gap = [], threading.Lock(), threading.Event(), threading.Event()
     sent_in_gap = []

@@ -17,17 +17,18 @@ from models import User
 from tests.concurrency.helpers import open_campaign, work_for
 from tests.ops import prod_server
 
-WINDOW_SECONDS = 3.0   # each window; the assertion compares counts, never times
+WINDOW_SECONDS = 1.5   # each window; the assertion compares counts, never times
 PAIRS = 3              # unlocked and locked windows alternate, so drifting load on a shared machine hits both
 LOCKED_CLIENTS = 4     # as many as one process has CPU-bound work for: with sync workers they would take all
 OTHER_CLIENTS = 2
+OTHER_TASKS = 260       # enough that a quiet machine never runs dry within the windows
 
 
 def _prepare(pg_app, port: int, campaign_id: int) -> list[tuple[int, dict, dict]]:
     with pg_app.app_context():
         work = work_for(campaign_id, "joint_inspection")
         names = {actor_id: db.session.get(User, actor_id).username for _, actor_id, _ in work}
-    tokens = {actor_id: prod_server.token(port, name) for actor_id, name in set(names.items())}
+    tokens = {actor_id: prod_server.minted_token(pg_app, name) for actor_id, name in set(names.items())}
     return [(task_id, tokens[actor_id], payload) for task_id, actor_id, payload in work]
 
 
@@ -85,7 +86,7 @@ def _run_window(port: int, others: list, locked: list, lock_held: threading.Even
 def test_a_locked_campaign_row_does_not_stall_other_campaigns(pg_app):
     with pg_app.app_context():
         locked_campaign = open_campaign(LOCKED_CLIENTS)
-        other_campaign = open_campaign(90)
+        other_campaign = open_campaign(OTHER_TASKS)
         url = db.engine.url.render_as_string(hide_password=False)
         db.session.remove()
     server = prod_server.start(url, prod_server.free_port())
@@ -94,7 +95,8 @@ def test_a_locked_campaign_row_does_not_stall_other_campaigns(pg_app):
         port = server.port
         others = _prepare(pg_app, port, other_campaign)
         locked = _prepare(pg_app, port, locked_campaign)
-        assert len(others) == 90 and len(locked) == LOCKED_CLIENTS
+        # enterprises under inspection in the locked campaign are left out of the other's draw (open inspections)
+        assert len(others) >= OTHER_TASKS - LOCKED_CLIENTS and len(locked) == LOCKED_CLIENTS
         never = threading.Event()
         warm_up = _run_window(port, others, [], never)  # both processes load the process specs and fill their pools
         for thread in warm_up["threads"]:

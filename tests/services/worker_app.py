@@ -18,6 +18,10 @@ def sleep_handler(timer: Timer) -> None:
 
 
 def make():
-    timers.HANDLERS["test.sleep"] = sleep_handler  # a test-only timer kind beside services.handlers' table
     url = os.environ["WORKER_TEST_DATABASE_URL"]
     return create_app(type("WorkerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+
+
+# A test-only timer kind beside services.handlers' table, in the worker subprocess and in the tests that
+# import this module to schedule it.
+timers.HANDLERS["test.sleep"] = sleep_handler

@@ -58,6 +58,7 @@ def test_every_export_route_writes_inert_cells(app):
         industry_id = db.session.get(Campaign, campaign_id).plan_entry.industry_id
     today = date.today()
     admin, supervisor, anonymous = user_client(app, "admin"), user_client(app, "supervisor"), app.test_client()
+    lead = user_client(app, "scjg_01")
     walked = {
         "/directory/enterprises.xlsx": (admin, True),
         "/directory/officials.xlsx": (admin, True),
@@ -72,6 +73,7 @@ def test_every_export_route_writes_inert_cells(app):
         "/draws/<int:draw_id>/list.xlsx": (supervisor, True),
         "/public/matters.xlsx": (anonymous, True),
         "/public/plan/<int:year>.xlsx": (anonymous, True),
+        "/applications/credit-repairs.xlsx": (lead, False),  # no repairs applied for in this campaign: headers only
     }
     exports = {r.rule for r in app.url_map.iter_rules() if r.rule.endswith((".xlsx", ".csv"))}
     assert exports == set(walked), f"export routes not walked by this test: {exports - set(walked)}"

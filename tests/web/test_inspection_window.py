@@ -6,6 +6,7 @@ import pytest
 
 from sqlalchemy import func, select
 
+from demo.county import NEIGHBOUR
 from demo.simulate import simulate
 from extensions import db
 from models import (CampaignDepartment, Department, HandlingDecision, Inspection, InspectionSignoff,
@@ -61,7 +62,7 @@ def _graded_enterprise(app) -> dict:
         bystander = db.session.scalars(select(User).join(UserRole).join(Department, Department.id == User.department_id)
                                        .where(UserRole.role == "official", Department.region_id == home,
                                               User.department_id.not_in(taking_part))).first()
-        neighbour = db.session.scalar(select(Region.id).where(Region.id != home))
+        neighbour = db.session.scalar(select(Region.id).where(Region.code == NEIGHBOUR))  # 太湖县, another province
         outsider = db.session.scalars(select(User).join(UserRole).join(Department, Department.id == User.department_id)
                                       .where(UserRole.role == "official", Department.region_id == neighbour)).first()
         member = db.session.scalars(select(User).join(UserRole).where(

@@ -54,7 +54,7 @@ def test_browser_markup_is_refused_at_validate_and_deploy(app, label, xml):
     report = client.post("/designer/validate", json={"xml": xml}, headers=headers).get_json()
     assert report["ok"] is False, label
     assert any("不允许" in e["message"] or "可执行的链接" in e["message"] for e in report["errors"]), report["errors"]
-    refused = client.post("/designer/deploy", json={"xml": xml}, headers=headers)
+    refused = client.post("/designer/deploy", json={"xml": xml, "change_note": "测试：安全检查"}, headers=headers)
     assert refused.status_code == 422
     assert _versions(app) == 1  # nothing deployed
     with app.app_context(), pytest.raises(DomainError):  # the CLI and bundled path refuse it too
@@ -66,7 +66,7 @@ def test_unknown_namespace_markup_is_stripped_with_a_warning(app):
     client, headers = _designer(app)
     report = client.post("/designer/validate", json={"xml": xml}, headers=headers).get_json()
     assert report["ok"] is True and any("将在部署时删除" in w["message"] for w in report["warnings"])
-    deployed = client.post("/designer/deploy", json={"xml": xml}, headers=headers).get_json()
+    deployed = client.post("/designer/deploy", json={"xml": xml, "change_note": "测试：安全检查"}, headers=headers).get_json()
     assert deployed["version"] == 2
     stored = client.get("/designer/processes/campaign/v2.bpmn").get_data(as_text=True)
     assert "urn:example:notes" not in stored and "remember" not in stored
