@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from extensions import db
-from models import Evidence, FollowUp, HumanTask
+from models import Evidence, FollowUp, HumanTask, Inspection, User, UserRole
 from tests.conftest import csrf_token
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
                                submit, user_client)
@@ -31,6 +31,15 @@ def _at_rectification(app):
                                   (f"handling.{first}.reinspect", "on")])
     [rectification] = open_tasks(app, campaign_id, "rectification")
     return campaign_id, rectification
+
+
+def _outsider(app, inspection_id: int) -> str:
+    """An official who neither inspected this enterprise nor works for the lead department (the draw is random)."""
+    with app.app_context():
+        inspection = db.session.get(Inspection, inspection_id)
+        return db.session.scalars(select(User.username).join(UserRole).where(
+            UserRole.role == "official", User.id.not_in([o.user_id for o in inspection.officers]),
+            User.department_id != inspection.campaign.lead_department_id).order_by(User.id)).first()
 
 
 def _post(client, task_id, fields, files):
@@ -73,4 +82,4 @@ def test_rectification_takes_photos_and_pdfs_and_the_reinspection_shows_them(app
     [link] = [f for f in files if f.original_name == "更换后.png"]
     shown = inspector.get(f"/evidence/{link.id}")
     assert shown.status_code == 200 and shown.data == PNG
-    assert user_client(app, "xf_05").get(f"/evidence/{link.id}").status_code == 403
+    assert user_client(app, _outsider(app, link.inspection_id)).get(f"/evidence/{link.id}").status_code == 403
