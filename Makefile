@@ -51,8 +51,11 @@ demo: migrate
 run: demo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Two test processes (this machine has 2 cores; much of the suite waits on browsers, servers and PostgreSQL);
+# worksteal keeps both busy when a long test lands late. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 # PostgreSQL parts run in yiye_bench_* databases the benches create and drop (tests/pgdb.py).
 bench: install
