@@ -1,0 +1,80 @@
+"""A campaign drawing only from key-object lists (定向): attached before the draw, read by the draw's scope.
+
+The lead department's officials attach a list of a department taking part in the campaign, while the
+campaign has not drawn yet (a failed draw can still be retried with the list). The draw reads the members
+current on its day; the list ids go into the draw's parameters, so its commitment binds them.
+"""
+from sqlalchemy import select
+
+from extensions import db
+from models import Campaign, CampaignKeyList, Draw, KeyList, KeyListEntry, User
+from services import audit
+from services.errors import Conflict, Forbidden, NotFound
+from services.key_lists import lists
+from services.org import scope
+from services.workflow import clock
+
+
+def attachable_campaigns(actor: User, key_list: KeyList) -> list[Campaign]:
+    """Active campaigns the actor's department leads, the list's department takes part in, not yet drawn."""
+    if not actor.has_role("official") or actor.department_id is None:
+        return []
+    campaigns = db.session.scalars(select(Campaign).where(
+        Campaign.lead_department_id == actor.department_id, Campaign.status == "active",
+        scope.campaign_clause(actor)).order_by(Campaign.id)).all()
+    return [c for c in campaigns if _takes_part(c, key_list.department_id) and not _drawn(c.id)
+            and not _attached(c.id, key_list.id)]
+
+
+def attach(actor: User, list_id: int, campaign_id: int) -> CampaignKeyList:
+    key_list = lists.get_visible(actor, list_id)
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or not scope.covers_campaign(actor, campaign):
+        raise NotFound("未找到该检查活动")
+    if not actor.has_role("official") or actor.department_id != campaign.lead_department_id:
+        raise Forbidden("只有牵头部门的执法人员可以指定定向抽取的名录")
+    if campaign.status != "active" or _drawn(campaign.id):
+        raise Conflict(f"{campaign.code} 已完成抽取，不能再指定定向抽取的名录")
+    if not _takes_part(campaign, key_list.department_id):
+        raise Conflict(f"名录所属部门「{key_list.department.name}」未参加 {campaign.code}")
+    if _attached(campaign.id, key_list.id):
+        raise Conflict(f"{campaign.code} 已从名录「{key_list.name}」定向抽取")
+    link = CampaignKeyList(campaign_id=campaign.id, key_list_id=key_list.id, attached_by_id=actor.id,
+                           attached_at=clock.now())
+    db.session.add(link)
+    db.session.flush()
+    audit.record(actor, "key_list.attach", "key_list", key_list.id, campaign_id=campaign.id)
+    db.session.commit()
+    return link
+
+
+def lists_of(campaign_id: int) -> list[KeyList]:
+    return list(db.session.scalars(select(KeyList).join(CampaignKeyList, CampaignKeyList.key_list_id == KeyList.id)
+                                   .where(CampaignKeyList.campaign_id == campaign_id).order_by(KeyList.id)))
+
+
+def campaigns_of(list_id: int) -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).join(CampaignKeyList, CampaignKeyList.campaign_id == Campaign.id)
+                                   .where(CampaignKeyList.key_list_id == list_id).order_by(Campaign.id)))
+
+
+def members_clause(list_ids: list[int], enterprise_id_column):
+    """`enterprise_id_column` is a current member of one of the lists (the draw's 定向 scope)."""
+    today = clock.today()
+    return enterprise_id_column.in_(select(KeyListEntry.enterprise_id).where(
+        KeyListEntry.key_list_id.in_(list_ids), KeyListEntry.added_on <= today, KeyListEntry.removed_on.is_(None)))
+
+
+def _takes_part(campaign: Campaign, department_id: int) -> bool:
+    return campaign.lead_department_id == department_id or any(
+        d.department_id == department_id and d.status != "declined" for d in campaign.departments)
+
+
+def _drawn(campaign_id: int) -> bool:
+    return db.session.scalar(select(Draw.id).where(Draw.campaign_id == campaign_id, Draw.status != "failed")
+                             .limit(1)) is not None
+
+
+def _attached(campaign_id: int, list_id: int) -> bool:
+    return db.session.scalar(select(CampaignKeyList.id).where(
+        CampaignKeyList.campaign_id == campaign_id, CampaignKeyList.key_list_id == list_id)) is not None
