@@ -40,3 +40,6 @@ __all__ += ["ClockSetting", "CompletionKey"]
 from models.key_list import CampaignKeyList, KeyList, KeyListEntry  # noqa: E402 - key-object lists (issue 17)
 
 __all__ += ["CampaignKeyList", "KeyList", "KeyListEntry"]
+from models.complaint import Complaint, ComplaintAttachment  # noqa: E402 - complaints (issue 17)
+
+__all__ += ["Complaint", "ComplaintAttachment"]
