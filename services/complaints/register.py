@@ -129,3 +129,9 @@ def visible(actor: User) -> list[Complaint]:
         query = query.where((Complaint.department_id == actor.department_id)
                             | (Complaint.referred_to_id == actor.department_id))
     return list(db.session.scalars(query))
+
+
+def departments(actor: User) -> list[Department]:
+    """The departments of the actor's region: who may be responsible for, or receive, a complaint."""
+    return list(db.session.scalars(select(Department).where(scope.department_clause(actor, Department.id))
+                                   .order_by(Department.id)))
