@@ -65,6 +65,13 @@ def members_clause(list_ids: list[int], enterprise_id_column):
         KeyListEntry.key_list_id.in_(list_ids), KeyListEntry.added_on <= today, KeyListEntry.removed_on.is_(None)))
 
 
+def members_on(list_ids: list[int], day) -> set[int]:
+    """Enterprises on one of the lists on `day` (an auditor checks a 定向 draw against it)."""
+    return set(db.session.scalars(select(KeyListEntry.enterprise_id).where(
+        KeyListEntry.key_list_id.in_(list_ids), KeyListEntry.added_on <= day,
+        (KeyListEntry.removed_on.is_(None)) | (KeyListEntry.removed_on >= day))))
+
+
 def _takes_part(campaign: Campaign, department_id: int) -> bool:
     return campaign.lead_department_id == department_id or any(
         d.department_id == department_id and d.status != "declined" for d in campaign.departments)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Department, Draw, Enterprise, KeyListEntry
+from services.draw import audit_view
 from services.errors import Conflict, Forbidden
 from services.key_lists import campaigns as key_campaigns
 from services.key_lists import imports, lists
@@ -55,6 +56,9 @@ def test_a_campaign_draws_only_the_current_members_of_its_list(app):
         assert {d.enterprise_id for d in draw.enterprises} == members
         assert draw.params["scope"]["key_list_ids"] == [list_id]
         assert draw.candidate_count == len(members)
+        # The auditor's check finds every drawn enterprise on the list on the day of the commitment.
+        faithful = audit_view.faithfulness(draw)
+        assert faithful.listed == len(members) and faithful.outside_scope == []
         # History kept: the removed enterprise's entry stays, with its reason and date.
         history = lists.view(user("supervisor"), list_id).history
         assert len(history) == 4 and [h.removed_reason for h in history if h.removed_on] == ["已停业整顿完毕"]
