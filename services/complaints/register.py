@@ -54,10 +54,10 @@ def _fields(actor: User, data: dict, errors: dict) -> dict:
         enterprise = find_enterprise(actor, data.get("uscc") or "")
     except ValidationFailed as exc:
         errors.update(exc.errors)
-    department = db.session.get(Department, int(data.get("department_id") or 0) or 0)
+    department = db.session.get(Department, _int(data.get("department_id")))
     if department is None or not scope.covers_department(actor, department.id):
         fail("department_id", "请选择您管辖区域内的承办部门")
-    matter_ids = [int(m) for m in data.get("matter_ids") or []]
+    matter_ids = [_int(m) for m in data.get("matter_ids") or []]
     matters = list(db.session.scalars(select(Matter).where(Matter.id.in_(matter_ids)))) if matter_ids else []
     if len(matters) != len(set(matter_ids)):
         fail("matter_ids", "监管事项不存在")
@@ -71,6 +71,11 @@ def _fields(actor: User, data: dict, errors: dict) -> dict:
             "content": content, "received_on": received_on,
             "complainant": (data.get("complainant") or "").strip()[:100] or None,
             "contact": (data.get("contact") or "").strip()[:100] or None}
+
+
+def _int(raw) -> int:
+    """A form's id, 0 (matches nothing) when it is not a number."""
+    return int(raw) if str(raw or "").isdigit() else 0
 
 
 def _received_on(raw: str | None, fail) -> date:
@@ -135,3 +140,8 @@ def departments(actor: User) -> list[Department]:
     """The departments of the actor's region: who may be responsible for, or receive, a complaint."""
     return list(db.session.scalars(select(Department).where(scope.department_clause(actor, Department.id))
                                    .order_by(Department.id)))
+
+
+def matters() -> list[Matter]:
+    """The regulatory matters a complaint may concern (the catalogue's active ones, by department)."""
+    return list(db.session.scalars(select(Matter).where(Matter.active.is_(True)).order_by(Matter.department_id, Matter.id)))

@@ -92,7 +92,7 @@ def _supervisors(region_id: int) -> list[User]:
 
 
 def _referral_department(actor: User, complaint: Complaint, raw) -> Department:
-    department = db.session.get(Department, int(raw or 0) or 0)
+    department = db.session.get(Department, int(raw) if str(raw or "").isdigit() else 0)
     if department is None or department.id == complaint.department_id or not scope.covers_department(actor, department.id):
         raise ValidationFailed({"referred_to_id": ["请选择本区域内的其他部门"]})
     return department
@@ -100,7 +100,7 @@ def _referral_department(actor: User, complaint: Complaint, raw) -> Department:
 
 def _targeted_inspection(actor: User, complaint: Complaint, raw_officers: list) -> Inspection:
     officers = {u.id: u for u in officers_of(complaint.department_id)}
-    chosen = sorted({int(o) for o in raw_officers})
+    chosen = sorted({int(o) for o in raw_officers if str(o).isdigit()})
     if len(chosen) < 2 or any(o not in officers for o in chosen):
         raise ValidationFailed({"officer_ids": ["定向检查须指派本部门至少两名执法人员"]})
     enterprise = complaint.enterprise

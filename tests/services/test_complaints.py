@@ -111,3 +111,15 @@ def test_an_untriaged_complaint_escalates_after_the_working_days(app):
         supervisor = user("supervisor")
         assert db.session.scalar(select(Notification.message).where(
             Notification.user_id == supervisor.id, Notification.kind == complaints.OVERDUE_KIND)).startswith("投诉举报 TS-")
+
+
+def test_the_complaints_matters_are_the_targeted_inspections_matters(app):
+    s = factories.scope(app, 4)
+    [matter_id, *_] = s["matters"]
+    complaint_id = _register(app, _data(app, matter_ids=[str(matter_id)]))
+    with app.app_context():
+        lead = user("scjg_01")
+        officers = [u.id for u in triage.officers_of(lead.department_id)][:2]
+        complaint = triage.triage(lead, complaint_id, {"decision": "targeted", "reason": "线索具体",
+                                                       "officer_ids": officers})
+        assert [m.id for m in complaint.inspection.campaign.matters] == [matter_id]

@@ -33,6 +33,7 @@ def test_register_triage_and_reply_through_the_pages(app, client):
     assert "待分办" in page and "现场照片.png" in page and "提交分办" in page
     with app.app_context():
         complaint = db.session.scalars(select(Complaint)).one()
+        assert complaint.matters == []  # none chosen: a targeted inspection covers the department's matters
         officers = [str(u.id) for u in triage.officers_of(complaint.department_id)][:2]
     response = client.post(location + "/triage", data={"csrf_token": token, "decision": "targeted", "reason": "线索具体",
                                                        "officer_ids": officers[:1]})
@@ -51,9 +52,10 @@ def test_a_bad_code_and_missing_content_are_shown_beside_their_fields(app, clien
     login(client, "scjg_01")
     token = csrf_token(client, "/complaints/new")
     response = client.post("/complaints/new", data={"csrf_token": token, "source": "web", "uscc": "91310115MA1K3CUM7A",
-                                                    "content": ""})
+                                                    "content": "", "department_id": "x", "matter_ids": ["y"]})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "第18位校验码应为" in page and "请填写投诉举报内容" in page
+    assert "请选择您管辖区域内的承办部门" in page and "监管事项不存在" in page
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Complaint)) == 0
 

@@ -12,7 +12,7 @@ from web.i18n import N_
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
 NEW_LABELS = {"source": N_("来源"), "uscc": N_("被投诉举报的经营主体（统一社会信用代码）"), "department_id": N_("承办部门"),
-              "content": N_("投诉举报内容"), "received_on": N_("收到日期"), "evidence": N_("附件")}
+              "matter_ids": N_("涉及的监管事项"), "content": N_("投诉举报内容"), "received_on": N_("收到日期"), "evidence": N_("附件")}
 TRIAGE_LABELS = {"decision": N_("分办结果"), "reason": N_("分办理由"), "officer_ids": N_("检查人员"),
                  "referred_to_id": N_("转办部门"), "reply": N_("答复内容")}
 
@@ -41,7 +41,8 @@ def new():
         else:
             flash(_("已登记投诉举报 %(code)s", code=complaint.code), "success")
             return redirect(url_for("complaints.detail", complaint_id=complaint.id))
-    return render_template("complaints/new.html", sources=SOURCES, departments=complaints.departments(current_user), form=request.form,
+    return render_template("complaints/new.html", sources=SOURCES, departments=complaints.departments(current_user),
+                           matters=complaints.matters(), form=request.form,
                            errors=for_page(errors, _labels(NEW_LABELS))), status
 
 
