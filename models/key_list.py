@@ -48,12 +48,15 @@ class KeyListEntry(Base):
 
 
 class CampaignKeyList(Base):
-    """A campaign draws only from the list's members (定向): recorded before its draw, bound by its commitment."""
+    """A list a campaign's draw uses, recorded before the draw and bound by its commitment: without a ratio the
+    campaign draws only from the list's members (定向); with one, members whose class ratio is lower are drawn
+    at this ratio instead (提高抽查比例), in a stratum of their own."""
     __tablename__ = "campaign_key_list"
     __table_args__ = (UniqueConstraint("campaign_id", "key_list_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     key_list_id: Mapped[int] = mapped_column(ForeignKey("key_list.id"))
+    ratio: Mapped[Optional[str]] = mapped_column(String(10))  # percent as an exact decimal string; None = 定向
     attached_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     attached_at: Mapped[datetime]
     key_list: Mapped[KeyList] = relationship()

@@ -48,6 +48,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("campaign_id", sa.Integer(), _fk("campaign_key_list", "campaign_id", "campaign"), nullable=False),
         sa.Column("key_list_id", sa.Integer(), _fk("campaign_key_list", "key_list_id", "key_list"), nullable=False),
+        sa.Column("ratio", sa.String(10), nullable=True),
         sa.Column("attached_by_id", sa.Integer(), _fk("campaign_key_list", "attached_by_id", "user_account"),
                   nullable=False),
         sa.Column("attached_at", sa.DateTime(), nullable=False),

@@ -106,7 +106,7 @@ def faithfulness(record: Draw) -> Faithfulness:
         row = found.get(uscc)
         if row is None:
             continue
-        if listed[uscc] != draw_v3.v2.WHOLE_SCOPE and row.credit_class != listed[uscc]:
+        if listed[uscc] not in (draw_v3.v2.WHOLE_SCOPE, key_lists.RAISED_STRATUM) and row.credit_class != listed[uscc]:
             changed.append((uscc, row.name, listed[uscc], row.credit_class))
         if row.status != draw_inputs.ACTIVE_STATUS:
             inactive.append((uscc, row.name, row.status))

@@ -56,6 +56,8 @@ def gather(campaign: Campaign) -> DrawInputs:
     candidates, excluded = candidates_for(scope)
     people = people_for(campaign, settings, {u for v in candidates.values() for u in v}, scope.matter_ids)
     ratios = draw_rules.draw_ratios(campaign.ratios, settings)
+    raised = key_lists.raised_of(campaign.id)
+    candidates, ratios = key_lists.raise_stratum(raised, candidates, ratios)
     params = {
         "mode": settings["mode"], "ratios": ratios, "min_per_class": int(settings["min_per_class"]),
         "min_officers": _min_officers(), "officers_per_department": int(settings["officers_per_department"]),
@@ -66,6 +68,8 @@ def gather(campaign: Campaign) -> DrawInputs:
     }
     if scope.key_list_ids:  # only when used, so draws without lists keep their parameters as before
         params["scope"]["key_list_ids"] = scope.key_list_ids
+    if raised:
+        params["scope"]["raised_key_lists"] = {str(k): v for k, v in raised.items()}
     sizes = {c: algorithm.sample_size(len(v), ratios.get(c, 0), params["min_per_class"])
              for c, v in sorted(candidates.items())}
     total, drawn = sum(len(v) for v in candidates.values()), sum(sizes.values())

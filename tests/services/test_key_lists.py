@@ -6,7 +6,7 @@ from sqlalchemy import select
 from extensions import db
 from models import Department, Draw, Enterprise, KeyListEntry
 from services.draw import audit_view
-from services.errors import Conflict, Forbidden
+from services.errors import Conflict, Forbidden, ValidationFailed
 from services.key_lists import campaigns as key_campaigns
 from services.key_lists import imports, lists
 from tests import factories
@@ -123,3 +123,31 @@ def test_an_xlsx_of_good_codes_adds_them_once(app, tmp_path):
         assert (again.inserted, again.unchanged) == (0, 2)
         members = lists.view(official, key_list.id).members
         assert sorted(m.added_reason for m in members) == ["安全生产重点", imports.DEFAULT_REASON]
+
+
+def test_a_raised_ratio_draws_every_member_and_the_others_by_their_class(app):
+    s = factories.scope(app, 4)
+    campaign_id = factories.plan_and_approve(app, s)
+    factories.initiate(app, s, campaign_id)
+    with app.app_context():
+        official = user("scjg_01")
+        key_list = lists.create(official, "加油加气站", "")
+        members = _enterprises(s, 3)
+        for e in members:
+            lists.add_member(official, key_list.id, e.uscc, "安全生产重点")
+        with pytest.raises(ValidationFailed) as refused:
+            key_campaigns.attach(official, key_list.id, campaign_id, "120")
+        assert refused.value.errors == {"ratio": ["提高后的抽查比例应大于 0%，不超过 100%"]}
+        key_campaigns.attach(official, key_list.id, campaign_id, "100")
+        member_ids, list_id = {e.id for e in members}, key_list.id
+    factories.report_in(app, s, campaign_id)
+    with app.app_context():
+        draw = db.session.scalars(select(Draw).where(Draw.campaign_id == campaign_id)).one()
+        assert draw.status == "drawn", draw.failure
+        raised = {d.enterprise_id for d in draw.enterprises if d.credit_class == key_campaigns.RAISED_STRATUM}
+        others = {d.enterprise_id for d in draw.enterprises} - raised
+        assert raised == member_ids and others and not others & member_ids
+        assert draw.params["ratios"][key_campaigns.RAISED_STRATUM] == "100"
+        assert draw.params["scope"]["raised_key_lists"] == {str(list_id): "100"}
+        assert "key_list_ids" not in draw.params["scope"]  # not 定向: the rest of the scope is drawn too
+        assert audit_view.faithfulness(draw).class_changed == []

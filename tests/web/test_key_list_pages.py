@@ -71,9 +71,12 @@ def test_the_supervisor_reads_the_list_without_forms_and_the_lead_attaches_a_cam
     campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
     token, location = _official(client)
-    response = client.post(location + "/campaigns", data={"csrf_token": token, "campaign_id": campaign_id})
+    response = client.post(location + "/campaigns", data={"csrf_token": token, "campaign_id": campaign_id,
+                                                          "ratio": "abc"})
+    assert response.status_code == 422 and "提高后的抽查比例应大于 0%，不超过 100%" in response.get_data(as_text=True)
+    response = client.post(location + "/campaigns", data={"csrf_token": token, "campaign_id": campaign_id, "ratio": "50"})
     assert response.status_code == 302
-    assert "尚无检查活动从本名录抽取" not in client.get(location).get_data(as_text=True)
+    assert "名录对象按不低于 50% 抽取" in client.get(location).get_data(as_text=True)
     supervisor = app.test_client()
     login(supervisor, "supervisor")
     page = supervisor.get(location).get_data(as_text=True)

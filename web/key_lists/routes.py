@@ -17,7 +17,8 @@ from web.i18n import N_
 bp = Blueprint("key_lists", __name__, url_prefix="/key-lists")
 NEW_LABELS = {"name": N_("名录名称"), "description": N_("说明")}
 MEMBER_LABELS = {"uscc": N_("统一社会信用代码"), "reason": N_("列入理由"), "added_on": N_("列入日期"),
-                 "removed_reason": N_("移出理由"), "removed_on": N_("移出日期"), "file": N_("文件")}
+                 "removed_reason": N_("移出理由"), "removed_on": N_("移出日期"), "file": N_("文件"),
+                 "ratio": N_("提高抽查比例")}
 
 # The file format's column names: the same in both languages.
 IMPORT_COLUMNS = "、".join(aliases[0] for aliases in imports.COLUMNS.values())
@@ -102,6 +103,13 @@ def import_members(list_id: int):
 @bp.post("/<int:list_id>/campaigns")
 @login_required
 def attach(list_id: int):
-    link = key_campaigns.attach(current_user, list_id, request.form.get("campaign_id", type=int) or 0)
-    flash(_("检查活动将只从本名录的在册对象中抽取"), "success")
+    try:
+        link = key_campaigns.attach(current_user, list_id, request.form.get("campaign_id", type=int) or 0,
+                                    request.form.get("ratio"))
+    except ValidationFailed as exc:
+        return detail(list_id, exc.errors, 422)
+    if link.ratio is None:
+        flash(_("检查活动将只从本名录的在册对象中抽取"), "success")
+    else:
+        flash(_("检查活动将按不低于 %(ratio)s%% 的比例抽取本名录的在册对象", ratio=link.ratio), "success")
     return redirect(url_for("key_lists.detail", list_id=link.key_list_id))
