@@ -78,6 +78,10 @@ class Config:
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR") or str(BASE_DIR / "instance" / "evidence")
     REFERRAL_WORKING_DAYS = int(os.environ.get("REFERRAL_WORKING_DAYS", "5"))
+    # A complaint (投诉举报) not triaged by the responsible department within this many working days escalates.
+    COMPLAINT_TRIAGE_WORKING_DAYS = int(os.environ.get("COMPLAINT_TRIAGE_WORKING_DAYS", "7"))
+    # 信用风险分类抽查占比: the share of random inspections drawn on credit-risk classes a region aims for (蕲春: 80%).
+    CREDIT_DRAW_SHARE_GOAL = float(os.environ.get("CREDIT_DRAW_SHARE_GOAL", "80"))
     # An enterprise may object to its published result this many working days after publication (异议期),
     # and the lead department answers within OBJECTION_WORKING_DAYS.
     OBJECTION_WINDOW_WORKING_DAYS = int(os.environ.get("OBJECTION_WINDOW_WORKING_DAYS", "10"))

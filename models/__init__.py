@@ -37,3 +37,9 @@ __all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "Rectificatio
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]
+from models.key_list import CampaignKeyList, KeyList, KeyListEntry  # noqa: E402 - key-object lists (issue 17)
+
+__all__ += ["CampaignKeyList", "KeyList", "KeyListEntry"]
+from models.complaint import Complaint, ComplaintAttachment  # noqa: E402 - complaints (issue 17)
+
+__all__ += ["Complaint", "ComplaintAttachment"]

@@ -44,6 +44,9 @@ class Inspection(Base):
     publication_hold_revision: Mapped[Optional[int]]   # the revision held: a correction must go beyond it
     abnormal_list_due: Mapped[Optional[date]]      # 无法联系: list as abnormal within 10 working days
     abnormal_listed_at: Mapped[Optional[datetime]]
+    # How the enterprise came to be inspected: "random" (a draw) or "targeted" (a complaint: 非随机, counted
+    # apart from the random draws in the performance review).
+    selection: Mapped[str] = mapped_column(String(10), default="random", server_default="random")
     campaign: Mapped[Campaign] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
     officers: Mapped[list["InspectionOfficer"]] = relationship(

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from services import audit_checkpoints
+from services.complaints import register as complaints
+from services.complaints import triage as complaint_triage
 from services.draw import stage as draw_stage
 from services.portal import notices, objections
 from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
@@ -52,6 +54,7 @@ TIMER_KINDS: dict[str, Callable] = {
     referrals.OVERDUE_TIMER: referrals.escalate_unacknowledged,
     follow_up.OVERDUE_KIND: follow_up.rectification_overdue,
     notices.REMINDER_KIND: notices.rectification_reminder,
+    complaints.OVERDUE_KIND: complaint_triage.complaint_overdue,
 }
 
 

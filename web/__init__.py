@@ -26,6 +26,8 @@ def register_blueprints(app: Flask) -> None:
     from web.evidence.routes import bp as evidence_bp
     from web.inbox import inspections as _inspection_pages  # noqa: F401  (adds routes to inbox_bp)
     from web.inbox.routes import bp as inbox_bp
+    from web.key_lists.routes import bp as key_lists_bp
+    from web.complaints.routes import bp as complaints_bp
     from web.notifications.routes import bp as notifications_bp
     from web.org import bp as org_bp
     from web.plans.routes import bp as plans_bp
@@ -45,7 +47,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, inbox_bp, campaigns_bp, plans_bp, draws_bp, directory_bp, publication_bp,
                       evidence_bp, follow_up_bp, reports_bp, dashboard_bp, notifications_bp, calendar_bp,
                       designer_bp, board_bp, documents_bp, portal_bp, public_bp, verify_bp, audit_log_bp, api_bp,
-                      api_directory_bp, vendor_bp, auditor_bp, org_bp, applications_bp):
+                      api_directory_bp, vendor_bp, auditor_bp, org_bp, applications_bp, key_lists_bp,
+                      complaints_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

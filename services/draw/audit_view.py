@@ -18,6 +18,7 @@ from services.draw import inputs as draw_inputs
 from services.draw import records
 from services.draw import sealed
 from services.draw import stage as draw_stage
+from services.key_lists import campaigns as key_lists
 from services.stages import initiation
 from services.workflow import clock
 
@@ -30,7 +31,7 @@ class Faithfulness:
     unknown: list[str]          # listed USCCs the directory does not hold
     class_changed: list[tuple]  # (USCC, name, class in the list, class in the directory now)
     not_active: list[tuple]     # (USCC, name, status now)
-    outside_scope: list[tuple]  # (USCC, name): industry or region not in the draw's scope
+    outside_scope: list[tuple]  # (USCC, name): industry, region or key-object list not in the draw's scope
 
 
 @dataclass
@@ -89,10 +90,13 @@ def faithfulness(record: Draw) -> Faithfulness:
     listed = _listed(record)
     scope = record.params.get("scope", {})
     industries, regions = set(scope.get("industry_ids", [])), set(scope.get("region_ids", []))
+    # 定向 from key-object lists: every listed enterprise must have been a member on the day of the commitment.
+    members = key_lists.members_on(scope["key_list_ids"], clock.local_date(record.committed_at)) \
+        if scope.get("key_list_ids") and record.committed_at else None
     found: dict[str, tuple] = {}
     usccs = sorted(listed)
     for start in range(0, len(usccs), 500):
-        for row in db.session.execute(select(Enterprise.uscc, Enterprise.name, Enterprise.credit_class,
+        for row in db.session.execute(select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.credit_class,
                                              Enterprise.status, Enterprise.industry_id, Enterprise.region_id)
                                       .where(Enterprise.uscc.in_(usccs[start:start + 500]))):
             found[row.uscc] = row
@@ -102,10 +106,11 @@ def faithfulness(record: Draw) -> Faithfulness:
         row = found.get(uscc)
         if row is None:
             continue
-        if listed[uscc] != draw_v3.v2.WHOLE_SCOPE and row.credit_class != listed[uscc]:
+        if listed[uscc] not in (draw_v3.v2.WHOLE_SCOPE, key_lists.RAISED_STRATUM) and row.credit_class != listed[uscc]:
             changed.append((uscc, row.name, listed[uscc], row.credit_class))
         if row.status != draw_inputs.ACTIVE_STATUS:
             inactive.append((uscc, row.name, row.status))
-        if (industries and row.industry_id not in industries) or (regions and row.region_id not in regions):
+        if (industries and row.industry_id not in industries) or (regions and row.region_id not in regions) \
+                or (members is not None and row.id not in members):
             outside.append((uscc, row.name))
     return Faithfulness(len(listed), unknown, changed, inactive, outside)

@@ -3,7 +3,7 @@
 Everything here is read from the database once, before the seed is used, and then fixed
 in the commitment; the algorithm itself (domain/draw.py) never touches the database.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
@@ -17,6 +17,7 @@ from models import (Campaign, Case, ChecklistItem, Department, Enterprise, Exper
                     InspectionOfficer, ItemResult, Matter, OfficerConflict, RecusalRequest, User, UserRole)
 from services.workflow import clock
 from services.draw import rules as draw_rules
+from services.key_lists import campaigns as key_lists
 from services.org import scope as org_scope
 
 ACTIVE_STATUS = "存续"
@@ -29,6 +30,7 @@ class Scope:
     matter_ids: list[int]
     settings: dict
     campaign_id: int | None = None  # the campaign drawing: its own inspections are not "another campaign's"
+    key_list_ids: list[int] = field(default_factory=list)  # 定向: only current members of these lists
 
 
 @dataclass
@@ -43,7 +45,8 @@ def scope_of(campaign: Campaign) -> Scope:
     settings = draw_rules.effective(campaign.plan_entry.draw_settings if campaign.plan_entry else None)
     industries = [campaign.industry_id] + [i for i in settings["extra_industry_ids"] if i != campaign.industry_id]
     return Scope(industries, list(settings["region_ids"]) or [campaign.region_id],
-                 [m.id for m in campaign.matters], settings, campaign.id)
+                 [m.id for m in campaign.matters], settings, campaign.id,
+                 [k.id for k in key_lists.lists_of(campaign.id)])
 
 
 def gather(campaign: Campaign) -> DrawInputs:
@@ -53,6 +56,8 @@ def gather(campaign: Campaign) -> DrawInputs:
     candidates, excluded = candidates_for(scope)
     people = people_for(campaign, settings, {u for v in candidates.values() for u in v}, scope.matter_ids)
     ratios = draw_rules.draw_ratios(campaign.ratios, settings)
+    raised = key_lists.raised_of(campaign.id)
+    candidates, ratios = key_lists.raise_stratum(raised, candidates, ratios)
     params = {
         "mode": settings["mode"], "ratios": ratios, "min_per_class": int(settings["min_per_class"]),
         "min_officers": _min_officers(), "officers_per_department": int(settings["officers_per_department"]),
@@ -61,6 +66,10 @@ def gather(campaign: Campaign) -> DrawInputs:
         "scope": {"industry_ids": scope.industry_ids, "region_ids": scope.region_ids,
                   "matter_ids": scope.matter_ids, "target": settings["target"] if settings["mode"] == "targeted" else {}},
     }
+    if scope.key_list_ids:  # only when used, so draws without lists keep their parameters as before
+        params["scope"]["key_list_ids"] = scope.key_list_ids
+    if raised:
+        params["scope"]["raised_key_lists"] = {str(k): v for k, v in raised.items()}
     sizes = {c: algorithm.sample_size(len(v), ratios.get(c, 0), params["min_per_class"])
              for c, v in sorted(candidates.items())}
     total, drawn = sum(len(v) for v in candidates.values()), sum(sizes.values())
@@ -87,6 +96,8 @@ def _scope_filter(scope: Scope):
     # A region stands for its subtree: a city-wide campaign draws from its districts' enterprises.
     in_regions = Enterprise.region_id.in_(sorted({i for r in scope.region_ids for i in org_scope.subtree_ids(r)}))
     conditions = [Enterprise.industry_id.in_(scope.industry_ids), in_regions]
+    if scope.key_list_ids:
+        conditions.append(key_lists.members_clause(scope.key_list_ids, Enterprise.id))
     target = scope.settings["target"] if scope.settings["mode"] == "targeted" else {}
     if target.get("credit_classes"):
         conditions.append(Enterprise.credit_class.in_(target["credit_classes"]))

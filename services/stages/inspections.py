@@ -303,4 +303,8 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     pending = db.session.scalar(select(func.count()).select_from(Inspection).where(
         Inspection.campaign_id == campaign_id, Inspection.status != "submitted"))
     if pending == 0:
+        campaign = db.session.get(Campaign, campaign_id)
+        if campaign.kind == "complaint":  # a complaint's targeted inspection: no campaign process to tell
+            campaign.status, campaign.stage, campaign.completed_at = "completed", "closed", clock.now()
+            return
         runtime.send_message(runtime.campaign_instance(campaign_id), "inspections_completed")

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from services.org import accounts
-from services.supervision import dashboard
+from services.supervision import dashboard, selection_kpis
 from services.workflow import clock
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -24,5 +24,7 @@ def index():
     page = dashboard.live_campaigns(current_user, filters)
     expiring = accounts.expiring_certificates(current_user, clock.today(),
                                               current_app.config["CERT_EXPIRY_WARNING_DAYS"])
+    today = clock.today()
+    selection = selection_kpis.selection_kpis(current_user, today.replace(month=1, day=1), today)
     return render_template("dashboard/index.html", page=page, choices=dashboard.filter_choices(current_user),
-                           args=request.args.to_dict(), expiring=expiring, today=clock.today())
+                           args=request.args.to_dict(), expiring=expiring, today=today, selection=selection)

@@ -8,6 +8,7 @@ from services.stages import initiation as campaigns
 from services.workflow import clock
 from services.stages import diagnosis_report as reports
 from services.stages import review
+from services.supervision import selection_kpis
 from services.errors import Forbidden, ValidationFailed
 from web.filters import data_label
 from web.form_errors import FormErrors, for_page
@@ -55,7 +56,8 @@ def review_notice():
     start, end, department_id = _period()
     result = review.period_review(current_user, start, end, department_id)
     return render_template("reports/review.html", r=result, metrics=review.METRICS, department_id=department_id,
-                           departments=review.departments(current_user))
+                           departments=review.departments(current_user),
+                           selection=selection_kpis.selection_kpis(current_user, start, end, department_id))
 
 
 @bp.get("/review.xlsx")

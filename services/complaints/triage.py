@@ -1,0 +1,133 @@
+"""Triage of a complaint by its responsible department, the reply to the complainant, and escalation.
+
+A targeted inspection (非随机) opens an inspection of the enterprise with `selection = "targeted"`, under a
+campaign of kind "complaint" that holds only it: the two officers named by the department inspect it through
+the usual case process (joint_inspection, countersign), and the performance review counts it apart from the
+random draws. Such a campaign has no campaign process of its own (nothing to draw or report in); it is
+completed when its inspection is submitted (services/stages/inspections.py).
+"""
+from sqlalchemy import select
+
+from extensions import db
+from models import (Campaign, CampaignDepartment, ChecklistRevision, Complaint, Department, Inspection,
+                    InspectionOfficer, User, UserRole)
+from services import audit
+from services.complaints.register import OVERDUE_KIND, get_visible
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.org import scope
+from services.workflow import clock, runtime, timers
+
+DECISIONS = {"targeted": "定向检查", "referred": "转其他部门办理", "closed": "不予立项，办结"}
+COMPLAINT_KIND = "complaint"
+
+
+def triage(actor: User, complaint_id: int, data: dict) -> Complaint:
+    complaint = get_visible(actor, complaint_id)
+    if actor.department_id != complaint.department_id or not actor.has_role("official", "department_admin"):
+        raise Forbidden("只有承办部门的执法人员可以分办该投诉举报")
+    if complaint.status != "open":
+        raise Conflict(f"投诉举报 {complaint.code} 已分办")
+    decision, reason = data.get("decision") or "", (data.get("reason") or "").strip()
+    if decision not in DECISIONS:
+        raise ValidationFailed({"decision": ["请选择分办结果"]})
+    if not reason:
+        raise ValidationFailed({"reason": ["请填写分办理由"]})
+    if decision == "targeted":
+        complaint.inspection = _targeted_inspection(actor, complaint, data.get("officer_ids") or [])
+    elif decision == "referred":
+        complaint.referred_to = _referral_department(actor, complaint, data.get("referred_to_id"))
+        timers.notify(f"{complaint.department.name} 将投诉举报 {complaint.code}（{complaint.enterprise.name}）转贵部门办理",
+                      "complaint_referred", department_id=complaint.referred_to.id, link=f"/complaints/{complaint.id}")
+    complaint.status, complaint.decision_reason = decision, reason
+    complaint.decided_by_id, complaint.decided_at = actor.id, clock.now()
+    timers.cancel(kind=OVERDUE_KIND, subject_type="complaint", subject_id=complaint.id)
+    audit.record(actor, "complaint.triage", "complaint", complaint.id, decision=decision, reason=reason,
+                 referred_to_id=complaint.referred_to_id, inspection_id=complaint.inspection_id,
+                 campaign_id=complaint.inspection.campaign_id if complaint.inspection else None)
+    db.session.commit()
+    return complaint
+
+
+def record_reply(actor: User, complaint_id: int, reply: str) -> Complaint:
+    complaint = get_visible(actor, complaint_id)
+    if actor.department_id not in (complaint.department_id, complaint.referred_to_id):
+        raise Forbidden("只有承办部门可以记录答复")
+    if complaint.status == "open":
+        raise Conflict("请先分办，再答复投诉举报人")
+    reply = (reply or "").strip()
+    if not reply:
+        raise ValidationFailed({"reply": ["请填写答复内容"]})
+    complaint.reply, complaint.replied_by_id, complaint.replied_at = reply, actor.id, clock.now()
+    audit.record(actor, "complaint.reply", "complaint", complaint.id)
+    db.session.commit()
+    return complaint
+
+
+def officers_of(department_id: int) -> list[User]:
+    """The department's active officials: who a targeted inspection may be given to."""
+    return list(db.session.scalars(select(User).join(UserRole).where(
+        User.department_id == department_id, User.active.is_(True), UserRole.role == "official").order_by(User.id)))
+
+
+def complaint_overdue(timer) -> None:
+    """Not triaged by its deadline: flagged once, the department and the region's supervisors told."""
+    complaint = db.session.get(Complaint, timer.subject_id)
+    if complaint is None or complaint.status != "open" or complaint.escalated_at is not None:
+        return
+    complaint.escalated_at = clock.now()
+    message = (f"投诉举报 {complaint.code}（{complaint.enterprise.name}）已超过分办期限"
+               f"（{complaint.triage_due.isoformat()}），请 {complaint.department.name} 尽快分办")
+    link = f"/complaints/{complaint.id}"
+    for supervisor in _supervisors(complaint.department.region_id):
+        timers.notify(message, OVERDUE_KIND, user_id=supervisor.id, link=link)
+    timers.notify(message, OVERDUE_KIND, department_id=complaint.department_id, link=link)
+    audit.record(None, "complaint.overdue", "complaint", complaint.id, triage_due=complaint.triage_due.isoformat())
+
+
+def _supervisors(region_id: int) -> list[User]:
+    holders = scope.ancestors(region_id)
+    return list(db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == "supervisor", User.active.is_(True),
+        (User.region_id.is_(None)) | (User.region_id.in_(holders))).order_by(User.id)))
+
+
+def _referral_department(actor: User, complaint: Complaint, raw) -> Department:
+    department = db.session.get(Department, int(raw) if str(raw or "").isdigit() else 0)
+    if department is None or department.id == complaint.department_id or not scope.covers_department(actor, department.id):
+        raise ValidationFailed({"referred_to_id": ["请选择本区域内的其他部门"]})
+    return department
+
+
+def _targeted_inspection(actor: User, complaint: Complaint, raw_officers: list) -> Inspection:
+    officers = {u.id: u for u in officers_of(complaint.department_id)}
+    chosen = sorted({int(o) for o in raw_officers if str(o).isdigit()})
+    if len(chosen) < 2 or any(o not in officers for o in chosen):
+        raise ValidationFailed({"officer_ids": ["定向检查须指派本部门至少两名执法人员"]})
+    enterprise = complaint.enterprise
+    revision = db.session.scalars(select(ChecklistRevision).where(ChecklistRevision.industry_id == enterprise.industry_id)
+                                  .order_by(ChecklistRevision.number.desc())).first()
+    if revision is None:
+        raise Conflict(f"行业「{enterprise.industry.name}」还没有检查清单，无法开展定向检查")
+    matters = complaint.matters or [m for m in enterprise.industry.matters if m.department_id == complaint.department_id]
+    if not matters:
+        raise ValidationFailed({"decision": ["该企业所属行业没有本部门的监管事项，请转其他部门办理"]})
+    now = clock.now()
+    campaign = Campaign(code=f"pending-{now.timestamp()}", title=f"投诉举报 {complaint.code} 定向检查", kind=COMPLAINT_KIND,
+                        industry_id=enterprise.industry_id, region_id=complaint.department.region_id,
+                        lead_department_id=complaint.department_id, checklist_revision=revision, ratios={},
+                        special_reason=complaint.content[:500], stage="joint_inspection", created_by_id=actor.id,
+                        created_at=now, matters=list(matters))
+    campaign.departments.append(CampaignDepartment(department_id=complaint.department_id, role="lead",
+                                                   status="confirmed", responded_at=now))
+    db.session.add(campaign)
+    db.session.flush()
+    campaign.code = f"TSJC-{now.year}-{campaign.id:05d}"
+    inspection = Inspection(campaign_id=campaign.id, enterprise_id=enterprise.id, status="assigned", selection="targeted")
+    inspection.officers = [InspectionOfficer(user_id=o, department_id=complaint.department_id) for o in chosen]
+    db.session.add(inspection)
+    db.session.flush()
+    audit.record(actor, "campaign.open", "campaign", campaign.id, campaign_id=campaign.id, kind=COMPLAINT_KIND,
+                 complaint_id=complaint.id)
+    runtime.start_instance("enterprise_case", {"inspection_id": inspection.id, "campaign_id": campaign.id},
+                           campaign_id=campaign.id, inspection_id=inspection.id)
+    return inspection

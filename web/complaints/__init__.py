@@ -1,0 +1,1 @@
+"""Complaint and report pages (投诉举报)."""

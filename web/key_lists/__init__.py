@@ -1,0 +1,1 @@
+"""Key-object list pages (重点监管对象名录库)."""
