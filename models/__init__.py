@@ -5,7 +5,7 @@ from models.calendar import CalendarOverride, CalendarYear
 from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review, ReviewScheme
 from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
-from models.document import Document, DocumentCounter, DocumentPrefix
+from models.document import Document, DocumentCounter, DocumentPrefix, DocumentSignature, DocumentTemplate
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
 from models.enterprise import DirectoryImport, Enterprise, EnterpriseVersion, RecusalRequest
 from models.enterprise_requests import (ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim,
@@ -37,3 +37,4 @@ __all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "Rectificatio
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]
+__all__ += ["DocumentSignature", "DocumentTemplate"]
