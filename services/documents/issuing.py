@@ -80,10 +80,15 @@ def body(document: Document) -> list[str]:
 
 def pdf(actor: User, document_id: int) -> tuple[Document, bytes]:
     document = get(actor, document_id)
+    return document, pdf_of(document)
+
+
+def pdf_of(document: Document) -> bytes:
+    """The PDF of a document the caller has already been allowed to read."""
     authority = db.session.get(Department, document.department_id).name
     voided = document.void_reason if document.status == "voided" else None
-    return document, render.render_pdf(document.number, document.kind, authority, document.issued_at, body(document),
-                                       document.record_sha256, voided, signatures.printed(document.id))
+    return render.render_pdf(document.number, document.kind, authority, document.issued_at, document.data,
+                             body(document), document.record_sha256, voided, signatures.printed(document.id))
 
 
 def for_inspection(actor: User, inspection_id: int) -> list[Document]:

@@ -1,5 +1,5 @@
 """A document as PDF (fpdf2, pure Python) with the CJK font shipped in a PyPI package (services.fonts) — no
-system fonts, no root. The header (authority, title, number) and footer (record hash, the enterprise's
+system fonts, no root. The header (authority, title, number, enterprise, campaign) and footer (record hash, the enterprise's
 signatures with their hashes) are fixed here; the body comes from the document's template
 (services.documents.templates), so no template can leave the number or the hash off. The same frozen data
 always renders the same text."""
@@ -26,8 +26,8 @@ class Signature:
     sha256: str
 
 
-def render_pdf(number: str, kind: str, authority: str, issued_at: datetime, lines: list[str], record_sha256: str,
-               voided: str | None = None, signatures: list[Signature] = ()) -> bytes:
+def render_pdf(number: str, kind: str, authority: str, issued_at: datetime, data: dict, lines: list[str],
+               record_sha256: str, voided: str | None = None, signatures: list[Signature] = ()) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_creation_date(issued_at)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -43,6 +43,12 @@ def render_pdf(number: str, kind: str, authority: str, issued_at: datetime, line
         pdf.set_text_color(180, 0, 0)
         _line(pdf, f"【已作废】{voided}")
         pdf.set_text_color(0, 0, 0)
+    enterprise = data["enterprise"]
+    _line(pdf, f"被检查单位：{enterprise['name']}")
+    _line(pdf, f"统一社会信用代码：{enterprise['uscc']}")
+    if enterprise.get("address"):
+        _line(pdf, f"地址：{enterprise['address']}")
+    _line(pdf, f"检查活动：{data['campaign']['code']} {data['campaign']['title']}")
     for text in lines:
         if text.startswith(HEADING):
             _heading(pdf, text[len(HEADING):])

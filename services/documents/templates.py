@@ -8,6 +8,7 @@ routes, refused before anything runs), or fails on the kind's sample data (an un
 own refusal, a loop or text too large).
 """
 import operator
+from dataclasses import dataclass
 
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
@@ -131,6 +132,21 @@ def history(actor: User, region_id: int, kind: str) -> list[DocumentTemplate]:
     return list(db.session.scalars(select(DocumentTemplate).where(
         DocumentTemplate.region_id == region_id, DocumentTemplate.kind == kind)
         .order_by(DocumentTemplate.version.desc())))
+
+
+@dataclass(frozen=True)
+class Editor:
+    """What the editor shows: the text in force (the region's, an ancestor's or the built-in one), whose it
+    is, and this region's versions, newest first."""
+    source: str
+    in_force: DocumentTemplate | None
+    versions: list[DocumentTemplate]
+
+
+def editor(actor: User, region_id: int, kind: str) -> Editor:
+    versions = history(actor, region_id, kind)
+    in_force = current(region_id, kind)
+    return Editor(in_force.body if in_force else builtin.BODIES[kind], in_force, versions)
 
 
 def editable_regions(actor: User) -> list[Region]:
