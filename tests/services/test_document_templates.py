@@ -1,0 +1,83 @@
+"""Document templates per region: an admin saves versions (history kept), a document records the version it
+used and keeps rendering with it; a template that does not render or reaches for internals is refused with a
+Chinese message and nothing changes."""
+import pytest
+from sqlalchemy import func, select
+
+from extensions import db
+from models import Department, DocumentTemplate, Region
+from services.documents import builtin, issuing, templates
+from services.errors import Forbidden, ValidationFailed
+from services.org import accounts
+from tests import factories
+from tests.services.test_documents import _text, _user
+
+CUSTOM = "## 本县格式\n" + builtin.BODIES["inspection_record"] + "本笔录经被检查单位核对无误（{{ enterprise.name }}）\n"
+
+
+def _diagnosed(app):
+    campaign_id, _ = factories.campaign_at(app, "diagnosed", enterprises=2)
+    with app.app_context():
+        from models import Inspection
+        return db.session.scalars(select(Inspection.id).where(Inspection.campaign_id == campaign_id,
+                                                              Inspection.result_code == "02")).one()
+
+
+def test_versions_are_kept_and_a_document_renders_with_the_version_it_used(app):
+    inspection_id = _diagnosed(app)
+    with app.app_context():
+        admin, lead = _user("admin"), _user("scjg_01")
+        county = lead.department.region_id
+        before = issuing.issue(lead, inspection_id, "inspection_record")
+        first = templates.save(admin, county, "inspection_record", CUSTOM, "加核对声明")
+        after = issuing.issue(lead, inspection_id, "inspection_record")
+        second = templates.save(admin, county, "inspection_record", CUSTOM.replace("本县格式", "第二版格式"))
+        assert (first.version, second.version) == (1, 2)
+        assert [t.version for t in templates.history(admin, county, "inspection_record")] == [2, 1]
+        assert (before.template_id, before.template_version) == (None, 0)
+        assert (after.template_id, after.template_version) == (first.id, 1)
+        text = _text(issuing.pdf(lead, after.id)[1])
+        assert "本县格式" in text and "第二版格式" not in text and "本笔录经被检查单位核对无误" in text
+        assert after.number in text and after.record_sha256 in text  # the fixed parts stay
+        assert "本县格式" not in _text(issuing.pdf(lead, before.id)[1])
+        latest = issuing.issue(lead, inspection_id, "inspection_record")
+        assert latest.template_version == 2 and "第二版格式" in _text(issuing.pdf(lead, latest.id)[1])
+
+
+@pytest.mark.parametrize("source, words", [
+    ("{{ enterprise.__class__.__mro__ }}", "内部属性"),
+    ("{{ enterprise['__class__'] }}", "内部属性"),
+    ("{{ cycler.__init__.__globals__ }}", "内部属性"),
+    ("{{ enterprise.name.format_map }}{{ ''.format.__self__ }}", "内部属性"),
+    ("{% for x in range(5) %}{{ x.nope() }}{% endfor %}", "无法用示例数据生成"),
+    ("{{ no_such_field }}", "不存在的数据项"),
+    ("{% if %}", "模板语法错误"),
+    ("{{ 'x' * 100000000 }}", "过大"),
+    ("   ", "不能为空"),
+])
+def test_unsafe_or_broken_templates_are_refused_and_nothing_is_stored(app, source, words):
+    with app.app_context():
+        admin = _user("admin")
+        county = _user("scjg_01").department.region_id
+        with pytest.raises(ValidationFailed) as refused:
+            templates.save(admin, county, "inspection_record", source)
+        assert words in "".join(refused.value.errors["body"])
+        assert db.session.scalar(select(func.count(DocumentTemplate.id))) == 0
+
+
+def test_only_an_admin_of_the_region_edits(app):
+    with app.app_context():
+        admin = _user("admin")
+        neighbour = db.session.scalars(select(Region).where(Region.name == "太湖县")).one()
+        home = _user("scjg_01").department.region_id
+        regional = accounts.create_account(None, username="th_admin", password="Qz7!long-safe-phrase-2026", roles=["admin"],
+                                           region_code=neighbour.code)
+        with pytest.raises(Forbidden):
+            templates.save(regional, home, "inspection_record", CUSTOM)
+        with pytest.raises(Forbidden):
+            templates.save(_user("scjg_01"), home, "inspection_record", CUSTOM)
+        saved = templates.save(regional, neighbour.id, "inspection_record", CUSTOM)
+        assert saved.version == 1 and [r.id for r in templates.editable_regions(regional)] == [neighbour.id]
+        # a 蕲春 document still uses the built-in text: templates are per region
+        assert templates.current(home, "inspection_record") is None
+        assert db.session.scalar(select(Department.id).where(Department.region_id == neighbour.id)) is not None
