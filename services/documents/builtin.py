@@ -1,6 +1,6 @@
 """The built-in body of each document kind, a Jinja template over the document's frozen data (records.py).
 
-One line of output is one paragraph of the document; a line starting with `## ` is a heading. The header
+One line of output is one paragraph of the document (empty lines are dropped); a line starting with `## ` is a heading. The header
 (authority, title, number) and the footer (record hash, the enterprise's signatures) are not part of the
 body: no template can leave the number or the hash off a document. An admin can save a region's own version
 (services.documents.templates); these are what a region without one gets, and what a new one starts from.

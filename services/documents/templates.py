@@ -42,7 +42,9 @@ class _Sandbox(SandboxedEnvironment):
         return operator.mul(left, right)
 
 
-_ENV = _Sandbox(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+# No trim_blocks: a line ending in `{% endif %}` keeps its line break; the empty lines a block tag leaves
+# alone on its line are dropped by body_lines.
+_ENV = _Sandbox(undefined=StrictUndefined, lstrip_blocks=True, autoescape=False)
 
 
 def body_lines(source: str, data: dict) -> list[str]:

@@ -81,3 +81,13 @@ def test_only_an_admin_of_the_region_edits(app):
         # a 蕲春 document still uses the built-in text: templates are per region
         assert templates.current(home, "inspection_record") is None
         assert db.session.scalar(select(Department.id).where(Department.region_id == neighbour.id)) is not None
+
+
+def test_builtin_bodies_render_one_paragraph_per_line():
+    """A line ending in a block tag keeps its line break (findings are not run together)."""
+    lines = templates.body_lines(builtin.BODIES["inspection_record"], builtin.SAMPLES["inspection_record"])
+    assert "## 消防救援大队 检查情况" in lines and "1. 灭火器在有效期内 —— 不符合（2 具过期）" in lines
+    assert lines[1] == "检查人员：张三（市场监管局，执法证号 42000000001）"
+    for kind, source in builtin.BODIES.items():
+        assert templates.body_lines(source, builtin.SAMPLES[kind]) and all(line.strip() for line in
+                                                                            templates.body_lines(source, builtin.SAMPLES[kind]))
