@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import Department, DocumentTemplate, Region
+from models import Department, Document, DocumentTemplate, Inspection, Region
 from services.documents import builtin, issuing, templates
-from services.errors import Forbidden, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
 from services.org import accounts
 from tests import factories
 from tests.services.test_documents import _text, _user
@@ -18,7 +18,6 @@ CUSTOM = "## 本县格式\n" + builtin.BODIES["inspection_record"] + "本笔录�
 def _diagnosed(app):
     campaign_id, _ = factories.campaign_at(app, "diagnosed", enterprises=2)
     with app.app_context():
-        from models import Inspection
         return db.session.scalars(select(Inspection.id).where(Inspection.campaign_id == campaign_id,
                                                               Inspection.result_code == "02")).one()
 
@@ -91,3 +90,18 @@ def test_builtin_bodies_render_one_paragraph_per_line():
     for kind, source in builtin.BODIES.items():
         assert templates.body_lines(source, builtin.SAMPLES[kind]) and all(line.strip() for line in
                                                                             templates.body_lines(source, builtin.SAMPLES[kind]))
+
+
+def test_a_template_that_fails_on_real_data_issues_nothing_and_takes_no_number(app):
+    inspection_id = _diagnosed(app)
+    with app.app_context():
+        admin, lead = _user("admin"), _user("scjg_01")
+        county = lead.department.region_id
+        # renders on the sample (its address), fails on any real enterprise: an unknown name
+        trap = "{% if enterprise.address != '示例路 1 号' %}{{ no_such_field }}{% endif %}正文\n"
+        templates.save(admin, county, "result_notice", trap)
+        with pytest.raises(Conflict, match="模板无法生成"):
+            issuing.issue(lead, inspection_id, "result_notice")
+        assert db.session.scalar(select(func.count(Document.id))) == 0
+        templates.save(admin, county, "result_notice", builtin.BODIES["result_notice"])
+        assert issuing.issue(lead, inspection_id, "result_notice").sequence == 1
