@@ -78,7 +78,8 @@ def _record(actor: User, document_id: int, upload: evidence.Upload, signer: str,
         db.session.add(signature)
         db.session.flush()
         audit.record(actor, "document.sign", "document", document.id, campaign_id=document.campaign_id,
-                     number=document.number, method=method, evidence_id=proof.id, sha256=sha)
+                     number=document.number, method=method, evidence_id=proof.id, sha256=sha,
+                     inspection_id=document.inspection_id)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -19,6 +19,7 @@ def test_sign_page_takes_the_pad_and_refuses_a_blank_one(app):
     with app.app_context():
         inspection = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).first()
         document_id = issuing.issue(_user("scjg_01"), inspection.id, "inspection_record").id
+        name = inspection.enterprise.name
     lead = user_client(app, "scjg_01")
     page = f"/documents/{document_id}/sign"
     html = lead.get(page).get_data(as_text=True)
@@ -32,6 +33,8 @@ def test_sign_page_takes_the_pad_and_refuses_a_blank_one(app):
     assert "已登记被检查单位代表的签字" in signed and "王经理" in signed and "手写签名板" in signed
     with app.app_context():
         assert db.session.scalar(select(func.count(DocumentSignature.id))) == 1
+    history = lead.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "代表在执法文书上的签字" in history and name in history and "document.sign" not in history
 
 
 def test_template_editor_for_admins(app):
