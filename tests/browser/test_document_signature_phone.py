@@ -1,6 +1,6 @@
 """On-site signing on a phone, in a real browser: the enterprise's representative draws on the signature pad,
-the officer submits, and the signature's SHA-256 is found in the document's PDF; the document page fits the
-phone's width (screenshot kept)."""
+the officer submits, and the signature's SHA-256 is found in the document's PDF; the sign, document and 一户一档 pages fit the phone's
+width and axe finds no serious violation on them (screenshot kept)."""
 import re
 from io import BytesIO
 
@@ -11,6 +11,7 @@ from extensions import db
 from models import DocumentSignature, Evidence, Inspection
 from services.documents import issuing
 from tests import factories
+from tests.browser.a11y import axe_violations
 from tests.browser.conftest import PHONE, login, screenshot
 from tests.services.test_documents import _user
 
@@ -24,6 +25,7 @@ def test_representative_signs_on_the_pad_and_the_pdf_carries_the_hash(app, live_
     page = phone_page
     login(page, live_server, officer)
     page.goto(f"{live_server}/documents/{document_id}/sign")
+    assert axe_violations(page) == []
     page.fill("#f-signer", "王经理")
     page.click("#sign-form button[type=submit]")  # nothing drawn yet: the page says so and does not submit
     assert page.is_visible("#signature-empty") and page.url.endswith("/sign")
@@ -39,6 +41,12 @@ def test_representative_signs_on_the_pad_and_the_pdf_carries_the_hash(app, live_
     assert "已登记被检查单位代表的签字" in page.inner_text("main") and "王经理" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     screenshot(page, "document-signed-phone")
+    assert axe_violations(page) == []
+    page.click("text=一户一档")
+    page.wait_for_url(re.compile(r"/archive$"))
+    assert "王经理" not in page.inner_text("main") and "现场签名.png" in page.inner_text("main")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
     with app.app_context():
         [(signature, sha)] = db.session.execute(select(DocumentSignature, Evidence.sha256).join(
             Evidence, Evidence.id == DocumentSignature.evidence_id)).all()
