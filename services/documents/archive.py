@@ -3,7 +3,9 @@ inspections — as a page and as a ZIP with a manifest (file, SHA-256, document 
 scripts/verify_archive.py checks offline with the standard library alone.
 
 Who may open it: supervisors, admins, auditors and officials whose region subtree holds the enterprise
-(services.org.scope); the download is audited.
+(services.org.scope); what it holds is cut by the one participation rule (services.stages.participation): an
+official gets the documents and evidence of the campaigns their department took part in, a supervisor those of
+the campaigns of their regions. The download is audited.
 """
 import hashlib
 import io
@@ -21,6 +23,7 @@ from services.documents import issuing
 from services.errors import Forbidden, NotFound
 from services.org import scope
 from services.stages import evidence as evidence_files
+from services.stages import participation
 from services.workflow import clock
 
 MANIFEST = "manifest.json"
@@ -41,10 +44,12 @@ def of(actor: User, enterprise_id: int) -> Archive:
     if not actor.has_role(*READERS):
         raise Forbidden("无权查看企业档案")
     scope.require(actor, enterprise.region_id, "该企业不在您的管辖区域内")
-    documents = list(db.session.scalars(select(Document).where(Document.enterprise_id == enterprise_id)
-                                        .order_by(Document.issued_at, Document.id)))
-    proofs = list(db.session.scalars(select(Evidence).join(Inspection, Inspection.id == Evidence.inspection_id)
-                                     .where(Inspection.enterprise_id == enterprise_id).order_by(Evidence.id)))
+    documents = list(db.session.scalars(select(Document).where(
+        Document.enterprise_id == enterprise_id, participation.campaign_condition(actor, Document.campaign_id))
+        .order_by(Document.issued_at, Document.id)))
+    proofs = list(db.session.scalars(select(Evidence).join(Inspection, Inspection.id == Evidence.inspection_id).where(
+        Inspection.enterprise_id == enterprise_id, participation.campaign_condition(actor, Inspection.campaign_id))
+        .order_by(Evidence.id)))
     return Archive(enterprise, documents, proofs)
 
 

@@ -84,3 +84,11 @@ def test_archive_is_region_scoped(app):
         assert client.get(f"/documents/enterprises/{enterprise_id}/archive").status_code == 403
         assert client.get(f"/documents/enterprises/{enterprise_id}/archive.zip").status_code == 403
     assert user_client(app, "hg_supervisor").get(f"/documents/enterprises/{enterprise_id}/archive").status_code == 200
+    with app.app_context():  # 蕲春's own official whose department took no part: the page, without the campaign's files
+        number = issuing.issue(_user("scjg_01"), inspection_id, "inspection_record").number
+        bystander = _user("hb_01")
+        assert bystander.department.region_id == db.session.get(Inspection, inspection_id).enterprise.region_id
+    page = user_client(app, "hb_01").get(f"/documents/enterprises/{enterprise_id}/archive").get_data(as_text=True)
+    assert "尚未出具文书" in page and number not in page and "没有证据材料" in page
+    assert number in user_client(app, "hg_supervisor").get(
+        f"/documents/enterprises/{enterprise_id}/archive").get_data(as_text=True)
