@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import DocumentTemplate, Region, User
 from services import audit
 from services.documents import builtin, numbering
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.org import scope
 from services.workflow import clock
 
@@ -122,7 +123,11 @@ def save(actor: User, region_id: int, kind: str, source: str, note: str | None =
     template = DocumentTemplate(region_id=region_id, kind=kind, version=version, body=source,
                                 note=(note or "").strip()[:200] or None, created_by_id=actor.id, created_at=clock.now())
     db.session.add(template)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # another admin saved this version a moment ago: theirs stands, nothing of ours
+        db.session.rollback()
+        raise Conflict("该模板刚被他人保存了新版本，请刷新后再修改") from exc
     audit.record(actor, "document_template.save", "document_template", template.id, region_id=region_id, kind=kind,
                  version=version)
     db.session.commit()
