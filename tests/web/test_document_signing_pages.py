@@ -39,6 +39,7 @@ def test_sign_page_takes_the_pad_and_refuses_a_blank_one(app):
 
 def test_template_editor_for_admins(app):
     admin = user_client(app, "admin")
+    assert "/documents/templates" in admin.get("/org/").get_data(as_text=True)
     page = "/documents/templates?kind=result_notice"
     html = admin.get(page).get_data(as_text=True)
     assert "现行模板：系统默认模板" in html and "公示日期" in html
