@@ -5,7 +5,7 @@ from models.calendar import CalendarOverride, CalendarYear
 from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review, ReviewScheme
 from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
-from models.document import Document, DocumentCounter, DocumentPrefix
+from models.document import Document, DocumentCounter, DocumentPrefix, DocumentSignature, DocumentTemplate
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
 from models.enterprise import DirectoryImport, Enterprise, EnterpriseVersion, RecusalRequest
 from models.enterprise_requests import (ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim,
@@ -43,3 +43,5 @@ __all__ += ["CampaignKeyList", "KeyList", "KeyListEntry"]
 from models.complaint import Complaint, ComplaintAttachment  # noqa: E402 - complaints (issue 17)
 
 __all__ += ["Complaint", "ComplaintAttachment"]
+
+__all__ += ["DocumentSignature", "DocumentTemplate"]

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from web.dashboard.routes import bp as dashboard_bp
     from web.designer.routes import bp as designer_bp
     from web.directory import bp as directory_bp
+    from web.documents import files as _document_files  # noqa: F401  (adds routes to documents_bp)
     from web.documents.routes import bp as documents_bp
     from web.draws.routes import bp as draws_bp
     from web.evidence.routes import bp as evidence_bp

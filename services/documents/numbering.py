@@ -15,6 +15,9 @@ KINDS = {  # kind: (title, the word in its number)
     "inspection_record": ("现场检查笔录", "检录字"),
     "rectification_order": ("责令改正通知书", "责改字"),
     "result_notice": ("检查结果告知书", "告字"),
+    "reinspection_opinion": ("整改复查意见书", "复查字"),
+    "case_transfer": ("案件移送函", "移送字"),
+    "referral_letter": ("移交函", "移交字"),
 }
 
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from domain import results
 from extensions import db
-from models import ChecklistItem, Department, FollowUp, Inspection, ItemResult, Matter
+from models import ChecklistItem, Department, Evidence, FollowUp, Inspection, ItemResult, Matter, Referral, Transfer
+from services.errors import Conflict, ValidationFailed
 from services.workflow import clock
 
 ITEM_WORDS = {code: zh for code, zh, _ in results.ITEM_RESULTS}
@@ -23,12 +24,16 @@ def record_hash(data: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def data_for(kind: str, inspection: Inspection) -> dict:
+def data_for(kind: str, inspection: Inspection, subject_id: int | None = None) -> dict:
+    """The frozen data of a document of `kind`; a 移送函 or 移交函 is about one transfer or referral
+    (`subject_id`, or the only one the inspection has)."""
     base = {"enterprise": {"name": inspection.enterprise.name, "uscc": inspection.enterprise.uscc,
                            "address": inspection.enterprise.address or ""},
             "campaign": {"code": inspection.campaign.code, "title": inspection.campaign.title},
             "inspected_on": inspection.inspected_on.isoformat() if inspection.inspected_on else None,
             "result": results.category(inspection.result_code).zh if inspection.result_code else None}
+    if kind in SUBJECTS:
+        return base | BUILDERS[kind](inspection, _subject(kind, inspection, subject_id))
     return base | BUILDERS[kind](inspection)
 
 
@@ -59,9 +64,7 @@ def _inspection_record(inspection: Inspection) -> dict:
 def _rectification_order(inspection: Inspection) -> dict:
     order = db.session.scalars(select(FollowUp).where(FollowUp.inspection_id == inspection.id,
                                                       FollowUp.kind == "rectify").order_by(FollowUp.id)).first()
-    problems = [f | {"department": d["department"]} for d in _findings_by_department(inspection)
-                for f in d["findings"] if f["failed"]]
-    return {"problems": problems, "deadline": order.deadline.isoformat() if order else None,
+    return {"problems": _problems(inspection), "deadline": order.deadline.isoformat() if order else None,
             "working_days": order.working_days if order else None}
 
 
@@ -71,5 +74,61 @@ def _result_notice(inspection: Inspection) -> dict:
             "departments": [d["department"] for d in _findings_by_department(inspection)]}
 
 
+def _problems(inspection: Inspection) -> list[dict]:
+    return [f | {"department": d["department"]} for d in _findings_by_department(inspection)
+            for f in d["findings"] if f["failed"]]
+
+
+def _reinspection_opinion(inspection: Inspection) -> dict:
+    """After re-inspection: what was ordered, what the enterprise did, what the re-inspection found."""
+    order = db.session.scalars(select(FollowUp).where(
+        FollowUp.inspection_id == inspection.id, FollowUp.kind == "rectify", FollowUp.reinspection.is_not(None))
+        .order_by(FollowUp.id.desc())).first()
+    if order is None:
+        raise Conflict("该企业尚未复查，不能出具整改复查意见书")
+    return {"problems": _problems(inspection), "deadline": order.deadline.isoformat(),
+            "rectification": order.rectification or "",
+            "rectified_on": clock.local_date(order.rectified_at).isoformat() if order.rectified_at else None,
+            "reinspection": order.reinspection, "rectified": bool(order.rectified),
+            "conclusion": "整改到位，予以销号" if order.rectified else "未整改到位，依法转立案查处",
+            "reinspected_on": clock.local_date(order.closed_at).isoformat() if order.closed_at else None}
+
+
+def _case_transfer(inspection: Inspection, transfer: Transfer) -> dict:
+    return {"subject_id": transfer.id, "authority": transfer.authority, "reason": transfer.reason or "",
+            "sent_on": clock.local_date(transfer.sent_at).isoformat(), "problems": _problems(inspection)}
+
+
+def _referral_letter(inspection: Inspection, referral: Referral) -> dict:
+    proofs = db.session.scalars(select(Evidence).where(Evidence.id.in_([e.id for e in referral.evidence]))).all()
+    return {"subject_id": referral.id, "from_department": referral.from_department.name,
+            "to_department": referral.to_department.name, "finding": referral.finding,
+            "due_on": referral.due_on.isoformat(), "created_on": clock.local_date(referral.created_at).isoformat(),
+            "evidence": [{"name": e.original_name, "sha256": e.sha256} for e in proofs]}
+
+
+def subjects(kind: str, inspection_id: int) -> list:
+    """The transfers or referrals of an inspection a 移送函 / 移交函 can be about (empty for other kinds)."""
+    if kind not in SUBJECTS:
+        return []
+    model = SUBJECTS[kind]
+    return list(db.session.scalars(select(model).where(model.inspection_id == inspection_id).order_by(model.id)))
+
+
+def _subject(kind: str, inspection: Inspection, subject_id: int | None):
+    choices = subjects(kind, inspection.id)
+    if not choices:
+        raise Conflict("该企业没有移送记录，不能出具案件移送函" if kind == "case_transfer"
+                       else "该企业没有移交记录，不能出具移交函")
+    if subject_id is None and len(choices) == 1:
+        return choices[0]
+    found = next((c for c in choices if c.id == subject_id), None)
+    if found is None:
+        raise ValidationFailed({"subject_id": ["请选择文书对应的移送或移交记录"]})
+    return found
+
+
+SUBJECTS = {"case_transfer": Transfer, "referral_letter": Referral}
 BUILDERS = {"inspection_record": _inspection_record, "rectification_order": _rectification_order,
-            "result_notice": _result_notice}
+            "result_notice": _result_notice, "reinspection_opinion": _reinspection_opinion,
+            "case_transfer": _case_transfer, "referral_letter": _referral_letter}

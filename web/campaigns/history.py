@@ -61,6 +61,7 @@ SENTENCES = {
     "supervision.remind": N_("%(actor)s 督办 %(department)s 的超时任务"),
     "document.issue": N_("%(actor)s 为 %(enterprise)s 出具了执法文书"),
     "document.void": N_("%(actor)s 作废了 %(enterprise)s 的一份执法文书（文号保留）"),
+    "document.sign": N_("%(actor)s 登记了 %(enterprise)s 代表在执法文书上的签字"),
     "objection.file": N_("%(enterprise)s 对检查结果提出异议"),
     "objection.uphold": N_("%(actor)s 答复 %(enterprise)s 的异议：维持原检查结果"),
     "objection.correct": N_("%(actor)s 答复 %(enterprise)s 的异议：已更正检查结果"),
