@@ -201,7 +201,8 @@ def _open_case(campaign: Campaign, drawn: DrawnEnterprise) -> None:
     db.session.add(inspection)
     db.session.flush()
     runtime.start_instance("enterprise_case", {"inspection_id": inspection.id, "campaign_id": campaign.id},
-                           campaign_id=campaign.id, inspection_id=inspection.id)
+                           campaign_id=campaign.id, inspection_id=inspection.id,
+                           region_id=campaign.region_id)
 
 
 def draws_of(campaign_id: int) -> list[Draw]:

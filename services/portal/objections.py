@@ -68,7 +68,8 @@ def file(enterprise_id: int, inspection_id: int, item_ids: list[int], reason: st
     db.session.add(objection)
     db.session.flush()
     instance = runtime.start_instance("objection", {"objection_id": objection.id,
-                                                    "department_id": campaign.lead_department_id})
+                                                    "department_id": campaign.lead_department_id},
+                                      region_id=campaign.region_id)
     objection.instance_id = instance.id
     for task in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)):
         task.campaign_id = campaign.id  # listed with its campaign; the inspection is named in the task's info
