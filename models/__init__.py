@@ -6,7 +6,7 @@ from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnos
 from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.document import Document, DocumentCounter, DocumentPrefix
-from models.draw import Draw, DrawnEnterprise, RedrawRequest
+from models.draw import Draw, DrawnEnterprise, RedrawRequest, SeedContribution
 from models.enterprise import DirectoryImport, Enterprise, EnterpriseVersion, RecusalRequest
 from models.enterprise_requests import (ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim,
                                          SatisfactionRating, SelfCheck)
@@ -37,3 +37,4 @@ __all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "Rectificatio
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]
+__all__ += ["SeedContribution"]
