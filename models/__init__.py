@@ -37,4 +37,6 @@ __all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "Rectificatio
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]
-__all__ += ["SeedContribution"]
+from models.portal import ObjectionEvidence  # noqa: E402 - appended by the objection evidence work
+
+__all__ += ["ObjectionEvidence", "SeedContribution"]

@@ -1,11 +1,12 @@
-"""per-region process deployments (process_definition.region_id); department seed contributions of draws
+"""per-region process deployments (process_definition.region_id); department seed contributions of draws;
+evidence files of enterprise objections
 
 Revision ID: orgfix0000001
 Revises: portal3000005
 
 A nullable column: every existing version stays the platform's (region NULL), so running and new instances
-behave as before until a designer deploys for a region. One new table (seed_contribution); no existing row
-changes.
+behave as before until a designer deploys for a region. Two new tables (seed_contribution, objection_evidence);
+no existing row changes.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -35,9 +36,22 @@ def upgrade():
         sa.UniqueConstraint("campaign_id", "department_id", name="uq_seed_contribution_campaign_id"),
     )
     op.create_index("ix_seed_contribution_campaign_id", "seed_contribution", ["campaign_id"])
+    op.create_table(
+        "objection_evidence",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("objection_id", sa.Integer(), sa.ForeignKey("objection.id", name="fk_objection_evidence_objection_id_objection"), nullable=False),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("mime", sa.String(40), nullable=False),
+        sa.Column("original_name", sa.String(200), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_objection_evidence_objection_id", "objection_evidence", ["objection_id"])
 
 
 def downgrade():
+    op.drop_index("ix_objection_evidence_objection_id", table_name="objection_evidence")
+    op.drop_table("objection_evidence")
     op.drop_index("ix_seed_contribution_campaign_id", table_name="seed_contribution")
     op.drop_table("seed_contribution")
     with op.batch_alter_table("process_definition", schema=None) as batch_op:
