@@ -37,12 +37,14 @@ class ContributionView:
 
 
 def _taking_part(actor: User, campaign_id: int) -> tuple[Campaign, Department]:
+    """A department asked to take part (invited: it may commit just before reporting in, since the draw's
+    commitment follows the last report-in at once) or confirmed; not one that declined."""
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("检查活动不存在")
     part = next((d for d in campaign.departments if d.department_id == actor.department_id), None)
-    if part is None or part.status != "confirmed" or not actor.has_role("official", "department_admin"):
-        raise Forbidden("只有已报到参加该检查活动的部门人员可以提交随机贡献值")
+    if part is None or part.status == "declined" or not actor.has_role("official", "department_admin"):
+        raise Forbidden("只有参加该检查活动的部门人员可以提交随机贡献值")
     return campaign, db.session.get(Department, actor.department_id)
 
 
@@ -119,8 +121,9 @@ def reveal(actor: User, campaign_id: int, value: str) -> SeedContribution:
 
 def to_bind(campaign: Campaign) -> dict | None:
     """The commitments made so far, for the draw's commitment document (None when there are none)."""
-    rows = db.session.scalars(select(SeedContribution).where(SeedContribution.campaign_id == campaign.id)
-                              .order_by(SeedContribution.department_id)).all()
+    taking_part = {d.department_id for d in campaign.departments if d.status == "confirmed"}  # declined drop out
+    rows = [r for r in db.session.scalars(select(SeedContribution).where(SeedContribution.campaign_id == campaign.id)
+                                          .order_by(SeedContribution.department_id)) if r.department_id in taking_part]
     if not rows:
         return None
     return {"campaign": campaign.code,
