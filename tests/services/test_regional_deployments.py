@@ -82,3 +82,25 @@ def test_a_county_designer_deploys_only_within_its_own_scope(app):
         db.session.rollback()
         assert db.session.scalar(select(func.count()).select_from(ProcessDefinition)) == before
         assert [r.code for r in designer.deploy_regions(qc_designer)] == ["421126"]
+
+
+def test_a_county_line_rolls_back_and_migrates_within_itself(app):
+    from services.workflow import migration
+    with app.app_context():
+        qichun = _region("421126")
+        qc_designer = _designer("qc_designer", "421126")
+        first, _ = designer.deploy_model(qc_designer, COUNTY_VARIANT, "designer", "蕲春 15 天", qichun.id)
+        instance_definition = _campaign_definition("scjg")
+        assert instance_definition.id == first.id
+        second, _ = designer.deploy_model(qc_designer, CITY_VARIANT, "designer", "蕲春改为 18 天", qichun.id)
+        campaign_instance = db.session.scalars(select(runtime.WorkflowInstance).where(
+            runtime.WorkflowInstance.definition_id == first.id)).first()
+        assert migration.check(campaign_instance).target.id == second.id  # the county's newest, not the platform's
+        restored = designer.roll_back(qc_designer, "campaign", first.version)
+        assert restored.region_id == qichun.id and restored.content_hash == first.content_hash
+        assert deployments.for_region("campaign", qichun.id).id == restored.id
+        platform_first = db.session.scalars(select(ProcessDefinition).where(
+            ProcessDefinition.process_id == "campaign", ProcessDefinition.region_id.is_(None))
+            .order_by(ProcessDefinition.version)).first()
+        with pytest.raises(Forbidden):  # the platform's line is not the county designer's
+            designer.roll_back(qc_designer, "campaign", platform_first.version)

@@ -27,6 +27,8 @@ def test_auditor_sees_its_regions_dashboard_read_only_and_audited(app):
         accounts.create_account(None, username="th_auditor", password="Jijian2026abcd", roles=["auditor"],
                                 region_code="340825")
         accounts.create_account(None, username="nowhere_auditor", password="Jijian2026abcd", roles=["auditor"])
+        accounts.create_account(None, username="hg_auditor", password="Jijian2026abcd", roles=["auditor"],
+                                region_code="421100")
         scjg_id = department("scjg").id
     auditor = user_client(app, "auditor")  # 蕲春's
     assert "督办看板" in auditor.get("/auditor/").get_data(as_text=True)
@@ -50,6 +52,11 @@ def test_auditor_sees_its_regions_dashboard_read_only_and_audited(app):
     login(other, "th_auditor", "Jijian2026abcd")
     page = other.get("/dashboard/").get_data(as_text=True)
     assert taihu in page and qichun not in page
+
+    city = app.test_client()  # 黄冈市's auditor: its counties rolled up, 蕲春 included, not 太湖 (安庆)
+    login(city, "hg_auditor", "Jijian2026abcd")
+    page = city.get("/dashboard/").get_data(as_text=True)
+    assert qichun in page and taihu not in page
 
     unassigned = app.test_client()
     login(unassigned, "nowhere_auditor", "Jijian2026abcd")
