@@ -104,3 +104,15 @@ def test_a_county_line_rolls_back_and_migrates_within_itself(app):
             .order_by(ProcessDefinition.version)).first()
         with pytest.raises(Forbidden):  # the platform's line is not the county designer's
             designer.roll_back(qc_designer, "campaign", platform_first.version)
+
+
+def test_the_console_deploys_for_a_region(app, tmp_path):
+    source = tmp_path / "campaign.bpmn"
+    source.write_text(COUNTY_VARIANT, encoding="utf-8")
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["process", "deploy", str(source), "--region", "999999"])
+    assert unknown.exit_code != 0 and "区划代码 999999 不存在" in unknown.output
+    done = runner.invoke(args=["process", "deploy", str(source), "--region", "421126"])
+    assert done.exit_code == 0 and "适用于区划 421126 及下级" in done.output
+    with app.app_context():
+        assert deployments.latest("campaign", _region("421126").id).content_hash != deployments.latest("campaign").content_hash
