@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from extensions import db
-from models import User
+from models import Region, User
 from services.designer import processes as designer
 from services.workflow import validation
 from services.errors import DomainError
@@ -37,9 +37,16 @@ def validate(path: Path) -> None:
 @process_cli.command("deploy")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "username", default=None, help="Record the deploy as this designer account.")
-def deploy(path: Path, username: str | None) -> None:
-    """Validate FILE and deploy it as the newest version of its process."""
+@click.option("--region", "region_code", default=None,
+              help="Deploy for this region (division code) and its subtree instead of the whole platform.")
+def deploy(path: Path, username: str | None, region_code: str | None) -> None:
+    """Validate FILE and deploy it as the newest version of its process (of the platform, or of --region)."""
     actor = None
+    region_id = None
+    if region_code:
+        region_id = db.session.scalar(select(Region.id).where(Region.code == region_code.strip()))
+        if region_id is None:
+            raise click.ClickException(f"区划代码 {region_code} 不存在")
     if username:
         actor = db.session.scalar(select(User).where(User.username == username))
         if actor is None:
@@ -51,10 +58,11 @@ def deploy(path: Path, username: str | None) -> None:
         click.echo(f"{path.name}: 校验未通过，未部署", err=True)
         sys.exit(1)
     try:
-        definition, _ = designer.deploy_model(actor, xml, path.name)
+        definition, _ = designer.deploy_model(actor, xml, path.name, region_id=region_id)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(f"已部署 {definition.process_id} 版本 {definition.version}")
+    click.echo(f"已部署 {definition.process_id} 版本 {definition.version}"
+               + (f"（适用于区划 {region_code} 及下级）" if region_id else ""))
 
 
 @process_cli.command("deploy-bundled")

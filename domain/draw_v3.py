@@ -82,12 +82,25 @@ def people_digest(people: dict, salt: bytes) -> str:
 
 
 def commitment_document(params: dict, lists: dict[str, list[tuple[str, bytes]]], people: dict,
-                        people_salt: bytes, beacon: dict) -> dict:
-    """`lists` in list order (see `class_lists`); `beacon`: {"source": text, "date": "YYYY-MM-DD"}."""
-    return {"algorithm": ALGORITHM, "params": params,
-            "classes": {c: {"count": len(v), "merkle_root": merkle_root([leaf(*e) for e in v])}
-                        for c, v in sorted(lists.items())},
-            "people_sha256": people_digest(people, people_salt), "beacon": beacon}
+                        people_salt: bytes, beacon: dict, contributions: dict | None = None) -> dict:
+    """`lists` in list order (see `class_lists`); `beacon`: {"source": text, "date": "YYYY-MM-DD"};
+    `contributions` (when departments committed any): {"campaign": code, "departments": [{"department_id",
+    "sha256"}, …]} ascending by department id. A document without it is a draw made before contributions."""
+    document = {"algorithm": ALGORITHM, "params": params,
+                "classes": {c: {"count": len(v), "merkle_root": merkle_root([leaf(*e) for e in v])}
+                            for c, v in sorted(lists.items())},
+                "people_sha256": people_digest(people, people_salt), "beacon": beacon}
+    if contributions and contributions.get("departments"):
+        document["contributions"] = contributions
+    return document
+
+
+def contribution_hash(campaign_code: str, department_id: int, value: str) -> str:
+    """What a department commits at report-in: SHA-256("yiye-contribution" 0x00 ‖ campaign code 0x00 ‖
+    department id (decimal) 0x00 ‖ UTF-8(value)), lowercase hex. The campaign and department are inside, so
+    a commitment cannot be copied from another department or replayed from another campaign."""
+    message = "\x00".join(("yiye-contribution", campaign_code, str(int(department_id)), value))
+    return hashlib.sha256(message.encode("utf-8")).hexdigest()
 
 
 def normalise_beacon(value: str) -> str:
@@ -95,10 +108,28 @@ def normalise_beacon(value: str) -> str:
     return " ".join(value.split())
 
 
-def derive_seed(commitment_sha256: str, beacon_value: str) -> bytes:
-    """HMAC-SHA256(key = the 32 commitment bytes, message = "beacon:" ‖ UTF-8(normalised value))."""
-    return hmac.digest(bytes.fromhex(commitment_sha256),
-                       b"beacon:" + normalise_beacon(beacon_value).encode("utf-8"), "sha256")
+def derive_seed(commitment_sha256: str, beacon_value: str, contributions: dict | None = None) -> bytes:
+    """HMAC-SHA256(key = the 32 commitment bytes, message = "beacon:" ‖ UTF-8(normalised value) ‖, for each
+    revealed department contribution in ascending department id, 0x00 ‖ "contribution:" ‖ id ‖ ":" ‖
+    UTF-8(value)). Without contributions the message is the original v3 one, so older draws verify unchanged."""
+    message = b"beacon:" + normalise_beacon(beacon_value).encode("utf-8")
+    for department_id, value in sorted((int(k), v) for k, v in (contributions or {}).items()):
+        message += f"\x00contribution:{department_id}:{value}".encode("utf-8")
+    return hmac.digest(bytes.fromhex(commitment_sha256), message, "sha256")
+
+
+def check_contributions(document: dict, revealed: dict | None) -> list[str]:
+    """Every revealed value is one a department committed to in the document, and hashes to it."""
+    bound = document.get("contributions") or {}
+    committed = {int(d["department_id"]): d["sha256"] for d in bound.get("departments", [])}
+    problems = []
+    for key, value in (revealed or {}).items():
+        department_id = int(key)
+        if department_id not in committed:
+            problems.append(f"部门 {department_id} 的随机贡献值不在承诺中")
+        elif contribution_hash(bound.get("campaign", ""), department_id, value) != committed[department_id]:
+            problems.append(f"部门 {department_id} 揭示的随机贡献值与其承诺不符")
+    return problems
 
 
 def positions(document: dict, seed: bytes) -> dict[str, list[int]]:
@@ -150,7 +181,10 @@ def verify_public(export: dict) -> list[str]:
         if export.get("status") == "failed":
             return []  # failed before any seed existed (too few officers): there is nothing random to recompute
         return ["公开随机值尚未录入，只核对了承诺（public value not entered yet: only the commitment was checked）"]
-    seed = derive_seed(export["commitment"]["sha256"], export["beacon_value"])
+    problems = check_contributions(export["commitment"]["document"], export.get("contributions"))
+    if problems:
+        return problems
+    seed = derive_seed(export["commitment"]["sha256"], export["beacon_value"], export.get("contributions"))
     if export.get("seed") != seed.hex():
         return ["种子与承诺和公开随机值不符"]
     recomputed = positions(export["commitment"]["document"], seed)

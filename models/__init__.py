@@ -7,6 +7,9 @@ from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.document import Document, DocumentCounter, DocumentPrefix, DocumentSignature, DocumentTemplate
 from models.draw import Draw, DrawnEnterprise, RedrawRequest
+
+from models.document import Document, DocumentCounter, DocumentPrefix
+from models.draw import Draw, DrawnEnterprise, RedrawRequest, SeedContribution
 from models.enterprise import DirectoryImport, Enterprise, EnterpriseVersion, RecusalRequest
 from models.enterprise_requests import (ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim,
                                          SatisfactionRating, SelfCheck)
@@ -45,3 +48,7 @@ from models.complaint import Complaint, ComplaintAttachment  # noqa: E402 - comp
 __all__ += ["Complaint", "ComplaintAttachment"]
 
 __all__ += ["DocumentSignature", "DocumentTemplate"]
+
+from models.portal import ObjectionEvidence  # noqa: E402 - appended by the objection evidence work
+
+__all__ += ["ObjectionEvidence", "SeedContribution"]

@@ -6,7 +6,7 @@ redraw stay on record and public, so nobody can quietly draw again until they li
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -43,6 +43,23 @@ class Draw(Base):
     drawn_at: Mapped[Optional[datetime]]  # also when a draw failed; None while only committed
     enterprises: Mapped[list["DrawnEnterprise"]] = relationship(
         back_populates="draw", order_by="DrawnEnterprise.position", cascade="all, delete-orphan")
+
+
+class SeedContribution(Base):
+    """A participating department's share of a v3 draw's seed: the SHA-256 it commits at report-in (the
+    value stays with the department), bound into the draw's commitment, and the value it reveals after that
+    commitment and before the public value's date (domain/draw_v3.py: contribution_hash, derive_seed)."""
+    __tablename__ = "seed_contribution"
+    __table_args__ = (UniqueConstraint("campaign_id", "department_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    commitment: Mapped[str] = mapped_column(String(64))
+    committed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    committed_at: Mapped[datetime]
+    value: Mapped[Optional[str]] = mapped_column(String(200))  # None until revealed
+    revealed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    revealed_at: Mapped[Optional[datetime]]
 
 
 class DrawnEnterprise(Base):

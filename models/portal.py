@@ -61,3 +61,16 @@ class Objection(Base):
     decided_at: Mapped[Optional[datetime]]
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     response: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class ObjectionEvidence(Base):
+    """A photo or PDF the enterprise attached to its objection (same checks and storage as inspection evidence:
+    services/stages/evidence.py), stored outside the web root under its SHA-256."""
+    __tablename__ = "objection_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objection.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    mime: Mapped[str] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime]

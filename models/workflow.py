@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
-from models.org import User
+from models.org import Region, User
 
 
 class ProcessDefinition(Base):
@@ -25,6 +25,10 @@ class ProcessDefinition(Base):
     deployed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     deployed_at: Mapped[datetime]
     change_note: Mapped[Optional[str]] = mapped_column(Text)  # the designer's 变更说明; NULL for bundled models
+    # The region this version is deployed for (its subtree inherits it); NULL = the whole platform. Version
+    # numbers stay one sequence per process, so "v7" names one diagram wherever it runs.
+    region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"), index=True)
+    region: Mapped[Optional[Region]] = relationship()
 
 
 class WorkflowInstance(Base):

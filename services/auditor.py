@@ -8,6 +8,7 @@ from extensions import db
 from models import Campaign, User
 from services import audit
 from services.errors import Forbidden
+from services.org import scope
 
 ROLE = "auditor"
 
@@ -17,8 +18,16 @@ def is_auditor(user: User | None) -> bool:
 
 
 def regions_of(user: User) -> set[int]:
-    """The region ids an auditor's authority covers."""
-    return {user.region_id} if user.region_id else set()
+    """The region ids an auditor's authority covers: its region's subtree (a city's auditor sees its
+    districts, as every role does: services/org/scope.py). Without a region an auditor covers nothing."""
+    return set(scope.subtree_ids(user.region_id)) if user.region_id else set()
+
+
+def require_assigned(user: User) -> None:
+    """An auditor reads within the regions it is assigned; one with no region is assigned none (for any other
+    role no region means the whole platform)."""
+    if is_auditor(user) and not user.has_role("supervisor", "admin") and not user.region_id:
+        raise Forbidden("该纪检监察账号未指定管辖区划，不能查看")
 
 
 def campaign_regions(campaign: Campaign) -> set[int]:

@@ -66,7 +66,7 @@ def validate(dmn_xml: str, decision_id: str | None = None) -> validation.Report:
 def deploy(actor: User | None, decision_id: str, dmn_xml: str) -> tuple[ProcessDefinition, bool]:
     """Validate, then deploy as the next version; returns (definition, whether a new version was made).
     Audited by deployments.deploy_decision ('decision.deploy')."""
-    designer.require_global_deployer(actor)
+    designer.require_deployer(actor, None)  # decision tables serve the whole platform
     current = definition(decision_id)
     report = validate(dmn_xml, decision_id)
     if not report.ok:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from engine.parser import ModelError, parse_xml
 from extensions import db
 from forms.loader import FORM_DIR
-from models import HumanTask, ProcessDefinition, ProcessDraft, User, WorkflowInstance
+from models import HumanTask, ProcessDefinition, ProcessDraft, Region, User, WorkflowInstance
 from services import audit
 from services.workflow import clock
 from services.workflow import deployments
@@ -33,19 +33,31 @@ def require_designer(actor: User | None) -> None:
         raise Forbidden("只有流程设计员可以修改和部署流程")
 
 
-def require_global_deployer(actor: User | None) -> None:
-    """Deployed definitions serve every region (no per-region versions yet), so deploying one needs a designer
-    of the top level (no region: services/org/scope.py); a county's designer drafts and validates."""
+def require_deployer(actor: User | None, region_id: int | None) -> None:
+    """A designer deploys for a region of their own subtree (its subtree inherits the version); deploying for the
+    whole platform (region None) needs a designer of the top level (no region: services/org/scope.py)."""
     require_designer(actor)
-    if actor is not None and not scope.is_platform_wide(actor):
-        raise Forbidden("流程部署对全平台生效，只有全平台范围的流程设计员可以部署；请保存草稿并提交上级部署")
+    if actor is None:
+        return
+    if region_id is None and not scope.is_platform_wide(actor):
+        raise Forbidden("部署到全平台需要全平台范围的流程设计员；您可以为本辖区部署")
+    if region_id is not None and not scope.covers(actor, region_id):
+        raise Forbidden("只能为您管辖的区划部署流程")
 
 
-def deploy_model(actor: User | None, bpmn_xml: str, source_name: str,
-                 change_note: str | None = None) -> tuple[ProcessDefinition, validation.Report]:
-    """Validate, then deploy as a new version; nothing invalid deploys. The designer's page always sends a change
-    note (变更说明) and it must say something; the CLI and bundled deployments may go without."""
-    require_global_deployer(actor)
+def deploy_regions(actor: User) -> list[Region]:
+    """The regions the designer may deploy for (their subtree), in code order."""
+    return list(db.session.scalars(select(Region).where(scope.clause(actor, Region.id)).order_by(Region.code)))
+
+
+def deploy_model(actor: User | None, bpmn_xml: str, source_name: str, change_note: str | None = None,
+                 region_id: int | None = None) -> tuple[ProcessDefinition, validation.Report]:
+    """Validate, then deploy as a new version for the platform or for `region_id`'s subtree; nothing invalid
+    deploys. The designer's page always sends a change note (变更说明) and it must say something; the CLI and
+    bundled deployments may go without."""
+    if region_id is not None and db.session.get(Region, region_id) is None:
+        raise ValidationFailed({"region_id": ["区划不存在"]}, "区划不存在，未部署")
+    require_deployer(actor, region_id)
     if change_note is not None:
         change_note = change_note.strip()
         if not 2 <= len(change_note) <= 500:
@@ -55,7 +67,7 @@ def deploy_model(actor: User | None, bpmn_xml: str, source_name: str,
         raise ValidationFailed({f.element_id or "_": [f.message] for f in report.errors},
                                "流程校验未通过，未部署")
     try:
-        definition = deployments.deploy(bpmn_xml, source_name, actor, change_note)
+        definition = deployments.deploy(bpmn_xml, source_name, actor, change_note, region_id)
     except DomainError:
         db.session.rollback()
         raise
@@ -85,6 +97,7 @@ class VersionRow:
     deployed_by: str
     running: int
     total: int
+    newest_of_line: bool = False  # the newest version of its region's line (or of the platform's)
 
 
 def process_ids() -> list[str]:
@@ -105,8 +118,13 @@ def versions(process_id: str) -> list[VersionRow]:
         raise NotFound(f"流程 {process_id} 尚未部署")
     users = {u.id: u.display_name for u in db.session.scalars(
         select(User).where(User.id.in_({r.deployed_by_id for r in rows if r.deployed_by_id})))}
-    return [VersionRow(r, users.get(r.deployed_by_id, "系统"), counts.get((r.id, "running"), 0),
-                       sum(n for (d, _), n in counts.items() if d == r.id)) for r in rows]
+    seen: set[int | None] = set()
+    out = []
+    for r in rows:
+        out.append(VersionRow(r, users.get(r.deployed_by_id, "系统"), counts.get((r.id, "running"), 0),
+                              sum(n for (d, _), n in counts.items() if d == r.id), r.region_id not in seen))
+        seen.add(r.region_id)
+    return out
 
 
 def definition(process_id: str, version: int) -> ProcessDefinition:
@@ -118,13 +136,15 @@ def definition(process_id: str, version: int) -> ProcessDefinition:
 
 
 def roll_back(actor: User | None, process_id: str, version: int) -> ProcessDefinition:
-    """Deploy an earlier version's content as the newest version (history is never rewritten)."""
-    require_global_deployer(actor)
+    """Deploy an earlier version's content as the newest version of its line (the platform's or its region's;
+    history is never rewritten)."""
     old = definition(process_id, version)
-    current = deployments.latest(process_id)
+    require_deployer(actor, old.region_id)
+    current = deployments.latest(process_id, old.region_id)
     if current.content_hash == old.content_hash:
         raise DomainError(f"版本 {version} 与当前最新版本内容相同，无需回滚")
-    new, _ = deploy_model(actor, old.bpmn_xml, f"rollback:v{version}:{old.source_name}", f"回滚到 v{version}")
+    new, _ = deploy_model(actor, old.bpmn_xml, f"rollback:v{version}:{old.source_name}", f"回滚到 v{version}",
+                          old.region_id)
     audit.record(actor, "process.rollback", "process_definition", new.id, process_id=process_id,
                  from_version=current.version, restored_version=version, new_version=new.version)
     db.session.commit()

@@ -11,7 +11,7 @@ from extensions import db
 from models import Campaign, Draw, User
 from services import audit
 from services import auditor
-from services.draw import stage
+from services.draw import contributions, stage
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.workflow import clock
 
@@ -48,11 +48,12 @@ def enter(actor: User, draw_id: int, value: str, drawn_on: str) -> Draw:
             errors["drawn_on"] = ["开奖日期不能晚于今天"]
     if errors:
         raise ValidationFailed(errors, "公开随机值有误，请检查标注的字段")
+    revealed = contributions.revealed_for(record)  # departments that never revealed are left out, visibly
     record.beacon = {"value": value, "drawn_on": day.isoformat(), "entered_by_id": actor.id,
-                     "entered_at": clock.now().isoformat()}
-    record.seed = draw_v3.derive_seed(record.commitment, value).hex()
+                     "entered_at": clock.now().isoformat(), "contributions": revealed}
+    record.seed = draw_v3.derive_seed(record.commitment, value, revealed).hex()
     audit.record(actor, "draw.beacon", "draw", record.id, campaign_id=campaign.id, value=value,
-                 drawn_on=day.isoformat(), seed=record.seed)
+                 drawn_on=day.isoformat(), seed=record.seed, contributions=sorted(revealed))
     stage.execute(record, actor)
     db.session.commit()
     return record

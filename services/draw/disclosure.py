@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from domain import draw_v3
 from extensions import db
-from models import Campaign, Draw
+from models import Campaign, Department, Draw
 from services import exports
-from services.draw import records
+from services.draw import contributions, records
 from services.draw import sealed
 
 PUBLIC_FORMAT_V2 = "yiye-yicha-draw-public/2"
@@ -48,6 +48,19 @@ def class_table(record: Draw) -> list[dict]:
     return rows
 
 
+def contribution_rows(record: Draw) -> list[dict]:
+    """The departments whose contribution commitments the draw binds: name, commitment, revealed value or None
+    (departments taking part are public: the plan names them)."""
+    bound = ((record.commitment_doc or {}).get("contributions") or {}).get("departments", [])
+    # before the public value is entered the values revealed so far (the window closed before its day)
+    revealed = (record.beacon or {}).get("contributions") if record.beacon else contributions.revealed_for(record)
+    revealed = revealed or {}
+    names = dict(db.session.execute(select(Department.id, Department.name)
+                                    .where(Department.id.in_([int(d["department_id"]) for d in bound]))).all())
+    return [{"department": names.get(int(d["department_id"]), ""), "sha256": d["sha256"],
+             "value": revealed.get(str(d["department_id"]))} for d in bound]
+
+
 def export(draw_id: int) -> dict:
     """The public JSON: for v3 enough to recompute the positions (`python domain/draw.py FILE`)."""
     record = records.get(draw_id)
@@ -61,6 +74,7 @@ def export(draw_id: int) -> dict:
         data.update({"format": draw_v3.PUBLIC_FORMAT,
                      "commitment": {"document": record.commitment_doc, "sha256": record.commitment},
                      "beacon_value": beacon.get("value"), "beacon_drawn_on": beacon.get("drawn_on"),
+                     "contributions": beacon.get("contributions") or {},
                      "seed": record.seed or None, "positions": sealed.positions_of(record)})
     else:  # v2: its class digests are unsalted (guessable for small classes), so only the hash is public
         data.update({"format": PUBLIC_FORMAT_V2, "commitment": {"sha256": record.commitment},

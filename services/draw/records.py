@@ -75,6 +75,7 @@ def _full_v3(record: Draw) -> dict:
         "committed_at": _iso(record.committed_at), "drawn_at": _iso(record.drawn_at),
         "commitment": {"document": record.commitment_doc, "sha256": record.commitment},
         "beacon_value": (record.beacon or {}).get("value"), "beacon_drawn_on": (record.beacon or {}).get("drawn_on"),
+        "contributions": (record.beacon or {}).get("contributions") or {},
         "seed": record.seed or None, "positions": positions,
         "candidates": {c: [[u, s.hex()] for u, s in v] for c, v in lists.items()},
         "people": record.people, "people_salt": people_salt.hex(), "result": result,

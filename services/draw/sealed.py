@@ -20,12 +20,14 @@ from services.workflow import clock
 SALT_BYTES = 16
 
 
-def seal(candidates: dict[str, list[str]], people: dict, params: dict) -> tuple[dict, dict, bytes]:
-    """Salt every candidate, fix the public value's date; returns (commitment document, lists, blob)."""
+def seal(candidates: dict[str, list[str]], people: dict, params: dict,
+         contributions: dict | None = None) -> tuple[dict, dict, bytes]:
+    """Salt every candidate, fix the public value's date, bind the departments' contribution commitments;
+    returns (commitment document, lists, blob)."""
     lists = draw_v3.class_lists({c: [(u, secrets.token_bytes(SALT_BYTES)) for u in v] for c, v in candidates.items()})
     people_salt = secrets.token_bytes(SALT_BYTES)
     beacon = {"source": current_app.config["DRAW_BEACON_SOURCE"], "date": beacon_date().isoformat()}
-    document = draw_v3.commitment_document(params, lists, people, people_salt, beacon)
+    document = draw_v3.commitment_document(params, lists, people, people_salt, beacon, contributions)
     blob = zlib.compress(v2.canonical_json({
         "classes": {c: [[u, s.hex()] for u, s in v] for c, v in lists.items()}, "people_salt": people_salt.hex()}), 6)
     return document, lists, blob

@@ -22,6 +22,7 @@ from extensions import db
 from models import Campaign, Draw, DrawnEnterprise, Enterprise, Inspection, InspectionOfficer, User
 from services import audit
 from services.workflow import clock
+from services.draw import contributions
 from services.draw import inputs as draw_inputs
 from services.draw import sealed
 from services.workflow import runtime
@@ -76,7 +77,7 @@ def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = No
 
 def _commit_sealed(campaign: Campaign, actor: User | None, inputs, supersedes: Draw | None) -> Draw:
     """v3: publish the anonymised commitment; the draw waits for the public value (services/draw/beacon.py)."""
-    document, _, blob = sealed.seal(inputs.candidates, inputs.people, inputs.params)
+    document, _, blob = sealed.seal(inputs.candidates, inputs.people, inputs.params, contributions.to_bind(campaign))
     record = Draw(
         campaign_id=campaign.id, algorithm=draw_v3.ALGORITHM, status="committed", mode=inputs.params["mode"],
         params=inputs.params, snapshot_hash=algorithm.sha256_hex(algorithm.canonical_json(document["classes"])),
@@ -201,7 +202,8 @@ def _open_case(campaign: Campaign, drawn: DrawnEnterprise) -> None:
     db.session.add(inspection)
     db.session.flush()
     runtime.start_instance("enterprise_case", {"inspection_id": inspection.id, "campaign_id": campaign.id},
-                           campaign_id=campaign.id, inspection_id=inspection.id)
+                           campaign_id=campaign.id, inspection_id=inspection.id,
+                           region_id=campaign.region_id)
 
 
 def draws_of(campaign_id: int) -> list[Draw]:

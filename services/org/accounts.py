@@ -11,12 +11,13 @@ from werkzeug.security import generate_password_hash
 
 from domain import passwords
 from extensions import db
-from models import ApiToken, Department, HumanTask, Region, TaskCandidate, User, UserRole
+from models import ApiToken, Delegation, Department, HumanTask, Region, TaskCandidate, User, UserRole
 from models.org import ROLES
 from services import audit, auth
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.org import scope
 from services.org.structure import require_admin
+from services.workflow import clock, task_views
 
 DEMO_PASSWORD = passwords.DEMO_PASSWORD
 # The demo county's marker department and fixed accounts (demo/county.py): what a start-up check looks for.
@@ -139,6 +140,95 @@ def disable_account(actor: User | None, user_id: int, reassign_to: str | None = 
                  reassigned_to=colleague.username if colleague else None)
     db.session.commit()
     return {"tasks": moved, "reassigned_to": colleague}
+
+
+def move_account(actor: User | None, user_id: int, *, department: str, region_code: str | None = None,
+                 reassign_to: str | None = None) -> dict:
+    """调岗: the official moves to another department (maybe of another region). Open work must not follow
+    them into a department that does not own it, nor stay stranded in their name: without a colleague of
+    the old department to take it over, the move is refused and the open tasks are listed; with one, the
+    tasks go to the colleague (audited) and the official moves. Their running 代办 arrangements end."""
+    require_admin(actor)
+    user = get_account(actor, user_id)
+    target, region = _move_target(actor, user, department, region_code)
+    open_tasks = _open_task_ids(user)
+    colleague = _colleague(user, reassign_to) if reassign_to else None
+    if open_tasks and colleague is None:
+        raise ValidationFailed({"reassign_to": [_open_work_message(open_tasks)]},
+                               f"{user.display_name} 尚有 {len(open_tasks)} 件未办结任务，未调动")
+    before = {"department": user.department.name if user.department else None,
+              "region": user.region.code if user.region else None}
+    moved = _release_tasks(user, colleague) if open_tasks else []
+    ended = _end_delegations(user)
+    user.department_id, user.region_id = target.id, region.id
+    audit.record(actor, "org.account_move", "user", user.id, before=before,
+                 after={"department": target.name, "region": region.code}, tasks=moved,
+                 reassigned_to=colleague.username if colleague else None, delegations_ended=ended)
+    db.session.commit()
+    return {"tasks": moved, "reassigned_to": colleague, "department": target}
+
+
+def _move_target(actor: User | None, user: User, department: str,
+                 region_code: str | None) -> tuple[Department, Region]:
+    wanted = (department or "").strip()
+    target = db.session.scalar(select(Department).where((Department.code == wanted) | (Department.name == wanted))) \
+        if wanted else None
+    if target is None or (actor is not None and not scope.covers(actor, target.region_id)):
+        raise ValidationFailed({"department": [f"部门「{wanted}」不存在或不在您的管辖区划内" if wanted
+                                               else "请选择调入的部门"]})
+    region = target.region
+    if region_code and region_code.strip() != region.code:
+        region = db.session.scalar(select(Region).where(Region.code == region_code.strip()))
+        if region is None or region.id not in scope.ancestors(target.region_id) or \
+                (actor is not None and not scope.covers(actor, region.id)):
+            raise ValidationFailed({"region": ["区划应为调入部门所在的区划（或其上级且在您的管辖区划内）"]})
+    if target.id == user.department_id and region.id == user.region_id:
+        raise ValidationFailed({"department": ["调入部门与现部门相同"]})
+    return target, region
+
+
+def _colleague(user: User, username: str) -> User:
+    colleague = db.session.scalar(select(User).where(User.username == username.strip()))
+    if colleague is None or not colleague.active or colleague.id == user.id or \
+            colleague.department_id is None or colleague.department_id != user.department_id:
+        raise ValidationFailed({"reassign_to": ["接手人必须是原部门的其他在岗人员"]})
+    return colleague
+
+
+def open_tasks(actor: User | None, user_id: int) -> list[task_views.TaskView]:
+    """The account's open work (claimed by them or naming them), described for the account page."""
+    user = get_account(actor, user_id)
+    ids = _open_task_ids(user)
+    rows = list(db.session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)).order_by(HumanTask.due_at)))
+    return task_views.describe(rows)
+
+
+def _open_work_message(task_ids: list[int]) -> str:
+    rows = list(db.session.scalars(select(HumanTask).where(HumanTask.id.in_(task_ids)).order_by(HumanTask.due_at)))
+    lines = []
+    for view in task_views.describe(rows):
+        due = clock.local_date(view.task.due_at).isoformat() if view.task.due_at else "无期限"
+        about = "，".join(p for p in (view.about, view.campaign_title) if p)
+        lines.append(f"{view.task.title}（{about}，期限 {due}）")
+    return "尚有未办结任务，请指定原部门的接手人后再调动：" + "；".join(lines)
+
+
+def _open_task_ids(user: User) -> list[int]:
+    named = db.session.scalars(select(TaskCandidate.task_id).join(HumanTask).where(
+        TaskCandidate.user_id == user.id, HumanTask.status == "open"))
+    claimed = db.session.scalars(select(HumanTask.id).where(HumanTask.claimed_by_id == user.id,
+                                                            HumanTask.status == "open"))
+    return sorted(set(named) | set(claimed))
+
+
+def _end_delegations(user: User) -> list[int]:
+    """代办 is between colleagues of one department: a move ends those still running, given or received."""
+    rows = list(db.session.scalars(select(Delegation).where(
+        (Delegation.principal_id == user.id) | (Delegation.delegate_id == user.id),
+        Delegation.revoked_at.is_(None), Delegation.ends_on >= clock.today())))
+    for row in rows:
+        row.revoked_at = clock.now()
+    return [row.id for row in rows]
 
 
 def _release_tasks(user: User, colleague: User | None) -> list[int]:

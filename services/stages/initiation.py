@@ -37,7 +37,8 @@ def open_campaign(actor: User, *, kind: str, industry: Industry, lead: Departmen
     campaign.code = f"YYYC-{now.year}-{campaign.id:05d}"
     audit.record(actor, "campaign.open", "campaign", campaign.id, campaign_id=campaign.id, kind=kind,
                  plan_entry_id=plan_entry.id if plan_entry else None)
-    runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": kind}, campaign_id=campaign.id)
+    runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": kind}, campaign_id=campaign.id,
+                           region_id=lead.region_id)
     return campaign
 
 

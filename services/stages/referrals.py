@@ -56,7 +56,8 @@ def create(actor: User, inspection_id: int, to_department_id: int, finding: str,
                         evidence=proofs)
     db.session.add(referral)
     db.session.flush()
-    instance = runtime.start_instance("referral", {"referral_id": referral.id, "partner_department_id": target.id})
+    instance = runtime.start_instance("referral", {"referral_id": referral.id, "partner_department_id": target.id},
+                                      region_id=target.region_id)
     referral.instance_id = instance.id
     _link_tasks(instance.id, referral)
     timers.schedule(OVERDUE_TIMER, clock.end_of_day(due.due), campaign_id=referral.campaign_id,

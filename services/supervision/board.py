@@ -19,15 +19,17 @@ from domain.stage_timing import WorkdayCounter, state
 from extensions import db
 from models import Campaign, CampaignStage, Department, Enterprise, HumanTask, Inspection, Region, Timer, User
 from services.errors import Forbidden, NotFound
+from services import auditor
 from services.org import scope
 from services.workflow import calendar, clock, escalations
 
-VIEW_ROLES = ("supervisor", "admin", "screen")
+VIEW_ROLES = ("supervisor", "admin", "screen", "auditor")  # the auditor reads only (web/auditor)
 
 
 def require_viewer(user: User) -> None:
     if not user.has_role(*VIEW_ROLES):
-        raise Forbidden("督办看板仅供联席会办公室、管理员和大屏账号查看")
+        raise Forbidden("督办看板仅供联席会办公室、管理员、纪检监察和大屏账号查看")
+    auditor.require_assigned(user)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from domain.workdays import working_days_between
 from extensions import db
 from models import (Campaign, CampaignDepartment, CampaignStage, Department, HumanTask, Industry, Inspection, Region,
                     Timer, User)
+from services import auditor
 from services.org import scope
 from services.workflow import clock
 from services.workflow import escalations
@@ -69,8 +70,11 @@ class Page:
 
 
 def require_supervisor(user: User) -> None:
-    if not user.has_role("supervisor", "admin"):
-        raise Forbidden("督办看板仅供联席会办公室和管理员使用")
+    """Supervisors and admins work from it; the read-only auditor (纪检监察) watches it, within its regions like
+    every viewer (scope.campaign_clause), every view audited (web/auditor guards its reads and refuses writes)."""
+    if not user.has_role("supervisor", "admin", "auditor"):
+        raise Forbidden("督办看板仅供联席会办公室、管理员和纪检监察（审计）人员查看")
+    auditor.require_assigned(user)
 
 
 def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE, within=None):

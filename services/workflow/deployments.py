@@ -1,4 +1,10 @@
-"""Versioned process definitions: deploy a BPMN source, find the newest, parse once per version."""
+"""Versioned process definitions: deploy a BPMN source, find the newest, parse once per version.
+
+A version is deployed for the whole platform (region NULL) or for a region and its subtree, so a county can
+run its own variant of a diagram while the rest keep the province's. Each region's line (and the platform's)
+has its own newest version; a new instance starts on the newest version of the nearest line above its region
+(`for_region`). Version numbers are one sequence per process across all lines.
+"""
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -10,14 +16,17 @@ from extensions import db
 from models import ProcessDefinition, User
 from services import audit
 from services.designer import sanitise
+from services.org import scope
 from services.workflow import clock
 from services.errors import DomainError, NotFound
 
 WORKFLOW_DIR = Path(__file__).resolve().parents[2] / "workflows"
 
 
-def deploy(bpmn_xml: str, source_name: str, actor: User | None, change_note: str | None = None) -> ProcessDefinition:
-    """Deploy a new version unless the newest one already has this exact content."""
+def deploy(bpmn_xml: str, source_name: str, actor: User | None, change_note: str | None = None,
+           region_id: int | None = None) -> ProcessDefinition:
+    """Deploy a new version for the platform (or for `region_id`'s subtree) unless that line's newest version
+    already has this exact content."""
     if is_dmn(bpmn_xml):
         return deploy_decision(bpmn_xml, source_name, actor)
     try:
@@ -26,18 +35,18 @@ def deploy(bpmn_xml: str, source_name: str, actor: User | None, change_note: str
     except ModelError as exc:
         raise DomainError(str(exc), element_id=exc.element_id) from exc
     digest = hashlib.sha256(bpmn_xml.encode("utf-8")).hexdigest()
-    current = latest_or_none(process_id)
+    current = latest_or_none(process_id, region_id)
     if current is not None and current.content_hash == digest:
         return current
     definition = ProcessDefinition(
-        process_id=process_id, version=(current.version + 1) if current else 1,
-        content_hash=digest, bpmn_xml=bpmn_xml, source_name=source_name,
+        process_id=process_id, version=_next_version(process_id),
+        content_hash=digest, bpmn_xml=bpmn_xml, source_name=source_name, region_id=region_id,
         deployed_by_id=actor.id if actor else None, deployed_at=clock.now(), change_note=change_note,
     )
     db.session.add(definition)
     db.session.flush()
-    audit.record(actor, "process.deploy", "process_definition", definition.id,
-                 process_id=process_id, version=definition.version, content_hash=digest, change_note=change_note)
+    audit.record(actor, "process.deploy", "process_definition", definition.id, process_id=process_id,
+                 version=definition.version, content_hash=digest, change_note=change_note, region_id=region_id)
     return definition
 
 
@@ -51,17 +60,40 @@ def deploy_bundled(actor: User | None = None) -> list[ProcessDefinition]:
     return deployed
 
 
-def latest_or_none(process_id: str) -> ProcessDefinition | None:
-    newest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.process_id == process_id)
-    return db.session.scalar(select(ProcessDefinition).where(
-        ProcessDefinition.process_id == process_id, ProcessDefinition.version == newest.scalar_subquery()))
+def _next_version(process_id: str) -> int:
+    newest = db.session.scalar(select(func.max(ProcessDefinition.version))
+                               .where(ProcessDefinition.process_id == process_id))
+    return (newest or 0) + 1
 
 
-def latest(process_id: str) -> ProcessDefinition:
-    definition = latest_or_none(process_id)
+def latest_or_none(process_id: str, region_id: int | None = None) -> ProcessDefinition | None:
+    """The newest version of one line: the platform's (region None) or exactly `region_id`'s."""
+    line = ProcessDefinition.region_id.is_(None) if region_id is None else ProcessDefinition.region_id == region_id
+    return db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id, line)
+                              .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+
+
+def latest(process_id: str, region_id: int | None = None) -> ProcessDefinition:
+    definition = latest_or_none(process_id, region_id)
     if definition is None:
         raise NotFound(f"流程 {process_id} 尚未部署")
     return definition
+
+
+def for_region(process_id: str, region_id: int | None) -> ProcessDefinition:
+    """The version a new instance of `region_id` starts on: the newest of the nearest region line above it
+    (the region itself first), else the platform's."""
+    regional = {} if region_id is None else dict(db.session.execute(
+        select(ProcessDefinition.region_id, func.max(ProcessDefinition.version))
+        .where(ProcessDefinition.process_id == process_id, ProcessDefinition.region_id.is_not(None))
+        .group_by(ProcessDefinition.region_id)).all())
+    if regional:
+        for ancestor in scope.ancestors(region_id):
+            if ancestor in regional:
+                return db.session.scalars(select(ProcessDefinition).where(
+                    ProcessDefinition.process_id == process_id,
+                    ProcessDefinition.version == regional[ancestor])).one()
+    return latest(process_id)
 
 
 def parsed(definition: ProcessDefinition) -> ParsedProcess:

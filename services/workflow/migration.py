@@ -38,7 +38,7 @@ def get_instance(instance_id: int) -> WorkflowInstance:
 
 
 def check(instance: WorkflowInstance) -> MigrationCheck:
-    target = deployments.latest(instance.definition.process_id)
+    target = deployments.latest(instance.definition.process_id, instance.definition.region_id)  # same line
     if instance.status != "running":
         return MigrationCheck(instance, target, ["流程实例已结束"])
     if instance.definition_id == target.id:

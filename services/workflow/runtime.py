@@ -26,8 +26,9 @@ from services.errors import Conflict, DomainError
 
 
 def start_instance(process_id: str, data: dict, *, campaign_id: int | None = None,
-                   inspection_id: int | None = None) -> WorkflowInstance:
-    definition = deployments.latest(process_id)
+                   inspection_id: int | None = None, region_id: int | None = None) -> WorkflowInstance:
+    """Start on the version deployed for `region_id` (the lead department's region: see deployments.for_region)."""
+    definition = deployments.for_region(process_id, region_id)
     now = clock.now()
     instance = WorkflowInstance(definition=definition, campaign_id=campaign_id, inspection_id=inspection_id,
                                 state="{}", created_at=now, updated_at=now)

@@ -125,7 +125,12 @@ function startModeler(container) {
       if (noteInput && noteInput.dataset.confirm && !window.confirm(noteInput.dataset.confirm)) {
         return Promise.resolve();
       }
-      return currentXml().then(function (xml) { return postJSON(container.dataset.deploy, { xml: xml, change_note: note }); })
+      // The region this version is for (its subtree inherits it); empty = the whole platform.
+      var regionSelect = document.getElementById('deploy-region');
+      var regionId = regionSelect && regionSelect.value ? regionSelect.value : null;
+      return currentXml().then(function (xml) {
+        return postJSON(container.dataset.deploy, { xml: xml, change_note: note, region_id: regionId });
+      })
         .then(function (r) {
           if (r.status === 200) {
             showFindings(r.data);

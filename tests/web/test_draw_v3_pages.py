@@ -119,8 +119,8 @@ def test_only_an_auditor_of_the_campaigns_region_enters_the_value_or_sees_the_wh
     _, campaign_id, record = committed_v3(app)
     clock.advance(timedelta(days=1))
     with app.app_context():
-        elsewhere = db.session.scalars(select(Region).where(Region.id != db.session.get(
-            User, journey_user_id("auditor")).region_id)).first()
+        # 太湖: outside 蕲春's subtree (an auditor of 蕲春's city or province would cover 蕲春's campaigns)
+        elsewhere = db.session.scalars(select(Region).where(Region.code == "340825")).one()
         db.session.add(User(username="auditor_th", display_name="外地纪检", password_hash=db.session.get(
             User, journey_user_id("auditor")).password_hash, region_id=elsewhere.id, roles=[UserRole(role="auditor")]))
         db.session.commit()

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from services.errors import ValidationFailed
 from services.directory.export import XLSX_MIME
-from services.portal import claims, credit_repair, recusals
+from services.portal import claims, credit_repair, objections, recusals
 from web.i18n import known
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -55,6 +55,16 @@ def return_claim(claim_id: int):
 @login_required
 def claim_file(file_id: int):
     row, path = claims.official_file(current_user, file_id)
+    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
+                         as_attachment=row.mime == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/objection-files/<int:file_id>")
+@login_required
+def objection_file(file_id: int):
+    row, path = objections.official_file(current_user, file_id)
     response = send_file(path, mimetype=row.mime, download_name=row.original_name,
                          as_attachment=row.mime == "application/pdf", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

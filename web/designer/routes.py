@@ -97,11 +97,13 @@ def edit():
     if draft_id:
         draft = designer.draft(draft_id)
         source = url_for("designer.draft_xml", draft_id=draft.id)
-        return render_template("designer/edit.html", process_id=draft.process_id, draft=draft, source=source)
+        return render_template("designer/edit.html", process_id=draft.process_id, draft=draft, source=source,
+                               regions=designer.deploy_regions(current_user))
     process_id = request.args.get("process", "")
     version = request.args.get("version", type=int) or designer.versions(process_id)[0].definition.version
     source = url_for("designer.version_xml", process_id=process_id, version=version)
-    return render_template("designer/edit.html", process_id=process_id, draft=None, source=source, version=version)
+    return render_template("designer/edit.html", process_id=process_id, draft=None, source=source, version=version,
+                           regions=designer.deploy_regions(current_user))
 
 
 @bp.get("/drafts/<int:draft_id>.bpmn")
@@ -130,13 +132,18 @@ def save_draft():
 @bp.post("/deploy")
 def deploy():
     xml = _posted_xml()
-    note = str((request.get_json(silent=True) or {}).get("change_note") or "")
+    body = request.get_json(silent=True) or {}
+    note, region_id = str(body.get("change_note") or ""), body.get("region_id")
     try:
-        definition, report = designer.deploy_model(current_user, xml, "designer", note)
+        definition, report = designer.deploy_model(current_user, xml, "designer", note,
+                                                   int(region_id) if str(region_id or "").isdigit() else None)
     except ValidationFailed as exc:
         if "change_note" in exc.errors:  # answered like a validation finding, in the page's language
             return jsonify({"ok": False, "warnings": [], "errors": [
                 {"element_id": None, "message": _(designer.CHANGE_NOTE_REQUIRED), "field": "change_note"}]}), 422
+        if "region_id" in exc.errors:
+            return jsonify({"ok": False, "warnings": [], "errors": [
+                {"element_id": None, "message": _("区划不存在，未部署"), "field": "region_id"}]}), 422
         return jsonify(validation.validate(xml).as_dict()), 422
     return jsonify({**report.as_dict(), "version": definition.version, "process_id": definition.process_id,
                     "url": url_for("designer.process", process_id=definition.process_id)})

@@ -12,6 +12,7 @@ from services.draw import records as draw_records
 from services.draw import redraw as draw_redraw
 from services.draw import audit_view
 from services.draw import beacon
+from services.draw import contributions
 from services.errors import Forbidden, ValidationFailed
 from web.verify.routes import DRAW_STATUS
 
@@ -36,6 +37,27 @@ def campaign(campaign_id: int):
                            rows=draw_records.drawn_rows(current) if current and current.status != "committed" else [],
                            is_lead=is_lead,
                            labels=DRAW_STATUS, reveal_at=reveal_at)
+
+
+@bp.route("/campaign/<int:campaign_id>/contribution", methods=["GET", "POST"])
+@login_required
+def contribution(campaign_id: int):
+    """随机贡献值: the department commits (the browser sends only the hash) and later reveals its value."""
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "reveal":
+                contributions.reveal(current_user, campaign_id, request.form.get("value", ""))
+                flash(_("已揭示本部门的随机贡献值"), "success")
+            else:
+                contributions.commit(current_user, campaign_id, request.form.get("commitment", ""))
+                flash(_("已提交本部门的随机贡献承诺。请妥善保存贡献值，抽取承诺公布后须凭它揭示。"), "success")
+        except ValidationFailed as exc:
+            errors, status = exc.errors, 422
+        else:
+            return redirect(url_for("draws.contribution", campaign_id=campaign_id))
+    return render_template("draws/contribution.html", view=contributions.view(current_user, campaign_id),
+                           errors=errors), status
 
 
 @bp.post("/campaign/<int:campaign_id>/retry")

@@ -42,7 +42,9 @@ def account_new():
 def _account_page(user_id: int, errors: dict | None = None, status: int = 200):
     structure.require_admin(current_user)
     return render_template("org/account.html", person=accounts.get_account(current_user, user_id),
-                           roles=accounts.ROLE_NAMES, errors=errors or {}), status
+                           roles=accounts.ROLE_NAMES, errors=errors or {}, form=request.form,
+                           open_tasks=accounts.open_tasks(current_user, user_id),
+                           departments=structure.departments(current_user)), status
 
 
 @bp.get("/accounts/<int:user_id>")
@@ -63,6 +65,19 @@ def account_disable(user_id: int):
                 name=result["reassigned_to"].display_name), "success")
     else:
         flash(_("账号已停用，%(n)s 件未办结任务已退回部门任务池", n=len(result["tasks"])), "success")
+    return redirect(url_for("org.account", user_id=user_id))
+
+
+@bp.post("/accounts/<int:user_id>/move")
+@login_required
+def account_move(user_id: int):
+    try:
+        result = accounts.move_account(current_user, user_id, department=request.form.get("department", ""),
+                                       reassign_to=request.form.get("reassign_to") or None)
+    except ValidationFailed as exc:
+        return _account_page(user_id, exc.errors, 422)
+    flash(_("已调入 %(department)s，%(n)s 件未办结任务已转交原部门同事", department=result["department"].name,
+            n=len(result["tasks"])), "success")
     return redirect(url_for("org.account", user_id=user_id))
 
 

@@ -5,12 +5,13 @@ Flask-Login user, so nothing of the officials' UI opens to it and logging out of
 """
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
 from services.portal import login as portal_login
 from services.portal import objections, records, satisfaction
+from services.stages import evidence
 from services.workflow import clock
 from web.i18n import known
 
@@ -46,19 +47,32 @@ def inspection(inspection_id: int):
 @enterprise_required
 def objection(inspection_id: int):
     item_ids = [int(v) for v in request.form.getlist("item_ids") if v.isdigit()]
+    uploads = [evidence.Upload(None, f.filename or "", f.stream) for f in request.files.getlist("evidence")]
     try:
-        objections.file(g.enterprise_id, inspection_id, item_ids, request.form.get("reason", ""))
+        objections.file(g.enterprise_id, inspection_id, item_ids, request.form.get("reason", ""), uploads)
     except ValidationFailed as exc:
+        flash(known(exc.message), "error")  # e.g. 文件类型不允许，本次上传的文件均未保存
         errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
         return inspection_page(inspection_id, errors, {"item_ids": item_ids, "reason": request.form.get("reason", "")}), 422
     flash(_("异议已提交，牵头部门将在规定期限内答复"), "success")
     return redirect(url_for("portal.inspection", inspection_id=inspection_id))
 
 
+@bp.get("/objection-files/<int:file_id>")
+@enterprise_required
+def objection_file(file_id: int):
+    row, path = objections.enterprise_file(g.enterprise_id, file_id)
+    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
+                         as_attachment=row.mime == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def inspection_page(inspection_id: int, errors: dict, values: dict):
     record = records.inspection(g.enterprise_id, inspection_id)
     return render_template("portal/inspection.html", record=record, errors=errors, values=values,
                            objections=objections.for_inspection(g.enterprise_id, inspection_id),
+                           objection_files=objections.files_by_objection(g.enterprise_id, inspection_id),
                            window_closes=objections.window_for(g.enterprise_id, inspection_id), today=clock.today(),
                            rating=satisfaction.for_inspection(g.enterprise_id, inspection_id),
                            can_rate=satisfaction.closed(records.own(g.enterprise_id, inspection_id)))

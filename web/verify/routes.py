@@ -28,7 +28,8 @@ def draw(draw_id: int):
     return render_template("verify/draw.html", record=record, outcome=disclosure.verify(draw_id),
                            data=disclosure.export(draw_id), classes=disclosure.class_table(record),
                            redraws=draw_records.redraws_of(record), labels=DRAW_STATUS,
-                           campaign=draw_records.campaign_of(record))
+                           campaign=draw_records.campaign_of(record),
+                           contributions=disclosure.contribution_rows(record))
 
 
 @bp.get("/draw/<int:draw_id>.json")
