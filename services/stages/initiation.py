@@ -25,8 +25,11 @@ def open_campaign(actor: User, *, kind: str, industry: Industry, lead: Departmen
     if revision is None:
         raise DomainError(f"行业「{industry.name}」还没有检查清单，无法发起")
     now = clock.now()
+    if title is None:
+        single = plan_entry is not None and not plan_entry.partners
+        title = f"{now.year}年{industry.name}" + ("单部门双随机抽查" if single else "一业一查联合检查")
     campaign = Campaign(
-        code=f"pending-{now.timestamp()}", title=title or f"{now.year}年{industry.name}一业一查联合检查",
+        code=f"pending-{now.timestamp()}", title=title,
         kind=kind, plan_entry=plan_entry, industry=industry, region_id=lead.region_id, lead_department=lead,
         checklist_revision=revision, ratios=dict(ratios), special_reason=special_reason, stage="plan",
         created_by_id=actor.id, created_at=now, matters=list(matters),
@@ -114,7 +117,7 @@ def initiation_context(ctx) -> FormContext:
 
 def record_initiation(ctx, data: dict) -> dict:
     campaign = ctx.campaign
-    partner_ids = sorted(set(data["partner_department_ids"]))
+    partner_ids = sorted(set(data.get("partner_department_ids") or []))
     limit = current_app.config["MAX_CAMPAIGN_DEPARTMENTS"]
     if len(partner_ids) + 1 > limit:
         raise ValidationFailed({"partner_department_ids": [f"联合检查最多 {limit} 个部门（含牵头部门）"]})
@@ -132,6 +135,7 @@ def record_initiation(ctx, data: dict) -> dict:
     audit.record(ctx.user, "campaign.initiate", "campaign", campaign.id, campaign_id=campaign.id,
                  partner_department_ids=partner_ids, matter_ids=sorted(m.id for m in matters),
                  checklist_revision_id=campaign.checklist_revision_id)
+    # partner_ids steers the BPMN's partners_gateway: none = a single-department campaign, no report-in stage.
     return {"partner_ids": partner_ids}
 
 
