@@ -89,11 +89,13 @@ def faithfulness(record: Draw) -> Faithfulness:
     listed = _listed(record)
     scope = record.params.get("scope", {})
     industries, regions = set(scope.get("industry_ids", [])), set(scope.get("region_ids", []))
+    patterns = scope.get("address_patterns") or []  # a themed action's area
     found: dict[str, tuple] = {}
     usccs = sorted(listed)
     for start in range(0, len(usccs), 500):
         for row in db.session.execute(select(Enterprise.uscc, Enterprise.name, Enterprise.credit_class,
-                                             Enterprise.status, Enterprise.industry_id, Enterprise.region_id)
+                                             Enterprise.status, Enterprise.industry_id, Enterprise.region_id,
+                                             Enterprise.address)
                                       .where(Enterprise.uscc.in_(usccs[start:start + 500]))):
             found[row.uscc] = row
     unknown = [u for u in usccs if u not in found]
@@ -106,6 +108,7 @@ def faithfulness(record: Draw) -> Faithfulness:
             changed.append((uscc, row.name, listed[uscc], row.credit_class))
         if row.status != draw_inputs.ACTIVE_STATUS:
             inactive.append((uscc, row.name, row.status))
-        if (industries and row.industry_id not in industries) or (regions and row.region_id not in regions):
+        if (industries and row.industry_id not in industries) or (regions and row.region_id not in regions) \
+                or (patterns and not any(p in (row.address or "") for p in patterns)):
             outside.append((uscc, row.name))
     return Faithfulness(len(listed), unknown, changed, inactive, outside)

@@ -3,7 +3,7 @@
 Everything here is read from the database once, before the seed is used, and then fixed
 in the commitment; the algorithm itself (domain/draw.py) never touches the database.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
@@ -18,6 +18,7 @@ from models import (Campaign, Case, ChecklistItem, Department, Enterprise, Exper
 from services.workflow import clock
 from services.draw import rules as draw_rules
 from services.org import scope as org_scope
+from services.stages import theme_scope
 
 ACTIVE_STATUS = "存续"
 
@@ -29,6 +30,7 @@ class Scope:
     matter_ids: list[int]
     settings: dict
     campaign_id: int | None = None  # the campaign drawing: its own inspections are not "another campaign's"
+    address_patterns: list[str] = field(default_factory=list)  # a themed action's area: any of them in the address
 
 
 @dataclass
@@ -41,6 +43,10 @@ class DrawInputs:
 
 def scope_of(campaign: Campaign) -> Scope:
     settings = draw_rules.effective(campaign.plan_entry.draw_settings if campaign.plan_entry else None)
+    action = theme_scope.of_campaign(campaign.id)
+    if action is not None:  # a themed action (专项/板块): its industries and areas are the scope
+        return Scope(list(action.industry_ids), list(action.region_ids) or [campaign.region_id],
+                     [m.id for m in campaign.matters], settings, campaign.id, list(action.address_patterns))
     industries = [campaign.industry_id] + [i for i in settings["extra_industry_ids"] if i != campaign.industry_id]
     return Scope(industries, list(settings["region_ids"]) or [campaign.region_id],
                  [m.id for m in campaign.matters], settings, campaign.id)
@@ -61,6 +67,8 @@ def gather(campaign: Campaign) -> DrawInputs:
         "scope": {"industry_ids": scope.industry_ids, "region_ids": scope.region_ids,
                   "matter_ids": scope.matter_ids, "target": settings["target"] if settings["mode"] == "targeted" else {}},
     }
+    if scope.address_patterns:  # only themed actions carry it, so every other draw's parameters stay as they were
+        params["scope"]["address_patterns"] = scope.address_patterns
     sizes = {c: algorithm.sample_size(len(v), ratios.get(c, 0), params["min_per_class"])
              for c, v in sorted(candidates.items())}
     total, drawn = sum(len(v) for v in candidates.values()), sum(sizes.values())
@@ -87,6 +95,8 @@ def _scope_filter(scope: Scope):
     # A region stands for its subtree: a city-wide campaign draws from its districts' enterprises.
     in_regions = Enterprise.region_id.in_(sorted({i for r in scope.region_ids for i in org_scope.subtree_ids(r)}))
     conditions = [Enterprise.industry_id.in_(scope.industry_ids), in_regions]
+    if scope.address_patterns:
+        conditions.append(or_(*[Enterprise.address.contains(p, autoescape=True) for p in scope.address_patterns]))
     target = scope.settings["target"] if scope.settings["mode"] == "targeted" else {}
     if target.get("credit_classes"):
         conditions.append(Enterprise.credit_class.in_(target["credit_classes"]))

@@ -10,6 +10,7 @@ from models import (Campaign, CampaignDepartment, ChecklistRevision, Department,
 from services import audit
 from services.directory import catalogue
 from services.stages import participation
+from services.stages import theme_scope
 from services.supervision import dashboard
 from services.workflow import clock
 from services.workflow import runtime
@@ -100,12 +101,15 @@ def initiation_context(ctx) -> FormContext:
     plan = campaign.plan_entry
     partner_ids = [d.id for d in plan.partners] if plan else [d.id for d in proposal.partners]
     involved = {campaign.lead_department_id, *partner_ids}
-    matters = campaign.matters if plan else proposal.matters
+    # A themed action spans several industries: their matters were chosen when it was requested.
+    industries = theme_scope.industries_of(campaign)
+    matters = campaign.matters if plan or len(industries) > 1 else proposal.matters
+    offered = list({m.id: m for i in industries for m in i.matters if m.active}.values())
     revisions = catalogue.revisions(campaign.industry_id)
     return FormContext(
         choices={"partner_departments": [Choice(d.id, d.name) for d in departments],
                  "matters": [Choice(m.id, f"{m.department.name}：{m.name}（{m.legal_basis}）")
-                             for m in campaign.industry.matters if m.active],
+                             for m in offered],
                  "checklist_revisions": [Choice(r.id, f"第 {r.number} 版（{len(r.items)} 项）{r.note or ''}")
                                          for r in revisions]},
         initial={"partner_department_ids": partner_ids,

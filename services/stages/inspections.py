@@ -26,6 +26,7 @@ from services.stages import publication
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.stages import theme_scope
 
 METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
 ABNORMAL_TIMER = "abnormal_list_due"
@@ -131,6 +132,9 @@ def check_rules(data: dict, inspection: Inspection) -> None:
         raise ValidationFailed({"inspected_on": ["检查日期不能晚于今天"]})
     if data["inspected_on"] < first:
         raise ValidationFailed({"inspected_on": ["检查日期不能早于该企业被抽取的日期"]})
+    themed = theme_scope.window(inspection.campaign_id)
+    if themed and not themed[0] <= data["inspected_on"] <= themed[1]:
+        raise ValidationFailed({"inspected_on": ["检查日期应在专项（板块）行动的期间内"]})
 
 
 def apply(inspection: Inspection, data: dict) -> None:

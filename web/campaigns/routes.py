@@ -1,4 +1,6 @@
 """Campaign pages: list, detail (stage, history, tasks), and requesting a special action."""
+from datetime import date
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +11,7 @@ from models import Industry
 from services.stages import initiation as campaigns
 from services.stages import history
 from services.stages import review
+from services.stages import themes
 from services.workflow import task_views
 from services.errors import ValidationFailed
 from web.model_files import model_response
@@ -30,7 +33,8 @@ def detail(campaign_id: int):
     campaign = campaigns.get_campaign(current_user, campaign_id)
     return render_template("campaigns/detail.html", campaign=campaign, history=history.campaign_history(campaign),
                            sentence=history_text.sentence, history_link=history_text.link,
-                           tasks=task_views.describe(campaigns.campaign_tasks(campaign), current_user), figures=review.campaign_figures(campaign))
+                           tasks=task_views.describe(campaigns.campaign_tasks(campaign), current_user), figures=review.campaign_figures(campaign),
+                           theme=themes.summary(campaign.id))
 
 
 @bp.route("/special", methods=["GET", "POST"])
@@ -49,6 +53,44 @@ def special():
         flash(_("专项行动已提交联席会办公室审批"), "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/special.html", industries=industries, errors=FormErrors(), form={})
+
+
+@bp.route("/themed", methods=["GET", "POST"])
+@login_required
+def themed():
+    choices = themes.form_choices(current_user)
+    if request.method == "POST":
+        try:
+            campaign = themes.request_themed_action(current_user, _themed_from_form(request.form))
+        except ValidationFailed as exc:
+            return render_template("campaigns/themed.html", errors=for_page(exc.errors, _themed_labels()),
+                                   form=request.form, **choices), 422
+        flash(_("专项（板块）行动已提交联席会办公室审批"), "success")
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/themed.html", errors=FormErrors(), form={}, **choices)
+
+
+def _themed_labels() -> dict:  # noqa: N802 - translated when the page is built
+    return {"name": _("行动名称"), "code": _("行动编号"), "industry_ids": _("行业（可多选）"),
+            "region_ids": _("区域（可多选，含乡镇/街道；不选 = 本部门所在区域）"), "address_patterns": _("地址关键词"),
+            "window": _("行动期间"), "reason": _("理由")}
+
+
+def _themed_from_form(form) -> dict:
+    def ids(name):
+        return [int(v) for v in form.getlist(name) if v.isdigit()]
+    return {"name": form.get("name", ""), "code": form.get("code", ""), "industry_ids": ids("industry_ids"),
+            "region_ids": ids("region_ids"), "area_name": form.get("area_name", ""),
+            "address_patterns": form.get("address_patterns", "").replace("，", "\n").splitlines(),
+            "starts_on": _date(form.get("starts_on")), "ends_on": _date(form.get("ends_on")),
+            "public": form.get("public") == "1", "reason": form.get("reason", "")}
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
 
 
 @bp.get("/<int:campaign_id>/diagram.xml")

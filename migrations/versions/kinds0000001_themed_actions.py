@@ -1,0 +1,39 @@
+"""themed actions (专项/板块): a campaign's scope over several industries, areas and a time window
+
+Revision ID: kinds0000001
+Revises: portal3000005
+
+One new table; no existing row changes.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "kinds0000001"
+down_revision = "portal3000005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "themed_action",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("campaign_id", sa.Integer(), sa.ForeignKey("campaign.id", name="fk_themed_action_campaign_id_campaign"), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("industry_ids", sa.JSON(), nullable=False),
+        sa.Column("region_ids", sa.JSON(), nullable=False),
+        sa.Column("area_name", sa.String(length=100), nullable=True),
+        sa.Column("address_patterns", sa.JSON(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("public", sa.Boolean(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("user_account.id", name="fk_themed_action_created_by_id_user_account"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.UniqueConstraint("campaign_id", name="uq_themed_action_campaign_id"),
+        sa.UniqueConstraint("code", name="uq_themed_action_code"),
+    )
+
+
+def downgrade():
+    op.drop_table("themed_action")

@@ -1,0 +1,28 @@
+"""Themed actions (专项/板块, the 厦门 "1+X" model): one campaign's scope over several industries, areas and a
+time window, with its own name and code. Kept beside the campaign table, which it points to."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.campaign import Campaign
+
+
+class ThemedAction(Base):
+    __tablename__ = "themed_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry_ids: Mapped[list] = mapped_column(JSON)      # the first is the campaign's own (its checklist)
+    region_ids: Mapped[list] = mapped_column(JSON)        # empty = the lead department's region
+    area_name: Mapped[Optional[str]] = mapped_column(String(100))  # a named area: a street, a scenic zone …
+    address_patterns: Mapped[list] = mapped_column(JSON)  # any of them in the address (e.g. a 乡镇's name)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    public: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]
+    campaign: Mapped[Campaign] = relationship()
