@@ -1,9 +1,16 @@
 """Kinds of campaign beside the annual joint one: single-department (单部门), special (专项), emergency (应急).
 
-The BPMN decides what each kind runs (partners_gateway skips the report-in of a campaign without partners);
-this module only names a campaign's kind for the people who read it.
+The BPMN decides what each kind runs (partners_gateway skips the report-in of a campaign without partners,
+kind_gateway sends an emergency action to the coordinating office's approval); services/workflow/sla.py gives
+an emergency action its deadlines in hours. Here: requesting an emergency action, and naming a campaign's kind.
 """
-from models import Campaign
+from flask import current_app
+
+from extensions import db
+from models import Campaign, Department, Industry, User
+from services.errors import Forbidden, ValidationFailed
+from services.stages import initiation
+from services.workflow import clock, sla
 
 KIND_LABELS = {"plan": "年度计划", "special": "专项行动", "emergency": "应急联合行动"}
 
@@ -29,3 +36,25 @@ def labels(campaign: Campaign) -> list[str]:
 
 def _initiated(campaign: Campaign) -> bool:
     return campaign.stage not in ("plan", "initiation") or any(d.role == "partner" for d in campaign.departments)
+
+
+def request_emergency_action(actor: User, *, industry_id: int, reason: str) -> Campaign:
+    """An emergency joint action (应急): no plan entry, approved by the coordinating office within hours; every
+    stage and task then runs on hours (services/workflow/sla.py)."""
+    if actor.department_id is None or not actor.has_role("official", "department_admin"):
+        raise Forbidden("只有部门执法人员可以发起应急联合行动")
+    industry = db.session.get(Industry, industry_id)
+    errors = {}
+    if industry is None:
+        errors["industry_id"] = ["行业不存在"]
+    if not reason or not reason.strip():
+        errors["reason"] = ["请说明发起应急联合行动的事由"]
+    if errors:
+        raise ValidationFailed(errors)
+    lead = db.session.get(Department, actor.department_id)
+    campaign = initiation.open_campaign(actor, kind=sla.EMERGENCY, industry=industry, lead=lead,
+                                        ratios=current_app.config["DEFAULT_RATIOS"], matters=list(industry.matters),
+                                        special_reason=reason.strip(),
+                                        title=f"{clock.now().year}年{industry.name}应急联合行动")
+    db.session.commit()
+    return campaign

@@ -11,6 +11,7 @@ from models import Industry
 from services.stages import initiation as campaigns
 from services.stages import history
 from services.stages import review
+from services.stages import kinds
 from services.stages import themes
 from services.workflow import task_views
 from services.errors import ValidationFailed
@@ -53,6 +54,23 @@ def special():
         flash(_("专项行动已提交联席会办公室审批"), "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
     return render_template("campaigns/special.html", industries=industries, errors=FormErrors(), form={})
+
+
+@bp.route("/emergency", methods=["GET", "POST"])
+@login_required
+def emergency():
+    industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
+    if request.method == "POST":
+        try:
+            campaign = kinds.request_emergency_action(current_user, industry_id=int(request.form.get("industry_id") or 0),
+                                                      reason=request.form.get("reason", ""))
+        except ValidationFailed as exc:
+            errors = for_page(exc.errors, {"industry_id": _("行业"), "reason": _("事由")})
+            return render_template("campaigns/emergency.html", industries=industries, errors=errors,
+                                   form=request.form), 422
+        flash(_("应急联合行动已提交联席会办公室审批"), "success")
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/emergency.html", industries=industries, errors=FormErrors(), form={})
 
 
 @bp.route("/themed", methods=["GET", "POST"])
