@@ -26,3 +26,14 @@ class ThemedAction(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime]
     campaign: Mapped[Campaign] = relationship()
+
+
+class InvitationRule(Base):
+    """Per region: does a department's 要约 (invitation to a joint action) wait for the coordinating office's
+    approval, or is the office only notified? The nearest region up the tree with a row decides."""
+    __tablename__ = "invitation_rule"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), unique=True)
+    approval_required: Mapped[bool]
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[datetime]

@@ -1,9 +1,10 @@
-"""themed actions (专项/板块): a campaign's scope over several industries, areas and a time window
+"""themed actions (专项/板块): a campaign's scope over several industries, areas and a time window; per-region
+rules for departments' invitations (要约) to joint actions
 
 Revision ID: kinds0000001
 Revises: portal3000005
 
-One new table; no existing row changes.
+Two new tables; no existing row changes.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -33,7 +34,17 @@ def upgrade():
         sa.UniqueConstraint("campaign_id", name="uq_themed_action_campaign_id"),
         sa.UniqueConstraint("code", name="uq_themed_action_code"),
     )
+    op.create_table(
+        "invitation_rule",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("region_id", sa.Integer(), sa.ForeignKey("region.id", name="fk_invitation_rule_region_id_region"), nullable=False),
+        sa.Column("approval_required", sa.Boolean(), nullable=False),
+        sa.Column("set_by_id", sa.Integer(), sa.ForeignKey("user_account.id", name="fk_invitation_rule_set_by_id_user_account"), nullable=False),
+        sa.Column("set_at", sa.DateTime(), nullable=False),
+        sa.UniqueConstraint("region_id", name="uq_invitation_rule_region_id"),
+    )
 
 
 def downgrade():
+    op.drop_table("invitation_rule")
     op.drop_table("themed_action")

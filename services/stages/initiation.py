@@ -19,8 +19,10 @@ from services.errors import DomainError, Forbidden, ValidationFailed
 
 def open_campaign(actor: User, *, kind: str, industry: Industry, lead: Department, ratios: dict,
                   matters: list[Matter], plan_entry: PlanEntry | None = None,
-                  special_reason: str | None = None, title: str | None = None) -> Campaign:
-    """Create the campaign row and start its process instance (caller commits)."""
+                  special_reason: str | None = None, title: str | None = None,
+                  invited: list[Department] = (), start_data: dict | None = None) -> Campaign:
+    """Create the campaign row and start its process instance (caller commits). `invited`: partner departments
+    named before the process starts (an invitation, 要约); `start_data`: more variables for its gateways."""
     revision = db.session.scalars(select(ChecklistRevision).where(ChecklistRevision.industry_id == industry.id)
                                   .order_by(ChecklistRevision.number.desc())).first()
     if revision is None:
@@ -36,12 +38,15 @@ def open_campaign(actor: User, *, kind: str, industry: Industry, lead: Departmen
         created_by_id=actor.id, created_at=now, matters=list(matters),
     )
     campaign.departments.append(CampaignDepartment(department=lead, role="lead", status="confirmed", responded_at=now))
+    for department in invited:
+        campaign.departments.append(CampaignDepartment(department=department, role="partner", status="invited"))
     db.session.add(campaign)
     db.session.flush()
     campaign.code = f"YYYC-{now.year}-{campaign.id:05d}"
     audit.record(actor, "campaign.open", "campaign", campaign.id, campaign_id=campaign.id, kind=kind,
                  plan_entry_id=plan_entry.id if plan_entry else None)
-    runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": kind}, campaign_id=campaign.id)
+    runtime.start_instance("campaign", {**(start_data or {}), "campaign_id": campaign.id, "kind": kind},
+                           campaign_id=campaign.id)
     return campaign
 
 
@@ -144,19 +149,27 @@ def record_initiation(ctx, data: dict) -> dict:
 
 
 def partner_context(ctx) -> FormContext:
-    return FormContext(info={"matters": [m for m in ctx.campaign.matters if m.department_id == ctx.task.department_id]})
+    own = [m for m in ctx.campaign.matters if m.department_id == ctx.task.department_id]
+    return FormContext(choices={"partner_matters": [Choice(m.id, f"{m.name}（{m.legal_basis}）") for m in own]},
+                       info={"matters": own})
 
 
 def record_partner_confirmation(ctx, data: dict) -> dict:
     part = next(d for d in ctx.campaign.departments if d.department_id == ctx.task.department_id)
-    part.status = "confirmed" if data["decision"] == "confirm" else "declined"
+    part.status = "declined" if data["decision"] == "decline" else "confirmed"
     part.reason = data.get("reason")
     part.responded_at = clock.now()
     if part.status == "declined":
         # A declining department's matters leave the campaign with it.
         ctx.campaign.matters = [m for m in ctx.campaign.matters if m.department_id != part.department_id]
+    elif data["decision"] == "confirm_fewer":
+        # 三不 (not every matter): the department keeps only the matters it chose, so the checklist narrows.
+        kept = set(data.get("matter_ids") or [])
+        ctx.campaign.matters = [m for m in ctx.campaign.matters
+                                if m.department_id != part.department_id or m.id in kept]
     audit.record(ctx.user, f"campaign.partner_{part.status}", "campaign_department", part.id,
-                 campaign_id=ctx.campaign.id, department_id=part.department_id, reason=part.reason)
+                 campaign_id=ctx.campaign.id, department_id=part.department_id, reason=part.reason,
+                 matter_ids=sorted(m.id for m in ctx.campaign.matters if m.department_id == part.department_id))
     return {}
 
 

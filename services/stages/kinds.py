@@ -12,7 +12,7 @@ from services.errors import Forbidden, ValidationFailed
 from services.stages import initiation
 from services.workflow import clock, sla
 
-KIND_LABELS = {"plan": "年度计划", "special": "专项行动", "emergency": "应急联合行动"}
+KIND_LABELS = {"plan": "年度计划", "special": "专项行动", "emergency": "应急联合行动", "invitation": "部门要约联合检查"}
 
 
 def is_single_department(campaign: Campaign) -> bool:
