@@ -68,6 +68,27 @@ def invite(actor: User, *, industry_id: int, department_ids: list[int], matter_i
     return campaign
 
 
+def form_choices(actor: User, industry_id: int | None) -> dict:
+    """For the invitation page: industries, the other departments, and the chosen industry's active matters."""
+    industry = db.session.get(Industry, industry_id) if industry_id else None
+    return {"industries": list(db.session.scalars(select(Industry).order_by(Industry.code))),
+            "departments": list(db.session.scalars(select(Department).where(Department.id != actor.department_id)
+                                                   .where(scope.clause(actor, Department.region_id))
+                                                   .order_by(Department.id))),
+            "industry": industry,
+            "matters": sorted((m for m in industry.matters if m.active), key=lambda m: (m.department_id, m.id))
+            if industry else []}
+
+
+def rules(actor: User) -> list[tuple[Region, bool, bool]]:
+    """The regions of the supervisor's scope: (region, approval required, set on this region itself)."""
+    if not actor.has_role("supervisor"):
+        raise Forbidden("只有联席会办公室可以设置要约审批规则")
+    own = set(db.session.scalars(select(InvitationRule.region_id)))
+    regions = db.session.scalars(select(Region).where(scope.clause(actor, Region.id)).order_by(Region.code))
+    return [(r, approval_required(r.id), r.id in own) for r in regions]
+
+
 def _checked(lead: Department, industry_id: int, department_ids: list[int], matter_ids: list[int], reason: str):
     errors: dict[str, list[str]] = {}
     industry = db.session.get(Industry, industry_id)

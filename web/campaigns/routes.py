@@ -11,6 +11,7 @@ from models import Industry
 from services.stages import initiation as campaigns
 from services.stages import history
 from services.stages import review
+from services.stages import invitations
 from services.stages import kinds
 from services.stages import themes
 from services.workflow import task_views
@@ -73,6 +74,40 @@ def emergency():
     return render_template("campaigns/emergency.html", industries=industries, errors=FormErrors(), form={})
 
 
+@bp.route("/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    industry_id = request.values.get("industry_id", type=int)
+    choices = invitations.form_choices(current_user, industry_id)
+    if request.method == "POST":
+        try:
+            campaign = invitations.invite(current_user, industry_id=industry_id or 0, reason=request.form.get("reason", ""),
+                                          department_ids=_ids(request.form, "department_ids"),
+                                          matter_ids=_ids(request.form, "matter_ids"))
+        except ValidationFailed as exc:
+            errors = for_page(exc.errors, {"industry_id": _("行业"), "department_ids": _("邀请部门（1–4 个）"),
+                                           "matter_ids": _("检查事项"), "reason": _("事由")})
+            return render_template("campaigns/invite.html", errors=errors, form=request.form, **choices), 422
+        flash(_("联合检查要约已发出"), "success")
+        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+    return render_template("campaigns/invite.html", errors=FormErrors(), form=request.args, **choices)
+
+
+@bp.route("/invitation-rules", methods=["GET", "POST"])
+@login_required
+def invitation_rules():
+    if request.method == "POST":
+        invitations.set_rule(current_user, request.form.get("region_id", type=int) or 0,
+                             request.form.get("approval_required") == "1")
+        flash(_("要约审批规则已保存"), "success")
+        return redirect(url_for("campaigns.invitation_rules"))
+    return render_template("campaigns/invitation_rules.html", rules=invitations.rules(current_user))
+
+
+def _ids(form, name: str) -> list[int]:
+    return [int(v) for v in form.getlist(name) if v.isdigit()]
+
+
 @bp.route("/themed", methods=["GET", "POST"])
 @login_required
 def themed():
@@ -95,10 +130,8 @@ def _themed_labels() -> dict:  # noqa: N802 - translated when the page is built
 
 
 def _themed_from_form(form) -> dict:
-    def ids(name):
-        return [int(v) for v in form.getlist(name) if v.isdigit()]
-    return {"name": form.get("name", ""), "code": form.get("code", ""), "industry_ids": ids("industry_ids"),
-            "region_ids": ids("region_ids"), "area_name": form.get("area_name", ""),
+    return {"name": form.get("name", ""), "code": form.get("code", ""), "industry_ids": _ids(form, "industry_ids"),
+            "region_ids": _ids(form, "region_ids"), "area_name": form.get("area_name", ""),
             "address_patterns": form.get("address_patterns", "").replace("，", "\n").splitlines(),
             "starts_on": _date(form.get("starts_on")), "ends_on": _date(form.get("ends_on")),
             "public": form.get("public") == "1", "reason": form.get("reason", "")}
