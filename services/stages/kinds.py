@@ -1,4 +1,5 @@
-"""Kinds of campaign beside the annual joint one: single-department (单部门), special (专项), emergency (应急).
+"""Kinds of campaign beside the annual joint one: single-department (单部门), special (专项, themed ones in
+services/stages/themes.py), emergency (应急), by invitation (要约, services/stages/invitations.py).
 
 The BPMN decides what each kind runs (partners_gateway skips the report-in of a campaign without partners,
 kind_gateway sends an emergency action to the coordinating office's approval); services/workflow/sla.py gives

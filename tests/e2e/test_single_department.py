@@ -65,3 +65,5 @@ def test_plan_form_accepts_no_partners(app):
     assert "年度计划 · 单部门" in listing
     form = supervisor.get("/plans/new").get_data(as_text=True)
     assert "不选 = 单部门抽查" in form
+    assert "无（单部门）" in supervisor.get("/plans/").get_data(as_text=True)
+    assert "无（单部门）" in app.test_client().get("/public/plan/").get_data(as_text=True)
