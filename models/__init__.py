@@ -37,6 +37,6 @@ __all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "Rectificatio
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]
-from models.theme import InvitationRule, ThemedAction  # noqa: E402 - issue 17: campaign kinds
+from models.theme import InvitationRule, NamedArea, ThemedAction  # noqa: E402 - issue 17: campaign kinds
 
-__all__ += ["InvitationRule", "ThemedAction"]
+__all__ += ["InvitationRule", "NamedArea", "ThemedAction"]

@@ -37,3 +37,16 @@ class InvitationRule(Base):
     approval_required: Mapped[bool]
     set_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     set_at: Mapped[datetime]
+
+
+class NamedArea(Base):
+    """A named area (a street, a scenic zone, a 板块): a list of regions or address keywords, kept by a region's
+    departments so themed actions can reuse it. An action copies the area's scope when it is requested."""
+    __tablename__ = "named_area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)  # whose area it is
+    region_ids: Mapped[list] = mapped_column(JSON)
+    address_patterns: Mapped[list] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime]

@@ -1,10 +1,10 @@
-"""themed actions (专项/板块): a campaign's scope over several industries, areas and a time window; per-region
-rules for departments' invitations (要约) to joint actions
+"""themed actions (专项/板块): a campaign's scope over several industries, areas and a time window; named areas
+they reuse; per-region rules for departments' invitations (要约) to joint actions
 
 Revision ID: kinds0000001
 Revises: portal3000005
 
-Two new tables; no existing row changes.
+Three new tables; no existing row changes.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -35,6 +35,17 @@ def upgrade():
         sa.UniqueConstraint("code", name="uq_themed_action_code"),
     )
     op.create_table(
+        "named_area",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("region_id", sa.Integer(), sa.ForeignKey("region.id", name="fk_named_area_region_id_region"), nullable=False),
+        sa.Column("region_ids", sa.JSON(), nullable=False),
+        sa.Column("address_patterns", sa.JSON(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), sa.ForeignKey("user_account.id", name="fk_named_area_created_by_id_user_account"), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_named_area_region_id", "named_area", ["region_id"])
+    op.create_table(
         "invitation_rule",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("region_id", sa.Integer(), sa.ForeignKey("region.id", name="fk_invitation_rule_region_id_region"), nullable=False),
@@ -47,4 +58,6 @@ def upgrade():
 
 def downgrade():
     op.drop_table("invitation_rule")
+    op.drop_index("ix_named_area_region_id", table_name="named_area")
+    op.drop_table("named_area")
     op.drop_table("themed_action")

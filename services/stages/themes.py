@@ -15,12 +15,10 @@ from models import Campaign, Department, Industry, Region, ThemedAction, User
 from services import audit
 from services.errors import Forbidden, ValidationFailed
 from services.org import scope
+from services.stages import areas
 from services.stages import initiation
 from services.stages.theme_scope import industries_of, of_campaign  # noqa: F401 - re-exported for pages
 from services.workflow import clock
-
-MAX_PATTERNS = 10
-
 
 @dataclass(frozen=True)
 class Summary:
@@ -35,11 +33,13 @@ class Summary:
 
 
 def request_themed_action(actor: User, data: dict) -> Campaign:
-    """`data`: name, code, industry_ids, region_ids, area_name, address_patterns, starts_on, ends_on (dates),
-    public, reason. Opens a special campaign waiting for the supervisor's approval."""
+    """`data`: name, code, industry_ids, region_ids, area_name, address_patterns, or instead area_id (a named
+    area, whose scope is copied), starts_on, ends_on (dates), public, reason. Opens a special campaign waiting
+    for the supervisor's approval."""
     if actor.department_id is None or not actor.has_role("official", "department_admin"):
         raise Forbidden("只有部门执法人员可以发起专项（板块）行动")
     lead = db.session.get(Department, actor.department_id)
+    data = _with_area(actor, data)
     industries, regions = _checked(data, lead)
     campaign = initiation.open_campaign(
         actor, kind="special", industry=industries[0], lead=lead, ratios=current_app.config["DEFAULT_RATIOS"],
@@ -65,6 +65,7 @@ def form_choices(actor: User) -> dict:
     department = db.session.get(Department, actor.department_id) if actor.department_id else None
     own = scope.subtree_ids(department.region_id) if department else []
     return {"industries": list(db.session.scalars(select(Industry).order_by(Industry.code))),
+            "areas": areas.usable(actor),
             "regions": list(db.session.scalars(select(Region).where(Region.id.in_(own)).order_by(Region.code)))}
 
 
@@ -117,7 +118,7 @@ def _checked(data: dict, lead: Department) -> tuple[list[Industry], list[Region]
     if len(regions) != len(set(data.get("region_ids") or [])) or any(r.id not in own for r in regions):
         errors["region_ids"] = ["区域必须在牵头部门所在区域内"]
     patterns = _patterns(data)
-    if len(patterns) > MAX_PATTERNS or any(len(p) > 50 for p in patterns):
+    if len(patterns) > areas.MAX_PATTERNS or any(len(p) > 50 for p in patterns):
         errors["address_patterns"] = ["地址关键词最多 10 个，每个不超过 50 字"]
     starts, ends = data.get("starts_on"), data.get("ends_on")
     if starts is None or ends is None:
@@ -134,7 +135,20 @@ def _checked(data: dict, lead: Department) -> tuple[list[Industry], list[Region]
 
 
 def _patterns(data: dict) -> list[str]:
-    return list(dict.fromkeys(p.strip() for p in data.get("address_patterns") or [] if p and p.strip()))
+    return areas.clean_patterns(data.get("address_patterns"))
+
+
+def _with_area(actor: User, data: dict) -> dict:
+    """A chosen named area stands for the regions and keywords (one or the other, so their meaning never mixes)."""
+    if not data.get("area_id"):
+        return data
+    area = next((a for a in areas.usable(actor) if a.id == data["area_id"]), None)
+    if area is None:
+        raise ValidationFailed({"area_id": ["命名区域不存在或不可用"]})
+    if data.get("region_ids") or _patterns(data):
+        raise ValidationFailed({"area_id": ["选择命名区域后，不再另选区域或填写地址关键词"]})
+    return {**data, "region_ids": list(area.region_ids), "address_patterns": list(area.address_patterns),
+            "area_name": (data.get("area_name") or "").strip() or area.name}
 
 
 def _matters(industries: list[Industry]) -> list:

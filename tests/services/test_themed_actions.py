@@ -138,3 +138,26 @@ def test_public_plan_lists_the_action_once_approved(app):
     assert "元旦春节市场秩序专项行动" in page and "ZX-2026-001" in page and "蕲州镇、赤东镇" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Draw).where(Draw.campaign_id == campaign_id)) == 0
+
+
+def test_named_area_is_reused_by_a_themed_action(app):
+    from services.stages import areas
+    with app.app_context():
+        with pytest.raises(ValidationFailed) as mixed:  # regions and keywords at once would mix two meanings
+            areas.create(user("scjg_01"), name="蕲州—赤东板块", region_ids=[user("scjg_01").department.region_id],
+                         address_patterns=list(TOWNS))
+        assert "address_patterns" in mixed.value.errors
+        area = areas.create(user("scjg_01"), name="蕲州—赤东板块", region_ids=[], address_patterns=list(TOWNS))
+        assert [a.name for a in areas.usable(user("xf_01"))] == ["蕲州—赤东板块"]  # the county's departments share it
+        area_id = area.id
+    with pytest.raises(ValidationFailed) as both:
+        _request(app, area_id=area_id)  # the request's own keywords beside the area
+    assert "area_id" in both.value.errors
+    campaign_id = _request(app, area_id=area_id, address_patterns=[])
+    _approve_and_initiate(app, campaign_id)
+    with app.app_context():
+        action = db.session.scalars(select(ThemedAction).where(ThemedAction.campaign_id == campaign_id)).one()
+        assert (action.area_name, action.address_patterns) == ("蕲州—赤东板块", list(TOWNS))
+        expected = db.session.scalar(select(func.count()).select_from(Enterprise).where(*_in_scope(),
+                                                                                       Enterprise.status == "存续"))
+        assert draw_stage.current_draw(campaign_id).report["candidates"] == expected

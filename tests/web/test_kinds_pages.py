@@ -16,7 +16,8 @@ def _pages(app) -> list[tuple[str, str, str]]:
     return [("scjg_01", "/campaigns/themed", "Request a themed action"),
             ("scjg_01", "/campaigns/emergency", "Request an emergency joint action"),
             ("scjg_01", f"/campaigns/invite?industry_id={industry}", "Departments invited (1–4)"),
-            ("supervisor", "/campaigns/invitation-rules", "Coordinating office approves")]
+            ("supervisor", "/campaigns/invitation-rules", "Coordinating office approves"),
+            ("scjg_01", "/campaigns/areas", "Add a named area")]
 
 
 def test_kind_pages_read_well_in_chinese_and_english(app):

@@ -33,3 +33,17 @@ def test_request_page_errors_then_success(app):
     page = client.get(good.headers["Location"]).get_data(as_text=True)
     assert "加油站安全专项行动" in page and "ZX-JYZ-01" in page and "蕲州镇、赤东镇" in page
     assert "专项行动" in page and str(today + timedelta(days=10)) in page
+
+
+def test_named_area_page(app):
+    client = app.test_client()
+    login(client, "scjg_01")
+    token = csrf_token(client, "/campaigns/areas")
+    bad = client.post("/campaigns/areas", data={"csrf_token": token, "name": "", "address_patterns": ""})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "请填写区域名称" in html and "二者选一" in html
+    good = client.post("/campaigns/areas", data={"csrf_token": token, "name": "东长街历史街区", "address_patterns": "东长街"})
+    assert good.status_code == 302
+    listing = client.get("/campaigns/areas").get_data(as_text=True)
+    assert "东长街历史街区" in listing and "地址含：东长街" in listing
+    assert "东长街历史街区" in client.get("/campaigns/themed").get_data(as_text=True)

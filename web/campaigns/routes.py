@@ -11,6 +11,7 @@ from models import Industry
 from services.stages import initiation as campaigns
 from services.stages import history
 from services.stages import review
+from services.stages import areas
 from services.stages import invitations
 from services.stages import kinds
 from services.stages import themes
@@ -108,6 +109,25 @@ def _ids(form, name: str) -> list[int]:
     return [int(v) for v in form.getlist(name) if v.isdigit()]
 
 
+@bp.route("/areas", methods=["GET", "POST"])
+@login_required
+def named_areas():
+    choices = themes.form_choices(current_user)
+    if request.method == "POST":
+        try:
+            areas.create(current_user, name=request.form.get("name", ""), region_ids=_ids(request.form, "region_ids"),
+                         address_patterns=request.form.get("address_patterns", "").splitlines())
+        except ValidationFailed as exc:
+            errors = for_page(exc.errors, {"name": _("区域名称"), "region_ids": _("包含的区域"),
+                                           "address_patterns": _("地址关键词")})
+            return render_template("campaigns/areas.html", errors=errors, form=request.form,
+                                   described=areas.described(current_user), **choices), 422
+        flash(_("命名区域已保存"), "success")
+        return redirect(url_for("campaigns.named_areas"))
+    return render_template("campaigns/areas.html", errors=FormErrors(), form={}, described=areas.described(current_user),
+                           **choices)
+
+
 @bp.route("/themed", methods=["GET", "POST"])
 @login_required
 def themed():
@@ -126,12 +146,12 @@ def themed():
 def _themed_labels() -> dict:  # noqa: N802 - translated when the page is built
     return {"name": _("行动名称"), "code": _("行动编号"), "industry_ids": _("行业（可多选）"),
             "region_ids": _("区域（可多选，含乡镇/街道；不选 = 本部门所在区域）"), "address_patterns": _("地址关键词"),
-            "window": _("行动期间"), "reason": _("理由")}
+            "window": _("行动期间"), "reason": _("理由"), "area_id": _("命名区域")}
 
 
 def _themed_from_form(form) -> dict:
     return {"name": form.get("name", ""), "code": form.get("code", ""), "industry_ids": _ids(form, "industry_ids"),
-            "region_ids": _ids(form, "region_ids"), "area_name": form.get("area_name", ""),
+            "region_ids": _ids(form, "region_ids"), "area_id": form.get("area_id", type=int), "area_name": form.get("area_name", ""),
             "address_patterns": form.get("address_patterns", "").replace("，", "\n").splitlines(),
             "starts_on": _date(form.get("starts_on")), "ends_on": _date(form.get("ends_on")),
             "public": form.get("public") == "1", "reason": form.get("reason", "")}
