@@ -20,6 +20,9 @@ class ThemedAction(Base):
     region_ids: Mapped[list] = mapped_column(JSON)        # empty = the lead department's region
     area_name: Mapped[Optional[str]] = mapped_column(String(100))  # a named area: a street, a scenic zone …
     address_patterns: Mapped[list] = mapped_column(JSON)  # any of them in the address (e.g. a 乡镇's name)
+    # Industry id (as text) -> the checklist revision its enterprises are inspected with (一业一单), fixed
+    # when the action is requested so the checklist does not change under a running action.
+    checklist_revision_ids: Mapped[dict] = mapped_column(JSON)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     public: Mapped[bool] = mapped_column(default=True)

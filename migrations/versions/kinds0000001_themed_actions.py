@@ -26,6 +26,7 @@ def upgrade():
         sa.Column("region_ids", sa.JSON(), nullable=False),
         sa.Column("area_name", sa.String(length=100), nullable=True),
         sa.Column("address_patterns", sa.JSON(), nullable=False),
+        sa.Column("checklist_revision_ids", sa.JSON(), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         sa.Column("public", sa.Boolean(), nullable=False),

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
-from models import Campaign, Department, Industry, Region, ThemedAction, User
+from models import Campaign, ChecklistRevision, Department, Industry, Region, ThemedAction, User
 from services import audit
 from services.errors import Forbidden, ValidationFailed
 from services.org import scope
@@ -41,6 +41,7 @@ def request_themed_action(actor: User, data: dict) -> Campaign:
     lead = db.session.get(Department, actor.department_id)
     data = _with_area(actor, data)
     industries, regions = _checked(data, lead)
+    revisions = _checklists(industries)
     campaign = initiation.open_campaign(
         actor, kind="special", industry=industries[0], lead=lead, ratios=current_app.config["DEFAULT_RATIOS"],
         matters=_matters(industries), special_reason=data["reason"].strip(), title=data["name"].strip())
@@ -48,6 +49,7 @@ def request_themed_action(actor: User, data: dict) -> Campaign:
         campaign_id=campaign.id, code=data["code"].strip(), name=data["name"].strip(),
         industry_ids=[i.id for i in industries], region_ids=[r.id for r in regions],
         area_name=(data.get("area_name") or "").strip() or None, address_patterns=_patterns(data),
+        checklist_revision_ids=revisions,
         starts_on=data["starts_on"], ends_on=data["ends_on"], public=bool(data.get("public")),
         created_by_id=actor.id, created_at=clock.now())
     db.session.add(action)
@@ -132,6 +134,18 @@ def _checked(data: dict, lead: Department) -> tuple[list[Industry], list[Region]
     if errors:
         raise ValidationFailed(errors)
     return [found[i] for i in wanted], regions
+
+
+def _checklists(industries: list[Industry]) -> dict[str, int]:
+    """Each industry's newest checklist revision: its enterprises are inspected with it (一业一单)."""
+    found = {}
+    for industry in industries:
+        revision = db.session.scalars(select(ChecklistRevision).where(ChecklistRevision.industry_id == industry.id)
+                                      .order_by(ChecklistRevision.number.desc())).first()
+        if revision is None:
+            raise ValidationFailed({"industry_ids": [f"行业「{industry.name}」还没有检查清单，无法发起"]})
+        found[str(industry.id)] = revision.id
+    return found
 
 
 def _patterns(data: dict) -> list[str]:

@@ -161,3 +161,23 @@ def test_named_area_is_reused_by_a_themed_action(app):
         expected = db.session.scalar(select(func.count()).select_from(Enterprise).where(*_in_scope(),
                                                                                        Enterprise.status == "存续"))
         assert draw_stage.current_draw(campaign_id).report["candidates"] == expected
+
+
+def test_each_enterprise_is_inspected_with_its_own_industrys_checklist(app):
+    """一业一单 inside a themed action: a 加油站 drawn in an action led by the 餐饮 checklist gets the 加油站 items."""
+    campaign_id = _request(app)
+    _approve_and_initiate(app, campaign_id)
+    from models import ChecklistRevision, Inspection
+    from services.stages.inspections import form_context
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        checked = 0
+        for inspection in db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)):
+            own = db.session.scalars(select(ChecklistRevision).where(
+                ChecklistRevision.industry_id == inspection.enterprise.industry_id)
+                .order_by(ChecklistRevision.number.desc())).first()
+            rows = form_context(inspection, None).rows["checklist_items"]
+            expected = {i.id for i in own.items if i.matter_id in {m.id for m in campaign.matters}}
+            assert {r.key for r in rows} == expected and expected
+            checked += inspection.enterprise.industry_id != campaign.industry_id
+        assert checked, "the draw should reach an industry other than the action's first"
