@@ -92,7 +92,7 @@ def record_special_approval(ctx, data: dict) -> dict:
 
 
 def special_approval_context(ctx) -> FormContext:
-    return FormContext(info={"reason": ctx.campaign.special_reason})
+    return FormContext(info={"reason": ctx.campaign.special_reason, "campaign": ctx.campaign})
 
 
 def initiation_context(ctx) -> FormContext:

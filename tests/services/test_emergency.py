@@ -41,13 +41,15 @@ def test_emergency_action_runs_on_hours_and_shows_them_on_the_dashboard(app):
     board = supervisor.get(f"/dashboard/?campaign_id={campaign_id}").get_data(as_text=True)
     assert "应急：0 / 2 小时" in board
     assert "应急联合行动" in supervisor.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    [task] = open_tasks(app, campaign_id, "special_approval")
+    approval_page = supervisor.get(f"/inbox/tasks/{task['id']}").get_data(as_text=True)
+    assert "审批应急联合行动" in approval_page and "加油站火灾隐患排查" in approval_page
 
     with app.app_context():  # three hours later nobody has approved: the office is told, in hours
         assert timers.run_until(stage_timer.due_at + timedelta(hours=1)) == 2
         notes = db.session.scalars(select(Notification.message).where(Notification.campaign_id == campaign_id)).all()
         assert any("「年度计划」阶段已超过 2 小时的时限" in n for n in notes)
 
-    [task] = open_tasks(app, campaign_id, "special_approval")
     complete(app, "supervisor", task["id"], {"special_decision": "approve"})
     with app.app_context():
         [initiation] = db.session.scalars(select(HumanTask).where(HumanTask.campaign_id == campaign_id,
