@@ -93,6 +93,14 @@ class Config:
     STAGE_SLA_WORKING_DAYS = {"plan": 5, "initiation": 5, "draw": 3, "joint_inspection": 20, "publication": 20,
                               "diagnosis": 10, "follow_up": 30, "review": 10,
                               **json.loads(os.environ.get("STAGE_SLA_WORKING_DAYS") or "{}")}
+    # An emergency joint action (应急) runs on hours, not working days: each stage, and every task in it, is due
+    # this many hours after it starts; EMERGENCY_SLA_HOURS='{"joint_inspection": 12}' overrides.
+    EMERGENCY_SLA_HOURS = {"plan": 2, "initiation": 4, "draw": 2, "joint_inspection": 24, "publication": 48,
+                           "diagnosis": 24, "follow_up": 72, "review": 24,
+                           **json.loads(os.environ.get("EMERGENCY_SLA_HOURS") or "{}")}
+    # A department's invitation (要约) to a joint action waits for the coordinating office's approval unless its
+    # region (or a region above it) has a rule saying notify-only (services/stages/invitations.py).
+    INVITATION_APPROVAL_REQUIRED = os.environ.get("INVITATION_APPROVAL_REQUIRED", "1") == "1"
     # A task due within this many working days is marked urgent (inbox, campaign page, dashboard, API).
     TASK_URGENT_WORKING_DAYS = int(os.environ.get("TASK_URGENT_WORKING_DAYS", "2"))
     WORKER_BATCH = int(os.environ.get("WORKER_BATCH", "20"))          # timers fired per loop

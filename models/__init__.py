@@ -52,3 +52,7 @@ __all__ += ["DocumentSignature", "DocumentTemplate"]
 from models.portal import ObjectionEvidence  # noqa: E402 - appended by the objection evidence work
 
 __all__ += ["ObjectionEvidence", "SeedContribution"]
+
+from models.theme import InvitationRule, NamedArea, ThemedAction  # noqa: E402 - issue 17: campaign kinds
+
+__all__ += ["InvitationRule", "NamedArea", "ThemedAction"]

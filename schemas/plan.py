@@ -32,7 +32,7 @@ class PlanEntryCreateSchema(Schema):
     year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
     industry_id = fields.Integer(required=True)
     lead_department_id = fields.Integer(required=True)
-    partner_department_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=4))
+    partner_department_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=4))
     matter_ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1))
     ratios = fields.Dict(keys=fields.String(validate=validate.OneOf(CLASSES)),
                          values=fields.Float(validate=validate.Range(0, 100)), required=True)

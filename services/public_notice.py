@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from extensions import db
 from models import Department, Matter, PlanEntry
 from services.directory.export import write_xlsx
+from services.stages import themes
 from services.workflow import clock
 
 CLASSES = ("A", "B", "C", "D")
@@ -44,6 +45,11 @@ def plan(year: int) -> list[PublicPlanEntry]:
                             [d.name for d in e.partners], [m.name for m in e.matters],
                             {c: _ratio(e.ratios.get(c)) for c in CLASSES}, e.method, e.timing,
                             clock.local_date(e.approved_at)) for e in entries]
+
+
+def themed_actions(year: int) -> list:
+    """The year's public themed actions (专项/板块) once approved: name, code, industries, area and window."""
+    return themes.public_summaries(year)
 
 
 def _ratio(value) -> str:

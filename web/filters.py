@@ -4,6 +4,7 @@ from flask_babel import gettext
 
 from domain import results
 from forms.loader import localized
+from services.stages import kinds
 from services.workflow import clock
 from web.i18n import N_, is_english, known
 
@@ -76,5 +77,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["handling"] = _handling
     app.jinja_env.filters["result"] = _result
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["campaign_kind"] = lambda c: " · ".join(gettext(t) for t in kinds.labels(c))
     app.jinja_env.filters["data_label"] = data_label
     app.jinja_env.filters["bjt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else "—"

@@ -93,11 +93,13 @@ def faithfulness(record: Draw) -> Faithfulness:
     # 定向 from key-object lists: every listed enterprise must have been a member on the day of the commitment.
     members = key_lists.members_on(scope["key_list_ids"], clock.local_date(record.committed_at)) \
         if scope.get("key_list_ids") and record.committed_at else None
+    patterns = scope.get("address_patterns") or []  # a themed action's area
     found: dict[str, tuple] = {}
     usccs = sorted(listed)
     for start in range(0, len(usccs), 500):
         for row in db.session.execute(select(Enterprise.id, Enterprise.uscc, Enterprise.name, Enterprise.credit_class,
-                                             Enterprise.status, Enterprise.industry_id, Enterprise.region_id)
+                                             Enterprise.status, Enterprise.industry_id, Enterprise.region_id,
+                                             Enterprise.address)
                                       .where(Enterprise.uscc.in_(usccs[start:start + 500]))):
             found[row.uscc] = row
     unknown = [u for u in usccs if u not in found]
@@ -111,6 +113,7 @@ def faithfulness(record: Draw) -> Faithfulness:
         if row.status != draw_inputs.ACTIVE_STATUS:
             inactive.append((uscc, row.name, row.status))
         if (industries and row.industry_id not in industries) or (regions and row.region_id not in regions) \
-                or (members is not None and row.id not in members):
+                or (members is not None and row.id not in members) \
+                or (patterns and not any(p in (row.address or "") for p in patterns)):
             outside.append((uscc, row.name))
     return Faithfulness(len(listed), unknown, changed, inactive, outside)

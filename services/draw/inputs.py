@@ -19,6 +19,7 @@ from services.workflow import clock
 from services.draw import rules as draw_rules
 from services.key_lists import campaigns as key_lists
 from services.org import scope as org_scope
+from services.stages import theme_scope
 
 ACTIVE_STATUS = "存续"
 
@@ -31,6 +32,7 @@ class Scope:
     settings: dict
     campaign_id: int | None = None  # the campaign drawing: its own inspections are not "another campaign's"
     key_list_ids: list[int] = field(default_factory=list)  # 定向: only current members of these lists
+    address_patterns: list[str] = field(default_factory=list)  # a themed action's area: any of them in the address
 
 
 @dataclass
@@ -43,10 +45,15 @@ class DrawInputs:
 
 def scope_of(campaign: Campaign) -> Scope:
     settings = draw_rules.effective(campaign.plan_entry.draw_settings if campaign.plan_entry else None)
+    lists = [k.id for k in key_lists.lists_of(campaign.id)]
+    action = theme_scope.of_campaign(campaign.id)
+    if action is not None:  # a themed action (专项/板块): its industries and areas are the scope
+        return Scope(list(action.industry_ids), list(action.region_ids) or [campaign.region_id],
+                     [m.id for m in campaign.matters], settings, campaign.id, key_list_ids=lists,
+                     address_patterns=list(action.address_patterns))
     industries = [campaign.industry_id] + [i for i in settings["extra_industry_ids"] if i != campaign.industry_id]
     return Scope(industries, list(settings["region_ids"]) or [campaign.region_id],
-                 [m.id for m in campaign.matters], settings, campaign.id,
-                 [k.id for k in key_lists.lists_of(campaign.id)])
+                 [m.id for m in campaign.matters], settings, campaign.id, key_list_ids=lists)
 
 
 def gather(campaign: Campaign) -> DrawInputs:
@@ -70,6 +77,8 @@ def gather(campaign: Campaign) -> DrawInputs:
         params["scope"]["key_list_ids"] = scope.key_list_ids
     if raised:
         params["scope"]["raised_key_lists"] = {str(k): v for k, v in raised.items()}
+    if scope.address_patterns:  # only themed actions carry it, so every other draw's parameters stay as they were
+        params["scope"]["address_patterns"] = scope.address_patterns
     sizes = {c: algorithm.sample_size(len(v), ratios.get(c, 0), params["min_per_class"])
              for c, v in sorted(candidates.items())}
     total, drawn = sum(len(v) for v in candidates.values()), sum(sizes.values())
@@ -98,6 +107,8 @@ def _scope_filter(scope: Scope):
     conditions = [Enterprise.industry_id.in_(scope.industry_ids), in_regions]
     if scope.key_list_ids:
         conditions.append(key_lists.members_clause(scope.key_list_ids, Enterprise.id))
+    if scope.address_patterns:
+        conditions.append(or_(*[Enterprise.address.contains(p, autoescape=True) for p in scope.address_patterns]))
     target = scope.settings["target"] if scope.settings["mode"] == "targeted" else {}
     if target.get("credit_classes"):
         conditions.append(Enterprise.credit_class.in_(target["credit_classes"]))

@@ -19,6 +19,7 @@ from services import audit
 from services.org import scope
 from services.workflow import clock
 from services.errors import Forbidden, NotFound, ValidationFailed
+from services.stages import theme_scope
 
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}
 KINDS = {"image/jpeg": "JPEG 图片", "image/png": "PNG 图片", "image/webp": "WebP 图片",
@@ -123,7 +124,7 @@ def store(actor: User, inspection_id: int, uploads: list[Upload], follow_up_id: 
     if not _is_officer(actor, inspection):
         raise Forbidden("只有匹配到该企业的检查人员可以上传证据")
     uploads = [u for u in uploads if u.filename]
-    checked = check_all(uploads, {i.id for i in inspection.campaign.checklist_revision.items})
+    checked = check_all(uploads, {i.id for i in theme_scope.revision_for(inspection).items})
     stored, written = write_all(checked)
     try:
         rows = [Evidence(inspection_id=inspection.id, checklist_item_id=upload.item_id, follow_up_id=follow_up_id,

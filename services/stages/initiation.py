@@ -10,6 +10,7 @@ from models import (Campaign, CampaignDepartment, ChecklistRevision, Department,
 from services import audit
 from services.directory import catalogue
 from services.stages import participation
+from services.stages import theme_scope
 from services.supervision import dashboard
 from services.workflow import clock
 from services.workflow import runtime
@@ -18,27 +19,34 @@ from services.errors import DomainError, Forbidden, ValidationFailed
 
 def open_campaign(actor: User, *, kind: str, industry: Industry, lead: Department, ratios: dict,
                   matters: list[Matter], plan_entry: PlanEntry | None = None,
-                  special_reason: str | None = None, title: str | None = None) -> Campaign:
-    """Create the campaign row and start its process instance (caller commits)."""
+                  special_reason: str | None = None, title: str | None = None,
+                  invited: list[Department] = (), start_data: dict | None = None) -> Campaign:
+    """Create the campaign row and start its process instance (caller commits). `invited`: partner departments
+    named before the process starts (an invitation, 要约); `start_data`: more variables for its gateways."""
     revision = db.session.scalars(select(ChecklistRevision).where(ChecklistRevision.industry_id == industry.id)
                                   .order_by(ChecklistRevision.number.desc())).first()
     if revision is None:
         raise DomainError(f"行业「{industry.name}」还没有检查清单，无法发起")
     now = clock.now()
+    if title is None:
+        single = plan_entry is not None and not plan_entry.partners
+        title = f"{now.year}年{industry.name}" + ("单部门双随机抽查" if single else "一业一查联合检查")
     campaign = Campaign(
-        code=f"pending-{now.timestamp()}", title=title or f"{now.year}年{industry.name}一业一查联合检查",
+        code=f"pending-{now.timestamp()}", title=title,
         kind=kind, plan_entry=plan_entry, industry=industry, region_id=lead.region_id, lead_department=lead,
         checklist_revision=revision, ratios=dict(ratios), special_reason=special_reason, stage="plan",
         created_by_id=actor.id, created_at=now, matters=list(matters),
     )
     campaign.departments.append(CampaignDepartment(department=lead, role="lead", status="confirmed", responded_at=now))
+    for department in invited:
+        campaign.departments.append(CampaignDepartment(department=department, role="partner", status="invited"))
     db.session.add(campaign)
     db.session.flush()
     campaign.code = f"YYYC-{now.year}-{campaign.id:05d}"
     audit.record(actor, "campaign.open", "campaign", campaign.id, campaign_id=campaign.id, kind=kind,
                  plan_entry_id=plan_entry.id if plan_entry else None)
-    runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": kind}, campaign_id=campaign.id,
-                           region_id=lead.region_id)
+    runtime.start_instance("campaign", {**(start_data or {}), "campaign_id": campaign.id, "kind": kind},
+                           campaign_id=campaign.id, region_id=lead.region_id)
     return campaign
 
 
@@ -84,7 +92,7 @@ def record_special_approval(ctx, data: dict) -> dict:
 
 
 def special_approval_context(ctx) -> FormContext:
-    return FormContext(info={"reason": ctx.campaign.special_reason})
+    return FormContext(info={"reason": ctx.campaign.special_reason, "campaign": ctx.campaign})
 
 
 def initiation_context(ctx) -> FormContext:
@@ -98,12 +106,15 @@ def initiation_context(ctx) -> FormContext:
     plan = campaign.plan_entry
     partner_ids = [d.id for d in plan.partners] if plan else [d.id for d in proposal.partners]
     involved = {campaign.lead_department_id, *partner_ids}
-    matters = campaign.matters if plan else proposal.matters
+    # A themed action spans several industries: their matters were chosen when it was requested.
+    industries = theme_scope.industries_of(campaign)
+    matters = campaign.matters if plan or len(industries) > 1 else proposal.matters
+    offered = list({m.id: m for i in industries for m in i.matters if m.active}.values())
     revisions = catalogue.revisions(campaign.industry_id)
     return FormContext(
         choices={"partner_departments": [Choice(d.id, d.name) for d in departments],
                  "matters": [Choice(m.id, f"{m.department.name}：{m.name}（{m.legal_basis}）")
-                             for m in campaign.industry.matters if m.active],
+                             for m in offered],
                  "checklist_revisions": [Choice(r.id, f"第 {r.number} 版（{len(r.items)} 项）{r.note or ''}")
                                          for r in revisions]},
         initial={"partner_department_ids": partner_ids,
@@ -115,7 +126,7 @@ def initiation_context(ctx) -> FormContext:
 
 def record_initiation(ctx, data: dict) -> dict:
     campaign = ctx.campaign
-    partner_ids = sorted(set(data["partner_department_ids"]))
+    partner_ids = sorted(set(data.get("partner_department_ids") or []))
     limit = current_app.config["MAX_CAMPAIGN_DEPARTMENTS"]
     if len(partner_ids) + 1 > limit:
         raise ValidationFailed({"partner_department_ids": [f"联合检查最多 {limit} 个部门（含牵头部门）"]})
@@ -133,23 +144,32 @@ def record_initiation(ctx, data: dict) -> dict:
     audit.record(ctx.user, "campaign.initiate", "campaign", campaign.id, campaign_id=campaign.id,
                  partner_department_ids=partner_ids, matter_ids=sorted(m.id for m in matters),
                  checklist_revision_id=campaign.checklist_revision_id)
+    # partner_ids steers the BPMN's partners_gateway: none = a single-department campaign, no report-in stage.
     return {"partner_ids": partner_ids}
 
 
 def partner_context(ctx) -> FormContext:
-    return FormContext(info={"matters": [m for m in ctx.campaign.matters if m.department_id == ctx.task.department_id]})
+    own = [m for m in ctx.campaign.matters if m.department_id == ctx.task.department_id]
+    return FormContext(choices={"partner_matters": [Choice(m.id, f"{m.name}（{m.legal_basis}）") for m in own]},
+                       info={"matters": own})
 
 
 def record_partner_confirmation(ctx, data: dict) -> dict:
     part = next(d for d in ctx.campaign.departments if d.department_id == ctx.task.department_id)
-    part.status = "confirmed" if data["decision"] == "confirm" else "declined"
+    part.status = "declined" if data["decision"] == "decline" else "confirmed"
     part.reason = data.get("reason")
     part.responded_at = clock.now()
     if part.status == "declined":
         # A declining department's matters leave the campaign with it.
         ctx.campaign.matters = [m for m in ctx.campaign.matters if m.department_id != part.department_id]
+    elif data["decision"] == "confirm_fewer":
+        # 三不 (not every matter): the department keeps only the matters it chose, so the checklist narrows.
+        kept = set(data.get("matter_ids") or [])
+        ctx.campaign.matters = [m for m in ctx.campaign.matters
+                                if m.department_id != part.department_id or m.id in kept]
     audit.record(ctx.user, f"campaign.partner_{part.status}", "campaign_department", part.id,
-                 campaign_id=ctx.campaign.id, department_id=part.department_id, reason=part.reason)
+                 campaign_id=ctx.campaign.id, department_id=part.department_id, reason=part.reason,
+                 matter_ids=sorted(m.id for m in ctx.campaign.matters if m.department_id == part.department_id))
     return {}
 
 

@@ -26,21 +26,23 @@ from services.stages import publication
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.stages import theme_scope
 
 METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
 ABNORMAL_TIMER = "abnormal_list_due"
 
 
-def checklist_rows(campaign: Campaign) -> list[ChecklistItem]:
-    """The items of the campaign's checklist revision that belong to its matters, grouped by department."""
+def checklist_rows(campaign: Campaign, revision=None) -> list[ChecklistItem]:
+    """The items of the checklist revision (the campaign's unless given) that belong to the campaign's matters,
+    grouped by department."""
     matter_ids = {m.id for m in campaign.matters}
-    items = [i for i in campaign.checklist_revision.items if i.matter_id in matter_ids]
+    items = [i for i in (revision or campaign.checklist_revision).items if i.matter_id in matter_ids]
     return sorted(items, key=lambda i: (i.matter.department_id, i.position))
 
 
 def form_context(inspection: Inspection, user: User | None) -> FormContext:
     rows = [Row(i.id, i.text, group=i.matter.department.name, detail=f"{i.matter.name}（{i.matter.legal_basis}）")
-            for i in checklist_rows(inspection.campaign)]
+            for i in checklist_rows(inspection.campaign, theme_scope.revision_for(inspection))]
     return FormContext(
         choices={
             "item_results": [Choice(code, zh) for code, zh, _ in results.ITEM_RESULTS],
@@ -131,6 +133,9 @@ def check_rules(data: dict, inspection: Inspection) -> None:
         raise ValidationFailed({"inspected_on": ["检查日期不能晚于今天"]})
     if data["inspected_on"] < first:
         raise ValidationFailed({"inspected_on": ["检查日期不能早于该企业被抽取的日期"]})
+    themed = theme_scope.window(inspection.campaign_id)
+    if themed and not themed[0] <= data["inspected_on"] <= themed[1]:
+        raise ValidationFailed({"inspected_on": ["检查日期应在专项（板块）行动的期间内"]})
 
 
 def apply(inspection: Inspection, data: dict) -> None:

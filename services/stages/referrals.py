@@ -19,6 +19,7 @@ from services.workflow import clock
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.stages import theme_scope
 
 OVERDUE_TIMER = "referral_ack_overdue"
 DECISIONS = {"accept": "accepted", "return": "returned"}
@@ -41,7 +42,7 @@ def create(actor: User, inspection_id: int, to_department_id: int, finding: str,
     finding = (finding or "").strip()
     if not 5 <= len(finding) <= 2000:
         errors["finding"] = ["请写明发现的问题（5–2000 字）"]
-    if checklist_item_id is not None and checklist_item_id not in {i.id for i in inspection.campaign.checklist_revision.items}:
+    if checklist_item_id is not None and checklist_item_id not in {i.id for i in theme_scope.revision_for(inspection).items}:
         errors["checklist_item_id"] = ["检查项不存在"]
     proofs = list(db.session.scalars(select(Evidence).where(Evidence.id.in_(evidence_ids or []))))
     if len(proofs) != len(set(evidence_ids or [])) or any(e.inspection_id != inspection.id for e in proofs):

@@ -20,6 +20,7 @@ from services import auditor
 from services.org import scope
 from services.workflow import clock
 from services.workflow import escalations
+from services.workflow import sla
 from services.workflow import task_views
 from services.errors import Forbidden
 
@@ -56,6 +57,9 @@ class Row:
     next_timer_due: datetime | None
     overdue: bool            # late for any reason: the stage's SLA, an open task or a publication
     stage_late: bool = False  # the stage's own deadline has passed (only then is that deadline red)
+    kind: str = "plan"
+    sla_hours: int | None = None  # an emergency action's stage SLA (services/workflow/sla.py), instead of days
+    hours_in_stage: int | None = None  # shown beside sla_hours
 
 
 @dataclass
@@ -132,7 +136,7 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE, within=No
     lead = aliased(Department)
     return (
         select(Campaign.id, Campaign.code, Campaign.title, Region.name, Industry.name, lead.name, Campaign.stage,
-               page.c.entered_at, page.c.stage_due,
+               Campaign.kind, page.c.entered_at, page.c.stage_due,
                per_campaign(HumanTask.status == "open"),
                per_campaign(HumanTask.status == "open", HumanTask.due_at < now),
                per_campaign(Inspection.status == "submitted", Inspection.published_at.is_(None),
@@ -159,14 +163,17 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
     total = result[0][-1] if result else 0
     today = clock.local_date(now)
     rows = []
-    for (cid, code, title, region, industry, lead, stage, entered, due, open_n, overdue_n, unpublished_n, next_due,
+    hours = current_app.config["EMERGENCY_SLA_HOURS"]
+    for (cid, code, title, region, industry, lead, stage, kind, entered, due, open_n, overdue_n, unpublished_n, next_due,
          late, _total) in result:
         rows.append(Row(
             campaign_id=cid, code=code, title=title, region=region, industry=industry, lead_department=lead,
             stage=stage, entered_at=entered, stage_due=due, sla_days=escalations.stage_sla_days(stage),
             days_in_stage=working_days_between(clock.local_date(entered), today) if entered else None,
             open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, overdue_publications=unpublished_n or 0,
-            next_timer_due=next_due, overdue=bool(late), stage_late=due is not None and due < now))
+            next_timer_due=next_due, overdue=bool(late), stage_late=due is not None and due < now,
+            kind=kind, sla_hours=hours.get(stage) if kind == sla.EMERGENCY else None,
+            hours_in_stage=int((now - entered).total_seconds() // 3600) if entered else None))
     return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now,
                 overdue_tasks=_overdue_tasks(now))
 

@@ -14,8 +14,8 @@ from extensions import db
 from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, UserRole, WorkflowInstance
 from services import audit
 from services.org import scope
-from services.workflow import calendar
 from services.workflow import clock
+from services.workflow import sla
 from services.workflow import timers
 
 TASK_KIND = "sla.task"
@@ -62,10 +62,11 @@ def _sync_stage_timers(campaign: Campaign) -> None:
         if stage.left_at is not None or campaign.status != "active":
             if timer is not None and timer.status == "pending":
                 ended.append(timer.id)
-        elif timer is None and stage_sla_days(stage.stage) is not None:
-            timers.schedule(STAGE_KIND, calendar.working_deadline(stage.entered_at, stage_sla_days(stage.stage)),
-                            campaign_id=campaign.id, subject_type=STAGE_SUBJECT, subject_id=stage.id,
-                            stage=stage.stage, sla_days=stage_sla_days(stage.stage))
+        elif timer is None:
+            deadline = sla.stage_deadline(campaign, stage.stage, stage.entered_at, stage_sla_days(stage.stage))
+            if deadline is not None:
+                timers.schedule(STAGE_KIND, deadline[0], campaign_id=campaign.id, subject_type=STAGE_SUBJECT,
+                                subject_id=stage.id, stage=stage.stage, **deadline[1])
     timers.cancel_ids(ended)
 
 
@@ -112,8 +113,10 @@ def stage_overdue(timer: Timer) -> None:
         return
     campaign = stage.campaign
     label = STAGE_LABELS.get(stage.stage, stage.stage)
+    limit = f"{timer.payload['sla_hours']} 小时" if timer.payload.get("sla_hours") else \
+        f"{timer.payload.get('sla_days')} 个工作日"
     _escalate(f"检查活动「{campaign.title}」（{campaign.code}）在「{label}」阶段已超过 "
-              f"{timer.payload.get('sla_days')} 个工作日的时限（{_bjt(timer.due_at)}），请督办。", STAGE_KIND,
+              f"{limit}的时限（{_bjt(timer.due_at)}），请督办。", STAGE_KIND,
               campaign, campaign.lead_department_id)
     audit.record(None, "sla.stage_overdue", "campaign_stage", stage.id, campaign_id=campaign.id,
                  stage=stage.stage, due_at=timer.due_at.isoformat())

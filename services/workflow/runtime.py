@@ -17,11 +17,11 @@ from extensions import db
 from models import Campaign, CampaignStage, HumanTask, TaskCandidate, WorkflowInstance
 from services.workflow import assignment
 from services.workflow import bpmn_timers
-from services.workflow import calendar
 from services.workflow import clock
 from services.workflow import deployments
 from services.workflow import registry
 from services.workflow import script_limits
+from services.workflow import sla
 from services.errors import Conflict, DomainError
 
 
@@ -172,10 +172,7 @@ def _already_recorded(instance_id: int, task_id: str) -> bool:
 def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> None:
     target = assignment.resolve(instance, task)
     now = clock.now()
-    sla = task.properties.get("slaDays")
-    due = None
-    if sla:
-        due = calendar.working_deadline(now, int(sla))
+    due = sla.task_due(instance.campaign_id, task.properties.get("stage"), task.properties.get("slaDays"), now)
     row = HumanTask(
         instance_id=instance.id, spiff_task_id=task.task_id, element_id=task.element_id,
         title=task.title, form_key=task.properties.get("formKey", task.element_id), lane=task.lane,

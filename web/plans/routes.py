@@ -68,7 +68,7 @@ def _errors(errors: dict) -> FormErrors:
         named.setdefault(name.removeprefix("draw_settings.").split(".")[0], []).extend(messages)
     labels = {
         "year": _("年度"), "industry_id": _("行业"), "lead_department_id": _("牵头部门"),
-        "partner_department_ids": _("配合部门（1–4 个）"), "matter_ids": _("检查事项（须属于所选行业）"),
+        "partner_department_ids": _("配合部门（0–4 个；不选 = 单部门抽查）"), "matter_ids": _("检查事项（须属于所选行业）"),
         "ratios": _("抽查比例（%%，按信用风险等级）"), "zero_reasons": _("免抽理由（比例为 0%% 的等级必须填写；原则上不免抽）"),
         "mode": _("抽取方式"), "overall_ratio": _("不定向抽取比例（%%）"), "target": _("定向条件"),
         "min_per_class": _("每个等级最少抽取户数（比例大于 0 时）"), "officers_per_department": _("每个参与部门每户派出执法人员（名）"),

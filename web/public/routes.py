@@ -38,7 +38,8 @@ def plan():
     """The year's 抽查计划 (default: the latest year with an approved entry)."""
     years = public_notice.plan_years()
     year = request.args.get("year", type=int) or (years[0] if years else clock.today().year)
-    return render_template("public/plan.html", year=year, years=years, entries=public_notice.plan(year))
+    return render_template("public/plan.html", year=year, years=years, entries=public_notice.plan(year),
+                           themed=public_notice.themed_actions(year))
 
 
 @bp.get("/plan/<int:year>.xlsx")

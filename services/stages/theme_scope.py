@@ -1,0 +1,37 @@
+"""A campaign's themed action, read by the draw, the initiation form and the inspection window.
+
+Apart from services/stages/themes.py (which opens campaigns) so that the stages it serves can import it
+without a cycle."""
+from datetime import date
+
+from sqlalchemy import select
+
+from extensions import db
+from models import Campaign, ChecklistRevision, Industry, Inspection, ThemedAction
+
+
+def of_campaign(campaign_id: int) -> ThemedAction | None:
+    return db.session.scalars(select(ThemedAction).where(ThemedAction.campaign_id == campaign_id)).first()
+
+
+def industries_of(campaign: Campaign) -> list[Industry]:
+    """The campaign's industries: the themed action's (its own first), or its one industry."""
+    action = of_campaign(campaign.id)
+    if action is None:
+        return [campaign.industry]
+    found = {i.id: i for i in db.session.scalars(select(Industry).where(Industry.id.in_(action.industry_ids)))}
+    return [found[i] for i in action.industry_ids if i in found]
+
+
+def revision_for(inspection: Inspection) -> ChecklistRevision:
+    """The checklist an inspection uses: in a themed action, that of the enterprise's own industry (一业一单);
+    otherwise, and for an industry the action has no checklist for, the campaign's."""
+    action = of_campaign(inspection.campaign_id)
+    pinned = (action.checklist_revision_ids or {}).get(str(inspection.enterprise.industry_id)) if action else None
+    return db.session.get(ChecklistRevision, pinned) if pinned else inspection.campaign.checklist_revision
+
+
+def window(campaign_id: int) -> tuple[date, date] | None:
+    """The themed action's time window (first and last day), or None for a campaign without one."""
+    action = of_campaign(campaign_id)
+    return (action.starts_on, action.ends_on) if action else None
