@@ -37,3 +37,6 @@ __all__ += ["ClaimEvidence", "CreditRepair", "RecusalApplication", "Rectificatio
 from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appended by the availability work
 
 __all__ += ["ClockSetting", "CompletionKey"]
+from models.diagnosis_opinion import DiagnosisOpinion  # noqa: E402 - appended by the 会诊 work
+
+__all__ += ["DiagnosisOpinion"]

@@ -11,7 +11,7 @@ from typing import Callable
 from services import audit_checkpoints
 from services.draw import stage as draw_stage
 from services.portal import notices, objections
-from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
+from services.stages import (diagnosis, follow_up, initiation, inspections, opinions, publication, referrals,
                              review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
 
@@ -30,6 +30,7 @@ FORMS: dict[str, FormHooks] = {
     "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
     "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
     "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
+    "diagnosis_opinion": FormHooks(opinions.opinion_context, opinions.record_opinion),
     "diagnosis": FormHooks(diagnosis.diagnosis_context, diagnosis.record_diagnosis),
     "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),
@@ -39,6 +40,7 @@ FORMS: dict[str, FormHooks] = {
 
 OPERATIONS: dict[str, Callable] = {
     "draw": draw_stage.run_draw,
+    "diagnosis_panel": opinions.panel,
 }
 
 TIMER_KINDS: dict[str, Callable] = {

@@ -18,7 +18,7 @@ from models import Diagnosis, FollowUp, HandlingDecision, Inspection, ItemResult
 from services import audit
 from services.portal import notices
 from services.workflow import calendar
-from services.stages import cases
+from services.stages import cases, opinion_records
 from services.workflow import clock
 from services.workflow import deployments
 from services.workflow import runtime
@@ -62,7 +62,7 @@ def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
     return definition.version, out
 
 
-def _rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
+def problem_rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
     """The enterprises the lead department decides on: a problem found, or a suggestion other than none."""
     _, gradings = grade_campaign(campaign_id)
     inspections = db.session.scalars(select(Inspection).where(
@@ -73,7 +73,7 @@ def _rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
 
 
 def diagnosis_context(ctx) -> FormContext:
-    inspections, gradings = _rows(ctx.campaign.id)
+    inspections, gradings = problem_rows(ctx.campaign.id)
     labels = {code: zh for code, zh, _ in results.HANDLING}
 
     def detail(i: Inspection) -> str:
@@ -86,6 +86,9 @@ def diagnosis_context(ctx) -> FormContext:
         rows={"problem_inspections": [Row(i.id, f"{i.enterprise.name}（{i.enterprise.uscc}）", detail=detail(i))
                                       for i in inspections]},
         initial={"handling": {i.id: {"handling": _suggestion(i, gradings)} for i in inspections}},
+        # The 会诊 members' opinions (partner departments, experts), shown beside the decision.
+        info={"opinions": opinion_records.by_inspection(ctx.campaign.id),
+              "opinion_enterprises": {i.id: i.enterprise.name for i in inspections}},
     )
 
 

@@ -1,0 +1,46 @@
+"""会诊 opinions of partner departments and experts; experts' accounts; 首违不罚 per matter; credit export
+
+Revision ID: council0000001
+Revises: portal3000005
+
+New tables and nullable columns only; no existing row changes.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "council0000001"
+down_revision = "portal3000005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "diagnosis_opinion",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("campaign_id", sa.Integer(), sa.ForeignKey("campaign.id", name="fk_diagnosis_opinion_campaign_id_campaign"), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), sa.ForeignKey("inspection.id", name="fk_diagnosis_opinion_inspection_id_inspection"), nullable=False),
+        sa.Column("department_id", sa.Integer(), sa.ForeignKey("department.id", name="fk_diagnosis_opinion_department_id_department"), nullable=True),
+        sa.Column("expert_id", sa.Integer(), sa.ForeignKey("expert.id", name="fk_diagnosis_opinion_expert_id_expert"), nullable=True),
+        sa.Column("opinion", sa.Text(), nullable=False),
+        sa.Column("suggested_handling", sa.String(10), nullable=True),
+        sa.Column("signature", sa.String(64), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), sa.ForeignKey("user_account.id", name="fk_diagnosis_opinion_recorded_by_id_user_account"), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_diagnosis_opinion_campaign_id", "diagnosis_opinion", ["campaign_id"])
+    op.create_index("ix_diagnosis_opinion_inspection_id", "diagnosis_opinion", ["inspection_id"])
+    with op.batch_alter_table("expert") as batch:
+        batch.add_column(sa.Column("user_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_expert_user_id_user_account", "user_account", ["user_id"], ["id"])
+        batch.create_unique_constraint("uq_expert_user_id", ["user_id"])
+
+
+def downgrade():
+    with op.batch_alter_table("expert") as batch:
+        batch.drop_constraint("uq_expert_user_id", type_="unique")
+        batch.drop_constraint("fk_expert_user_id_user_account", type_="foreignkey")
+        batch.drop_column("user_id")
+    op.drop_index("ix_diagnosis_opinion_inspection_id", table_name="diagnosis_opinion")
+    op.drop_index("ix_diagnosis_opinion_campaign_id", table_name="diagnosis_opinion")
+    op.drop_table("diagnosis_opinion")
