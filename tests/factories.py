@@ -36,10 +36,12 @@ def complete(app, username: str, task_id: int, data: dict) -> None:
         tasks.complete(user(username), task_id, data)
 
 
-def plan_and_approve(app, s: dict, expert_field: str | None = None) -> int:
+def plan_and_approve(app, s: dict, expert_field: str | None = None, target: dict | None = None) -> int:
     """The supervisor plans the scope's industry and approves it: the campaign waits at initiation.
-    With `expert_field`, one expert of that field is drawn per enterprise."""
+    With `expert_field`, one expert of that field is drawn per enterprise; with `target`, a targeted draw (定向)."""
     experts = {"expert_field": expert_field, "experts_per_enterprise": 1} if expert_field else {}
+    if target:
+        experts.update(mode="targeted", target=target)
     with app.app_context():
         supervisor = user("supervisor")
         entry = plans.create_entry(supervisor, {

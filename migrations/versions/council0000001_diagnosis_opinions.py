@@ -34,9 +34,32 @@ def upgrade():
         batch.add_column(sa.Column("user_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_expert_user_id_user_account", "user_account", ["user_id"], ["id"])
         batch.create_unique_constraint("uq_expert_user_id", ["user_id"])
+    with op.batch_alter_table("matter") as batch:
+        batch.add_column(sa.Column("leniency_basis", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("leniency_months", sa.Integer(), nullable=True))
+    op.create_table(
+        "leniency_grant",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("enterprise_id", sa.Integer(), sa.ForeignKey("enterprise.id", name="fk_leniency_grant_enterprise_id_enterprise"), nullable=False),
+        sa.Column("matter_id", sa.Integer(), sa.ForeignKey("matter.id", name="fk_leniency_grant_matter_id_matter"), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), sa.ForeignKey("inspection.id", name="fk_leniency_grant_inspection_id_inspection"), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), sa.ForeignKey("campaign.id", name="fk_leniency_grant_campaign_id_campaign"), nullable=False),
+        sa.Column("kind", sa.String(10), nullable=False),
+        sa.Column("legal_basis", sa.Text(), nullable=False),
+        sa.Column("granted_by_id", sa.Integer(), sa.ForeignKey("user_account.id", name="fk_leniency_grant_granted_by_id_user_account"), nullable=False),
+        sa.Column("granted_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_leniency_grant_enterprise_matter", "leniency_grant", ["enterprise_id", "matter_id", "granted_at"])
+    op.create_index("ix_leniency_grant_inspection_id", "leniency_grant", ["inspection_id"])
 
 
 def downgrade():
+    op.drop_index("ix_leniency_grant_inspection_id", table_name="leniency_grant")
+    op.drop_index("ix_leniency_grant_enterprise_matter", table_name="leniency_grant")
+    op.drop_table("leniency_grant")
+    with op.batch_alter_table("matter") as batch:
+        batch.drop_column("leniency_months")
+        batch.drop_column("leniency_basis")
     with op.batch_alter_table("expert") as batch:
         batch.drop_constraint("uq_expert_user_id", type_="unique")
         batch.drop_constraint("fk_expert_user_id_user_account", type_="foreignkey")

@@ -41,6 +41,8 @@ SENTENCES = {
     "publication.export": N_("%(actor)s 导出了公示数据"),
     "diagnosis.record": N_("%(actor)s 完成了检查情况会诊"),
     "diagnosis.override": N_("%(actor)s 调整了 %(enterprise)s 的处置建议"),
+    "diagnosis.opinion": N_("%(actor)s 提交了会诊意见"),
+    "leniency.grant": N_("%(actor)s 对 %(enterprise)s 适用首违不罚或轻微免罚"),
     "follow_up.order": N_("%(actor)s 要求 %(enterprise)s 限期整改"),
     "follow_up.rectification": N_("%(actor)s 登记了 %(enterprise)s 的整改情况"),
     "follow_up.reinspection": N_("%(actor)s 复查了 %(enterprise)s 的整改"),
