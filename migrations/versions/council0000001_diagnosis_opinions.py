@@ -1,4 +1,4 @@
-"""会诊 opinions of partner departments and experts; experts' accounts; 首违不罚 per matter; credit export
+"""会诊 opinions of partner departments and experts; experts' accounts; 首违不罚 per matter; transfers' 移送书号 and outcome
 
 Revision ID: council0000001
 Revises: portal3000005
@@ -51,9 +51,17 @@ def upgrade():
     )
     op.create_index("ix_leniency_grant_enterprise_matter", "leniency_grant", ["enterprise_id", "matter_id", "granted_at"])
     op.create_index("ix_leniency_grant_inspection_id", "leniency_grant", ["inspection_id"])
+    with op.batch_alter_table("transfer") as batch:
+        batch.add_column(sa.Column("transfer_no", sa.String(100), nullable=True))
+        batch.add_column(sa.Column("outcome", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("outcome_at", sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("transfer") as batch:
+        batch.drop_column("outcome_at")
+        batch.drop_column("outcome")
+        batch.drop_column("transfer_no")
     op.drop_index("ix_leniency_grant_inspection_id", table_name="leniency_grant")
     op.drop_index("ix_leniency_grant_enterprise_matter", table_name="leniency_grant")
     op.drop_table("leniency_grant")

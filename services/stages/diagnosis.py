@@ -177,11 +177,12 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
     if handling == "transfer":
         transfer = Transfer(inspection_id=inspection.id, campaign_id=inspection.campaign_id,
                             enterprise_id=inspection.enterprise_id, authority=row["authority"].strip(),
+                            transfer_no=(row.get("transfer_no") or "").strip() or None,
                             reason=row.get("note"), status="sent", sent_at=clock.now(), recorded_by_id=actor.id)
         db.session.add(transfer)
         db.session.flush()
         audit.record(actor, "transfer.send", "transfer", transfer.id, campaign_id=inspection.campaign_id,
-                     authority=transfer.authority)
+                     authority=transfer.authority, transfer_no=transfer.transfer_no)
         return 1
     if handling in results.LENIENT_HANDLING:
         grants = leniency.grant(actor, inspection, handling)

@@ -78,6 +78,14 @@ def acknowledge_transfer(transfer_id: int):
     return redirect(url_for("follow_up.enterprise", enterprise_id=transfer.enterprise_id))
 
 
+@bp.post("/transfers/<int:transfer_id>/outcome")
+@login_required
+def transfer_outcome(transfer_id: int):
+    transfer = follow_up.record_transfer_outcome(current_user, transfer_id, outcome=request.form.get("outcome", ""))
+    flash(_("移送的处理结果已登记"), "success")
+    return redirect(url_for("follow_up.enterprise", enterprise_id=transfer.enterprise_id))
+
+
 @bp.get("/cases")
 @login_required
 def case_list():
