@@ -39,5 +39,6 @@ from models.availability import ClockSetting, CompletionKey  # noqa: E402 - appe
 __all__ += ["ClockSetting", "CompletionKey"]
 from models.diagnosis_opinion import DiagnosisOpinion  # noqa: E402 - appended by the 会诊 work
 from models.leniency import LeniencyGrant  # noqa: E402
+from models.case import CaseDepartment  # noqa: E402
 
-__all__ += ["DiagnosisOpinion", "LeniencyGrant"]
+__all__ += ["CaseDepartment", "DiagnosisOpinion", "LeniencyGrant"]

@@ -11,8 +11,8 @@ from typing import Callable
 from services import audit_checkpoints
 from services.draw import stage as draw_stage
 from services.portal import notices, objections
-from services.stages import (diagnosis, follow_up, initiation, inspections, opinions, publication, referrals,
-                             review)
+from services.stages import (diagnosis, follow_up, initiation, inspections, joint_cases, opinions, publication,
+                             referrals, review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
 
 
@@ -35,6 +35,7 @@ FORMS: dict[str, FormHooks] = {
     "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),
     "performance_review": FormHooks(review.review_context, review.record_review),
+    "case_review": FormHooks(joint_cases.review_context, joint_cases.record_review),
     "objection_review": FormHooks(objections.review_context, objections.record_review),
 }
 

@@ -1,4 +1,4 @@
-"""会诊 opinions of partner departments and experts; experts' accounts; 首违不罚 per matter; transfers' 移送书号 and outcome
+"""会诊 opinions of partner departments and experts; experts' accounts; 首违不罚 per matter; transfers' 移送书号 and outcome; joint cases' 会审
 
 Revision ID: council0000001
 Revises: portal3000005
@@ -55,9 +55,30 @@ def upgrade():
         batch.add_column(sa.Column("transfer_no", sa.String(100), nullable=True))
         batch.add_column(sa.Column("outcome", sa.Text(), nullable=True))
         batch.add_column(sa.Column("outcome_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("enforcement_case") as batch:
+        batch.add_column(sa.Column("joint_review_instance_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key("fk_enforcement_case_joint_review_instance_id_workflow_instance", "workflow_instance",
+                                 ["joint_review_instance_id"], ["id"])
+    op.create_table(
+        "case_department",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("case_id", sa.Integer(), sa.ForeignKey("enforcement_case.id", name="fk_case_department_case_id_enforcement_case"), nullable=False),
+        sa.Column("department_id", sa.Integer(), sa.ForeignKey("department.id", name="fk_case_department_department_id_department"), nullable=False),
+        sa.Column("role", sa.String(10), nullable=False),
+        sa.Column("opinion", sa.Text(), nullable=True),
+        sa.Column("reviewed_by_id", sa.Integer(), sa.ForeignKey("user_account.id", name="fk_case_department_reviewed_by_id_user_account"), nullable=True),
+        sa.Column("reviewed_at", sa.DateTime(), nullable=True),
+        sa.UniqueConstraint("case_id", "department_id", name="uq_case_department_case_id"),
+    )
+    op.create_index("ix_case_department_case_id", "case_department", ["case_id"])
 
 
 def downgrade():
+    op.drop_index("ix_case_department_case_id", table_name="case_department")
+    op.drop_table("case_department")
+    with op.batch_alter_table("enforcement_case") as batch:
+        batch.drop_constraint("fk_enforcement_case_joint_review_instance_id_workflow_instance", type_="foreignkey")
+        batch.drop_column("joint_review_instance_id")
     with op.batch_alter_table("transfer") as batch:
         batch.drop_column("outcome_at")
         batch.drop_column("outcome")

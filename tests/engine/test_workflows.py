@@ -10,7 +10,7 @@ from engine.serializer import dump_state, load_state
 
 WORKFLOWS = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.bpmn"))
 FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection", "referral": "referral_decision",
-              "objection": "objection_review"}
+              "objection": "objection_review", "case_review": "joint_case_review"}
 
 
 def _engine(calls=None):
@@ -24,7 +24,8 @@ def _engine(calls=None):
 def test_model_runs_to_its_first_user_task(path):
     parsed = parse_process(path.read_text(encoding="utf-8"))
     workflow = runner.new_workflow(parsed, _engine(), {"campaign_id": 1, "kind": "plan", "inspection_id": 1,
-                                                       "referral_id": 1, "partner_department_id": 1})
+                                                       "referral_id": 1, "partner_department_id": 1,
+                                                       "partner_ids": [1]})
     runner.advance(workflow)
     [task] = runner.ready_user_tasks(workflow)
     assert task.element_id == FIRST_TASK[parsed.process_id]
