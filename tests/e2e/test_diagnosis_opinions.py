@@ -3,7 +3,7 @@ decision page and the report show each of them (who, what, the expert's signatur
 from sqlalchemy import select
 
 from extensions import db
-from models import CampaignDepartment, Department, DiagnosisOpinion, Expert
+from models import Campaign, CampaignDepartment, Department, DiagnosisOpinion, Expert
 from services.directory import people
 from services.stages import opinion_records
 from services.workflow import tasks
@@ -51,6 +51,10 @@ def test_diagnosis_waits_for_every_partner_and_expert_and_shows_their_opinions(a
         assert [t.id for t in tasks.inbox(factories.user("zj_zhan"))["mine"]] == [expert_task["id"]]
         assert tasks.inbox(factories.user("zj_zhan"))["pool"] == []
     assert expert.get(f"/campaigns/{campaign_id}").status_code == 403
+    with app.app_context():
+        code = db.session.get(Campaign, campaign_id).code
+    listed = expert.get("/campaigns/")
+    assert listed.status_code == 200 and code not in listed.get_data(as_text=True)
     [problem] = _opinion_rows(app, "zj_zhan", expert_task["id"])
     page = submit(expert, expert_task["id"], [(f"opinions.{problem}.opinion", "冷库温度记录缺失，建议责令整改")], expect=422)
     assert "专家须确认" in page.get_data(as_text=True)
