@@ -11,8 +11,7 @@ from sqlalchemy import select
 from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
-from models import (CampaignDepartment, ChecklistItem, DiagnosisOpinion, Expert, Inspection, ItemResult, Matter,
-                    User)
+from models import CampaignDepartment, ChecklistItem, DiagnosisOpinion, Expert, Inspection, ItemResult, Matter
 from services import audit
 from services.draw import stage as draw_stage
 from services.errors import Forbidden, ValidationFailed
@@ -44,10 +43,6 @@ def _experts_by_enterprise(campaign_id: int) -> dict[int, list[int]]:
     if draw is None:
         return {}
     return {d.enterprise_id: list(d.experts or []) for d in draw.enterprises}
-
-
-def expert_of(user: User) -> Expert | None:
-    return db.session.scalars(select(Expert).where(Expert.user_id == user.id)).first()
 
 
 def _member(ctx) -> tuple[int | None, Expert | None]:

@@ -3,7 +3,7 @@ decision page and the report show each of them (who, what, the expert's signatur
 from sqlalchemy import select
 
 from extensions import db
-from models import Campaign, CampaignDepartment, Department, DiagnosisOpinion, Expert
+from models import Campaign, CampaignDepartment, Department, DiagnosisOpinion, Expert, HumanTask
 from services.directory import people
 from services.stages import opinion_records
 from services.workflow import tasks
@@ -43,6 +43,8 @@ def test_diagnosis_waits_for_every_partner_and_expert_and_shows_their_opinions(a
     assert sorted(t["department_id"] for t in panel if t["department_id"]) == partners
     [expert_task] = [t for t in panel if t["department_id"] is None]
     assert expert_task["candidates"] == ["zj_zhan"]
+    with app.app_context():  # deadlines (and so the escalation timers) as for every task
+        assert all(db.session.get(HumanTask, t["id"]).due_at is not None for t in panel)
 
     # The expert sees only this task, not the campaign's pages, and must sign.
     expert = app.test_client()

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models import Case, Department
+from models import Case, Department, User
 from services.errors import Conflict, ValidationFailed
 from services.stages import joint_cases
 from tests import factories
@@ -21,9 +21,9 @@ def test_joint_case_review_by_every_involved_department(app):
     with app.app_context():
         case = db.session.scalars(select(Case).where(Case.campaign_id == campaign_id)).one()
         case_id, owner = case.id, _user_of(case.department_id)
-        asked = [d.id for d in joint_cases.candidate_departments(case)
-                 if db.session.get(Department, d.id).code in ("wjw", "yjj", "xf", "jt", "sw")][:2] \
-            or [d.id for d in joint_cases.candidate_departments(case)][:2]
+        staffed = set(db.session.scalars(select(User.username)))
+        asked = [d.id for d in joint_cases.candidate_departments(case) if f"{d.code}_01" in staffed][:2]
+        assert len(asked) == 2
         with pytest.raises(ValidationFailed) as none_asked:
             joint_cases.start_review(factories.user(owner), case_id, [])
         assert "请选择 1–4 个共同办案的部门" in none_asked.value.errors["department_ids"][0]
