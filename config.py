@@ -57,6 +57,8 @@ class Config:
     PUBLICATION_WORKING_DAYS = int(os.environ.get("PUBLICATION_WORKING_DAYS", "20"))
     REPORT_WORKING_DAYS = int(os.environ.get("REPORT_WORKING_DAYS", "5"))
     RECTIFICATION_WORKING_DAYS = int(os.environ.get("RECTIFICATION_WORKING_DAYS", "15"))
+    # 首违不罚 / 轻微免罚: once per matter and enterprise within this many months, unless the matter sets its own.
+    LENIENCY_PERIOD_MONTHS = int(os.environ.get("LENIENCY_PERIOD_MONTHS", "24"))
     API_TOKEN_HOURS = 12
     # Directory uploads through the page; the CLI has no limit (it streams from disk).
     IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))

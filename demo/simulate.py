@@ -68,6 +68,8 @@ def simulate(enterprises: int, say: Callable[[str], None] = print, seed: int = 1
         ("performance_review", {"comments": "模拟考核完成"}),
     )
     for label, (form_key, data) in zip(STAGES, steps):
+        if form_key == "diagnosis":  # 全科会诊: the partner departments' (and experts') opinions come first
+            _complete_stage(campaign, "diagnosis_opinion", _opinion, lambda _: None, label)
         _complete_stage(campaign, form_key, data, say, label)
         if label == "报到":
             say(f"[抽取] 抽中 {len(_open_tasks(campaign, 'joint_inspection'))} 户，检查任务已派发")
@@ -94,6 +96,11 @@ def _inspection(view: tasks.TaskForm, rng: random.Random) -> dict:
     failed = any(i["result"] == "fail" for i in items)
     return {"items": items, "result_code": "02" if failed else "01", "problem_domain": "04" if failed else None,
             "method": "实地检查", "inspected_on": clock.today().isoformat(), "summary": "模拟检查"}
+
+
+def _opinion(view: tasks.TaskForm) -> dict:
+    return {"opinions": [{"key": r.key, "opinion": "同意按系统建议处置"} for r in view.context.rows["opinion_inspections"]],
+            "sign": True}
 
 
 def _diagnosis(view: tasks.TaskForm) -> dict:

@@ -9,7 +9,8 @@ def is_graded(result_code: str | None) -> bool:
     return result_code in GRADED_RESULTS
 
 
-def grade_inputs(result_code: str, problem_domain: str | None, failed_items: int) -> dict:
+def grade_inputs(result_code: str, problem_domain: str | None, failed_items: int,
+                 leniency_listed: bool = False, first_violation: bool = False) -> dict:
     if result_code == "03":
         severity = "corrected"
     elif result_code in ("02", "06") and problem_domain in SERIOUS_DOMAINS:
@@ -19,4 +20,5 @@ def grade_inputs(result_code: str, problem_domain: str | None, failed_items: int
     else:
         severity = "none"
     return {"problems": failed_items, "severity": severity, "refusal": result_code == "06",
-            "unreachable": problem_domain == "03"}
+            "unreachable": problem_domain == "03", "leniency_listed": leniency_listed,
+            "first_violation": first_violation}

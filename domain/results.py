@@ -41,7 +41,11 @@ HANDLING = (
     ("rectify", "责令整改", "Order to rectify"),
     ("case", "立案查处", "Open a case"),
     ("transfer", "移送其他机关", "Transfer to another authority"),
+    # 包容审慎: no penalty, once per matter and enterprise within the matter's period (services/stages/leniency.py)
+    ("first_free", "首违不罚", "No penalty for a first violation"),
+    ("minor_free", "轻微免罚", "No penalty for a minor violation"),
 )
+LENIENT_HANDLING = ("first_free", "minor_free")
 
 # Special outcomes of a visit and the standard category (and domain) each is recorded under.
 UNREACHABLE_DOMAIN = "03"

@@ -56,3 +56,9 @@ __all__ += ["ObjectionEvidence", "SeedContribution"]
 from models.theme import InvitationRule, NamedArea, ThemedAction  # noqa: E402 - issue 17: campaign kinds
 
 __all__ += ["InvitationRule", "NamedArea", "ThemedAction"]
+
+from models.diagnosis_opinion import DiagnosisOpinion  # noqa: E402 - appended by the 会诊 work
+from models.leniency import LeniencyGrant  # noqa: E402
+from models.case import CaseDepartment  # noqa: E402
+
+__all__ += ["CaseDepartment", "DiagnosisOpinion", "LeniencyGrant"]

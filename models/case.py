@@ -3,10 +3,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.org import Department
 
 PROCEDURES = ("general", "summary")   # 一般程序 / 简易程序
 CASE_STATUSES = ("open", "closed")
@@ -28,3 +29,19 @@ class Case(Base):
     summary: Mapped[Optional[str]] = mapped_column(Text)
     opened_at: Mapped[datetime]
     closed_at: Mapped[Optional[datetime]]
+    # A joint case (联合办案): the 会审 instance in which every involved department gives its opinion.
+    joint_review_instance_id: Mapped[Optional[int]] = mapped_column(ForeignKey("workflow_instance.id"))
+
+
+class CaseDepartment(Base):
+    """A department involved in a joint case, and its 会审 opinion once given."""
+    __tablename__ = "case_department"
+    __table_args__ = (UniqueConstraint("case_id", "department_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_case.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    role: Mapped[str] = mapped_column(String(10))  # lead (the case's own department) / joint
+    opinion: Mapped[Optional[str]] = mapped_column(Text)
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[Optional[datetime]]
+    department: Mapped[Department] = relationship()

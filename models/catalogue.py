@@ -37,6 +37,10 @@ class Matter(Base):
     # checklist items already say it question by question.
     requirement: Mapped[Optional[str]] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    # 首违不罚 / 轻微免罚: the legal basis allowing no penalty for this matter (e.g. an entry of the province's
+    # 轻微违法行为不予处罚清单), one per line; empty = not listed. Granted once per enterprise within the period.
+    leniency_basis: Mapped[Optional[str]] = mapped_column(Text)
+    leniency_months: Mapped[Optional[int]]
     # When the matter entered the public 随机抽查事项清单 (set by the database on insert, whoever inserts it).
     published_at: Mapped[Optional[datetime]] = mapped_column(default=func.current_timestamp())
     department: Mapped[Department] = relationship()

@@ -17,6 +17,8 @@ class Expert(Base):
     organisation: Mapped[Optional[str]] = mapped_column(String(200))
     region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("region.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # The expert's login (role `expert`): sees and signs only the 会诊 opinions of campaigns they were drawn for.
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), unique=True)
 
 
 class ExpertConflict(Base):

@@ -49,6 +49,10 @@ class Transfer(Base):
     acknowledged_at: Mapped[Optional[datetime]]
     acknowledged_by: Mapped[Optional[str]] = mapped_column(String(200))  # the receiving officer, from the receipt
     receipt_no: Mapped[Optional[str]] = mapped_column(String(100))
+    # 两法衔接: the transfer letter's number (移送书号) and what the receiving authority (e.g. the police) did with it.
+    transfer_no: Mapped[Optional[str]] = mapped_column(String(100))
+    outcome: Mapped[Optional[str]] = mapped_column(Text)
+    outcome_at: Mapped[Optional[datetime]]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     enterprise: Mapped[Enterprise] = relationship()
 

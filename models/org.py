@@ -13,7 +13,8 @@ from models.base import Base
 
 # screen: the board only (大屏); auditor: 纪检监察/督查, read-only over its regions (services/auditor.py),
 # it may enter a draw's public value.
-ROLES = ("official", "department_admin", "designer", "supervisor", "admin", "screen", "auditor")
+# expert: an outside specialist of the 专家库 (models/expert.py) giving 会诊 opinions on the campaigns they were drawn for.
+ROLES = ("official", "department_admin", "designer", "supervisor", "admin", "screen", "auditor", "expert")
 
 
 class Region(Base):

@@ -13,8 +13,8 @@ from services.complaints import register as complaints
 from services.complaints import triage as complaint_triage
 from services.draw import stage as draw_stage
 from services.portal import notices, objections
-from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
-                             review)
+from services.stages import (diagnosis, follow_up, initiation, inspections, joint_cases, opinions, publication,
+                             referrals, review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
 
 
@@ -32,15 +32,18 @@ FORMS: dict[str, FormHooks] = {
     "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
     "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
     "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
+    "diagnosis_opinion": FormHooks(opinions.opinion_context, opinions.record_opinion),
     "diagnosis": FormHooks(diagnosis.diagnosis_context, diagnosis.record_diagnosis),
     "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),
     "performance_review": FormHooks(review.review_context, review.record_review),
+    "case_review": FormHooks(joint_cases.review_context, joint_cases.record_review),
     "objection_review": FormHooks(objections.review_context, objections.record_review),
 }
 
 OPERATIONS: dict[str, Callable] = {
     "draw": draw_stage.run_draw,
+    "diagnosis_panel": opinions.panel,
 }
 
 TIMER_KINDS: dict[str, Callable] = {

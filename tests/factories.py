@@ -36,15 +36,20 @@ def complete(app, username: str, task_id: int, data: dict) -> None:
         tasks.complete(user(username), task_id, data)
 
 
-def plan_and_approve(app, s: dict) -> int:
-    """The supervisor plans the scope's industry and approves it: the campaign waits at initiation."""
+def plan_and_approve(app, s: dict, expert_field: str | None = None, target: dict | None = None) -> int:
+    """The supervisor plans the scope's industry and approves it: the campaign waits at initiation.
+    With `expert_field`, one expert of that field is drawn per enterprise; with `target`, a targeted draw (定向)."""
+    experts = {"expert_field": expert_field, "experts_per_enterprise": 1} if expert_field else {}
+    if target:
+        experts.update(mode="targeted", target=target)
     with app.app_context():
         supervisor = user("supervisor")
         entry = plans.create_entry(supervisor, {
             "year": clock.today().year, "industry_id": s["industry_id"], "lead_department_id": s["lead_id"],
             "partner_department_ids": s["partners"], "matter_ids": s["matters"], "ratios": s["ratios"],
             "method": "实地检查", "timing": "第二季度", "result_handling": None,
-            "draw_settings": {"zero_reasons": {c: "测试：控制抽取户数" for c, v in s["ratios"].items() if not v}}})
+            "draw_settings": {"zero_reasons": {c: "测试：控制抽取户数" for c, v in s["ratios"].items() if not v},
+                              **experts}})
         plans.approve_entry(supervisor, entry.id)
         return db.session.scalars(select(Campaign.id).where(Campaign.plan_entry_id == entry.id)).one()
 
@@ -82,10 +87,10 @@ def sign_off(app, campaign_id: int, task: dict, problem: bool = False) -> None:
     complete(app, second, countersign["id"], inspection_data(app, countersign["id"], second, problem))
 
 
-def campaign_at(app, stage: str, enterprises: int = 4) -> tuple[int, dict]:
+def campaign_at(app, stage: str, enterprises: int = 4, expert_field: str | None = None) -> tuple[int, dict]:
     """A campaign brought to `stage` (one of STAGES); the first enterprise has a problem. Returns (id, scope)."""
     s = scope(app, enterprises)
-    campaign_id = plan_and_approve(app, s)
+    campaign_id = plan_and_approve(app, s, expert_field)
     steps = [lambda: initiate(app, s, campaign_id), lambda: report_in(app, s, campaign_id),
              lambda: _inspect_all(app, campaign_id), lambda: _publish(app, campaign_id),
              lambda: _diagnose(app, campaign_id), lambda: _rectify(app, campaign_id),
@@ -107,7 +112,21 @@ def _publish(app, campaign_id: int) -> None:
     complete(app, "scjg_01", task["id"], {"results": [{"key": r.key, "decision": "publish"} for r in rows]})
 
 
+def give_opinions(app, campaign_id: int, opinion: str = "同意牵头部门意见") -> list[str]:
+    """Every 会诊 member gives its opinion (a partner department's first official, an expert signing); returns who."""
+    given = []
+    for task in open_tasks(app, campaign_id, "diagnosis_opinion"):
+        username = task["candidates"][0] if task["candidates"] else _department_user(app, task)
+        with app.app_context():
+            rows = tasks.task_form(user(username), task["id"]).context.rows["opinion_inspections"]
+        complete(app, username, task["id"], {"opinions": [{"key": r.key, "opinion": opinion} for r in rows],
+                                             "sign": True})
+        given.append(username)
+    return given
+
+
 def _diagnose(app, campaign_id: int) -> None:
+    give_opinions(app, campaign_id)
     [task] = open_tasks(app, campaign_id, "diagnosis")
     with app.app_context():
         view = tasks.task_form(user("scjg_01"), task["id"])

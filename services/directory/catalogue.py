@@ -60,6 +60,8 @@ def _clean_matter(data: dict) -> dict:
     out["method"] = data.get("method")
     out["requirement"] = (data.get("requirement") or "").strip() or None
     out["active"] = bool(data.get("active", True))
+    if "leniency_basis" in data:  # 首违不罚 / 轻微免罚: kept as it is when a form does not send it
+        out.update(_clean_leniency(data, errors))
     try:
         out["department_id"] = int(data.get("department_id"))
     except (TypeError, ValueError):
@@ -76,6 +78,23 @@ def _clean_matter(data: dict) -> dict:
     if known != set(out["industry_ids"]):
         raise ValidationFailed({"industry_ids": ["行业不存在"]})
     return out
+
+
+def _clean_leniency(data: dict, errors: dict) -> dict:
+    basis = "\n".join(line.strip() for line in (data.get("leniency_basis") or "").splitlines() if line.strip())
+    if len(basis) > 2000:
+        errors["leniency_basis"] = ["不超过 2000 字"]
+    months = data.get("leniency_months")
+    if months in (None, ""):
+        months = None
+    else:
+        try:
+            months = int(months)
+        except (TypeError, ValueError):
+            months = 0
+        if not 1 <= months <= 120:
+            errors["leniency_months"] = ["期限应为 1–120 个月，留空则用平台默认"]
+    return {"leniency_basis": basis or None, "leniency_months": months}
 
 
 def save_matter(actor: User, data: dict, matter_id: int | None = None) -> Matter:

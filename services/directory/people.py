@@ -8,7 +8,8 @@ from extensions import db
 from models import Expert, Region, User
 from services import audit, auth
 from services.directory import listings as directory
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.org import accounts
 
 # Accounts a department admin may reset: plain officials of their own department, nothing more privileged.
 _PRIVILEGED = ("admin", "department_admin", "supervisor", "designer")
@@ -44,6 +45,21 @@ def update_expert(actor: User, expert_id: int, *, name: str | None, field: str |
     audit.record(actor, "directory.expert_update", "expert", expert.id, changes=changed)
     db.session.commit()
     return expert
+
+
+def open_expert_account(actor: User | None, expert_id: int, *, username: str, password: str) -> User:
+    """An expert's login (role `expert`, in the expert's region): they see only the 会诊 tasks of the campaigns they
+    were drawn for (services/stages/opinions.py) and sign their opinions. Admins only, as for other accounts."""
+    expert = directory.get_expert(expert_id)
+    if expert.user_id is not None:
+        raise Conflict("该专家已有登录账号")
+    region = db.session.get(Region, expert.region_id) if expert.region_id else None
+    user = accounts.create_account(actor, username=username, password=password, roles=["expert"],
+                                   display_name=expert.name, region_code=region.code if region else None)
+    expert.user_id = user.id
+    audit.record(actor, "directory.expert_account", "expert", expert.id, user_id=user.id)
+    db.session.commit()
+    return user
 
 
 def _region(raw) -> int | None:

@@ -24,7 +24,7 @@ DEMO_PASSWORD = passwords.DEMO_PASSWORD
 DEMO_MARKER_DEPARTMENT = "scjg"
 DEMO_ACCOUNTS = ("admin", "supervisor", "designer", "th_supervisor", "hg_supervisor", "scjg_admin", "scjg_01")
 ROLE_NAMES = {"official": "执法人员", "department_admin": "部门管理员", "designer": "流程设计员",
-              "supervisor": "联席会办公室", "admin": "系统管理员"}
+              "supervisor": "联席会办公室", "admin": "系统管理员", "expert": "专家"}
 _ROLE_ALIASES = {**{k: k for k in ROLES}, **{v: k for k, v in ROLE_NAMES.items()}, "监督员": "supervisor"}
 
 

@@ -18,7 +18,7 @@ from models import Diagnosis, FollowUp, HandlingDecision, Inspection, ItemResult
 from services import audit
 from services.portal import notices
 from services.workflow import calendar
-from services.stages import cases
+from services.stages import cases, leniency, opinion_records
 from services.workflow import clock
 from services.workflow import deployments
 from services.workflow import runtime
@@ -42,15 +42,17 @@ def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
     engine = SandboxedScriptEngine(limits=script_limits.limits(), pool_size=script_limits.pool_size())
     failed = func.coalesce(func.sum(case((ItemResult.result == "fail", 1), else_=0)), 0)
     rows = db.session.execute(
-        select(Inspection.id, Inspection.result_code, Inspection.problem_domain, failed)
+        select(Inspection.id, Inspection.enterprise_id, Inspection.result_code, Inspection.problem_domain, failed)
         .outerjoin(ItemResult, ItemResult.inspection_id == Inspection.id)
         .where(Inspection.campaign_id == campaign_id, Inspection.status == "submitted",
                Inspection.result_code.in_(grading.GRADED_RESULTS))
-        .group_by(Inspection.id, Inspection.result_code, Inspection.problem_domain).order_by(Inspection.id)).all()
+        .group_by(Inspection.id, Inspection.enterprise_id, Inspection.result_code, Inspection.problem_domain)
+        .order_by(Inspection.id)).all()
+    lenient = leniency.grade_inputs([(row[0], row[1]) for row in rows if row[4]])
     memo: dict[tuple, tuple[dict, int | None]] = {}
     out = {}
-    for inspection_id, code, domain, n_failed in rows:
-        inputs = grading.grade_inputs(code, domain, int(n_failed))
+    for inspection_id, _, code, domain, n_failed in rows:
+        inputs = grading.grade_inputs(code, domain, int(n_failed), **lenient.get(inspection_id, {}))
         key = tuple(sorted(inputs.items()))
         if key not in memo:  # the decision is a pure function of its inputs
             try:
@@ -62,7 +64,7 @@ def grade_campaign(campaign_id: int) -> tuple[int, dict[int, Grading]]:
     return definition.version, out
 
 
-def _rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
+def problem_rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
     """The enterprises the lead department decides on: a problem found, or a suggestion other than none."""
     _, gradings = grade_campaign(campaign_id)
     inspections = db.session.scalars(select(Inspection).where(
@@ -73,19 +75,26 @@ def _rows(campaign_id: int) -> tuple[list[Inspection], dict[int, Grading]]:
 
 
 def diagnosis_context(ctx) -> FormContext:
-    inspections, gradings = _rows(ctx.campaign.id)
+    inspections, gradings = problem_rows(ctx.campaign.id)
     labels = {code: zh for code, zh, _ in results.HANDLING}
+
+    matters = leniency.failed_matters([i.id for i in inspections])
 
     def detail(i: Inspection) -> str:
         g = gradings.get(i.id)
         graded = f" · 等级 {g.grade} · 系统建议：{labels[g.suggested]}" if g else ""
-        return results.category(i.result_code).zh + graded
+        listed = matters.get(i.id) and all(m.leniency_basis for m in matters[i.id])
+        basis = " · 免罚依据：" + "；".join(m.leniency_basis for m in matters[i.id]) if listed else ""
+        return results.category(i.result_code).zh + graded + basis
 
     return FormContext(
         choices={"handling_classes": [Choice(code, zh) for code, zh, _ in results.HANDLING]},
         rows={"problem_inspections": [Row(i.id, f"{i.enterprise.name}（{i.enterprise.uscc}）", detail=detail(i))
                                       for i in inspections]},
         initial={"handling": {i.id: {"handling": _suggestion(i, gradings)} for i in inspections}},
+        # The 会诊 members' opinions (partner departments, experts), shown beside the decision.
+        info={"opinions": opinion_records.by_inspection(ctx.campaign.id),
+              "opinion_enterprises": {i.id: i.enterprise.name for i in inspections}},
     )
 
 
@@ -143,6 +152,8 @@ def _check_overrides(inspections, chosen: dict, gradings: dict) -> None:
             errors.append(f"{name}：调整系统建议的处置方式须填写理由")
         if row["handling"] == "transfer" and not (row.get("authority") or "").strip():
             errors.append(f"{name}：移送须填写接收机关")
+        if row["handling"] in results.LENIENT_HANDLING:  # once per matter within the period, and only if listed
+            errors.extend(leniency.problems(inspection, row["handling"]))
     if errors:
         raise ValidationFailed({"handling": errors})
 
@@ -166,12 +177,17 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
     if handling == "transfer":
         transfer = Transfer(inspection_id=inspection.id, campaign_id=inspection.campaign_id,
                             enterprise_id=inspection.enterprise_id, authority=row["authority"].strip(),
+                            transfer_no=(row.get("transfer_no") or "").strip() or None,
                             reason=row.get("note"), status="sent", sent_at=clock.now(), recorded_by_id=actor.id)
         db.session.add(transfer)
         db.session.flush()
         audit.record(actor, "transfer.send", "transfer", transfer.id, campaign_id=inspection.campaign_id,
-                     authority=transfer.authority)
+                     authority=transfer.authority, transfer_no=transfer.transfer_no)
         return 1
+    if handling in results.LENIENT_HANDLING:
+        grants = leniency.grant(actor, inspection, handling)
+        audit.record(actor, "leniency.grant", "inspection", inspection.id, campaign_id=inspection.campaign_id,
+                     kind=handling, matter_ids=[g.matter_id for g in grants])
     if handling == "case":
         cases.open_case(actor, inspection, row.get("note") or results.category(inspection.result_code).zh)
     return 0

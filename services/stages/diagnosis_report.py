@@ -15,6 +15,7 @@ from models import (Campaign, ChecklistItem, Department, Diagnosis, HandlingDeci
                     User)
 from services import exports
 from services.workflow.escalations import STAGE_LABELS
+from services.stages import opinion_records
 from services.stages.initiation import get_campaign
 
 TOP_PROBLEMS = 10
@@ -61,6 +62,8 @@ class Report:
     previous_by_matter: dict[int, float] = field(default_factory=dict)
     decisions: list = field(default_factory=list)  # HandlingDecision rows with a measure, for the follow-up links
     diagnosis: Diagnosis | None = None              # the lead's 会诊 assessment, once recorded
+    opinions: dict = field(default_factory=dict)    # inspection id -> partner departments' and experts' opinions
+    opinion_enterprises: dict = field(default_factory=dict)  # inspection id -> enterprise name, for those
 
     @property
     def problem_rate_change(self) -> float | None:
@@ -90,7 +93,13 @@ def build_report(campaign: Campaign) -> Report:
             HandlingDecision.campaign_id == campaign.id, HandlingDecision.handling != "none")
             .order_by(HandlingDecision.grade.desc(), HandlingDecision.id))),
         diagnosis=recorded_diagnosis(campaign.id),
+        **_opinions(campaign.id),
     )
+
+
+def _opinions(campaign_id: int) -> dict:
+    opinions = opinion_records.by_inspection(campaign_id)
+    return {"opinions": opinions, "opinion_enterprises": opinion_records.enterprise_names(opinions)}
 
 
 def recorded_diagnosis(campaign_id: int) -> Diagnosis | None:

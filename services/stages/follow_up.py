@@ -162,6 +162,27 @@ def acknowledge_transfer(user: User, transfer_id: int, *, acknowledged_by: str, 
     return transfer
 
 
+def record_transfer_outcome(user: User, transfer_id: int, *, outcome: str) -> Transfer:
+    """两法衔接: what the receiving authority (the police, another bureau) did with an acknowledged transfer
+    (立案侦查 / 不予立案 / 退回 …), as the lead department learns it."""
+    transfer = db.session.get(Transfer, transfer_id)
+    if transfer is None:
+        raise NotFound("移送记录不存在")
+    campaign = db.session.get(Campaign, transfer.campaign_id)
+    if not (user.has_role("admin") or (user.department_id == campaign.lead_department_id
+                                       and user.has_role("official", "department_admin"))):
+        raise Forbidden("只有牵头部门可以登记移送的处理结果")
+    if transfer.status != "acknowledged":
+        raise Conflict("接收机关签收（登记回执）后才能登记处理结果")
+    text = (outcome or "").strip()
+    if not text or len(text) > 2000:
+        raise ValidationFailed({"outcome": ["请填写接收机关的处理结果（不超过 2000 字）"]})
+    transfer.outcome, transfer.outcome_at = text, clock.now()
+    audit.record(user, "transfer.outcome", "transfer", transfer.id, campaign_id=transfer.campaign_id, outcome=text)
+    db.session.commit()
+    return transfer
+
+
 def enterprise_follow_up(user: User, enterprise_id: int) -> dict:
     """Everything follow-up holds on one enterprise, for an official or the supervisor: grading, rectification,
     cases and transfers only of the campaigns the user may see (participation, the campaign page's rule)."""

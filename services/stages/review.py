@@ -19,6 +19,7 @@ from models import (CalendarOverride, Campaign, CampaignDepartment, CampaignStag
 from services import audit
 from services.org import scope
 from services.portal import satisfaction
+from services.stages import case_figures
 from services.workflow import clock
 from services.supervision import dashboard
 from services.errors import Forbidden, ValidationFailed
@@ -181,6 +182,7 @@ def campaign_figures(campaign: Campaign) -> dict:
     row["results"] = {label: n for _, label, n in _results(campaign.id)}
     row["stages"] = stage_durations([campaign.id]).get(campaign.id, [])
     row.update(satisfaction.by_campaign([campaign.id]).get(campaign.id, {"ratings": 0, "satisfaction_mean": None}))
+    row.update(case_figures.by_campaign([campaign.id]).get(campaign.id, case_figures.EMPTY))
     return row
 
 

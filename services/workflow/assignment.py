@@ -15,6 +15,7 @@ LANE_RULES = {
     "配合部门": "partner_department", "partner_department": "partner_department",
     "检查组": "inspection_team", "inspection_team": "inspection_team",
     "受理部门": "receiving_department", "receiving_department": "receiving_department",
+    "会诊成员": "diagnosis_panel", "diagnosis_panel": "diagnosis_panel",
 }
 
 
@@ -36,6 +37,11 @@ def resolve(instance: WorkflowInstance, task: ReadyTask) -> Assignment:
         return Assignment(department_id=campaign.lead_department_id, role="official")
     if rule == "partner_department":
         return Assignment(department_id=int(task.data["partner_department_id"]), role="official")
+    if rule == "diagnosis_panel":  # a 会诊 member: a partner department, or one expert by their account
+        member = task.data["opinion_member"]
+        if member.get("department_id") is not None:
+            return Assignment(department_id=int(member["department_id"]), role="official")
+        return Assignment(role="expert", user_ids=[int(member["user_id"])])
     if rule == "receiving_department":  # the department a request is addressed to (an enterprise's objection)
         return Assignment(department_id=int(task.data["department_id"]), role="official")
     team = select(InspectionOfficer.user_id).where(InspectionOfficer.inspection_id == instance.inspection_id)

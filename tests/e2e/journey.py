@@ -107,6 +107,13 @@ def sign_off(app, campaign_id: int, task: dict, fields: list[tuple[str, str]], s
     submit(user_client(app, second), countersign["id"], second_fields or fields)
 
 
+def give_opinions(app, s: dict, campaign_id: int, problem_inspection_ids: list[int]) -> None:
+    """全科会诊: each confirmed partner department gives its opinion on each enterprise with problems."""
+    for task in open_tasks(app, campaign_id, "diagnosis_opinion"):
+        client = user_client(app, s["partner_users"][task["department_id"]])
+        submit(client, task["id"], [(f"opinions.{i}.opinion", "同意责令整改") for i in problem_inspection_ids])
+
+
 def run_campaign(app, enterprises: int = 4) -> int:
     s = scope(app, enterprises)
     supervisor, campaign_id = plan_and_approve(app, s)
@@ -121,6 +128,7 @@ def run_campaign(app, enterprises: int = 4) -> int:
     [publication] = open_tasks(app, campaign_id, "publication_approval")
     submit(lead, publication["id"], [("approve", "publish")])
 
+    give_opinions(app, s, campaign_id, [inspections[0]["inspection_id"]])
     [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
     submit(lead, diagnosis["id"], [("assessment", "总体较好，个别企业存在问题"),
                                   (f"handling.{inspections[0]['inspection_id']}.handling", "rectify")])

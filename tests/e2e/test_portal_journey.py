@@ -19,6 +19,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 200
 
 def _diagnose_rectify(app, campaign_id: int, inspection_id: int) -> None:
     """Diagnosis as the lead department would do it, ordering rectification (with re-inspection) for our one."""
+    factories.give_opinions(app, campaign_id)
     [task] = factories.open_tasks(app, campaign_id, "diagnosis")
     with app.app_context():
         view = tasks.task_form(factories.user("scjg_01"), task["id"])

@@ -49,7 +49,9 @@ def test_roundtrip_keeps_every_element_and_extension(path):
 
 def test_campaign_keeps_its_multi_instance_collection_and_still_parses():
     result = roundtrip(ROOT / "workflows/campaign.bpmn")
-    assert result["restored"] == ["partner_ids"]
+    assert result["restored"] == ["partner_ids", "opinion_panel"]
     assert "<bpmn:loopDataInputRef>partner_ids</bpmn:loopDataInputRef>" in result["xml"]
+    assert "<bpmn:loopDataInputRef>opinion_panel</bpmn:loopDataInputRef>" in result["xml"]
     spec = parse_process(result["xml"]).spec
     assert spec.task_specs["partner_confirmation"].data_input.bpmn_id == "partner_ids"
+    assert spec.task_specs["diagnosis_opinion"].data_input.bpmn_id == "opinion_panel"

@@ -10,7 +10,7 @@ from engine.serializer import dump_state, load_state
 
 WORKFLOWS = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.bpmn"))
 FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection", "referral": "referral_decision",
-              "objection": "objection_review"}
+              "objection": "objection_review", "case_review": "joint_case_review"}
 
 
 def _engine(calls=None):
@@ -23,10 +23,14 @@ def _engine(calls=None):
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_model_runs_to_its_first_user_task(path):
     parsed = parse_process(path.read_text(encoding="utf-8"))
-    workflow = runner.new_workflow(parsed, _engine(), {"campaign_id": 1, "kind": "plan", "inspection_id": 1,
-                                                       "referral_id": 1, "partner_department_id": 1})
+    data = {"campaign_id": 1, "kind": "plan", "inspection_id": 1, "referral_id": 1, "partner_department_id": 1}
+    if parsed.process_id == "case_review":  # a multi-instance from the start: its input item must not exist yet
+        data = {"case_id": 1, "partner_ids": [1, 2]}
+    workflow = runner.new_workflow(parsed, _engine(), data)
     runner.advance(workflow)
-    [task] = runner.ready_user_tasks(workflow)
+    ready = runner.ready_user_tasks(workflow)
+    assert len(ready) == len(data.get("partner_ids", [])) if parsed.process_id == "case_review" else len(ready) == 1
+    task = ready[0]
     assert task.element_id == FIRST_TASK[parsed.process_id]
     assert task.properties["formKey"] and task.lane
 

@@ -20,10 +20,11 @@ def test_bundled_dmn_is_deployed_once_and_an_edit_makes_a_new_version(app):
         assert db.session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.process_id == "dmn:grade")
                                  .order_by(ProcessDefinition.version.desc())) == v1.id  # unchanged: no new version
         version, gradings = diagnosis.grade_campaign(ids["campaign_id"])
-        # E1: 02 with 2 failed items, no domain -> minor -> row 7; E3: 03 -> corrected -> row 5; E2: 01 -> row 8
+        # E1: 02 with 2 failed items, no domain -> minor -> row 9; E3: 03 -> corrected -> row 6; E2: 01 -> row 10
+        # (rows 5 and 8 are 轻微免罚 / 首违不罚, for matters on the list only)
         assert version == 1
         assert {(g.grade, g.suggested, g.row) for g in gradings.values()} == {
-            ("B", "rectify", 7), ("B", "none", 5), ("A", "none", 8)}
+            ("B", "rectify", 9), ("B", "none", 6), ("A", "none", 10)}
 
         # The designer makes minor problems a case: deploy() recognises DMN and versions it.
         source = (WORKFLOW_DIR / "grade.dmn").read_text(encoding="utf-8")

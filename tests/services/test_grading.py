@@ -10,8 +10,9 @@ from services.workflow.deployments import WORKFLOW_DIR
 GRADE_DMN = (WORKFLOW_DIR / "grade.dmn").read_text(encoding="utf-8")
 
 
-def _inputs(problems=0, severity="none", refusal=False, unreachable=False):
-    return {"problems": problems, "severity": severity, "refusal": refusal, "unreachable": unreachable}
+def _inputs(problems=0, severity="none", refusal=False, unreachable=False, listed=False, first=False):
+    return {"problems": problems, "severity": severity, "refusal": refusal, "unreachable": unreachable,
+            "leniency_listed": listed, "first_violation": first}
 
 
 @pytest.mark.parametrize("inputs, row, grade, handling", [
@@ -19,10 +20,14 @@ def _inputs(problems=0, severity="none", refusal=False, unreachable=False):
     (_inputs(0, "minor", unreachable=True), 2, "C", "case"),
     (_inputs(3, "serious"), 3, "D", "case"),
     (_inputs(2, "serious"), 4, "C", "case"),
-    (_inputs(4, "corrected"), 5, "B", "none"),
-    (_inputs(3, "minor"), 6, "C", "rectify"),
-    (_inputs(1, "minor"), 7, "B", "rectify"),
-    (_inputs(0, "none"), 8, "A", "none"),
+    (_inputs(1, "corrected", listed=True, first=True), 5, "B", "minor_free"),   # 轻微免罚: listed, first time
+    (_inputs(4, "corrected"), 6, "B", "none"),
+    (_inputs(1, "corrected", listed=True), 6, "B", "none"),                     # listed, but not the first time
+    (_inputs(3, "minor", listed=True, first=True), 7, "C", "rectify"),          # three problems: not minor
+    (_inputs(1, "minor", listed=True, first=True), 8, "B", "first_free"),       # 首违不罚
+    (_inputs(1, "minor", listed=True), 9, "B", "rectify"),
+    (_inputs(1, "minor"), 9, "B", "rectify"),
+    (_inputs(0, "none"), 10, "A", "none"),
 ])
 def test_each_rule_row(inputs, row, grade, handling):
     decision, engine = parse_decision(GRADE_DMN), SandboxedScriptEngine()
@@ -37,6 +42,8 @@ def test_inputs_from_inspection_results():
     assert grade_inputs("02", "03", 0) == _inputs(0, "minor", unreachable=True)
     assert grade_inputs("03", "04", 1) == _inputs(1, "corrected")
     assert grade_inputs("06", None, 0) == _inputs(0, "minor", refusal=True)
+    assert grade_inputs("02", "04", 1, leniency_listed=True, first_violation=True) == \
+        _inputs(1, "minor", listed=True, first=True)
 
 
 def test_dmn_cells_run_in_the_sandbox():

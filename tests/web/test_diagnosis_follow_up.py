@@ -8,6 +8,7 @@ from models import (AuditRecord, Campaign, Case, Diagnosis, FollowUp, HandlingDe
 from services.workflow import clock
 from services.workflow import timers
 from tests.conftest import csrf_token
+from tests.factories import give_opinions
 from tests.e2e.journey import inspection_fields, open_tasks, sign_off, submit, user_client
 from tests.factories import initiate, plan_and_approve, report_in, scope
 
@@ -34,6 +35,7 @@ def _stage(app, campaign_id: int) -> str:
 def test_override_needs_a_reason_and_follow_up_closes_when_all_are_closed(app):
     campaign_id, inspections, lead = _to_diagnosis(app)
     a, b, c = (t["inspection_id"] for t in inspections[:3])
+    give_opinions(app, campaign_id)
     [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
     page = lead.get(f"/inbox/tasks/{diagnosis['id']}").get_data(as_text=True)
     assert "等级 B" in page and "系统建议：责令整改" in page  # one failed item, domain 04: DMN row 7
@@ -89,6 +91,7 @@ def test_override_needs_a_reason_and_follow_up_closes_when_all_are_closed(app):
 def test_case_handling_opens_a_case_and_overdue_rectification_escalates_once(app):
     campaign_id, inspections, lead = _to_diagnosis(app, enterprises=3, problems=2)
     a, b = (t["inspection_id"] for t in inspections[:2])
+    give_opinions(app, campaign_id)
     [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
     submit(lead, diagnosis["id"], [("assessment", "评估"), (f"handling.{a}.handling", "rectify"),
                                    (f"handling.{a}.deadline_days", "5"),
@@ -150,6 +153,7 @@ def test_credit_commitment_and_service_record(app):
 
 def test_report_lists_graded_enterprises_after_diagnosis(app):
     campaign_id, inspections, lead = _to_diagnosis(app, enterprises=2, problems=1)
+    give_opinions(app, campaign_id)
     [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
     submit(lead, diagnosis["id"], [("assessment", "评估"),  # confirms the suggestion
                                    (f"handling.{inspections[0]['inspection_id']}.handling", "rectify")])

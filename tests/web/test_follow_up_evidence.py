@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from models import Evidence, FollowUp, HumanTask, Inspection, User, UserRole
 from tests.conftest import csrf_token
+from tests.factories import give_opinions
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
                                submit, user_client)
 
@@ -25,6 +26,7 @@ def _at_rectification(app):
         sign_off(app, campaign_id, task, inspection_fields(app, campaign_id, i == 0))
     [approval] = open_tasks(app, campaign_id, "publication_approval")
     submit(lead, approval["id"], [])
+    give_opinions(app, campaign_id)
     [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
     first = tasks[0]["inspection_id"]
     submit(lead, diagnosis["id"], [("assessment", "个别企业存在问题"), (f"handling.{first}.handling", "rectify"),

@@ -11,6 +11,7 @@ from extensions import db
 from forms.messages import localise, lookup
 from models import HandlingDecision, Inspection, PlanEntry
 from tests.conftest import csrf_token
+from tests.factories import give_opinions
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
                                submit, user_client)
 
@@ -91,6 +92,7 @@ def _to_diagnosis(app):
         sign_off(app, campaign_id, task, inspection_fields(app, campaign_id, True))
     [publication] = open_tasks(app, campaign_id, "publication_approval")
     submit(lead, publication["id"], [("approve", "publish")])
+    give_opinions(app, campaign_id)
     [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
     return lead, diagnosis, [t["inspection_id"] for t in inspections]
 

@@ -6,6 +6,7 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from models import AuditRecord, HumanTask, Inspection
 from tests.conftest import csrf_token
+from tests.factories import give_opinions
 from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
                                submit, user_client)
 
@@ -63,6 +64,7 @@ def test_hold_back_needs_a_reason_then_stays_unpublished_and_returns_to_the_team
     assert name in lead.get(f"/inbox/tasks/{again['id']}").get_data(as_text=True)
     submit(lead, again["id"], [(f"results.{second}.decision", "publish")])
     assert _state(app, second) == (True, None, None)
+    give_opinions(app, campaign_id)
     assert len(open_tasks(app, campaign_id, "diagnosis")) == 1
     history = lead.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert f"暂缓公示 {name} 的检查结果" in history.replace("<strong>", "").replace("</strong>", "")
@@ -103,4 +105,5 @@ def test_return_for_correction_needs_a_correction_before_the_team_answers(app):
     assert "不是可选的值" in refused.get_data(as_text=True) and _state(app, first) == (False, None, None)
     submit(lead, again["id"], [(f"results.{first}.decision", "publish"), (f"results.{second}.decision", "publish")])
     assert _state(app, first)[0] is True and _state(app, second)[0] is True
+    give_opinions(app, campaign_id)
     assert len(open_tasks(app, campaign_id, "diagnosis")) == 1

@@ -42,7 +42,8 @@ def _matter_data(form) -> dict:
     return {"code": form.get("code"), "name": form.get("name"), "legal_basis": form.get("legal_basis"),
             "method": form.get("method"), "requirement": form.get("requirement"),
             "department_id": form.get("department_id"), "active": form.get("active") == "on",
-            "industry_ids": form.getlist("industry_ids")}
+            "industry_ids": form.getlist("industry_ids"),
+            "leniency_basis": form.get("leniency_basis"), "leniency_months": form.get("leniency_months")}
 
 
 @bp.route("/matters/new", methods=["GET", "POST"])

@@ -32,6 +32,21 @@ def expert_edit(expert_id: int):
     return redirect(url_for("directory.expert", expert_id=expert_id))
 
 
+@bp.post("/experts/<int:expert_id>/account")
+@login_required
+def expert_account(expert_id: int):
+    """An expert's login for the 会诊 (role expert); admins only, like every account."""
+    try:
+        people.open_expert_account(current_user, expert_id, username=request.form.get("username", ""),
+                                   password=request.form.get("password", ""))
+    except ValidationFailed as exc:
+        errors = for_page(exc.errors, {"username": _("登录账号"), "password": _("初始密码"), "region": _("所属地区")})
+        return render_template("directory/expert_edit.html", expert=directory.get_expert(expert_id), values=None,
+                               errors=FormErrors(), account_errors=errors, **directory.options()), 422
+    flash(_("专家的会诊登录账号已开通"), "success")
+    return redirect(url_for("directory.expert", expert_id=expert_id))
+
+
 @bp.route("/officials/<int:user_id>/password", methods=["GET", "POST"])
 @login_required
 def official_password(user_id: int):

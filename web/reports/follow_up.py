@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from services.stages import cases
+from services.stages import joint_cases
 from services.stages import follow_up
 from services.errors import ValidationFailed
 from web.form_errors import FormErrors, for_page
@@ -78,6 +79,14 @@ def acknowledge_transfer(transfer_id: int):
     return redirect(url_for("follow_up.enterprise", enterprise_id=transfer.enterprise_id))
 
 
+@bp.post("/transfers/<int:transfer_id>/outcome")
+@login_required
+def transfer_outcome(transfer_id: int):
+    transfer = follow_up.record_transfer_outcome(current_user, transfer_id, outcome=request.form.get("outcome", ""))
+    flash(_("移送的处理结果已登记"), "success")
+    return redirect(url_for("follow_up.enterprise", enterprise_id=transfer.enterprise_id))
+
+
 @bp.get("/cases")
 @login_required
 def case_list():
@@ -96,7 +105,24 @@ def case_detail(case_id: int):
         except ValidationFailed as exc:
             errors = for_page(exc.errors, {"procedure": _("程序"), "status": _("状态"), "penalty": _("罚没金额（元）"),
                                            "summary": _("案情 / 处理结果")})
-            return render_template("reports/case.html", case=case, errors=errors), 422
+            return _case_page(case, errors), 422
         flash(_("案件信息已保存"), "success")
         return redirect(url_for("follow_up.case_detail", case_id=case_id))
-    return render_template("reports/case.html", case=case, errors=FormErrors())
+    return _case_page(case, FormErrors())
+
+
+def _case_page(case, errors, joint_errors=None):
+    return render_template("reports/case.html", case=case, errors=errors, joint_errors=joint_errors or FormErrors(),
+                           involved=joint_cases.involved(case.id), departments=joint_cases.candidate_departments(case))
+
+
+@bp.post("/cases/<int:case_id>/joint-review")
+@login_required
+def case_joint_review(case_id: int):
+    try:
+        joint_cases.start_review(current_user, case_id, request.form.getlist("department_ids"))
+    except ValidationFailed as exc:
+        errors = for_page(exc.errors, {"department_ids": _("共同办案的部门")})
+        return _case_page(cases.get_case(current_user, case_id), FormErrors(), errors), 422
+    flash(_("已提请联合会审，各部门的会审任务已派发"), "success")
+    return redirect(url_for("follow_up.case_detail", case_id=case_id))

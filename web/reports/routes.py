@@ -1,9 +1,12 @@
-"""Reports: the diagnosis report (会诊) and the performance review notice (通报), as pages and workbooks."""
+"""Reports: the diagnosis report (会诊), the performance review notice (通报) and the credit records (信用归集),
+as pages and downloads."""
+import json
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from services import credit_records, exports
 from services.stages import initiation as campaigns
 from services.workflow import clock
 from services.stages import diagnosis_report as reports
@@ -100,3 +103,35 @@ def campaign_notice(campaign_id: int):
 @login_required
 def index():
     return render_template("reports/index.html")
+
+
+@bp.get("/credit")
+@login_required
+def credit():
+    """信用归集: choose a date window, see the records, download them (CSV / XLSX / JSON)."""
+    start, end = request.args.get("start"), request.args.get("end")
+    if not (start or end):
+        today = clock.today().isoformat()
+        return render_template("reports/credit.html", start=today, end=today, records=None, errors=FormErrors())
+    try:
+        _span, records = credit_records.export(current_user, start, end)
+    except ValidationFailed as exc:
+        labels = {"start": _("起始日期"), "end": _("截止日期")}
+        return render_template("reports/credit.html", start=start, end=end, records=None,
+                               errors=for_page(exc.errors, labels)), 422
+    return render_template("reports/credit.html", start=start, end=end, records=records, errors=FormErrors())
+
+
+@bp.get("/credit.<any(csv, xlsx, json):fmt>")
+@login_required
+def credit_download(fmt: str):
+    span, records = credit_records.export(current_user, request.args.get("start"), request.args.get("end"))
+    name = f"credit-records-{span[0]}-{span[1]}.{fmt}"
+    rows = [r.row() for r in records]
+    if fmt == "json":
+        return Response(json.dumps(credit_records.as_json(span, records), ensure_ascii=False), mimetype="application/json",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+    if fmt == "csv":
+        return Response(exports.csv_text(credit_records.HEADER, rows), mimetype=exports.CSV_MIME,
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
+    return xlsx_response(exports.xlsx_bytes("信用归集", credit_records.HEADER, rows), name)

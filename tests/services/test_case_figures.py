@@ -1,0 +1,64 @@
+"""Cases and transfers: a transfer to the police (两法衔接) keeps its 移送书号, receipt and outcome; the review's
+figures count cases by procedure (一般程序 / 简易程序) and transfers, and the campaign page shows them."""
+import pytest
+from sqlalchemy import select
+
+from extensions import db
+from models import Campaign, Case, Department, Transfer
+from services.errors import Conflict, ValidationFailed
+from services.stages import cases, follow_up, review
+from tests import factories
+from tests.e2e.journey import user_client
+
+
+def _decide(app, handling: dict) -> int:
+    campaign_id, _ = factories.campaign_at(app, "published")
+    factories.give_opinions(app, campaign_id)
+    [task] = factories.open_tasks(app, campaign_id, "diagnosis")
+    with app.app_context():
+        rows = factories.tasks.task_form(factories.user("scjg_01"), task["id"]).context.rows["problem_inspections"]
+    factories.complete(app, "scjg_01", task["id"], {"assessment": "分类处置", "handling": [
+        {"key": r.key, "note": "依法处理", **handling} for r in rows]})
+    return campaign_id
+
+
+def _figures(app, campaign_id: int) -> dict:
+    with app.app_context():
+        return review.campaign_figures(db.session.get(Campaign, campaign_id))
+
+
+def test_a_case_counts_under_its_procedure(app):
+    campaign_id = _decide(app, {"handling": "case"})
+    assert {k: _figures(app, campaign_id)[k] for k in ("cases_general", "cases_summary")} == \
+        {"cases_general": 1, "cases_summary": 0}
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.campaign_id == campaign_id)).one()
+        officer = factories.user(f"{db.session.get(Department, case.department_id).code}_01")
+        cases.update_case(officer, case.id, procedure="summary", status="open", penalty=None, summary=None)
+    figures = _figures(app, campaign_id)
+    assert (figures["cases_general"], figures["cases_summary"], figures["transfers"]) == (0, 1, 0)
+    page = user_client(app, "supervisor").get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "立案（一般程序 / 简易程序）" in page and "0 / 1" in page
+
+
+def test_a_transfer_to_the_police_keeps_its_number_receipt_and_outcome(app):
+    campaign_id = _decide(app, {"handling": "transfer", "authority": "蕲春县公安局",
+                                "transfer_no": "蕲市监移〔2026〕第0001号"})
+    with app.app_context():
+        transfer = db.session.scalars(select(Transfer).where(Transfer.campaign_id == campaign_id)).one()
+        assert transfer.transfer_no == "蕲市监移〔2026〕第0001号"
+        lead = factories.user("scjg_01")
+        with pytest.raises(Conflict):  # no outcome before the police have signed for it
+            follow_up.record_transfer_outcome(lead, transfer.id, outcome="已立案侦查")
+        follow_up.acknowledge_transfer(lead, transfer.id, acknowledged_by="王警官", receipt_no="公受〔2026〕18号")
+        with pytest.raises(ValidationFailed) as empty:
+            follow_up.record_transfer_outcome(lead, transfer.id, outcome="  ")
+        assert "处理结果" in empty.value.errors["outcome"][0]
+        follow_up.record_transfer_outcome(lead, transfer.id, outcome="已立案侦查")
+        transfer = db.session.get(Transfer, transfer.id)
+        assert (transfer.receipt_no, transfer.outcome) == ("公受〔2026〕18号", "已立案侦查")
+        enterprise_id = transfer.enterprise_id
+    figures = _figures(app, campaign_id)
+    assert (figures["transfers"], figures["transfers_police"], figures["cases_general"]) == (1, 1, 0)
+    page = user_client(app, "scjg_01").get(f"/follow-up/enterprises/{enterprise_id}").get_data(as_text=True)
+    assert "蕲市监移〔2026〕第0001号" in page and "已立案侦查" in page and "公受〔2026〕18号" in page
