@@ -9,7 +9,9 @@ from tests import factories
 
 
 def diagnose_problem_as(app, campaign_id: int, **choice) -> None:
-    """The lead's diagnosis with the problem enterprise's handling changed to `choice` (others as suggested)."""
+    """The lead's diagnosis with the problem enterprise's handling changed to `choice` (others as suggested),
+    after every 会诊 member has given its opinion."""
+    factories.give_opinions(app, campaign_id)
     [task] = factories.open_tasks(app, campaign_id, "diagnosis")
     with app.app_context():
         view = tasks.task_form(factories.user("scjg_01"), task["id"])
