@@ -11,7 +11,7 @@ from typing import Callable
 from services import audit_checkpoints
 from services.draw import stage as draw_stage
 from services.portal import notices, objections
-from services.stages import (diagnosis, follow_up, initiation, inspections, publication, referrals,
+from services.stages import (diagnosis, evidence, follow_up, initiation, inspections, publication, referrals,
                              review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
 
@@ -20,18 +20,22 @@ from services.workflow import escalations, event_timers, registry, script_functi
 class FormHooks:
     context: Callable      # the choices and rows the form needs
     complete: Callable     # what submitting it writes to the domain tables
+    draft: Callable | None = None     # keeps unchecked input: (user, inspection id, data)
+    evidence: Callable | None = None  # stores uploaded files: (user, inspection id, uploads)
 
 
 FORMS: dict[str, FormHooks] = {
     "special_approval": FormHooks(initiation.special_approval_context, initiation.record_special_approval),
     "initiation": FormHooks(initiation.initiation_context, initiation.record_initiation),
     "partner_confirmation": FormHooks(initiation.partner_context, initiation.record_partner_confirmation),
-    "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection),
+    "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection,
+                                  draft=inspections.save_draft, evidence=evidence.store),
     "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
     "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
     "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
     "diagnosis": FormHooks(diagnosis.diagnosis_context, diagnosis.record_diagnosis),
-    "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
+    "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification,
+                               evidence=follow_up.attach_evidence),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),
     "performance_review": FormHooks(review.review_context, review.record_review),
     "objection_review": FormHooks(objections.review_context, objections.record_review),
@@ -59,6 +63,8 @@ def install() -> None:
     """Plug the tables into the runtime, the script engine and the timer worker (idempotent)."""
     registry.FORM_CONTEXTS.update({key: hooks.context for key, hooks in FORMS.items()})
     registry.FORM_HANDLERS.update({key: hooks.complete for key, hooks in FORMS.items()})
+    registry.FORM_DRAFTS.update({key: hooks.draft for key, hooks in FORMS.items() if hooks.draft})
+    registry.FORM_EVIDENCE.update({key: hooks.evidence for key, hooks in FORMS.items() if hooks.evidence})
     registry.OPERATIONS.update(OPERATIONS)
     timers.HANDLERS.update(TIMER_KINDS)
     script_functions.install()
