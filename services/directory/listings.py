@@ -24,6 +24,7 @@ from services.org import scope
 from services.workflow import clock
 from services.directory import name_search
 from services.errors import Forbidden, NotFound, ValidationFailed
+from services.lookup import get_or_404
 
 COUNT_CAP = 10_000
 PER_PAGE = 20
@@ -362,10 +363,7 @@ def iter_experts(filters: Filters) -> Iterator[Expert]:
 
 
 def get_expert(expert_id: int) -> Expert:
-    expert = db.session.get(Expert, expert_id)
-    if expert is None:
-        raise NotFound("专家不存在")
-    return expert
+    return get_or_404(Expert, expert_id, "专家不存在")
 
 
 def expert_conflicts(expert_id: int) -> list[tuple[ExpertConflict, Enterprise]]:

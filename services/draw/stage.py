@@ -26,7 +26,8 @@ from services.draw import inputs as draw_inputs
 from services.draw import sealed
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Conflict, Forbidden, NotFound
+from services.errors import Conflict, Forbidden
+from services.lookup import get_or_404
 
 
 def run_draw(operation_params: dict, task_data: dict) -> dict:
@@ -150,9 +151,7 @@ def execute_when_due(timer) -> None:
 
 def execute_now(actor: User, draw_id: int) -> Draw:
     """The lead department runs a committed draw itself once the commitment has been public long enough."""
-    record = db.session.get(Draw, draw_id)
-    if record is None:
-        raise NotFound("抽取记录不存在")
+    record = get_or_404(Draw, draw_id, "抽取记录不存在")
     require_lead(actor, db.session.get(Campaign, record.campaign_id))
     lock_campaign(record.campaign_id)
     db.session.refresh(record)
@@ -227,9 +226,7 @@ def require_lead(actor: User, campaign: Campaign) -> None:
 
 def retry(actor: User, campaign_id: int) -> Draw:
     """After a failed draw the lead department, having fixed the people, draws again (new seed, new commitment)."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("检查活动不存在")
+    campaign = get_or_404(Campaign, campaign_id, "检查活动不存在")
     require_lead(actor, campaign)
     lock_campaign(campaign_id)
     latest = current_draw(campaign_id)

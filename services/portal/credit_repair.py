@@ -15,6 +15,7 @@ from services.directory.export import write_xlsx
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.portal import outbox
 from services.workflow import clock, timers
+from services.lookup import get_or_404
 
 NOTICE_KIND = "credit_repair"
 STATUS_WORDS = {"pending": "待审核", "granted": "准予信用修复", "refused": "不予信用修复"}
@@ -68,9 +69,7 @@ def pending_for(user: User) -> list[CreditRepair]:
 
 
 def decide(user: User, repair_id: int, grant: bool, response: str) -> CreditRepair:
-    repair = db.session.get(CreditRepair, repair_id)
-    if repair is None:
-        raise NotFound("信用修复申请不存在")
+    repair = get_or_404(CreditRepair, repair_id, "信用修复申请不存在")
     if not _may_decide(user, repair):
         raise Forbidden("只有牵头部门可以审核信用修复申请")
     if repair.status != "pending":

@@ -25,7 +25,8 @@ from services.stages import evidence
 from services.stages import publication
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
 ABNORMAL_TIMER = "abnormal_list_due"
@@ -230,9 +231,7 @@ def abnormal_list_overdue(timer) -> None:
 
 
 def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     if inspection.abnormal_list_due is None:
         raise Conflict("该企业无需列入经营异常名录")
     if user.department_id != inspection.campaign.lead_department_id:
@@ -247,9 +246,7 @@ def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:
 
 def save_draft(user: User, inspection_id: int, data: dict) -> InspectionDraft:
     """Keep what an officer typed so far, unvalidated, until they sign."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     _matched_officer(inspection, user)
     if inspection.status == "submitted":
         raise Conflict("检查记录已定稿锁定，不能再保存草稿")
@@ -282,9 +279,7 @@ def _discard_draft(inspection: Inspection, user: User) -> None:
 
 def get(user: User, inspection_id: int) -> Inspection:
     """An inspection its officers, the campaign's departments, the supervisor and the region's auditors may see."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     departments = {d.department_id for d in inspection.campaign.departments}
     # A department that received a referral from this inspection follows it up from here too.
     departments |= set(db.session.scalars(select(Referral.to_department_id).where(Referral.inspection_id == inspection.id)))

@@ -9,7 +9,8 @@ from services.org import scope
 from services.stages import initiation as campaigns
 from services.workflow import clock
 from services.draw import rules as draw_rules
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 
 def list_entries(year: int | None = None, user: User | None = None) -> list[PlanEntry]:
@@ -77,9 +78,7 @@ def create_entry(actor: User, data: dict) -> PlanEntry:
 def approve_entry(actor: User, entry_id: int) -> PlanEntry:
     """Approval sends the task to the lead department once: it opens the campaign instance."""
     _require_supervisor(actor)
-    entry = db.session.get(PlanEntry, entry_id)
-    if entry is None:
-        raise NotFound("计划条目不存在")
+    entry = get_or_404(PlanEntry, entry_id, "计划条目不存在")
     scope.require(actor, entry.lead_department.region_id, "该计划条目不在您的管辖区域内，不能审批")
     # A conditional update, not read-then-write: of two supervisors approving at once, only one
     # opens a campaign; the other's UPDATE matches no row (on PostgreSQL it waits, then re-checks).

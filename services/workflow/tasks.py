@@ -16,7 +16,8 @@ from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import task_views
-from services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 
 @dataclass
@@ -116,9 +117,7 @@ def _campaign_in_scope(user: User, task: HumanTask) -> bool:
 
 def get_task(user: User, task_id: int) -> HumanTask:
     """A task the user may see: one they can act on, or one they completed."""
-    task = db.session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound("任务不存在")
+    task = get_or_404(HumanTask, task_id, "任务不存在")
     # A finished task stays visible to those it was meant for: a colleague who submits it a moment after
     # someone else gets "already done" (409), not "not yours" (403).
     finished_for_me = task.status != "open" and _addressed_to(user, task)
