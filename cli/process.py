@@ -4,10 +4,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from extensions import db
-from models import User
+from services import auth
 from services.designer import processes as designer
 from services.workflow import validation
 from services.errors import DomainError
@@ -41,7 +39,7 @@ def deploy(path: Path, username: str | None) -> None:
     """Validate FILE and deploy it as the newest version of its process."""
     actor = None
     if username:
-        actor = db.session.scalar(select(User).where(User.username == username))
+        actor = auth.user_named(username)
         if actor is None:
             raise click.ClickException(f"no user {username}")
     xml = path.read_text(encoding="utf-8")

@@ -41,6 +41,24 @@ def authenticate(username: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password or "") else None
 
 
+def log_in(user: User) -> None:
+    """Record a successful login (the session itself is the web layer's)."""
+    audit.record(user, "auth.login", "user", user.id)
+    db.session.commit()
+
+
+def log_out(user: User) -> None:
+    """Record the logout and end every session and token of the user."""
+    audit.record(user, "auth.logout", "user", user.id)
+    end_all_sessions(user, "logout")
+    db.session.commit()
+
+
+def user_named(username: str) -> User | None:
+    """An account by its username (the CLI records its work under one)."""
+    return db.session.scalar(select(User).where(User.username == username))
+
+
 def create_user(username: str, password: str, display_name: str, roles: list[str],
                 department_id: int | None = None) -> User:
     user = User(username=username, password_hash=generate_password_hash(password), display_name=display_name,

@@ -23,6 +23,14 @@ def list_entries(year: int | None = None, user: User | None = None) -> list[Plan
     return list(db.session.scalars(query))
 
 
+def form_options() -> dict:
+    """What the plan form offers: industries with their matters, departments and regions."""
+    return {"industries": list(db.session.scalars(select(Industry).order_by(Industry.code))),
+            "matters_by_industry": matters_by_industry(),
+            "departments": list(db.session.scalars(select(Department).order_by(Department.id))),
+            "regions": list(db.session.scalars(select(Region).order_by(Region.code)))}
+
+
 def matters_by_industry() -> dict[int, list[Matter]]:
     """Each industry's matters for the plan form, once each (by department and name), department by department.
 

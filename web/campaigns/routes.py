@@ -2,10 +2,8 @@
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from extensions import db
-from models import Industry
+from services.directory import catalogue
 from services.stages import initiation as campaigns
 from services.stages import history
 from services.stages import review
@@ -36,7 +34,7 @@ def detail(campaign_id: int):
 @bp.route("/special", methods=["GET", "POST"])
 @login_required
 def special():
-    industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
+    industries = catalogue.list_industries()
     if request.method == "POST":
         try:
             industry_id = int(request.form.get("industry_id") or 0)
