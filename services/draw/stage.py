@@ -69,9 +69,8 @@ def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = No
         return execute(record, actor)
     timers.schedule("draw_execute", reveal_at(record), campaign_id=campaign.id, subject_type="draw",
                     subject_id=record.id)
-    timers.notify(f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），将于 {delay} 分钟后执行抽取。",
-                  "draw_committed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
-                  link=f"/verify/draw/{record.id}")
+    timers.notify_lead(campaign, f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），将于 {delay} 分钟后执行抽取。",
+                       "draw_committed", link=f"/verify/draw/{record.id}")
     return record
 
 
@@ -96,10 +95,9 @@ def _commit_sealed(campaign: Campaign, actor: User | None, inputs, supersedes: D
     if problems:  # fails whatever the seed: no need to wait for the public value
         return _fail(campaign, record, actor, algorithm.DrawInfeasible(problems))
     beacon = document["beacon"]
-    timers.notify(f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），待纪检监察人员录入"
-                  f"{beacon['date']}（含）以后第一期「{beacon['source']}」后执行抽取。",
-                  "draw_committed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
-                  link=f"/verify/draw/{record.id}")
+    timers.notify_lead(campaign, f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），待纪检监察人员录入"
+                       f"{beacon['date']}（含）以后第一期「{beacon['source']}」后执行抽取。",
+                       "draw_committed", link=f"/verify/draw/{record.id}")
     return record
 
 
@@ -179,9 +177,8 @@ def _enterprise_ids(usccs: list[str]) -> dict[str, int]:
 def _fail(campaign: Campaign, record: Draw, actor: User | None, exc: algorithm.DrawInfeasible) -> Draw:
     record.status, record.failure, record.drawn_at = "failed", "\n".join(exc.problems), clock.now()
     audit.record(actor, "draw.failed", "draw", record.id, campaign_id=campaign.id, problems=exc.problems)
-    timers.notify(f"{campaign.code} 双随机抽取未能完成：{'；'.join(exc.problems[:3])}。请补充或调整执法人员后重新抽取。",
-                  "draw_failed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
-                  link=f"/draws/campaign/{campaign.id}")
+    timers.notify_lead(campaign, f"{campaign.code} 双随机抽取未能完成：{'；'.join(exc.problems[:3])}。请补充或调整执法人员后重新抽取。",
+                       "draw_failed", link=f"/draws/campaign/{campaign.id}")
     return record
 
 

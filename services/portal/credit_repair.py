@@ -48,8 +48,8 @@ def apply(enterprise_id: int, follow_up_id: int | None, statement: str) -> Credi
                           department_id=campaign.lead_department_id, status="pending", submitted_at=clock.now())
     db.session.add(repair)
     db.session.flush()
-    timers.notify(f"{follow_up.inspection.enterprise.name} 申请信用修复，请审核", NOTICE_KIND,
-                  department_id=campaign.lead_department_id, campaign_id=campaign.id, link="/applications/")
+    timers.notify_lead(campaign, f"{follow_up.inspection.enterprise.name} 申请信用修复，请审核", NOTICE_KIND,
+                       link="/applications/")
     audit.record(None, "credit_repair.apply", "credit_repair", repair.id, campaign_id=campaign.id,
                  enterprise_id=enterprise_id, follow_up_id=follow_up.id)
     db.session.commit()

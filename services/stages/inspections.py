@@ -210,24 +210,20 @@ def _special_consequences(inspection: Inspection) -> None:
         inspection.abnormal_list_due = due.due
         timers.schedule(ABNORMAL_TIMER, clock.end_of_day(due.due), campaign_id=campaign.id,
                         subject_type="inspection", subject_id=inspection.id)
-        timers.notify(f"{name} 通过登记的住所无法联系，请于 {due.due} 前列入经营异常名录"
-                      f"{'（期限为暂定）' if due.provisional else ''}", "abnormal_list",
-                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+        timers.notify_lead(campaign, f"{name} 通过登记的住所无法联系，请于 {due.due} 前列入经营异常名录"
+                           f"{'（期限为暂定）' if due.provisional else ''}", "abnormal_list")
     elif outcome == "refusal":
-        timers.notify(f"{name} 不配合检查情节严重，建议立案查处", "inspection_refusal",
-                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+        timers.notify_lead(campaign, f"{name} 不配合检查情节严重，建议立案查处", "inspection_refusal")
     elif outcome == "ceased":
-        timers.notify(f"{name} 已关闭停业或正在组织清算，请核实并更新名录库状态", "inspection_ceased",
-                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+        timers.notify_lead(campaign, f"{name} 已关闭停业或正在组织清算，请核实并更新名录库状态", "inspection_ceased")
 
 
 def abnormal_list_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.abnormal_listed_at is not None:
         return
-    timers.notify(f"{inspection.enterprise.name} 列入经营异常名录已逾期（期限 {inspection.abnormal_list_due}）",
-                  "abnormal_list_overdue", department_id=inspection.campaign.lead_department_id,
-                  campaign_id=inspection.campaign_id)
+    timers.notify_lead(inspection.campaign, f"{inspection.enterprise.name} 列入经营异常名录已逾期（期限 {inspection.abnormal_list_due}）",
+                       "abnormal_list_overdue")
 
 
 def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:

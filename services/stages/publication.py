@@ -43,9 +43,8 @@ def publication_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.published_at is not None:
         return
-    timers.notify(f"{inspection.enterprise.name} 的检查结果已超过公示期限（{inspection.publication_due}）仍未公示",
-                  "publication_overdue", department_id=inspection.campaign.lead_department_id,
-                  campaign_id=inspection.campaign_id)
+    timers.notify_lead(inspection.campaign, f"{inspection.enterprise.name} 的检查结果已超过公示期限（{inspection.publication_due}）仍未公示",
+                       "publication_overdue")
 
 
 def overdue(today: date | None = None, user: User | None = None) -> list[Inspection]:
