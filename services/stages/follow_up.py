@@ -159,6 +159,11 @@ def acknowledge_transfer(user: User, transfer_id: int, *, acknowledged_by: str, 
     return transfer
 
 
+def transfer_enterprise(transfer_id: int) -> int:
+    """The enterprise a transfer concerns (its follow-up page shows the receipt form)."""
+    return get_or_404(Transfer, transfer_id, "移送记录不存在").enterprise_id
+
+
 def enterprise_follow_up(user: User, enterprise_id: int) -> dict:
     """Everything follow-up holds on one enterprise, for an official or the supervisor: grading, rectification,
     cases and transfers only of the campaigns the user may see (participation, the campaign page's rule)."""
