@@ -4,7 +4,6 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from extensions import db
 from services import audit, audit_checkpoints
 
 audit_cli = AppGroup("audit", help="审计日志 (audit trail)")
@@ -37,6 +36,5 @@ def verify_command(source: str | None) -> None:
 @audit_cli.command("checkpoint")
 def checkpoint_command() -> None:
     """Publish the chain head now (the worker does this daily; draws and publications do it too)."""
-    checkpoint = audit_checkpoints.publish_now("manual")
-    db.session.commit()
+    checkpoint = audit_checkpoints.publish_on_request()
     click.echo(f"检查点已公布 (checkpoint published): seq {checkpoint.seq} {checkpoint.hash}")

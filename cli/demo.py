@@ -30,12 +30,9 @@ DEMO_CAMPAIGNS = (("考核", 6), ("联合检查", 5), ("报到", 4))
 def campaigns() -> None:
     """Run demo campaigns through the services to different stages (skipped when campaigns exist)."""
     _refuse_in_production()
-    from sqlalchemy import func, select
-
-    from extensions import db
-    from models import Campaign
     from demo.simulate import simulate
-    if db.session.scalar(select(func.count()).select_from(Campaign)):
+    from services.stages import initiation
+    if initiation.any_campaign():
         click.echo("已有检查活动，跳过演示活动")
         return
     for seed, (until, enterprises) in enumerate(DEMO_CAMPAIGNS, start=1):

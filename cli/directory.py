@@ -4,10 +4,8 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from extensions import db
-from models import User
+from services import auth
 from services.imports import batch as imports
 from services.errors import DomainError
 
@@ -22,7 +20,7 @@ directory_cli = AppGroup("directory", help="The three libraries (三库): import
 @click.option("--as-user", default="admin", show_default=True, help="Account the import is recorded under.")
 def import_file(kind: str, path: Path, dry_run: bool, valid_only: bool, as_user: str) -> None:
     """Import a CSV (UTF-8 or GBK/GB18030) or XLSX file; report every bad row."""
-    actor = db.session.scalar(select(User).where(User.username == as_user))
+    actor = auth.user_named(as_user)
     if actor is None:
         raise click.ClickException(f"no user {as_user!r}")
     with click.progressbar(length=1000, label=f"导入 {path.name}", file=sys.stderr) as bar:

@@ -4,10 +4,9 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from extensions import db
-from models import Region, User
+from services import auth
+from services.org import structure
 from services.designer import processes as designer
 from services.workflow import validation
 from services.errors import DomainError
@@ -44,11 +43,11 @@ def deploy(path: Path, username: str | None, region_code: str | None) -> None:
     actor = None
     region_id = None
     if region_code:
-        region_id = db.session.scalar(select(Region.id).where(Region.code == region_code.strip()))
+        region_id = structure.region_id_by_code(region_code)
         if region_id is None:
             raise click.ClickException(f"区划代码 {region_code} 不存在")
     if username:
-        actor = db.session.scalar(select(User).where(User.username == username))
+        actor = auth.user_named(username)
         if actor is None:
             raise click.ClickException(f"no user {username}")
     xml = path.read_text(encoding="utf-8")

@@ -2,26 +2,27 @@
 from models.audit import AuditChainHead, AuditCheckpoint, AuditRecord
 from models.base import Base
 from models.calendar import CalendarOverride, CalendarYear
-from models.campaign import Campaign, CampaignDepartment, CampaignStage, Diagnosis, Review, ReviewScheme
+from models.campaign import Campaign, CampaignDepartment, CampaignStage
 from models.case import Case
 from models.catalogue import ChecklistItem, ChecklistRevision, Industry, Matter
 from models.document import Document, DocumentCounter, DocumentPrefix, DocumentSignature, DocumentTemplate
-from models.draw import Draw, DrawnEnterprise, RedrawRequest
-
-from models.document import Document, DocumentCounter, DocumentPrefix
 from models.draw import Draw, DrawnEnterprise, RedrawRequest, SeedContribution
 from models.enterprise import DirectoryImport, Enterprise, EnterpriseVersion, RecusalRequest
 from models.enterprise_requests import (ClaimEvidence, CreditRepair, RecusalApplication, RectificationClaim,
                                          SatisfactionRating, SelfCheck)
 from models.expert import Expert, ExpertConflict
-from models.follow_up import CreditCommitment, HandlingDecision, ServiceRecord, Transfer
-from models.inspection import (Evidence, FollowUp, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
-                               InspectionSignoff, ItemResult, Publication)
+from models.diagnosis import Diagnosis
+from models.follow_up import CreditCommitment, FollowUp, HandlingDecision, ServiceRecord, Transfer
+from models.inspection import (Evidence, Inspection, InspectionDraft, InspectionOfficer, InspectionRevision,
+                               InspectionSignoff, ItemResult)
+from models.notification import Notification, NotificationReceipt
 from models.org import ApiToken, Delegation, Department, OfficerConflict, Region, User, UserRole
 from models.plan import PlanEntry
+from models.publication import Publication
 from models.portal import LoginCode, Objection, OutboxMessage
 from models.referral import Referral
-from models.timer import Notification, NotificationReceipt, Timer, WorkerHeartbeat
+from models.review import Review, ReviewScheme
+from models.timer import Timer, WorkerHeartbeat
 from models.workflow import HumanTask, ProcessDefinition, ProcessDraft, TaskCandidate, WorkflowInstance
 
 __all__ = [

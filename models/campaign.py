@@ -76,38 +76,3 @@ class CampaignStage(Base):
     entered_at: Mapped[datetime]
     left_at: Mapped[Optional[datetime]]
     campaign: Mapped[Campaign] = relationship(back_populates="stages")
-
-
-class Diagnosis(Base):
-    """The industry assessment of 检查情况会诊."""
-    __tablename__ = "diagnosis"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), unique=True)
-    assessment: Mapped[str] = mapped_column(Text)
-    # Follow-ups still open (rectifications, unacknowledged transfers): decremented as each closes,
-    # so closing the campaign's follow-up stage is one row update whatever the campaign's size.
-    open_follow_ups: Mapped[int] = mapped_column(default=0)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[datetime]
-
-
-class Review(Base):
-    """The supervisor's performance review (绩效考核) with the figures as they stood when closed."""
-    __tablename__ = "review"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), unique=True)
-    figures: Mapped[dict] = mapped_column(JSON)
-    score: Mapped[Optional[float]]
-    weights: Mapped[Optional[dict]] = mapped_column(JSON)
-    comments: Mapped[str] = mapped_column(Text)
-    closed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    closed_at: Mapped[datetime]
-
-
-class ReviewScheme(Base):
-    """The supervisor's scoring weights for performance reviews; the newest row is in force."""
-    __tablename__ = "review_scheme"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    weights: Mapped[dict] = mapped_column(JSON)
-    set_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    set_at: Mapped[datetime]

@@ -1,4 +1,4 @@
-"""Diagnosis outcomes per enterprise and the follow-up records beside rectification orders.
+"""Follow-up (后续监管): the rectification order itself, diagnosis outcomes per enterprise and the records beside it.
 
 HandlingDecision keeps the DMN grade and suggestion next to what the lead department chose, so an
 override and its reason stay visible. Transfers, credit commitment letters and service records are
@@ -15,6 +15,31 @@ from models.enterprise import Enterprise
 from models.inspection import Inspection
 
 GRADES = ("A", "B", "C", "D")
+
+
+class FollowUp(Base):
+    """后续监管: a rectification order (with an optional re-inspection) and its closing.
+
+    campaign_id is denormalised so per-campaign figures and closing need no join through inspection.
+    """
+    __tablename__ = "follow_up"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
+    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # rectify
+    deadline: Mapped[date]
+    working_days: Mapped[Optional[int]]
+    reinspect: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open / closed
+    rectification: Mapped[Optional[str]] = mapped_column(Text)
+    evidence: Mapped[Optional[str]] = mapped_column(Text)
+    rectified: Mapped[Optional[bool]]
+    rectified_at: Mapped[Optional[datetime]]
+    reinspection: Mapped[Optional[str]] = mapped_column(Text)
+    escalated_at: Mapped[Optional[datetime]]
+    closed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    closed_at: Mapped[Optional[datetime]]
+    inspection: Mapped[Inspection] = relationship(back_populates="follow_ups")
 
 
 class HandlingDecision(Base):

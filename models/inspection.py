@@ -1,4 +1,4 @@
-"""Joint inspections (进一次门、查多项事), their item results, publication and follow-up."""
+"""Joint inspections (进一次门、查多项事): officers, item results, drafts, sign-offs, revisions and evidence."""
 from datetime import date, datetime
 from typing import Optional
 
@@ -139,38 +139,3 @@ class Evidence(Base):
     original_name: Mapped[str] = mapped_column(String(200))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime]
-
-
-class FollowUp(Base):
-    """后续监管: a rectification order (with an optional re-inspection) and its closing.
-
-    campaign_id is denormalised so per-campaign figures and closing need no join through inspection.
-    """
-    __tablename__ = "follow_up"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id"), index=True)
-    campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaign.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))  # rectify
-    deadline: Mapped[date]
-    working_days: Mapped[Optional[int]]
-    reinspect: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(10), default="open")  # open / closed
-    rectification: Mapped[Optional[str]] = mapped_column(Text)
-    evidence: Mapped[Optional[str]] = mapped_column(Text)
-    rectified: Mapped[Optional[bool]]
-    rectified_at: Mapped[Optional[datetime]]
-    reinspection: Mapped[Optional[str]] = mapped_column(Text)
-    escalated_at: Mapped[Optional[datetime]]
-    closed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    closed_at: Mapped[Optional[datetime]]
-    inspection: Mapped[Inspection] = relationship(back_populates="follow_ups")
-
-
-class Publication(Base):
-    """The lead department's approval that publishes a campaign's results (公示)."""
-    __tablename__ = "publication"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    approved_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    approved_at: Mapped[datetime]
-    result_count: Mapped[int]

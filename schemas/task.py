@@ -38,6 +38,26 @@ class TaskCompleteSchema(Schema):
     data = fields.Dict(required=True)
 
 
+class TaskDraftSchema(Schema):
+    """A draft of a form that keeps one (the inspection record): its values so far, unchecked."""
+    data = fields.Dict(required=True)
+
+
+class DraftSavedSchema(Schema):
+    saved_at = BeijingDateTime()
+
+
+class EvidenceSchema(Schema):
+    """A stored evidence file (photo or PDF), kept by its content hash."""
+    id = fields.Integer()
+    checklist_item_id = fields.Integer(allow_none=True)
+    original_name = fields.String()
+    mime = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = BeijingDateTime()
+
+
 class TokenRequestSchema(Schema):
     username = fields.String(required=True)
     password = fields.String(required=True)

@@ -39,6 +39,13 @@ def publish_now(reason: str = "daily") -> AuditCheckpoint:
     return checkpoint
 
 
+def publish_on_request() -> AuditCheckpoint:
+    """`flask audit checkpoint`: publish the head now, in its own transaction."""
+    checkpoint = publish_now("manual")
+    db.session.commit()
+    return checkpoint
+
+
 def publish_daily(timer: Timer) -> None:
     publish_now("daily")
     # Two workers starting at once may both have scheduled one: the series continues from one of them only.

@@ -19,6 +19,7 @@ from models import ApiToken, User, UserRole
 from services import audit
 from services.errors import Forbidden, NotFound
 from services.workflow import clock
+from services.lookup import get_or_404
 
 # Compared against when the user does not exist, so a miss costs as much as a hit.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -38,6 +39,24 @@ def authenticate(username: str, password: str) -> User | None:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
     return user if check_password_hash(user.password_hash, password or "") else None
+
+
+def log_in(user: User) -> None:
+    """Record a successful login (the session itself is the web layer's)."""
+    audit.record(user, "auth.login", "user", user.id)
+    db.session.commit()
+
+
+def log_out(user: User) -> None:
+    """Record the logout and end every session and token of the user."""
+    audit.record(user, "auth.logout", "user", user.id)
+    end_all_sessions(user, "logout")
+    db.session.commit()
+
+
+def user_named(username: str) -> User | None:
+    """An account by its username (the CLI records its work under one)."""
+    return db.session.scalar(select(User).where(User.username == username))
 
 
 def create_user(username: str, password: str, display_name: str, roles: list[str],
@@ -115,9 +134,7 @@ def revoke_current_token(token: str) -> ApiToken:
 
 def revoke_token(actor: User, token_id: int) -> ApiToken:
     """The token's owner, or an admin, revokes one token."""
-    row = db.session.get(ApiToken, token_id)
-    if row is None:
-        raise NotFound("访问令牌不存在")
+    row = get_or_404(ApiToken, token_id, "访问令牌不存在")
     if row.user_id != actor.id and not actor.has_role("admin"):
         raise Forbidden("只能撤销自己的访问令牌（管理员可撤销任何人的令牌）")
     if row.revoked_at is not None:

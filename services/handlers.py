@@ -13,8 +13,8 @@ from services.complaints import register as complaints
 from services.complaints import triage as complaint_triage
 from services.draw import stage as draw_stage
 from services.portal import notices, objections
-from services.stages import (diagnosis, follow_up, initiation, inspections, joint_cases, opinions, publication,
-                             referrals, review)
+from services.stages import (diagnosis, evidence, follow_up, initiation, inspections, joint_cases, opinions,
+                             publication, referrals, review)
 from services.workflow import escalations, event_timers, registry, script_functions, timers
 
 
@@ -22,19 +22,23 @@ from services.workflow import escalations, event_timers, registry, script_functi
 class FormHooks:
     context: Callable      # the choices and rows the form needs
     complete: Callable     # what submitting it writes to the domain tables
+    draft: Callable | None = None     # keeps unchecked input: (user, inspection id, data)
+    evidence: Callable | None = None  # stores uploaded files: (user, inspection id, uploads)
 
 
 FORMS: dict[str, FormHooks] = {
     "special_approval": FormHooks(initiation.special_approval_context, initiation.record_special_approval),
     "initiation": FormHooks(initiation.initiation_context, initiation.record_initiation),
     "partner_confirmation": FormHooks(initiation.partner_context, initiation.record_partner_confirmation),
-    "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection),
+    "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection,
+                                  draft=inspections.save_draft, evidence=evidence.store),
     "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
     "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
     "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
     "diagnosis_opinion": FormHooks(opinions.opinion_context, opinions.record_opinion),
     "diagnosis": FormHooks(diagnosis.diagnosis_context, diagnosis.record_diagnosis),
-    "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification),
+    "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification,
+                               evidence=follow_up.attach_evidence),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),
     "performance_review": FormHooks(review.review_context, review.record_review),
     "case_review": FormHooks(joint_cases.review_context, joint_cases.record_review),
@@ -65,6 +69,8 @@ def install() -> None:
     """Plug the tables into the runtime, the script engine and the timer worker (idempotent)."""
     registry.FORM_CONTEXTS.update({key: hooks.context for key, hooks in FORMS.items()})
     registry.FORM_HANDLERS.update({key: hooks.complete for key, hooks in FORMS.items()})
+    registry.FORM_DRAFTS.update({key: hooks.draft for key, hooks in FORMS.items() if hooks.draft})
+    registry.FORM_EVIDENCE.update({key: hooks.evidence for key, hooks in FORMS.items() if hooks.evidence})
     registry.OPERATIONS.update(OPERATIONS)
     timers.HANDLERS.update(TIMER_KINDS)
     script_functions.install()

@@ -21,6 +21,7 @@ from services.workflow import validation
 from services.workflow.assignment import LANE_RULES
 from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from services.org import scope
+from services.lookup import get_or_404
 
 MAX_UPLOAD_BYTES = validation.MAX_BYTES
 
@@ -211,10 +212,7 @@ def drafts(process_id: str | None = None) -> list[ProcessDraft]:
 
 
 def draft(draft_id: int) -> ProcessDraft:
-    found = db.session.get(ProcessDraft, draft_id)
-    if found is None:
-        raise NotFound("草稿不存在")
-    return found
+    return get_or_404(ProcessDraft, draft_id, "草稿不存在")
 
 
 

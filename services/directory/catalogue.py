@@ -19,6 +19,7 @@ from services import audit
 from services.workflow import clock
 from services.directory.listings import require_editor
 from services.errors import Forbidden, NotFound, ValidationFailed
+from services.lookup import get_or_404
 
 METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
 _QUESTION = re.compile(r"^(是否|有无)")
@@ -36,10 +37,7 @@ def list_matters(department_id: int | None = None, q: str | None = None) -> list
 
 
 def get_matter(matter_id: int) -> Matter:
-    matter = db.session.get(Matter, matter_id)
-    if matter is None:
-        raise NotFound("监管事项不存在")
-    return matter
+    return get_or_404(Matter, matter_id, "监管事项不存在")
 
 
 def matter_industries(matter_id: int) -> list[int]:
@@ -133,10 +131,7 @@ def list_industries() -> list[Industry]:
 
 
 def get_industry(industry_id: int) -> Industry:
-    industry = db.session.get(Industry, industry_id)
-    if industry is None:
-        raise NotFound("行业不存在")
-    return industry
+    return get_or_404(Industry, industry_id, "行业不存在")
 
 
 def save_industry(actor: User, data: dict) -> Industry:

@@ -24,6 +24,7 @@ from services.org import scope
 from services.workflow import clock
 from services.directory import name_search
 from services.errors import Forbidden, NotFound, ValidationFailed
+from services.lookup import get_or_404
 
 COUNT_CAP = 10_000
 PER_PAGE = 20
@@ -284,16 +285,41 @@ def get_official(user_id: int, viewer: User | None = None) -> User:
 
 
 def officer_conflicts(user_id: int) -> list[tuple[OfficerConflict, Enterprise]]:
-    return list(db.session.execute(select(OfficerConflict, Enterprise).join(
-        Enterprise, Enterprise.id == OfficerConflict.enterprise_id).where(OfficerConflict.user_id == user_id)
-        .order_by(OfficerConflict.declared_at)).all())
+    return _conflicts(OfficerConflict, OfficerConflict.user_id, user_id)
 
 
 def officer_conflict_counts(user_ids: list[int]) -> dict[int, int]:
-    if not user_ids:
+    return _conflict_counts(OfficerConflict.user_id, user_ids)
+
+
+# --- conflicts of interest (利害关系), officers' and experts' alike -------------------------------
+
+def _conflicts(model, owner_column, owner_id: int) -> list:
+    return list(db.session.execute(select(model, Enterprise).join(Enterprise, Enterprise.id == model.enterprise_id)
+                                   .where(owner_column == owner_id).order_by(model.declared_at)).all())
+
+
+def _conflict_counts(owner_column, owner_ids: list[int]) -> dict[int, int]:
+    if not owner_ids:
         return {}
-    return dict(db.session.execute(select(OfficerConflict.user_id, func.count()).where(
-        OfficerConflict.user_id.in_(user_ids)).group_by(OfficerConflict.user_id)).all())
+    return dict(db.session.execute(select(owner_column, func.count()).where(owner_column.in_(owner_ids))
+                                   .group_by(owner_column)).all())
+
+
+def _declare(actor: User, model, owner: dict, uscc: str, reason: str | None, action: str, subject: str):
+    """Record that a person (`owner`: {"user_id": …} or {"expert_id": …}) must not be sent to an enterprise."""
+    enterprise = find_by_uscc(uscc or "")
+    if enterprise is None:
+        raise ValidationFailed({"uscc": ["名录库中没有该统一社会信用代码的经营主体"]})
+    owner_id = next(iter(owner.values()))
+    if db.session.get(model, (owner_id, enterprise.id)):
+        raise ValidationFailed({"uscc": ["该利害关系已登记"]})
+    conflict = model(**owner, enterprise_id=enterprise.id, reason=(reason or "").strip()[:200] or None,
+                     declared_at=clock.now())
+    db.session.add(conflict)
+    audit.record(actor, action, subject, owner_id, enterprise_id=enterprise.id)
+    db.session.commit()
+    return conflict
 
 
 def update_official(actor: User, user_id: int, *, specialties: str | None, active: bool,
@@ -316,17 +342,7 @@ def declare_conflict(actor: User, user_id: int, uscc: str, reason: str | None) -
     """Record that an officer must not inspect an enterprise (利害关系回避)."""
     official = get_official(user_id, actor)
     require_editor(actor, official.department_id)
-    enterprise = find_by_uscc(uscc or "")
-    if enterprise is None:
-        raise ValidationFailed({"uscc": ["名录库中没有该统一社会信用代码的经营主体"]})
-    if db.session.get(OfficerConflict, (official.id, enterprise.id)):
-        raise ValidationFailed({"uscc": ["该利害关系已登记"]})
-    conflict = OfficerConflict(user_id=official.id, enterprise_id=enterprise.id,
-                               reason=(reason or "").strip()[:200] or None, declared_at=clock.now())
-    db.session.add(conflict)
-    audit.record(actor, "directory.conflict_declare", "user", official.id, enterprise_id=enterprise.id)
-    db.session.commit()
-    return conflict
+    return _declare(actor, OfficerConflict, {"user_id": official.id}, uscc, reason, "directory.conflict_declare", "user")
 
 
 # --- experts -------------------------------------------------------------------------------------
@@ -362,40 +378,23 @@ def iter_experts(filters: Filters) -> Iterator[Expert]:
 
 
 def get_expert(expert_id: int) -> Expert:
-    expert = db.session.get(Expert, expert_id)
-    if expert is None:
-        raise NotFound("专家不存在")
-    return expert
+    return get_or_404(Expert, expert_id, "专家不存在")
 
 
 def expert_conflicts(expert_id: int) -> list[tuple[ExpertConflict, Enterprise]]:
-    return list(db.session.execute(select(ExpertConflict, Enterprise).join(
-        Enterprise, Enterprise.id == ExpertConflict.enterprise_id).where(ExpertConflict.expert_id == expert_id)
-        .order_by(ExpertConflict.declared_at)).all())
+    return _conflicts(ExpertConflict, ExpertConflict.expert_id, expert_id)
 
 
 def declare_expert_conflict(actor: User, expert_id: int, uscc: str, reason: str | None) -> ExpertConflict:
     """Experts belong to no department: only admins maintain them."""
     expert = get_expert(expert_id)
     require_editor(actor)
-    enterprise = find_by_uscc(uscc or "")
-    if enterprise is None:
-        raise ValidationFailed({"uscc": ["名录库中没有该统一社会信用代码的经营主体"]})
-    if db.session.get(ExpertConflict, (expert.id, enterprise.id)):
-        raise ValidationFailed({"uscc": ["该利害关系已登记"]})
-    conflict = ExpertConflict(expert_id=expert.id, enterprise_id=enterprise.id,
-                              reason=(reason or "").strip()[:200] or None, declared_at=clock.now())
-    db.session.add(conflict)
-    audit.record(actor, "directory.expert_conflict_declare", "expert", expert.id, enterprise_id=enterprise.id)
-    db.session.commit()
-    return conflict
+    return _declare(actor, ExpertConflict, {"expert_id": expert.id}, uscc, reason,
+                    "directory.expert_conflict_declare", "expert")
 
 
 def expert_conflict_counts(expert_ids: list[int]) -> dict[int, int]:
-    if not expert_ids:
-        return {}
-    return dict(db.session.execute(select(ExpertConflict.expert_id, func.count()).where(
-        ExpertConflict.expert_id.in_(expert_ids)).group_by(ExpertConflict.expert_id)).all())
+    return _conflict_counts(ExpertConflict.expert_id, expert_ids)
 
 
 # --- option lists for filter forms ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from services import audit, auth
 from services.directory import listings as directory
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.org import accounts
+from services.lookup import get_or_404
 
 # Accounts a department admin may reset: plain officials of their own department, nothing more privileged.
 _PRIVILEGED = ("admin", "department_admin", "supervisor", "designer")
@@ -121,10 +122,7 @@ def _store(user: User, new: str, confirm: str) -> None:
 
 def get_user(user_id: int) -> User:
     """Any account (officials, admins, designers, supervisors), for pages about the account itself."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("用户不存在")
-    return user
+    return get_or_404(User, user_id, "用户不存在")
 
 
 def expert_region(expert: Expert) -> Region | None:

@@ -14,6 +14,7 @@ from services import audit, auditor
 from services.documents import numbering, records, render, signatures, templates
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.workflow import clock
+from services.lookup import get_or_404
 
 
 def issue(actor: User, inspection_id: int, kind: str, subject_id: int | None = None) -> Document:
@@ -66,9 +67,7 @@ def void(actor: User, document_id: int, reason: str) -> Document:
 
 
 def get(actor: User, document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
-    if document is None:
-        raise NotFound("文书不存在")
+    document = get_or_404(Document, document_id, "文书不存在")
     _require_reader(actor, document.campaign_id)
     return document
 
@@ -107,10 +106,7 @@ def subjects(actor: User, inspection_id: int) -> dict[str, list[tuple[int, str]]
 
 
 def _inspection(inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
-    return inspection
+    return get_or_404(Inspection, inspection_id, "检查记录不存在")
 
 
 def _require_issuer(actor: User, inspection: Inspection) -> None:

@@ -14,15 +14,14 @@ from services import auditor
 from services.draw import contributions, stage
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.workflow import clock
+from services.lookup import get_or_404
 
 MAX_LENGTH = 200  # also in the message below and the form's maxlength
 
 
 def enter(actor: User, draw_id: int, value: str, drawn_on: str) -> Draw:
     """Record the public value and the date of the lottery draw it comes from, then draw (one transaction)."""
-    record = db.session.get(Draw, draw_id)
-    if record is None:
-        raise NotFound("抽取记录不存在")
+    record = get_or_404(Draw, draw_id, "抽取记录不存在")
     campaign = db.session.get(Campaign, record.campaign_id)
     if not auditor.covers(actor, campaign):
         raise Forbidden("只有该地区的纪检监察（审计）人员可以录入公开随机值")

@@ -18,7 +18,7 @@ from services.draw import sealed
 from services import exports
 from services.directory import history
 from services.draw import stage as draw_service
-from services.errors import NotFound
+from services.lookup import get_or_404
 
 EXPORT_FORMAT = "yiye-yicha-draw-export/1"
 
@@ -30,10 +30,7 @@ class Verification:
 
 
 def get(draw_id: int) -> Draw:
-    record = db.session.get(Draw, draw_id)
-    if record is None:
-        raise NotFound("抽取记录不存在")
-    return record
+    return get_or_404(Draw, draw_id, "抽取记录不存在")
 
 
 def export(draw_id: int) -> dict:

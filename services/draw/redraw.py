@@ -15,13 +15,12 @@ from models import (Campaign, Draw, Evidence, HumanTask, Inspection, InspectionD
 from services import audit
 from services.workflow import clock
 from services.draw import stage as draw
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 
 def request_redraw(actor: User, draw_id: int, reason: str) -> RedrawRequest:
-    record = db.session.get(Draw, draw_id)
-    if record is None:
-        raise NotFound("抽取记录不存在")
+    record = get_or_404(Draw, draw_id, "抽取记录不存在")
     campaign = db.session.get(Campaign, record.campaign_id)
     draw.require_lead(actor, campaign)
     if not reason or len(reason.strip()) < 4:
@@ -52,9 +51,7 @@ def pending_requests() -> list[RedrawRequest]:
 
 def decide(actor: User, request_id: int, approve: bool, note: str | None = None) -> RedrawRequest:
     """The second person: a supervisor, never the one who asked."""
-    request = db.session.get(RedrawRequest, request_id)
-    if request is None:
-        raise NotFound("重新抽取申请不存在")
+    request = get_or_404(RedrawRequest, request_id, "重新抽取申请不存在")
     if not actor.has_role("supervisor"):
         raise Forbidden("重新抽取须经联席会办公室审批")
     if actor.id == request.requested_by_id:

@@ -27,7 +27,8 @@ from services.draw import inputs as draw_inputs
 from services.draw import sealed
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Conflict, Forbidden, NotFound
+from services.errors import Conflict, Forbidden
+from services.lookup import get_or_404
 
 
 def run_draw(operation_params: dict, task_data: dict) -> dict:
@@ -69,9 +70,8 @@ def perform(campaign: Campaign, actor: User | None, supersedes: Draw | None = No
         return execute(record, actor)
     timers.schedule("draw_execute", reveal_at(record), campaign_id=campaign.id, subject_type="draw",
                     subject_id=record.id)
-    timers.notify(f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），将于 {delay} 分钟后执行抽取。",
-                  "draw_committed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
-                  link=f"/verify/draw/{record.id}")
+    timers.notify_lead(campaign, f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），将于 {delay} 分钟后执行抽取。",
+                       "draw_committed", link=f"/verify/draw/{record.id}")
     return record
 
 
@@ -96,10 +96,9 @@ def _commit_sealed(campaign: Campaign, actor: User | None, inputs, supersedes: D
     if problems:  # fails whatever the seed: no need to wait for the public value
         return _fail(campaign, record, actor, algorithm.DrawInfeasible(problems))
     beacon = document["beacon"]
-    timers.notify(f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），待纪检监察人员录入"
-                  f"{beacon['date']}（含）以后第一期「{beacon['source']}」后执行抽取。",
-                  "draw_committed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
-                  link=f"/verify/draw/{record.id}")
+    timers.notify_lead(campaign, f"{campaign.code} 双随机抽取承诺已公布（{record.commitment[:16]}…），待纪检监察人员录入"
+                       f"{beacon['date']}（含）以后第一期「{beacon['source']}」后执行抽取。",
+                       "draw_committed", link=f"/verify/draw/{record.id}")
     return record
 
 
@@ -151,9 +150,7 @@ def execute_when_due(timer) -> None:
 
 def execute_now(actor: User, draw_id: int) -> Draw:
     """The lead department runs a committed draw itself once the commitment has been public long enough."""
-    record = db.session.get(Draw, draw_id)
-    if record is None:
-        raise NotFound("抽取记录不存在")
+    record = get_or_404(Draw, draw_id, "抽取记录不存在")
     require_lead(actor, db.session.get(Campaign, record.campaign_id))
     lock_campaign(record.campaign_id)
     db.session.refresh(record)
@@ -181,9 +178,8 @@ def _enterprise_ids(usccs: list[str]) -> dict[str, int]:
 def _fail(campaign: Campaign, record: Draw, actor: User | None, exc: algorithm.DrawInfeasible) -> Draw:
     record.status, record.failure, record.drawn_at = "failed", "\n".join(exc.problems), clock.now()
     audit.record(actor, "draw.failed", "draw", record.id, campaign_id=campaign.id, problems=exc.problems)
-    timers.notify(f"{campaign.code} 双随机抽取未能完成：{'；'.join(exc.problems[:3])}。请补充或调整执法人员后重新抽取。",
-                  "draw_failed", department_id=campaign.lead_department_id, campaign_id=campaign.id,
-                  link=f"/draws/campaign/{campaign.id}")
+    timers.notify_lead(campaign, f"{campaign.code} 双随机抽取未能完成：{'；'.join(exc.problems[:3])}。请补充或调整执法人员后重新抽取。",
+                       "draw_failed", link=f"/draws/campaign/{campaign.id}")
     return record
 
 
@@ -229,9 +225,7 @@ def require_lead(actor: User, campaign: Campaign) -> None:
 
 def retry(actor: User, campaign_id: int) -> Draw:
     """After a failed draw the lead department, having fixed the people, draws again (new seed, new commitment)."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("检查活动不存在")
+    campaign = get_or_404(Campaign, campaign_id, "检查活动不存在")
     require_lead(actor, campaign)
     lock_campaign(campaign_id)
     latest = current_draw(campaign_id)

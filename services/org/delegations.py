@@ -12,9 +12,10 @@ from sqlalchemy import select
 from extensions import db
 from models import Delegation, User
 from services import audit
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.errors import Forbidden, ValidationFailed
 from services.org import scope
 from services.workflow import clock
+from services.lookup import get_or_404
 
 
 def principals_for(user: User, today: date | None = None) -> list[int]:
@@ -36,9 +37,7 @@ def _may_manage(actor: User, principal: User) -> bool:
 
 def delegate(actor: User, principal_id: int, delegate_username: str, starts_on: date | None,
              ends_on: date | None) -> Delegation:
-    principal = db.session.get(User, principal_id)
-    if principal is None:
-        raise NotFound("人员不存在")
+    principal = get_or_404(User, principal_id, "人员不存在")
     if not _may_manage(actor, principal):
         raise Forbidden("只能为本人或本部门人员安排代办")
     colleague = db.session.scalar(select(User).where(User.username == (delegate_username or "").strip()))
@@ -65,9 +64,7 @@ def delegate(actor: User, principal_id: int, delegate_username: str, starts_on: 
 
 
 def revoke(actor: User, delegation_id: int) -> Delegation:
-    row = db.session.get(Delegation, delegation_id)
-    if row is None:
-        raise NotFound("代办安排不存在")
+    row = get_or_404(Delegation, delegation_id, "代办安排不存在")
     if not _may_manage(actor, row.principal):
         raise Forbidden("只能撤销本人或本部门人员的代办安排")
     if row.revoked_at is None:

@@ -44,6 +44,11 @@ def get_department(actor: User | None, department_id: int) -> Department:
     return department
 
 
+def region_id_by_code(code: str) -> int | None:
+    """The region with this administrative division code, or None."""
+    return db.session.scalar(select(Region.id).where(Region.code == code.strip()))
+
+
 def region_problems(code: str, name: str, parent: Region | None) -> dict[str, list[str]]:
     """Field errors for a new region (also used by the org import)."""
     errors: dict[str, list[str]] = {}

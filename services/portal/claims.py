@@ -19,6 +19,7 @@ from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.portal import outbox
 from services.stages import cases, evidence
 from services.workflow import clock, tasks, timers
+from services.lookup import get_or_404
 
 NOTICE_KIND = "rectification_claim"
 MAX_ACTION = 2000
@@ -166,9 +167,7 @@ def pending_for(user: User) -> list[ClaimView]:
 
 
 def view_for(user: User, claim_id: int) -> ClaimView:
-    claim = db.session.get(RectificationClaim, claim_id)
-    if claim is None:
-        raise NotFound("整改申报不存在")
+    claim = get_or_404(RectificationClaim, claim_id, "整改申报不存在")
     inspection = db.session.get(Inspection, claim.inspection_id)
     if not _may_see(user, inspection):
         raise Forbidden("只有相关部门可以查看该企业的整改申报")
@@ -241,9 +240,7 @@ def view_of(claim: RectificationClaim) -> ClaimView:
 
 
 def official_file(user: User, file_id: int):
-    row = db.session.get(ClaimEvidence, file_id)
-    if row is None:
-        raise NotFound("证据文件不存在")
+    row = get_or_404(ClaimEvidence, file_id, "证据文件不存在")
     view_for(user, row.claim_id)
     return _opened(row)
 

@@ -15,6 +15,7 @@ from services.directory.export import write_xlsx
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.portal import outbox
 from services.workflow import clock, timers
+from services.lookup import get_or_404
 
 NOTICE_KIND = "credit_repair"
 STATUS_WORDS = {"pending": "待审核", "granted": "准予信用修复", "refused": "不予信用修复"}
@@ -47,8 +48,8 @@ def apply(enterprise_id: int, follow_up_id: int | None, statement: str) -> Credi
                           department_id=campaign.lead_department_id, status="pending", submitted_at=clock.now())
     db.session.add(repair)
     db.session.flush()
-    timers.notify(f"{follow_up.inspection.enterprise.name} 申请信用修复，请审核", NOTICE_KIND,
-                  department_id=campaign.lead_department_id, campaign_id=campaign.id, link="/applications/")
+    timers.notify_lead(campaign, f"{follow_up.inspection.enterprise.name} 申请信用修复，请审核", NOTICE_KIND,
+                       link="/applications/")
     audit.record(None, "credit_repair.apply", "credit_repair", repair.id, campaign_id=campaign.id,
                  enterprise_id=enterprise_id, follow_up_id=follow_up.id)
     db.session.commit()
@@ -68,9 +69,7 @@ def pending_for(user: User) -> list[CreditRepair]:
 
 
 def decide(user: User, repair_id: int, grant: bool, response: str) -> CreditRepair:
-    repair = db.session.get(CreditRepair, repair_id)
-    if repair is None:
-        raise NotFound("信用修复申请不存在")
+    repair = get_or_404(CreditRepair, repair_id, "信用修复申请不存在")
     if not _may_decide(user, repair):
         raise Forbidden("只有牵头部门可以审核信用修复申请")
     if repair.status != "pending":

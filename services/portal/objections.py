@@ -97,8 +97,7 @@ def _record(inspection: Inspection, enterprise_id: int, item_ids: list[int], rea
     for task in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)):
         task.campaign_id = campaign.id  # listed with its campaign; the inspection is named in the task's info
         task.due_at = clock.end_of_day(due.due)
-    timers.notify(f"{inspection.enterprise.name}对检查结果提出异议，请于 {due.due} 前复核答复", "objection",
-                  department_id=campaign.lead_department_id, campaign_id=campaign.id)
+    timers.notify_lead(campaign, f"{inspection.enterprise.name}对检查结果提出异议，请于 {due.due} 前复核答复", "objection")
     audit.record(None, "objection.file", "objection", objection.id, campaign_id=campaign.id,
                  inspection_id=inspection.id, enterprise_id=enterprise_id, item_ids=objection.item_ids,
                  files=[sha for _, sha, _, _ in stored])

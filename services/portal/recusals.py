@@ -11,9 +11,10 @@ from sqlalchemy import select
 from extensions import db
 from models import Enterprise, RecusalApplication, RecusalRequest, User
 from services import audit
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
 from services.portal import outbox
 from services.workflow import clock, timers
+from services.lookup import get_or_404
 
 NOTICE_KIND = "recusal_application"
 STATUS_WORDS = {"accepted": "同意回避", "rejected": "不予回避"}
@@ -68,9 +69,7 @@ def pending_for(user: User) -> list[RecusalApplication]:
 
 
 def decide(user: User, application_id: int, accept: bool, response: str) -> RecusalApplication:
-    application = db.session.get(RecusalApplication, application_id)
-    if application is None:
-        raise NotFound("回避申请不存在")
+    application = get_or_404(RecusalApplication, application_id, "回避申请不存在")
     if not _may_decide(user, application):
         raise Forbidden("只有该执法人员所在部门的管理员可以审核回避申请")
     if application.status != "pending":

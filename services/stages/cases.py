@@ -10,7 +10,8 @@ from models.case import CASE_STATUSES, PROCEDURES
 from services import audit
 from services.org import scope
 from services.workflow import clock
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.errors import Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 
 def responsible_department(inspection: Inspection) -> int:
@@ -56,9 +57,7 @@ def visible_cases(user: User) -> list[Case]:
 
 
 def get_case(user: User, case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise NotFound("案件不存在")
+    case = get_or_404(Case, case_id, "案件不存在")
     if not _may_handle(user, case):
         raise Forbidden("该案件不属于您所在部门")
     return case

@@ -12,7 +12,8 @@ from models import Inspection, InspectionRevision, User
 from services import audit
 from services.workflow import clock
 from services.stages import inspections
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 
 def can_correct(user: User, inspection: Inspection) -> bool:
@@ -22,9 +23,7 @@ def can_correct(user: User, inspection: Inspection) -> bool:
 
 
 def correct(actor: User, inspection_id: int, submission: dict, reason: str) -> InspectionRevision:
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     if not can_correct(actor, inspection):
         raise Forbidden("只有该企业的检查人员或牵头部门可以更正检查结果")
     if inspection.status != "submitted":

@@ -20,6 +20,7 @@ from services.org import scope
 from services.workflow import clock
 from services.errors import Forbidden, NotFound, ValidationFailed
 from services.stages import theme_scope
+from services.lookup import get_or_404
 
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}
 KINDS = {"image/jpeg": "JPEG 图片", "image/png": "PNG 图片", "image/webp": "WebP 图片",
@@ -118,9 +119,7 @@ def stored_name(upload: Upload) -> str:
 def store(actor: User, inspection_id: int, uploads: list[Upload], follow_up_id: int | None = None) -> list[Evidence]:
     """Check every file, then write them all and record them; all or nothing. With follow_up_id the files are
     the proof of a rectification (same checks, same storage)."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     if not _is_officer(actor, inspection):
         raise Forbidden("只有匹配到该企业的检查人员可以上传证据")
     uploads = [u for u in uploads if u.filename]
@@ -196,9 +195,7 @@ def can_view(user: User, evidence: Evidence) -> bool:
 
 def open_for(user: User, evidence_id: int) -> tuple[Evidence, Path]:
     """The evidence row and its file, for a user allowed to see it."""
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None:
-        raise NotFound("证据文件不存在")
+    evidence = get_or_404(Evidence, evidence_id, "证据文件不存在")
     if not can_view(user, evidence):
         raise Forbidden("无权查看该证据文件")
     path = _path(evidence.sha256)

@@ -20,7 +20,8 @@ from services.stages import evidence, participation
 from services.workflow import clock
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 OVERDUE_KIND = "follow_up.overdue"
 SERVICE_KINDS = {"policy": "送政策", "law": "送法律", "guidance": "行政指导"}
@@ -36,9 +37,7 @@ def open_follow_up(inspection: Inspection) -> FollowUp:
 def attach_evidence(actor: User, inspection_id: int, uploads: list) -> list:
     """Photos or PDFs proving a rectification, on the enterprise's open follow-up: the same checks and storage as
     inspection evidence (services/stages/evidence.py), all or nothing, stored before the form is checked."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     return evidence.store(actor, inspection.id, uploads, follow_up_id=open_follow_up(inspection).id)
 
 
@@ -141,9 +140,7 @@ def _in_campaign(user: User, campaign_id: int) -> bool:
 
 def acknowledge_transfer(user: User, transfer_id: int, *, acknowledged_by: str, receipt_no: str | None) -> Transfer:
     """Record the receiving authority's acknowledgement (回执); the lead department records it."""
-    transfer = db.session.get(Transfer, transfer_id)
-    if transfer is None:
-        raise NotFound("移送记录不存在")
+    transfer = get_or_404(Transfer, transfer_id, "移送记录不存在")
     campaign = db.session.get(Campaign, transfer.campaign_id)
     if not (user.has_role("admin") or (user.department_id == campaign.lead_department_id
                                        and user.has_role("official", "department_admin"))):
@@ -165,9 +162,7 @@ def acknowledge_transfer(user: User, transfer_id: int, *, acknowledged_by: str, 
 def record_transfer_outcome(user: User, transfer_id: int, *, outcome: str) -> Transfer:
     """两法衔接: what the receiving authority (the police, another bureau) did with an acknowledged transfer
     (立案侦查 / 不予立案 / 退回 …), as the lead department learns it."""
-    transfer = db.session.get(Transfer, transfer_id)
-    if transfer is None:
-        raise NotFound("移送记录不存在")
+    transfer = get_or_404(Transfer, transfer_id, "移送记录不存在")
     campaign = db.session.get(Campaign, transfer.campaign_id)
     if not (user.has_role("admin") or (user.department_id == campaign.lead_department_id
                                        and user.has_role("official", "department_admin"))):
@@ -181,6 +176,11 @@ def record_transfer_outcome(user: User, transfer_id: int, *, outcome: str) -> Tr
     audit.record(user, "transfer.outcome", "transfer", transfer.id, campaign_id=transfer.campaign_id, outcome=text)
     db.session.commit()
     return transfer
+
+
+def transfer_enterprise(transfer_id: int) -> int:
+    """The enterprise a transfer concerns (its follow-up page shows the receipt form)."""
+    return get_or_404(Transfer, transfer_id, "移送记录不存在").enterprise_id
 
 
 def enterprise_follow_up(user: User, enterprise_id: int) -> dict:

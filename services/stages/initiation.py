@@ -68,6 +68,11 @@ def request_special_action(actor: User, *, industry_id: int, reason: str, ratios
     return campaign
 
 
+def any_campaign() -> bool:
+    """Whether any campaign exists (the demo loader runs its campaigns only into an empty county)."""
+    return db.session.scalar(select(Campaign.id).limit(1)) is not None
+
+
 def visible_campaigns(user: User) -> list[Campaign]:
     """Supervisors and admins: the campaigns of their subtree (services/org/scope); others: their department's."""
     query = select(Campaign).order_by(Campaign.id.desc())

@@ -27,6 +27,7 @@ from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.stages import theme_scope
+from services.lookup import get_or_404
 
 METHODS = ("实地检查", "书面检查", "网络监测", "检验检测", "委托专业机构")
 ABNORMAL_TIMER = "abnormal_list_due"
@@ -214,30 +215,24 @@ def _special_consequences(inspection: Inspection) -> None:
         inspection.abnormal_list_due = due.due
         timers.schedule(ABNORMAL_TIMER, clock.end_of_day(due.due), campaign_id=campaign.id,
                         subject_type="inspection", subject_id=inspection.id)
-        timers.notify(f"{name} 通过登记的住所无法联系，请于 {due.due} 前列入经营异常名录"
-                      f"{'（期限为暂定）' if due.provisional else ''}", "abnormal_list",
-                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+        timers.notify_lead(campaign, f"{name} 通过登记的住所无法联系，请于 {due.due} 前列入经营异常名录"
+                           f"{'（期限为暂定）' if due.provisional else ''}", "abnormal_list")
     elif outcome == "refusal":
-        timers.notify(f"{name} 不配合检查情节严重，建议立案查处", "inspection_refusal",
-                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+        timers.notify_lead(campaign, f"{name} 不配合检查情节严重，建议立案查处", "inspection_refusal")
     elif outcome == "ceased":
-        timers.notify(f"{name} 已关闭停业或正在组织清算，请核实并更新名录库状态", "inspection_ceased",
-                      department_id=campaign.lead_department_id, campaign_id=campaign.id)
+        timers.notify_lead(campaign, f"{name} 已关闭停业或正在组织清算，请核实并更新名录库状态", "inspection_ceased")
 
 
 def abnormal_list_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.abnormal_listed_at is not None:
         return
-    timers.notify(f"{inspection.enterprise.name} 列入经营异常名录已逾期（期限 {inspection.abnormal_list_due}）",
-                  "abnormal_list_overdue", department_id=inspection.campaign.lead_department_id,
-                  campaign_id=inspection.campaign_id)
+    timers.notify_lead(inspection.campaign, f"{inspection.enterprise.name} 列入经营异常名录已逾期（期限 {inspection.abnormal_list_due}）",
+                       "abnormal_list_overdue")
 
 
 def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     if inspection.abnormal_list_due is None:
         raise Conflict("该企业无需列入经营异常名录")
     if user.department_id != inspection.campaign.lead_department_id:
@@ -252,9 +247,7 @@ def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:
 
 def save_draft(user: User, inspection_id: int, data: dict) -> InspectionDraft:
     """Keep what an officer typed so far, unvalidated, until they sign."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     _matched_officer(inspection, user)
     if inspection.status == "submitted":
         raise Conflict("检查记录已定稿锁定，不能再保存草稿")
@@ -287,9 +280,7 @@ def _discard_draft(inspection: Inspection, user: User) -> None:
 
 def get(user: User, inspection_id: int) -> Inspection:
     """An inspection its officers, the campaign's departments, the supervisor and the region's auditors may see."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     departments = {d.department_id for d in inspection.campaign.departments}
     # A department that received a referral from this inspection follows it up from here too.
     departments |= set(db.session.scalars(select(Referral.to_department_id).where(Referral.inspection_id == inspection.id)))

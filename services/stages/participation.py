@@ -14,6 +14,7 @@ from models import Campaign, CampaignDepartment, Department, Enterprise, Inspect
 from services import auditor
 from services.org import scope
 from services.errors import Forbidden, NotFound
+from services.lookup import get_or_404
 
 REFUSED = "您所在部门未参与该检查活动"
 
@@ -29,9 +30,7 @@ def may_see_campaign(user: User, campaign: Campaign) -> bool:
 
 
 def require_campaign(user: User, campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("检查活动不存在")
+    campaign = get_or_404(Campaign, campaign_id, "检查活动不存在")
     if not may_see_campaign(user, campaign):
         raise Forbidden(REFUSED)
     return campaign
@@ -54,9 +53,7 @@ def require_enterprise(user: User, enterprise_id: int) -> Enterprise:
     """An enterprise's follow-up record: supervisors and admins; officials of its own region (the directory's
     reach) or of a department that took part in a campaign that inspected it. Anyone else — another county's
     official who never worked on it — is refused."""
-    enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None:
-        raise NotFound("企业不存在")
+    enterprise = get_or_404(Enterprise, enterprise_id, "企业不存在")
     if sees_all(user):
         if not scope.covers(user, enterprise.region_id):
             raise NotFound("企业不存在")

@@ -9,7 +9,8 @@ from services.org import scope
 from services.stages import initiation as campaigns
 from services.workflow import clock
 from services.draw import rules as draw_rules
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 
 def list_entries(year: int | None = None, user: User | None = None) -> list[PlanEntry]:
@@ -20,6 +21,14 @@ def list_entries(year: int | None = None, user: User | None = None) -> list[Plan
     if year:
         query = query.where(PlanEntry.year == year)
     return list(db.session.scalars(query))
+
+
+def form_options() -> dict:
+    """What the plan form offers: industries with their matters, departments and regions."""
+    return {"industries": list(db.session.scalars(select(Industry).order_by(Industry.code))),
+            "matters_by_industry": matters_by_industry(),
+            "departments": list(db.session.scalars(select(Department).order_by(Department.id))),
+            "regions": list(db.session.scalars(select(Region).order_by(Region.code)))}
 
 
 def matters_by_industry() -> dict[int, list[Matter]]:
@@ -77,9 +86,7 @@ def create_entry(actor: User, data: dict) -> PlanEntry:
 def approve_entry(actor: User, entry_id: int) -> PlanEntry:
     """Approval sends the task to the lead department once: it opens the campaign instance."""
     _require_supervisor(actor)
-    entry = db.session.get(PlanEntry, entry_id)
-    if entry is None:
-        raise NotFound("计划条目不存在")
+    entry = get_or_404(PlanEntry, entry_id, "计划条目不存在")
     scope.require(actor, entry.lead_department.region_id, "该计划条目不在您的管辖区域内，不能审批")
     # A conditional update, not read-then-write: of two supervisors approving at once, only one
     # opens a campaign; the other's UPDATE matches no row (on PostgreSQL it waits, then re-checks).

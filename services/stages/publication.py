@@ -21,7 +21,8 @@ from services.org import scope
 from services.workflow import clock
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.errors import Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 PAGE_SIZE = 50
 OVERDUE_TIMER = "publication_overdue"
@@ -42,9 +43,8 @@ def publication_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.published_at is not None:
         return
-    timers.notify(f"{inspection.enterprise.name} 的检查结果已超过公示期限（{inspection.publication_due}）仍未公示",
-                  "publication_overdue", department_id=inspection.campaign.lead_department_id,
-                  campaign_id=inspection.campaign_id)
+    timers.notify_lead(inspection.campaign, f"{inspection.enterprise.name} 的检查结果已超过公示期限（{inspection.publication_due}）仍未公示",
+                       "publication_overdue")
 
 
 def overdue(today: date | None = None, user: User | None = None) -> list[Inspection]:
@@ -264,9 +264,7 @@ EXPORT_COLUMNS = ("统一社会信用代码", "企业名称", "抽查任务编�
 
 def export_rows(actor: User, campaign_id: int) -> tuple[Campaign, list[tuple]]:
     """The campaign's published results in the fields the national credit publicity system takes."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("检查活动不存在")
+    campaign = get_or_404(Campaign, campaign_id, "检查活动不存在")
     if not (actor.department_id == campaign.lead_department_id
             or (actor.has_role("supervisor", "admin") and scope.covers_campaign(actor, campaign))):
         raise Forbidden("只有牵头部门或联席会办公室可以导出公示数据")

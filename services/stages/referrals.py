@@ -20,6 +20,7 @@ from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.stages import theme_scope
+from services.lookup import get_or_404
 
 OVERDUE_TIMER = "referral_ack_overdue"
 DECISIONS = {"accept": "accepted", "return": "returned"}
@@ -27,9 +28,7 @@ DECISIONS = {"accept": "accepted", "return": "returned"}
 
 def create(actor: User, inspection_id: int, to_department_id: int, finding: str,
            checklist_item_id: int | None = None, evidence_ids: list[int] | None = None) -> Referral:
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound("检查记录不存在")
+    inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
     officer = next((o for o in inspection.officers if o.user_id == actor.id), None)
     if officer is None:
         raise Forbidden("只有匹配到该企业的检查人员可以移交问题线索")

@@ -16,7 +16,8 @@ from services.workflow import escalations
 from services.workflow import runtime
 from services.workflow import timers
 from services.designer.processes import require_designer
-from services.errors import Conflict, DomainError, NotFound
+from services.errors import Conflict, DomainError
+from services.lookup import get_or_404
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,7 @@ class MigrationCheck:
 
 
 def get_instance(instance_id: int) -> WorkflowInstance:
-    instance = db.session.get(WorkflowInstance, instance_id)
-    if instance is None:
-        raise NotFound("流程实例不存在")
-    return instance
+    return get_or_404(WorkflowInstance, instance_id, "流程实例不存在")
 
 
 def check(instance: WorkflowInstance) -> MigrationCheck:

@@ -4,6 +4,8 @@
 - form handlers: what completing a user task's form writes to the domain tables;
   they return the few values the process's gateways need.
 - form contexts: the choices and rows a form needs (checklist items, departments…).
+- drafts and evidence: for the forms that keep unchecked input or take files (the inspection
+  record, the rectification), called with (user, inspection id, data or uploads).
 The tables are filled by services.handlers.install() (one visible table), which keeps
 runtime.py free of imports from the topic services.
 """
@@ -12,3 +14,5 @@ from typing import Callable
 OPERATIONS: dict[str, Callable] = {}
 FORM_HANDLERS: dict[str, Callable] = {}
 FORM_CONTEXTS: dict[str, Callable] = {}
+FORM_DRAFTS: dict[str, Callable] = {}
+FORM_EVIDENCE: dict[str, Callable] = {}

@@ -1,5 +1,6 @@
 """The inbox: list, claim, show and complete human tasks, with authorization on each."""
 from dataclasses import dataclass
+from datetime import datetime
 
 from marshmallow import ValidationError
 from sqlalchemy import and_, exists, or_, select, update
@@ -15,7 +16,8 @@ from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import task_views
-from services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from services.lookup import get_or_404
 
 
 @dataclass
@@ -115,9 +117,7 @@ def _campaign_in_scope(user: User, task: HumanTask) -> bool:
 
 def get_task(user: User, task_id: int) -> HumanTask:
     """A task the user may see: one they can act on, or one they completed."""
-    task = db.session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound("任务不存在")
+    task = get_or_404(HumanTask, task_id, "任务不存在")
     # A finished task stays visible to those it was meant for: a colleague who submits it a moment after
     # someone else gets "already done" (409), not "not yours" (403).
     finished_for_me = task.status != "open" and _addressed_to(user, task)
@@ -171,12 +171,16 @@ class Completion:
 KEY_MAX_LENGTH = 100
 
 
-def complete(user: User, task_id: int, submission: dict) -> HumanTask:
-    """Validate the form, apply it to the domain, advance the workflow, audit; one transaction."""
-    return _complete(user, task_id, submission, None)
+def complete(user: User, task_id: int, submission: dict, view: TaskForm | None = None) -> HumanTask:
+    """Validate the form, apply it to the domain, advance the workflow, audit; one transaction.
+
+    `view` is the caller's `task_form` of this request (the page parsed the submission with it): its form
+    context is used again rather than built a second time."""
+    return _complete(user, task_id, submission, None, view)
 
 
-def complete_with_key(user: User, task_id: int, submission: dict, key: str) -> Completion:
+def complete_with_key(user: User, task_id: int, submission: dict, key: str,
+                      view: TaskForm | None = None) -> Completion:
     """A completion that may be repeated: the same user and key give the first outcome again.
 
     The key row is written in the completion's own transaction, so after a dropped connection
@@ -189,7 +193,7 @@ def complete_with_key(user: User, task_id: int, submission: dict, key: str) -> C
     if earlier is not None:
         return earlier
     try:
-        task = _complete(user, task_id, submission, key)
+        task = _complete(user, task_id, submission, key, view)
     except (Conflict, IntegrityError):
         db.session.rollback()
         earlier = _earlier(user, task_id, key)
@@ -227,15 +231,14 @@ def _earlier(user: User, task_id: int, key: str) -> Completion | None:
     return Completion(row.task_id, row.result, replayed=True)
 
 
-def _complete(user: User, task_id: int, submission: dict, key: str | None) -> HumanTask:
-    task = get_task(user, task_id)
-    if not can_act(user, task):
-        raise _already_done(user, task) if task.status != "open" else Forbidden("无权办理该任务")
+def _complete(user: User, task_id: int, submission: dict, key: str | None, view: TaskForm | None) -> HumanTask:
+    task = _open_task(user, task_id)
     _key_share_campaign(task)
     ctx = _task_context(user, task)
-    form = _form_for(task)
+    if view is None or view.task.id != task.id:
+        view = TaskForm(task, _form_for(task), _context_for(ctx))
     try:
-        data = validate_submission(form, _context_for(ctx), submission)
+        data = validate_submission(view.form, view.context, submission)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages) from exc
     on_behalf_of = _principal_of(user, task)
@@ -254,6 +257,51 @@ def _complete(user: User, task_id: int, submission: dict, key: str | None) -> Hu
         db.session.add(CompletionKey(user_id=user.id, key=key, task_id=task.id, result=TaskSchema().dump(task),
                                      created_at=clock.now()))
     db.session.commit()
+    return task
+
+
+def save_draft(user: User, task_id: int, submission: dict) -> datetime:
+    """Keep what was typed so far, unchecked, for a form that has drafts (the inspection record); the time saved."""
+    task = _open_task(user, task_id)
+    hook = registry.FORM_DRAFTS.get(task.form_key)
+    if hook is None:
+        raise Conflict("该任务的表单不能保存草稿")
+    _check_draft_shape(_form_for(task), submission)
+    return hook(user, task.inspection_id, submission).saved_at
+
+
+def _check_draft_shape(form: dict, submission: dict) -> None:
+    """A draft is unchecked, but only holds the form's own fields, rows as a list of objects (an API client's
+    draft is reopened in the page like a typed one)."""
+    kinds = {spec["name"]: spec["type"] for spec in form["fields"]}
+    errors = {name: ["表单中没有该字段"] for name in submission if name not in kinds}
+    errors |= {name: ["应为逐行填写的列表，每行一个对象"] for name, value in submission.items()
+               if kinds.get(name) == "rows" and not (isinstance(value, list) and all(isinstance(r, dict) for r in value))}
+    if errors:
+        raise ValidationFailed(errors, "草稿内容有误，未保存")
+
+
+def attach_evidence(user: User, task_id: int, uploads: list, required: bool = False) -> list:
+    """Photos or PDFs for a form that takes them, stored at once (all or nothing) and kept even when the form
+    itself still needs fixing; each upload has `item_id`, `filename` and `stream` (services.stages.evidence).
+    Without files nothing happens, unless `required` (an upload request that carries none)."""
+    uploads = [u for u in uploads if u.filename]
+    if not uploads and not required:
+        return []
+    task = _open_task(user, task_id)
+    if not uploads:
+        raise ValidationFailed({"evidence": ["请选择要上传的文件（字段 evidence 或 evidence.<检查项编号>）"]}, "没有收到文件")
+    hook = registry.FORM_EVIDENCE.get(task.form_key)
+    if hook is None:
+        raise ValidationFailed({"evidence": ["该任务的表单不接收证据文件"]}, "该任务不接收证据文件，未保存")
+    return hook(user, task.inspection_id, uploads)
+
+
+def _open_task(user: User, task_id: int) -> HumanTask:
+    """A task the user may act on now: 403 when it is not theirs, 409 when it is already done."""
+    task = get_task(user, task_id)
+    if not can_act(user, task):
+        raise _already_done(user, task) if task.status != "open" else Forbidden("无权办理该任务")
     return task
 
 

@@ -117,6 +117,11 @@ def notify(message: str, kind: str, *, user_id: int | None = None, department_id
     return note
 
 
+def notify_lead(campaign, message: str, kind: str, link: str | None = None) -> Notification:
+    """A notice to the campaign's lead department (牵头部门): the one that answers for every deadline of it."""
+    return notify(message, kind, department_id=campaign.lead_department_id, campaign_id=campaign.id, link=link)
+
+
 def heartbeat(worker_id: str, fired: int = 0, *, stopping: bool = False) -> WorkerHeartbeat:
     """Record that a worker is alive (each loop) or has stopped; commits."""
     now = clock.now()

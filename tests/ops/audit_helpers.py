@@ -4,9 +4,26 @@ from sqlalchemy import select, text
 
 from domain import audit_chain
 from extensions import db
-from models import AuditRecord
+from models import AuditRecord, User
 from services import audit
-from tests.ops.test_audit_chain import _write
+
+
+def _write(app, count: int, actor: str = "scjg_01") -> None:
+    with app.app_context():
+        user = db.session.scalars(select(User).where(User.username == actor)).one()
+        for i in range(count):
+            audit.record(user, "test.event", "user", user.id, note=f"第{i}次", values=(1, 2))
+            db.session.commit()
+
+
+def _verify(app) -> tuple[int, str]:
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    return result.exit_code, result.output
+
+
+def _seq_ids(app) -> list[tuple[int, int]]:
+    with app.app_context():
+        return db.session.execute(select(AuditRecord.seq, AuditRecord.id).order_by(AuditRecord.seq)).all()
 
 
 def _dba(app, *statements: str) -> None:

@@ -5,41 +5,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from extensions import db
-from models import AuditChainHead, AuditRecord, User
+from models import AuditChainHead, AuditRecord
 from services import audit
-
-
-def _write(app, count: int, actor: str = "scjg_01") -> None:
-    with app.app_context():
-        user = db.session.scalars(select(User).where(User.username == actor)).one()
-        for i in range(count):
-            audit.record(user, "test.event", "user", user.id, note=f"第{i}次", values=(1, 2))
-            db.session.commit()
-
-
-def _verify(app) -> tuple[int, str]:
-    result = app.test_cli_runner().invoke(args=["audit", "verify"])
-    return result.exit_code, result.output
-
-
-def _dba(app, *statements: str) -> None:
-    """Change rows as a DBA would: switch the append-only trigger off, edit, switch it back on."""
-    with app.app_context(), db.engine.begin() as conn:
-        postgres = conn.dialect.name == "postgresql"
-        if postgres:
-            conn.execute(text("ALTER TABLE audit_record DISABLE TRIGGER audit_record_append_only"))
-        else:
-            conn.execute(text("DROP TRIGGER audit_record_no_update"))
-            conn.execute(text("DROP TRIGGER audit_record_no_delete"))
-        for statement in statements:
-            conn.execute(text(statement))
-        if postgres:
-            conn.execute(text("ALTER TABLE audit_record ENABLE TRIGGER audit_record_append_only"))
-
-
-def _seq_ids(app) -> list[tuple[int, int]]:
-    with app.app_context():
-        return db.session.execute(select(AuditRecord.seq, AuditRecord.id).order_by(AuditRecord.seq)).all()
+from tests.ops.audit_helpers import _dba, _seq_ids, _verify, _write
 
 
 def test_records_are_chained_and_verify(app):

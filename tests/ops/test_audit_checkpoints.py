@@ -13,8 +13,7 @@ from extensions import db
 from models import AuditChainHead, AuditCheckpoint, AuditRecord, Timer
 from services import audit, audit_checkpoints
 from services.workflow import clock, timers
-from tests.ops.audit_helpers import _checkpoint, _published_chain, _verify_against
-from tests.ops.test_audit_chain import _write
+from tests.ops.audit_helpers import _checkpoint, _published_chain, _verify_against, _write
 
 
 def test_a_draw_commitment_publishes_a_checkpoint_after_its_record(app):

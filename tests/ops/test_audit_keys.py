@@ -13,8 +13,7 @@ from extensions import db
 from models import AuditChainHead, AuditRecord
 from services import audit
 from tests.conftest import _config_for
-from tests.ops.audit_helpers import _write_system
-from tests.ops.test_audit_chain import _verify, _write
+from tests.ops.audit_helpers import _verify, _write, _write_system
 
 
 def test_new_records_are_keyed_under_the_environment_key(app):

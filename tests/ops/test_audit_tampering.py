@@ -8,8 +8,7 @@ from sqlalchemy import select
 from domain import audit_chain
 from extensions import db
 from models import AuditRecord
-from tests.ops.audit_helpers import _dba, _published_chain, _rewrite_chain, _verify_against
-from tests.ops.test_audit_chain import _seq_ids, _verify, _write
+from tests.ops.audit_helpers import _dba, _published_chain, _rewrite_chain, _seq_ids, _verify, _verify_against, _write
 
 FORGER_KEY = "forger-key-" + "f" * 32
 

@@ -6,9 +6,12 @@ without a token); kept small so the suite stays quick.
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.specs.openapi.checks import ignored_auth
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 EXAMPLES = 8
+# A draft's or an upload's validity depends on the task's form and the file's bytes, which no schema can say:
+# a schema-valid one may rightly get 422 (a field the form lacks, a file that is not a photo or PDF).
+CONTENT_CHECKED = {"/tasks/{task_id}/draft", "/tasks/{task_id}/evidence"}
 
 
 def _check(response) -> None:
@@ -49,7 +52,8 @@ def test_every_operation_against_its_schema(app):
                 response = case.call(headers=auth)
                 _check(response)
                 # ignored_auth replays with a mangled token but keeps ours: not meaningful with explicit headers.
-                case.validate_response(response, excluded_checks=[ignored_auth], headers=auth)
+                excluded = [ignored_auth, *([positive_data_acceptance] if operation.path in CONTENT_CHECKED else [])]
+                case.validate_response(response, excluded_checks=excluded, headers=auth)
                 checked.append(response.status_code)
             run()
     assert len(checked) > 25 and any(code == 200 for code in checked) and any(code >= 400 for code in checked)

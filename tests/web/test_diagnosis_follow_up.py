@@ -78,6 +78,15 @@ def test_override_needs_a_reason_and_follow_up_closes_when_all_are_closed(app):
     token = csrf_token(lead, f"/follow-up/enterprises/{enterprise_id}")
     assert partner.post(f"/follow-up/transfers/{transfer_id}/acknowledge",
                         data={"csrf_token": csrf_token(partner, "/inbox/"), "acknowledged_by": "张警官"}).status_code == 403
+    # No receiver: refused in Chinese beside the field, summary on top, the receipt number typed is kept.
+    refused = lead.post(f"/follow-up/transfers/{transfer_id}/acknowledge",
+                        data={"csrf_token": token, "acknowledged_by": "  ", "receipt_no": "蕲公回〔2026〕12号"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and page.count("请填写接收人") == 2
+    assert f'href="#f-transfer-{transfer_id}-acknowledged_by"' in page
+    assert f'aria-describedby="e-transfer-{transfer_id}-acknowledged_by"' in page
+    assert f'name="receipt_no" value="蕲公回〔2026〕12号"' in page
+    assert _stage(app, campaign_id) == "follow_up"
     response = lead.post(f"/follow-up/transfers/{transfer_id}/acknowledge",
                          data={"csrf_token": token, "acknowledged_by": "张警官", "receipt_no": "蕲公回〔2026〕12号"})
     assert response.status_code == 302

@@ -1,5 +1,6 @@
 """Directory pages: listings with filters and paging, detail, XLSX export, upload, and who may edit."""
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -115,14 +116,26 @@ def test_department_admin_edits_only_own_people(app):
         assert db.session.get(User, other).cert_no != "X-2"
 
 
+def _assert_kept(response, error: str, values: dict) -> None:
+    """A refused form: 422, the Chinese message in the summary (linking to its field) and beside the field, which
+    is marked invalid; every typed value still in its control."""
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'class="error-summary"' in page
+    assert page.count(error) == 2 and 'href="#f-uscc"' in page
+    assert re.search(r'<input id="f-uscc" name="uscc" value="[^"]*" aria-invalid="true" aria-describedby="e-uscc"', page)
+    for name, value in values.items():
+        assert f'name="{name}" value="{value}"' in page
+
+
 def test_conflict_declaration(app):
     mine = _official_id(app, "scjg_02")
     with app.app_context():
         code = db.session.scalar(select(Enterprise.uscc).order_by(Enterprise.id))
     admin = user_client(app, "scjg_admin")
     token = csrf_token(admin, f"/directory/officials/{mine}")
-    assert admin.post(f"/directory/officials/{mine}/conflicts",
-                      data={"csrf_token": token, "uscc": "91310115MA1K3CUM7M"}).status_code == 422
+    refused = admin.post(f"/directory/officials/{mine}/conflicts",
+                         data={"csrf_token": token, "uscc": "91310115MA1K3CUM7M", "reason": "近亲属任负责人"})
+    _assert_kept(refused, "名录库中没有该统一社会信用代码的经营主体", {"uscc": "91310115MA1K3CUM7M", "reason": "近亲属任负责人"})
     assert admin.post(f"/directory/officials/{mine}/conflicts",
                       data={"csrf_token": token, "uscc": code, "reason": "亲属"}).status_code == 302
     with app.app_context():
@@ -140,7 +153,8 @@ def test_expert_conflicts_by_admin_only(app):
     assert "曾为该企业提供技术服务" in page
     token = csrf_token(admin, "/directory/experts/1")
     assert admin.post("/directory/experts/1/conflicts", data={"csrf_token": token, "uscc": code}).status_code == 302
-    assert admin.post("/directory/experts/1/conflicts", data={"csrf_token": token, "uscc": code}).status_code == 422
+    again = admin.post("/directory/experts/1/conflicts", data={"csrf_token": token, "uscc": code, "reason": "再次登记"})
+    _assert_kept(again, "该利害关系已登记", {"uscc": code, "reason": "再次登记"})
     dept_admin = user_client(app, "scjg_admin")
     assert dept_admin.post("/directory/experts/1/conflicts", data={
         "csrf_token": csrf_token(dept_admin, "/directory/experts/1"), "uscc": code}).status_code == 403

@@ -1,6 +1,7 @@
 """Credit repair: after a verified, closed rectification the enterprise applies; the lead department decides;
 the decision reaches the enterprise and the department's XLSX export."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -50,8 +51,14 @@ def test_credit_repair_granted_and_exported(app):
     with app.app_context():
         repair_id = db.session.scalars(select(CreditRepair.id)).one()
     token = csrf_token(lead, "/applications/")
-    refused = lead.post(f"/applications/credit-repairs/{repair_id}", data={"csrf_token": token, "decision": "refuse"})
-    assert refused.status_code == 422 and "请写明理由" in refused.get_data(as_text=True)
+    refused = lead.post(f"/applications/credit-repairs/{repair_id}",
+                        data={"csrf_token": token, "decision": "refuse", "response": "不行"})
+    page = refused.get_data(as_text=True)
+    # The summary links to that application's reply, which is marked, described by its message and keeps "不行".
+    assert refused.status_code == 422 and "不予信用修复的，请写明理由（5–2000 字）" in page
+    assert f'href="#f-repair-{repair_id}"' in page and f'aria-describedby="e-repair-{repair_id}"' in page
+    assert re.search(rf'<textarea id="f-repair-{repair_id}"[^>]*aria-invalid="true"[^>]*>不行</textarea>', page)
+    assert "<title>企业申请" in page and "待审核的回避申请" not in page.split("</title>")[0]
     partner = app.test_client()
     login(partner, "wjw_01")
     assert partner.post(f"/applications/credit-repairs/{repair_id}",

@@ -5,7 +5,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from schemas.campaign import CampaignDetailSchema, CampaignSchema
-from schemas.task import TaskAboutSchema, TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
+from schemas.task import (DraftSavedSchema, EvidenceSchema, TaskAboutSchema, TaskCompleteSchema, TaskDetailSchema,
+                          TaskDraftSchema, TaskSchema, TokenRequestSchema, TokenSchema)
 from web.api.directory_openapi import add_paths as add_directory_paths
 
 PROBLEM = {"description": "Problem document (RFC 9457)",
@@ -34,6 +35,20 @@ def _op(summary: str, ok_schema: str | None = None, body: str | None = None, aut
     return op
 
 
+def _evidence_op() -> dict:
+    op = _op("Upload photos or PDFs for a task's form (joint_inspection, rectification): checked by content "
+             "(JPEG/PNG/WebP/HEIC/PDF) and size, all stored or none", status="201")
+    op["responses"]["201"]["content"] = {"application/json": {"schema": {
+        "type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}}}}}
+    op["responses"]["413"] = {**PROBLEM, "description": "The request is larger than the server accepts"}
+    op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "description": "Fields `evidence` (no checklist item) or `evidence.<checklist item id>`, "
+                                         "each with one or more files",
+        "properties": {"evidence": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}},
+        "required": ["evidence"]}}}}
+    return op
+
+
 def _id(name: str) -> list:
     return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}]
 
@@ -44,7 +59,8 @@ def openapi_document() -> dict:
                    plugins=[MarshmallowPlugin()], servers=[{"url": "/api/v1"}], info={"description": DESCRIPTION})
     for name, schema in (("Task", TaskSchema), ("TaskAbout", TaskAboutSchema), ("TaskDetail", TaskDetailSchema), ("TaskComplete", TaskCompleteSchema),
                          ("TokenRequest", TokenRequestSchema), ("Token", TokenSchema), ("Campaign", CampaignSchema),
-                         ("CampaignDetail", CampaignDetailSchema)):
+                         ("CampaignDetail", CampaignDetailSchema), ("TaskDraft", TaskDraftSchema),
+                         ("DraftSaved", DraftSavedSchema), ("Evidence", EvidenceSchema)):
         spec.components.schema(name, schema=schema)
     spec.components.schema("Problem", {"type": "object", "properties": {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
@@ -60,6 +76,10 @@ def openapi_document() -> dict:
     spec.path(path="/tasks/{task_id}/claim", parameters=_id("task_id"), operations={"post": _op("Claim a task", "Task")})
     spec.path(path="/tasks/{task_id}/complete", parameters=_id("task_id"),
               operations={"post": _op("Complete a task with its form data", "Task", "TaskComplete")})
+    spec.path(path="/tasks/{task_id}/draft", parameters=_id("task_id"), operations={"put": _op(
+        "Save the form's values so far, unchecked (forms that keep drafts: joint_inspection); "
+        "only the form's own fields, rows as a list of objects", "DraftSaved", "TaskDraft")})
+    spec.path(path="/tasks/{task_id}/evidence", parameters=_id("task_id"), operations={"post": _evidence_op()})
     spec.path(path="/campaigns", operations={"get": _op("Campaigns visible to me")})
     spec.path(path="/campaigns/{campaign_id}", parameters=_id("campaign_id"),
               operations={"get": _op("Campaign detail with figures", "CampaignDetail")})

@@ -5,7 +5,8 @@ from marshmallow import ValidationError
 
 from extensions import csrf
 from schemas.campaign import CampaignDetailSchema, CampaignSchema
-from schemas.task import TaskAboutSchema, TaskCompleteSchema, TaskDetailSchema, TaskSchema, TokenRequestSchema, TokenSchema
+from schemas.task import (DraftSavedSchema, EvidenceSchema, TaskAboutSchema, TaskCompleteSchema, TaskDetailSchema,
+                          TaskDraftSchema, TaskSchema, TokenRequestSchema, TokenSchema)
 from services import auth
 from services.stages import initiation as campaigns
 from services.stages import review
@@ -15,6 +16,7 @@ from web.api.auth import token_required
 from web.api.openapi import openapi_document
 from web.errors import problem
 from web.ops.limits import login_limits
+from web.uploads import task_uploads
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, never cookies: a forged cross-site request carries no credential
@@ -95,6 +97,22 @@ def complete_task(task_id: int):
         return TaskSchema().dump(tasks.complete(g.api_user, task_id, body["data"]))
     outcome = tasks.complete_with_key(g.api_user, task_id, body["data"], key)
     return outcome.result, 200, {"Idempotent-Replayed": "true" if outcome.replayed else "false"}
+
+
+@bp.put("/tasks/<int:task_id>/draft")
+@token_required
+def save_task_draft(task_id: int):
+    """The values typed so far, unchecked, for a form that keeps drafts; the page shows them on reopening."""
+    body = _body(TaskDraftSchema())
+    return DraftSavedSchema().dump({"saved_at": tasks.save_draft(g.api_user, task_id, body["data"])})
+
+
+@bp.post("/tasks/<int:task_id>/evidence")
+@token_required
+def upload_task_evidence(task_id: int):
+    """Photos or PDFs (multipart, fields evidence.<checklist item id> or evidence): all stored or none."""
+    rows = tasks.attach_evidence(g.api_user, task_id, task_uploads(), required=True)
+    return {"items": EvidenceSchema(many=True).dump(rows)}, 201
 
 
 @bp.get("/campaigns")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from services.errors import ValidationFailed
 from services.directory.export import XLSX_MIME
 from services.portal import claims, credit_repair, objections, recusals
+from web.form_errors import FormErrors, for_page
 from web.i18n import known
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -15,13 +16,13 @@ bp = Blueprint("applications", __name__, url_prefix="/applications")
 @bp.get("/")
 @login_required
 def index():
-    return _index(errors={})
+    return _index(FormErrors())
 
 
-def _index(errors: dict):
+def _index(errors, reply: dict | None = None):
     return render_template("applications/index.html", claims=claims.pending_for(current_user),
                            recusals=recusals.pending_for(current_user),
-                           repairs=credit_repair.pending_for(current_user), errors=errors)
+                           repairs=credit_repair.pending_for(current_user), errors=errors, reply=reply or {})
 
 
 @bp.get("/claims/<int:claim_id>")
@@ -75,25 +76,30 @@ def objection_file(file_id: int):
 @login_required
 def decide_recusal(application_id: int):
     accept = request.form.get("decision") == "accept"
-    try:
-        recusals.decide(current_user, application_id, accept, request.form.get("response", ""))
-    except ValidationFailed as exc:
-        flash(known(exc.message), "error")
-        return _index(errors={f"recusal-{application_id}": [known(m) for v in exc.errors.values() for m in v]}), 422
-    flash(_("已同意回避，以后的抽取不再将其派往该企业") if accept else _("已不予回避，企业将收到理由"), "success")
-    return redirect(url_for("applications.index"))
+    return _decided(f"recusal-{application_id}", _("审核意见"), lambda reply: recusals.decide(
+        current_user, application_id, accept, reply),
+        _("已同意回避，以后的抽取不再将其派往该企业") if accept else _("已不予回避，企业将收到理由"))
 
 
 @bp.post("/credit-repairs/<int:repair_id>")
 @login_required
 def decide_credit_repair(repair_id: int):
     grant = request.form.get("decision") == "grant"
+    return _decided(f"repair-{repair_id}", _("审核意见"), lambda reply: credit_repair.decide(
+        current_user, repair_id, grant, reply),
+        _("已准予信用修复") if grant else _("已不予信用修复，企业将收到理由"))
+
+
+def _decided(key: str, label: str, decide, done: str):
+    """One decision on an application: done → back to the list; refused → the list again with the error
+    beside that application's reply and the reply kept."""
+    reply = request.form.get("response", "")
     try:
-        credit_repair.decide(current_user, repair_id, grant, request.form.get("response", ""))
+        decide(reply)
     except ValidationFailed as exc:
-        flash(known(exc.message), "error")
-        return _index(errors={f"repair-{repair_id}": [known(m) for v in exc.errors.values() for m in v]}), 422
-    flash(_("已准予信用修复") if grant else _("已不予信用修复，企业将收到理由"), "success")
+        messages = [known(m) for v in exc.errors.values() for m in v] or [known(exc.message)]
+        return _index(for_page({key: messages}, {key: label}), {key: reply}), 422
+    flash(done, "success")
     return redirect(url_for("applications.index"))
 
 

@@ -5,11 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user, current_user
 
-from services import audit, auth
+from services import auth
 from services.directory import people
 from services.errors import ValidationFailed
 from services.workflow import clock
-from extensions import db
 from web.form_errors import FormErrors, for_page
 from web.ops.limits import login_limits
 
@@ -25,8 +24,7 @@ def login():
             flash(_("用户名或密码错误"), "error")
             return render_template("auth/login.html"), 401
         login_user(user)
-        audit.record(user, "auth.login", "user", user.id)
-        db.session.commit()
+        auth.log_in(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html")
 
@@ -34,10 +32,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    user = current_user._get_current_object()
-    audit.record(user, "auth.logout", "user", user.id)
-    auth.end_all_sessions(user, "logout")
-    db.session.commit()
+    auth.log_out(current_user._get_current_object())
     logout_user()
     return redirect(url_for("auth.login"))
 

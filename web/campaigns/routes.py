@@ -4,10 +4,8 @@ from datetime import date
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from extensions import db
-from models import Industry
+from services.directory import catalogue
 from services.stages import initiation as campaigns
 from services.stages import history
 from services.stages import review
@@ -43,7 +41,7 @@ def detail(campaign_id: int):
 @bp.route("/special", methods=["GET", "POST"])
 @login_required
 def special():
-    industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
+    industries = catalogue.list_industries()
     if request.method == "POST":
         try:
             industry_id = int(request.form.get("industry_id") or 0)
@@ -61,7 +59,7 @@ def special():
 @bp.route("/emergency", methods=["GET", "POST"])
 @login_required
 def emergency():
-    industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
+    industries = catalogue.list_industries()
     if request.method == "POST":
         try:
             campaign = kinds.request_emergency_action(current_user, industry_id=int(request.form.get("industry_id") or 0),

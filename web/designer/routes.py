@@ -8,6 +8,7 @@ from services.designer import decisions as designer_decisions
 from services.workflow import migration
 from services.workflow import validation
 from services.errors import Forbidden, NotFound, ValidationFailed
+from web.form_errors import FormErrors, for_page
 from web.model_files import model_response
 from web.i18n import N_
 
@@ -152,14 +153,16 @@ def deploy():
 @bp.route("/import", methods=["GET", "POST"])
 def import_file():
     if request.method == "GET":
-        return render_template("designer/import.html", errors={})
+        return render_template("designer/import.html", errors=FormErrors())
     upload = request.files.get("file")
     try:
         if upload is None or not upload.filename:
             raise ValidationFailed({"file": ["请选择 BPMN 文件"]})
         xml = designer.read_upload(upload.read(designer.MAX_UPLOAD_BYTES + 1), upload.filename)
     except ValidationFailed as exc:
-        return render_template("designer/import.html", errors=exc.errors), 422
+        # A browser cannot put a file back into a file input: the page names the file that was refused instead.
+        return render_template("designer/import.html", errors=for_page(exc.errors, {"file": _("BPMN 文件")}),
+                               filename=upload.filename if upload else None), 422
     report = validation.validate(xml)
     draft = designer.save_draft(current_user, report.process_id or "imported", xml)
     flash(_("已导入为草稿：%(errors)s 个错误，%(warnings)s 个警告（在设计器中查看）", errors=len(report.errors), warnings=len(report.warnings)),

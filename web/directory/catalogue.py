@@ -77,7 +77,7 @@ def matter_edit(matter_id: int):
 @bp.route("/industries", methods=["GET", "POST"])
 @login_required
 def industries():
-    errors, status = {}, 200
+    errors, status = None, 200
     if request.method == "POST":
         try:
             industry = catalogue.save_industry(current_user, request.form)
@@ -86,7 +86,8 @@ def industries():
         else:
             flash(_("已新增行业 %(code)s %(name)s", code=industry.code, name=industry.name), "success")
             return redirect(url_for("directory.industries"))
-    return render_template("directory/industries.html", industries=catalogue.list_industries(), errors=errors,
+    return render_template("directory/industries.html", industries=catalogue.list_industries(),
+                           errors=for_page(errors, {"code": _("行业代码"), "name": _("行业名称")}),
                            form=request.form, section=catalogue.section_label), status
 
 

@@ -76,7 +76,8 @@ def official(user_id: int, errors: dict | None = None, status: int = 200):
     return render_template("directory/official.html", person=person, conflicts=directory.officer_conflicts(user_id),
                            can_edit=directory.can_edit(current_user, person.department_id),
                            can_set_password=people.can_set_password(current_user, person),
-                           errors=for_page(errors, {"cert_no": _("执法证号"), "uscc": _("经营主体统一社会信用代码")})), status
+                           errors=for_page(errors, {"cert_no": _("执法证号"), "uscc": _("经营主体统一社会信用代码")}),
+                           form=request.form if errors else {}), status
 
 
 @bp.post("/officials/<int:user_id>")
@@ -117,7 +118,8 @@ def expert(expert_id: int, errors: dict | None = None, status: int = 200):
     found = directory.get_expert(expert_id)
     return render_template("directory/expert.html", expert=found, expert_region=people.expert_region(found),
                            conflicts=directory.expert_conflicts(expert_id), can_edit=directory.can_edit(current_user),
-                           errors=for_page(errors, {"uscc": _("经营主体统一社会信用代码")})), status
+                           errors=for_page(errors, {"uscc": _("经营主体统一社会信用代码")}),
+                           form=request.form if errors else {}), status
 
 
 @bp.post("/experts/<int:expert_id>/conflicts")

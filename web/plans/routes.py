@@ -4,11 +4,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
-from sqlalchemy import select
 
-from extensions import db
 from forms.errors import flatten
-from models import Department, Industry, Region
 from schemas.plan import CLASSES, PlanEntryCreateSchema
 from services.workflow import clock
 from services.stages import plans
@@ -54,9 +51,7 @@ def approve(entry_id: int):
 
 
 def _options() -> dict:
-    industries = db.session.scalars(select(Industry).order_by(Industry.code)).all()
-    return {"industries": industries, "matters_by_industry": plans.matters_by_industry(), "departments": db.session.scalars(select(Department).order_by(Department.id)).all(),
-            "classes": CLASSES, "regions": db.session.scalars(select(Region).order_by(Region.code)).all()}
+    return {**plans.form_options(), "classes": CLASSES}
 
 
 def _errors(errors: dict) -> FormErrors:

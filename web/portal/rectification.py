@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from services.errors import DomainError, ValidationFailed
 from services.portal import claims, records
-from services.stages import evidence
 from web.i18n import known
+from web.uploads import evidence_uploads
 from web.portal.routes import bp, enterprise_required
 
 
@@ -20,7 +20,7 @@ def rectification(inspection_id: int):
     actions = {int(k.partition("-")[2]): v for k, v in request.form.items()
                if k.startswith("action-") and k.partition("-")[2].isdigit()}
     try:
-        claims.submit(g.enterprise_id, inspection_id, actions, _uploads())
+        claims.submit(g.enterprise_id, inspection_id, actions, evidence_uploads("-", plain=False))
     except ValidationFailed as exc:
         flash(known(exc.message), "error")
         errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
@@ -50,14 +50,3 @@ def _page(inspection_id: int, errors: dict, values: dict):
     return render_template("portal/rectification.html", record=record, order=inspection,
                            items=claims.failed_items(inspection_id), errors=errors, values=values,
                            claims=claims.for_inspection(g.enterprise_id, inspection_id))
-
-
-def _uploads() -> list[evidence.Upload]:
-    """Files named evidence-<checklist item id>, several per item."""
-    found = []
-    for name in request.files:
-        suffix = name.partition("-")[2]
-        if name.startswith("evidence-") and suffix.isdigit():
-            found += [evidence.Upload(int(suffix), f.filename or "", f.stream)
-                      for f in request.files.getlist(name) if f.filename]
-    return found

@@ -72,9 +72,16 @@ def _enterprise_page(enterprise_id: int, errors, failed: str):
 @bp.post("/transfers/<int:transfer_id>/acknowledge")
 @login_required
 def acknowledge_transfer(transfer_id: int):
-    transfer = follow_up.acknowledge_transfer(current_user, transfer_id,
-                                              acknowledged_by=request.form.get("acknowledged_by", ""),
-                                              receipt_no=request.form.get("receipt_no"))
+    try:
+        transfer = follow_up.acknowledge_transfer(current_user, transfer_id,
+                                                  acknowledged_by=request.form.get("acknowledged_by", ""),
+                                                  receipt_no=request.form.get("receipt_no"))
+    except ValidationFailed as exc:
+        # Each transfer has its own receipt form: its controls are named transfer-<id>-<field> on the page.
+        key = f"transfer-{transfer_id}"
+        errors = for_page({f"{key}-{name}": v for name, v in exc.errors.items()},
+                          {f"{key}-acknowledged_by": _("接收人"), f"{key}-receipt_no": _("回执编号")})
+        return _enterprise_page(follow_up.transfer_enterprise(transfer_id), errors, key), 422
     flash(_("移送回执已登记"), "success")
     return redirect(url_for("follow_up.enterprise", enterprise_id=transfer.enterprise_id))
 
