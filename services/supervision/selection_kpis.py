@@ -49,7 +49,8 @@ class SelectionKpis:
 
 
 def selection_kpis(user: User, start: date, end: date, department_id: int | None = None) -> SelectionKpis:
-    if not user.has_role("supervisor", "admin"):
+    # the auditor (纪检监察) reads the dashboard's figures too, within its regions (scope.clause below)
+    if not user.has_role("supervisor", "admin", "auditor"):
         raise Forbidden("绩效考核仅限联席会办公室查看")
     goal = float(current_app.config["CREDIT_DRAW_SHARE_GOAL"])
     campaigns = {c.id: c for c in _campaigns_in(start, end, department_id, user)}
