@@ -20,13 +20,15 @@ from services.workflow import escalations, event_timers, registry, script_functi
 class FormHooks:
     context: Callable      # the choices and rows the form needs
     complete: Callable     # what submitting it writes to the domain tables
+    validation: Callable | None = None  # (schema cache key, choices-and-rows builder); else the context validates
 
 
 FORMS: dict[str, FormHooks] = {
     "special_approval": FormHooks(initiation.special_approval_context, initiation.record_special_approval),
     "initiation": FormHooks(initiation.initiation_context, initiation.record_initiation),
     "partner_confirmation": FormHooks(initiation.partner_context, initiation.record_partner_confirmation),
-    "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection),
+    "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection,
+                                  inspections.validation_context),
     "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
     "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
     "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
@@ -59,6 +61,7 @@ def install() -> None:
     """Plug the tables into the runtime, the script engine and the timer worker (idempotent)."""
     registry.FORM_CONTEXTS.update({key: hooks.context for key, hooks in FORMS.items()})
     registry.FORM_HANDLERS.update({key: hooks.complete for key, hooks in FORMS.items()})
+    registry.FORM_VALIDATION.update({key: hooks.validation for key, hooks in FORMS.items() if hooks.validation})
     registry.OPERATIONS.update(OPERATIONS)
     timers.HANDLERS.update(TIMER_KINDS)
     script_functions.install()

@@ -8,7 +8,7 @@ a later change is a new revision with a reason (services.inspection_revisions).
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from domain import results
 from extensions import db
@@ -38,9 +38,9 @@ def checklist_rows(campaign: Campaign) -> list[ChecklistItem]:
     return sorted(items, key=lambda i: (i.matter.department_id, i.position))
 
 
-def form_context(inspection: Inspection, user: User | None) -> FormContext:
+def _choices_and_rows(campaign: Campaign) -> FormContext:
     rows = [Row(i.id, i.text, group=i.matter.department.name, detail=f"{i.matter.name}（{i.matter.legal_basis}）")
-            for i in checklist_rows(inspection.campaign)]
+            for i in checklist_rows(campaign)]
     return FormContext(
         choices={
             "item_results": [Choice(code, zh) for code, zh, _ in results.ITEM_RESULTS],
@@ -48,7 +48,22 @@ def form_context(inspection: Inspection, user: User | None) -> FormContext:
             "problem_domains": [Choice(code, zh) for code, zh, _ in results.PROBLEM_DOMAINS],
             "methods": [Choice(m, m) for m in METHODS],
         },
-        rows={"checklist_items": rows},
+        rows={"checklist_items": rows})
+
+
+def validation_context(ctx):
+    """What validating a submission depends on: the campaign's checklist revision (never edited in place)
+    and its matters; the database is part of the key because ids restart in another one."""
+    campaign = ctx.campaign
+    key = (str(db.engine.url), campaign.checklist_revision_id, tuple(m.id for m in campaign.matters))
+    return key, lambda: _choices_and_rows(campaign)
+
+
+def form_context(inspection: Inspection, user: User | None) -> FormContext:
+    context = _choices_and_rows(inspection.campaign)
+    return FormContext(
+        choices=context.choices,
+        rows=context.rows,
         initial=_initial(inspection, user),
         info={"enterprise": inspection.enterprise, "officers": inspection.officers, "inspection": inspection,
               "signoffs": inspection.signoffs, "evidence": evidence.for_inspection(inspection.id),
@@ -158,7 +173,6 @@ def record_inspection(ctx, data: dict) -> dict:
     check_rules(data, inspection)
     before = snapshot(inspection) if inspection.result_code else None
     apply(inspection, data)
-    db.session.flush()
     changed = before is not None and before != snapshot(inspection)
     inspection.signoffs.append(InspectionSignoff(user_id=user.id, department_id=officer.department_id,
                                                  signed_at=clock.now(), changed=changed))
@@ -171,7 +185,7 @@ def record_inspection(ctx, data: dict) -> dict:
         _finalize(inspection, user)
     else:
         inspection.status = "signed"
-    db.session.flush()
+    db.session.flush()  # one UPDATE of the inspection, its item results and sign-off in batches
     if inspection.status == "submitted":
         _report_if_all_submitted(inspection.campaign_id)
     return {"result_code": inspection.result_code, "signoffs": len(signers)}
@@ -188,8 +202,9 @@ def _finalize(inspection: Inspection, user: User) -> None:
     now = clock.now()
     inspection.status, inspection.submitted_by_id, inspection.submitted_at = "submitted", user.id, now
     inspection.finalized_at, inspection.revision = now, 1
-    inspection.revisions.append(InspectionRevision(number=1, data=snapshot(inspection), created_by_id=user.id,
-                                                   created_at=now))
+    # Added, not appended: appending would first read the (empty) revisions of an inspection never final.
+    db.session.add(InspectionRevision(inspection=inspection, number=1, data=snapshot(inspection),
+                                      created_by_id=user.id, created_at=now))
     # 20 working days to publish, counted from the inspection by China's calendar (调休 included).
     due = calendar.deadline(inspection.inspected_on, current_app.config["PUBLICATION_WORKING_DAYS"])
     inspection.publication_due, inspection.publication_provisional = due.due, due.provisional
@@ -275,9 +290,9 @@ def _json_safe(data: dict) -> dict:
 
 
 def _discard_draft(inspection: Inspection, user: User) -> None:
-    draft = _draft(inspection, user)
-    if draft is not None:
-        db.session.delete(draft)
+    db.session.execute(delete(InspectionDraft).where(InspectionDraft.inspection_id == inspection.id,
+                                                     InspectionDraft.user_id == user.id)
+                       .execution_options(synchronize_session="evaluate"))
 
 
 def get(user: User, inspection_id: int) -> Inspection:
