@@ -35,6 +35,12 @@ def close(app) -> None:
 
 
 def copy_db(source: Path, target: Path) -> Path:
+    """A file copy of a closed SQLite database (WAL mode: closing the last connection folds the log into the
+    file); a log left beside the target from before would be replayed onto the copy, so it goes."""
+    if Path(f"{source}-wal").exists():
+        raise RuntimeError(f"{source} is still open (its -wal log exists): close the app first")
+    for sidecar in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        sidecar.unlink(missing_ok=True)
     shutil.copyfile(source, target)
     return target
 

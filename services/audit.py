@@ -18,7 +18,7 @@ the keyed chain keep their sha256-v1 scheme and verify under it.
 in (services/audit_checkpoints publishes them, and the worker once a day).
 """
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain import audit_chain
@@ -86,7 +86,8 @@ def _append_pending(session: Session) -> None:
     if entries:
         session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=seq, hash=prev, key_id=kid)
                         .execution_options(synchronize_session=False))
-        session.add_all(entries)
+        # One INSERT for all of them (the ORM would insert one by one on SQLite to learn ids nobody reads).
+        session.execute(insert(AuditRecord), [_row(entry) for entry in entries])
     if checkpoint:
         session.add(AuditCheckpoint(seq=seq, hash=prev, at=clock.now(), reason=checkpoint))
 
@@ -142,6 +143,14 @@ def _discard_pending(session: Session, transaction) -> None:
         session.info.pop(_PENDING, None)  # rolled back or closed: the change did not happen, nor its record
         session.info.pop(_CHECKPOINT, None)
         session.info.pop(_KEY_SHARED, None)
+
+
+_COLUMNS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "campaign_id", "detail", "prev_hash",
+            "hash", "scheme", "key_id")
+
+
+def _row(entry: AuditRecord) -> dict:
+    return {name: getattr(entry, name) for name in _COLUMNS}
 
 
 def _fields(entry) -> dict:

@@ -8,7 +8,7 @@ a later change is a new revision with a reason (services.inspection_revisions).
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 
 from domain import results
 from extensions import db
@@ -157,6 +157,10 @@ def apply(inspection: Inspection, data: dict) -> None:
         item.result, item.note = row["result"], row.get("note")
         keep.append(item)
     inspection.item_results = keep
+    _apply_fields(inspection, data)
+
+
+def _apply_fields(inspection: Inspection, data: dict) -> None:
     inspection.result_code = data["result_code"]
     inspection.problem_domain = data.get("problem_domain") if results.category(data["result_code"]).needs_domain else None
     inspection.method, inspection.summary, inspection.inspected_on = data["method"], data.get("summary"), data["inspected_on"]
@@ -172,23 +176,37 @@ def record_inspection(ctx, data: dict) -> dict:
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
     check_rules(data, inspection)
     before = snapshot(inspection) if inspection.result_code else None
-    apply(inspection, data)
+    if before is None:  # the first recording: apply() writes items and result together, so there are no items yet
+        _apply_fields(inspection, data)
+    else:
+        apply(inspection, data)
     changed = before is not None and before != snapshot(inspection)
     inspection.signoffs.append(InspectionSignoff(user_id=user.id, department_id=officer.department_id,
                                                  signed_at=clock.now(), changed=changed))
-    _discard_draft(inspection, user)
     audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, corrected_before_signing=changed, previous=before if changed else None,
                  failed_items=[r["key"] for r in data["items"] if r["result"] == "fail"])
     signers = {s.user_id for s in inspection.signoffs}
-    if len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]:
-        _finalize(inspection, user)
-    else:
+    final = len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]
+    if not final:
         inspection.status = "signed"
-    db.session.flush()  # one UPDATE of the inspection, its item results and sign-off in batches
-    if inspection.status == "submitted":
+    if before is None:
+        _insert_items(inspection, data["items"])
+    if final:
+        _finalize(inspection, user)
+    db.session.flush()  # the inspection in one UPDATE, with its sign-off
+    _discard_draft(inspection, user)
+    if final:
         _report_if_all_submitted(inspection.campaign_id)
     return {"result_code": inspection.result_code, "signoffs": len(signers)}
+
+
+def _insert_items(inspection: Inspection, items: list[dict]) -> None:
+    """The first recording's item results in one INSERT (the ORM would insert them one by one to learn ids
+    nobody reads here); the collection is then read again only if something asks for it."""
+    db.session.execute(insert(ItemResult), [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
+                                             "result": row["result"], "note": row.get("note")} for row in items])
+    db.session.expire(inspection, ["item_results"])
 
 
 def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
@@ -218,7 +236,7 @@ def _finalize(inspection: Inspection, user: User) -> None:
 def _special_consequences(inspection: Inspection) -> None:
     outcome = results.special_outcome(inspection.result_code, inspection.problem_domain)
     campaign = inspection.campaign
-    name = inspection.enterprise.name
+    name = inspection.enterprise.name if outcome else None
     if outcome == "not_found":
         due = calendar.deadline(inspection.inspected_on, current_app.config["ABNORMAL_LIST_WORKING_DAYS"])
         inspection.abnormal_list_due = due.due
@@ -314,8 +332,10 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # Lock the campaign row so that of two last inspections finishing together, one sees both.
     # FOR NO KEY UPDATE: it still excludes the other finisher, but not the key-share locks that inserts
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
-    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update(key_share=True))
-    pending = db.session.scalar(select(func.count()).select_from(Inspection).where(
-        Inspection.campaign_id == campaign_id, Inspection.status != "submitted"))
+    # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
+    pending = db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
+                                 .values(pending_inspections=Campaign.pending_inspections - 1)
+                                 .returning(Campaign.pending_inspections)
+                                 .execution_options(synchronize_session=False)).scalar_one()
     if pending == 0:
         runtime.send_message(runtime.campaign_instance(campaign_id), "inspections_completed")

@@ -313,15 +313,19 @@ def _task_context(user: User, task: HumanTask, key_share: bool = False) -> TaskC
     completion's inserts (audit, tasks) need anyway: when another session holds the row FOR UPDATE, the
     completion waits (and after the lock timeout gives up with 409) before doing any work, instead of after
     the form, the handler and the engine step, so the retries of a blocked campaign cost the others almost no
-    CPU. The audit append then need not lock it again. No-op on SQLite."""
+    CPU. The actor's row, which the audit record references, is locked alike in the same statement; the
+    audit append then need not lock either again. No-op on SQLite."""
     campaign = None
     if task.campaign_id and key_share:
-        campaign = db.session.scalars(select(Campaign).where(Campaign.id == task.campaign_id)
-                                      .with_for_update(read=True, key_share=True, of=Campaign)).one()
+        campaign = db.session.execute(select(Campaign, User.id).join_from(Campaign, User, User.id == user.id)
+                                      .where(Campaign.id == task.campaign_id).with_for_update(read=True, key_share=True, of=[Campaign, User])).one()[0]
         audit.note_key_shared(Campaign, campaign.id)
+        audit.note_key_shared(User, user.id)
     elif task.campaign_id:
         campaign = db.session.get(Campaign, task.campaign_id)
-    inspection = db.session.get(Inspection, task.inspection_id) if task.inspection_id else None
+    # Its officers and sign-offs with it: authorization and the two-officer rule read both.
+    inspection = db.session.get(Inspection, task.inspection_id, options=[
+        joinedload(Inspection.officers), joinedload(Inspection.signoffs)]) if task.inspection_id else None
     return TaskContext(user, task, campaign, inspection)
 
 
