@@ -11,7 +11,7 @@ from models import AuditRecord, HumanTask, Inspection
 
 # (first signature, countersign) as counted after the issue-18 work. The issue's goal on PostgreSQL is 15:
 # not reached yet; these bounds keep what was won.
-BOUNDS = {"sqlite": (22, 20), "postgresql": (22, 20)}
+BOUNDS = {"sqlite": (21, 20), "postgresql": (21, 20)}
 
 
 def _check(app, database: str) -> None:
