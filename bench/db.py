@@ -35,6 +35,12 @@ def close(app) -> None:
 
 
 def copy_db(source: Path, target: Path) -> Path:
+    """A file copy of a closed SQLite database (WAL mode: closing the last connection folds the log into the
+    file); a log left beside the target from before would be replayed onto the copy, so it goes."""
+    if Path(f"{source}-wal").exists():
+        raise RuntimeError(f"{source} is still open (its -wal log exists): close the app first")
+    for sidecar in (Path(f"{target}-wal"), Path(f"{target}-shm")):
+        sidecar.unlink(missing_ok=True)
     shutil.copyfile(source, target)
     return target
 
@@ -140,10 +146,52 @@ class CampaignFixture:
             raise SystemExit(f"N={self.n}: too few open tasks for {count} completions")
         return ids[:count]
 
+    def signatures_round(self, timed_count: int, seed: int) -> tuple[list[float], list[float]]:
+        """Like `round`, timing both signatures of each inspection: the first (records the values) and the
+        countersign (finalises the inspection, counts down the campaign's pending inspections under its lock).
+        The warm-up inspection is signed twice untimed."""
+        close(self.app)
+        copy_db(self.snapshot, self.path)
+        rng, firsts, countersigns = random.Random(seed), [], []
+        with self.app.app_context():
+            for task_id in self.open_task_ids(timed_count + 1):
+                firsts.append(self._complete(task_id, rng))
+                countersigns.append(self._complete(self.countersign_of(task_id), rng))
+        return firsts[1:], countersigns[1:]
+
+    @staticmethod
+    def countersign_of(task_id: int) -> int:
+        inspection_id = db.session.scalar(select(HumanTask.inspection_id).where(HumanTask.id == task_id))
+        return db.session.scalars(select(HumanTask.id).where(
+            HumanTask.inspection_id == inspection_id, HumanTask.element_id == "joint_inspection_countersign",
+            HumanTask.status == "open")).one()
+
+    def statements(self) -> tuple[int, int]:
+        """SQL statements of one first signature and one countersign (after a warm-up inspection)."""
+        from bench.statements import counting
+        close(self.app)
+        copy_db(self.snapshot, self.path)
+        rng = random.Random(0)
+        with self.app.app_context():
+            warm_up, task_id = self.open_task_ids(2)
+            self._complete(warm_up, rng)
+            counts = []
+            for target in (lambda: task_id, lambda: self.countersign_of(task_id)):
+                target_id = target()
+                actor, payload = self._payload(target_id, rng)
+                with counting(db.engine) as seen:
+                    tasks.complete(actor, target_id, payload)
+                counts.append(len(seen))
+        return counts[0], counts[1]
+
+    @staticmethod
+    def _payload(task_id: int, rng: random.Random):
+        actor = sim._actor_for(db.session.get(HumanTask, task_id))
+        return actor, sim._inspection(tasks.task_form(actor, task_id), rng)
+
     @staticmethod
     def _complete(task_id: int, rng: random.Random) -> float:
-        actor = sim._actor_for(db.session.get(HumanTask, task_id))
-        payload = sim._inspection(tasks.task_form(actor, task_id), rng)  # built outside the timer
+        actor, payload = CampaignFixture._payload(task_id, rng)  # built outside the timer
         return timed(lambda: tasks.complete(actor, task_id, payload))
 
 
@@ -166,6 +214,20 @@ def completion_ms(fixtures: list[CampaignFixture], rounds: int = 6, per_round: i
     for fixture in fixtures:
         close(fixture.app)
     return {n: statistics.median(s) * 1000 for n, s in samples.items()}
+
+
+def signature_ms(fixtures: list[CampaignFixture], rounds: int = 6, per_round: int = 8) -> dict[int, tuple[float, float]]:
+    """Median ms of the first signature and of the countersign for each size; sizes interleaved and rotated."""
+    firsts: dict[int, list[float]] = {f.n: [] for f in fixtures}
+    countersigns: dict[int, list[float]] = {f.n: [] for f in fixtures}
+    for r in range(rounds):
+        for fixture in fixtures[r % len(fixtures):] + fixtures[:r % len(fixtures)]:
+            first, second = fixture.signatures_round(per_round, seed=r)
+            firsts[fixture.n] += first
+            countersigns[fixture.n] += second
+    for fixture in fixtures:
+        close(fixture.app)
+    return {n: (statistics.median(firsts[n]) * 1000, statistics.median(countersigns[n]) * 1000) for n in firsts}
 
 
 def simulate_seconds(template: Path, workdir: Path, n: int) -> float:

@@ -3,7 +3,7 @@
 Each import runs in a child process so its peak RSS is its own: a 100,000-row import and a 1,000,000-row
 import should peak alike if the import streams. Searches run the service the pages and API call, on the
 1M-row database, median of 5 (after one warm-up). Set BENCH_DIRECTORY_ROWS to change the size and
-BENCH_POSTGRES_URL to also import into PostgreSQL (a scratch database: its tables are dropped and recreated).
+BENCH_POSTGRES=1 to also import into PostgreSQL (a yiye_bench_* database it creates and drops: tests/pgdb.py).
 
     python -m bench.directory        # just this benchmark
 """

@@ -23,18 +23,30 @@ def median_of(action, repeats: int) -> float:
 
 def engine_completion_ms(repeats: int = 200) -> float:
     """Load a case waiting at joint_inspection, complete it, run engine steps, dump; median ms."""
+    return engine_signatures_ms(repeats)[0]
+
+
+def engine_signatures_ms(repeats: int = 200) -> tuple[float, float]:
+    """The bare engine's load → complete → dump of a case at its first signature (joint_inspection) and at
+    its countersign (joint_inspection_countersign, which ends the inspection's part); median ms of each."""
     parsed = parse_process(MODEL.read_text(encoding="utf-8"))
     data = {"inspection_id": 1, "campaign_id": 1}  # what the draw service starts a case with
     fresh = runner.new_workflow(parsed, SandboxedScriptEngine(service_handlers={}), data)
     runner.advance(fresh)  # now waiting at joint_inspection
-    state = dump_state(fresh)
+    first = dump_state(fresh)
+    (task,) = runner.ready_user_tasks(fresh)
+    runner.complete_task(fresh, task.task_id, {"result_code": "01", "signoffs": 1})
+    countersign = dump_state(fresh)  # now waiting at joint_inspection_countersign
 
-    def cycle() -> None:
+    def cycle(state: str) -> None:
         workflow = load_state(state, parsed)
         workflow.script_engine = SandboxedScriptEngine(service_handlers={})
         (task,) = runner.ready_user_tasks(workflow)
-        runner.complete_task(workflow, task.task_id, {"result_code": "01"})
+        runner.complete_task(workflow, task.task_id, {"result_code": "01", "signoffs": 2})
         dump_state(workflow)
 
-    cycle()  # warm-up
-    return median_of(cycle, repeats) * 1000
+    out = []
+    for state in (first, countersign):
+        cycle(state)  # warm-up
+        out.append(median_of(lambda: cycle(state), repeats) * 1000)
+    return out[0], out[1]

@@ -6,9 +6,9 @@ supervisor open (`live_campaigns`, the page's one statement with the scope's rec
 each; and a county's draw candidate query (`draw.inputs.candidates_for`, the scan the draw's cost grows with)
 against the same county alone in a one-county database — target: ratio <= 1.5.
 
-Data is generated in SQL (generate_series) into databases `yiye_bench_org_province` and
-`yiye_bench_org_county`, created on the server of BENCH_POSTGRES_URL (default POSTGRES_TEST_URL, else
-.../test) and dropped afterwards. The enterprise name indexes (trigram GIN) are dropped before the load: none of
+Data is generated in SQL (generate_series) into two databases `yiye_bench_org_province_*` and
+`yiye_bench_org_county_*` that this run creates (tests/pgdb.py: the server of POSTGRES_ADMIN_URL /
+POSTGRES_TEST_URL, the one setting every PostgreSQL bench uses) and drops afterwards; never an existing one. The enterprise name indexes (trigram GIN) are dropped before the load: none of
 the timed queries uses them and they triple the load time.
 
     nice -n 19 python -m bench.province [--counties-per-city 10] [--cities 10] [--enterprises-per-county 30000]
@@ -39,22 +39,6 @@ INDUSTRIES = (("6210", "正餐服务"), ("6110", "旅游饭店"), ("5265", "机�
               ("5435", "危险货物道路运输"))
 
 
-def _server_url() -> str:
-    return os.environ.get("BENCH_POSTGRES_URL") or os.environ.get(
-        "POSTGRES_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _admin(sql: str) -> None:
-    import psycopg
-    server = _server_url().rsplit("/", 1)[0].replace("postgresql+psycopg", "postgresql")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _fresh(name: str) -> str:
-    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{name}"')
-    return f"{_server_url().rsplit('/', 1)[0]}/{name}"
 
 
 def _app(url: str):
@@ -169,8 +153,9 @@ def _draw_ms(county_code: str, rounds: int) -> tuple[float, int]:
     return _median_ms(lambda: draw_inputs.candidates_for(scope), rounds), count
 
 
-def build(name: str, cities: int, per_city: int, enterprises: int, officials: int, campaigns: int):
-    app = _app(_fresh(name))
+def build(url: str, cities: int, per_city: int, enterprises: int, officials: int, campaigns: int):
+    name = url.rsplit("/", 1)[-1]
+    app = _app(url)
     with app.app_context():
         started = time.perf_counter()
         upgrade()
@@ -182,9 +167,10 @@ def build(name: str, cities: int, per_city: int, enterprises: int, officials: in
 
 def measure(cities: int = 10, per_city: int = 10, enterprises: int = 30_000, officials: int = 20,
             campaigns: int = 20, rounds: int = 9, keep: bool = False) -> dict:
-    names = ("yiye_bench_org_province", "yiye_bench_org_county")
+    from tests import pgdb
+    urls = [pgdb.create("yiye_bench_org_province_")]
     try:
-        province = build(names[0], cities, per_city, enterprises, officials, campaigns)
+        province = build(urls[0], cities, per_city, enterprises, officials, campaigns)
         with province.app_context():
             out = {"dashboards": [("county (sup_420101)", *_dashboard_ms("sup_420101", rounds)),
                                   ("city roll-up (sup_420100)", *_dashboard_ms("sup_420100", rounds)),
@@ -194,24 +180,27 @@ def measure(cities: int = 10, per_city: int = 10, enterprises: int = 30_000, off
                    "officials": db.session.scalar(text("SELECT count(*) FROM user_role WHERE role = 'official'"))}
             db.session.remove()
             db.engine.dispose()
-        county = build(names[1], 1, 1, enterprises, officials, campaigns)
+        urls.append(pgdb.create("yiye_bench_org_county_"))
+        county = build(urls[1], 1, 1, enterprises, officials, campaigns)
         with county.app_context():
             out["draw_county"] = _draw_ms("420101", rounds)
             db.session.remove()
             db.engine.dispose()
     finally:
         if not keep:
-            for name in names:
-                _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for url in urls:
+                pgdb.drop(url)
     return out
 
 
 def rows() -> list[tuple[str, str, str]]:
     """For `make bench` (bench/__main__.py): the province run, or why it was skipped."""
-    try:
-        _admin("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-        return [("province on PostgreSQL (bench/province.py)", f"skipped: {exc.__class__.__name__}", "")]
+    from tests import pgdb
+    if os.environ.get("BENCH_POSTGRES") != "1" and pgdb.requested() is None:
+        return [("province on PostgreSQL (bench/province.py)", "skipped (set BENCH_POSTGRES=1)", "")]
+    error = pgdb.reachable()
+    if error is not None:
+        return [("province on PostgreSQL (bench/province.py)", f"skipped: {error.__class__.__name__}", "")]
     m = measure()
     out = [(f"province dashboard statement, {label}, {total:,} live campaigns (median ms)", f"{ms:.1f}",
             f"< {TARGET_MS}") for label, ms, _service, total in m["dashboards"]]

@@ -133,11 +133,27 @@ def build_schema(form: dict, context: FormContext) -> Schema:
     return type(f"{form['key']}_form", (Schema,), members)()
 
 
-def validate_submission(form: dict, context: FormContext, data: dict) -> dict:
+_SCHEMAS: dict = {}
+SCHEMA_CACHE_SIZE = 256
+
+
+def cached_schema(form: dict, key, build_context) -> Schema:
+    """The form's schema for the choices and rows that `key` identifies; `build_context()` only on a miss.
+    The key must change whenever those choices or rows would (e.g. a checklist revision and its matters)."""
+    full_key = (form["key"], key)
+    schema = _SCHEMAS.get(full_key)
+    if schema is None:
+        if len(_SCHEMAS) >= SCHEMA_CACHE_SIZE:
+            _SCHEMAS.pop(next(iter(_SCHEMAS)))  # the oldest entry
+        schema = _SCHEMAS[full_key] = build_schema(form, build_context())
+    return schema
+
+
+def validate_submission(form: dict, context: FormContext | None, data: dict, schema: Schema | None = None) -> dict:
     """Return the cleaned data or raise marshmallow.ValidationError with per-field messages."""
     if not isinstance(data, dict):
         raise ValidationError({"_schema": [N_("提交内容必须是对象")]})
-    return build_schema(form, context).load(data)
+    return (schema or build_schema(form, context)).load(data)
 
 
 def from_html(form: dict, context: FormContext, formdata) -> dict:

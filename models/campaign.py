@@ -41,6 +41,9 @@ class Campaign(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime]
     completed_at: Mapped[Optional[datetime]]
+    # Inspections not yet submitted (final): +n when a draw opens cases, -n when a redraw withdraws them, -1 as
+    # each is finalised (under this row's lock), so the last one is known without counting the campaign's rows.
+    pending_inspections: Mapped[int] = mapped_column(default=0, server_default="0")
     plan_entry: Mapped[Optional[PlanEntry]] = relationship()
     industry: Mapped[Industry] = relationship()
     region: Mapped[Region] = relationship()

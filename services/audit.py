@@ -18,7 +18,7 @@ the keyed chain keep their sha256-v1 scheme and verify under it.
 in (services/audit_checkpoints publishes them, and the worker once a day).
 """
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain import audit_chain
@@ -30,6 +30,7 @@ from services.workflow import clock
 
 _PENDING = "audit_pending"
 _CHECKPOINT = "audit_checkpoint"
+_KEY_SHARED = "audit_key_shared"  # (model, id) rows this transaction already holds FOR KEY SHARE (or stronger)
 KEY_ROTATED = "audit.key_rotated"
 # Why a checkpoint was published: the worker's daily one, a draw's commitment, a publication of results,
 # an operator's `flask audit checkpoint`.
@@ -85,7 +86,8 @@ def _append_pending(session: Session) -> None:
     if entries:
         session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=seq, hash=prev, key_id=kid)
                         .execution_options(synchronize_session=False))
-        session.add_all(entries)
+        # One INSERT for all of them (the ORM would insert one by one on SQLite to learn ids nobody reads).
+        session.execute(insert(AuditRecord), [_row(entry) for entry in entries])
     if checkpoint:
         session.add(AuditCheckpoint(seq=seq, hash=prev, at=clock.now(), reason=checkpoint))
 
@@ -98,6 +100,15 @@ def request_checkpoint(reason: str) -> None:
     if session.get_transaction() is None:
         session.begin()
     session.info[_CHECKPOINT] = reason
+
+
+def note_key_shared(model, row_id: int) -> None:
+    """The transaction already holds this row's KEY SHARE lock (or a stronger one): the append need not
+    take it again. Forgotten at the transaction's end, with the lock."""
+    session = db.session()
+    if session.get_transaction() is None:
+        session.begin()
+    session.info.setdefault(_KEY_SHARED, set()).add((model, row_id))
 
 
 def current_key() -> bytes:
@@ -118,8 +129,9 @@ def _hold_referenced_rows(session: Session, pending: list[AuditRecord]) -> None:
     the key-share lock while holding the chain lock would deadlock: wait here instead.
     (PostgreSQL only; SQLite has no row locks and ignores the clause.)
     """
+    held = session.info.get(_KEY_SHARED, set())
     for model, ids in ((Campaign, {e.campaign_id for e in pending}), (User, {e.actor_id for e in pending})):
-        ids.discard(None)
+        ids = {i for i in ids if i is not None and (model, i) not in held}
         if ids:
             session.execute(select(model.id).where(model.id.in_(sorted(ids)))
                             .with_for_update(read=True, key_share=True))
@@ -130,6 +142,15 @@ def _discard_pending(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)  # rolled back or closed: the change did not happen, nor its record
         session.info.pop(_CHECKPOINT, None)
+        session.info.pop(_KEY_SHARED, None)
+
+
+_COLUMNS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "campaign_id", "detail", "prev_hash",
+            "hash", "scheme", "key_id")
+
+
+def _row(entry: AuditRecord) -> dict:
+    return {name: getattr(entry, name) for name in _COLUMNS}
 
 
 def _fields(entry) -> dict:

@@ -24,6 +24,7 @@ class FormHooks:
     complete: Callable     # what submitting it writes to the domain tables
     draft: Callable | None = None     # keeps unchecked input: (user, inspection id, data)
     evidence: Callable | None = None  # stores uploaded files: (user, inspection id, uploads)
+    validation: Callable | None = None  # (schema cache key, choices-and-rows builder); else the context validates
 
 
 FORMS: dict[str, FormHooks] = {
@@ -31,7 +32,8 @@ FORMS: dict[str, FormHooks] = {
     "initiation": FormHooks(initiation.initiation_context, initiation.record_initiation),
     "partner_confirmation": FormHooks(initiation.partner_context, initiation.record_partner_confirmation),
     "joint_inspection": FormHooks(inspections.inspection_context, inspections.record_inspection,
-                                  draft=inspections.save_draft, evidence=evidence.store),
+                                  validation=inspections.validation_context, draft=inspections.save_draft,
+                                  evidence=evidence.store),
     "referral_decision": FormHooks(referrals.decision_context, referrals.record_decision),
     "publication_approval": FormHooks(publication.approval_context, publication.record_approval),
     "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
@@ -71,6 +73,7 @@ def install() -> None:
     registry.FORM_HANDLERS.update({key: hooks.complete for key, hooks in FORMS.items()})
     registry.FORM_DRAFTS.update({key: hooks.draft for key, hooks in FORMS.items() if hooks.draft})
     registry.FORM_EVIDENCE.update({key: hooks.evidence for key, hooks in FORMS.items() if hooks.evidence})
+    registry.FORM_VALIDATION.update({key: hooks.validation for key, hooks in FORMS.items() if hooks.validation})
     registry.OPERATIONS.update(OPERATIONS)
     timers.HANDLERS.update(TIMER_KINDS)
     script_functions.install()

@@ -116,7 +116,7 @@ def _targeted_inspection(actor: User, complaint: Complaint, raw_officers: list) 
                         industry_id=enterprise.industry_id, region_id=complaint.department.region_id,
                         lead_department_id=complaint.department_id, checklist_revision=revision, ratios={},
                         special_reason=complaint.content[:500], stage="joint_inspection", created_by_id=actor.id,
-                        created_at=now, matters=list(matters))
+                        created_at=now, matters=list(matters), pending_inspections=1)  # its one inspection
     campaign.departments.append(CampaignDepartment(department_id=complaint.department_id, role="lead",
                                                    status="confirmed", responded_at=now))
     db.session.add(campaign)

@@ -6,7 +6,7 @@ task completed): by then the list has been acted on. On approval the first draw'
 withdrawn (nothing was recorded in them), the draw is marked superseded, and a new draw is
 committed with a fresh seed.
 """
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from extensions import db
 from models import (Campaign, Draw, Evidence, HumanTask, Inspection, InspectionDraft, InspectionOfficer,
@@ -101,6 +101,8 @@ def _withdraw_cases(campaign: Campaign, old: Draw) -> None:
         delete(WorkflowInstance).where(WorkflowInstance.id.in_(instances)),
         delete(InspectionOfficer).where(InspectionOfficer.inspection_id.in_(inspections)),
         delete(Inspection).where(Inspection.id.in_(inspections)),
+        update(Campaign).where(Campaign.id == campaign.id)  # none had started, so none was submitted
+        .values(pending_inspections=Campaign.pending_inspections - len(inspections)),
     ):
         db.session.execute(statement)
     audit.record(None, "draw.cases_withdrawn", "draw", old.id, campaign_id=campaign.id, inspections=len(inspections))

@@ -125,6 +125,7 @@ def execute(record: Draw, actor: User | None) -> Draw:
     db.session.flush()
     for drawn in record.enterprises:
         _open_case(campaign, drawn)
+    campaign.pending_inspections = Campaign.pending_inspections + len(record.enterprises)  # in SQL: no lost update
     record.report = {**record.report, "drawn": len(record.enterprises)}
     audit.record(actor, "draw.complete", "draw", record.id, campaign_id=campaign.id, drawn=len(record.enterprises),
                  candidates=record.candidate_count, seed=record.seed, warnings=record.report["warnings"])

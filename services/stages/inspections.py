@@ -8,12 +8,12 @@ a later change is a new revision with a reason (services.inspection_revisions).
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, update
 
 from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
-from models import (Campaign, ChecklistItem, Department, Draw, DrawnEnterprise, Inspection, InspectionDraft, InspectionOfficer,
+from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Draw, DrawnEnterprise, Inspection, InspectionDraft, InspectionOfficer,
                     InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
 from services import auditor
 from services import audit
@@ -41,9 +41,9 @@ def checklist_rows(campaign: Campaign, revision=None) -> list[ChecklistItem]:
     return sorted(items, key=lambda i: (i.matter.department_id, i.position))
 
 
-def form_context(inspection: Inspection, user: User | None) -> FormContext:
+def _choices_and_rows(campaign: Campaign, revision: ChecklistRevision) -> FormContext:
     rows = [Row(i.id, i.text, group=i.matter.department.name, detail=f"{i.matter.name}（{i.matter.legal_basis}）")
-            for i in checklist_rows(inspection.campaign, theme_scope.revision_for(inspection))]
+            for i in checklist_rows(campaign, revision)]
     return FormContext(
         choices={
             "item_results": [Choice(code, zh) for code, zh, _ in results.ITEM_RESULTS],
@@ -51,7 +51,23 @@ def form_context(inspection: Inspection, user: User | None) -> FormContext:
             "problem_domains": [Choice(code, zh) for code, zh, _ in results.PROBLEM_DOMAINS],
             "methods": [Choice(m, m) for m in METHODS],
         },
-        rows={"checklist_items": rows},
+        rows={"checklist_items": rows})
+
+
+def validation_context(ctx):
+    """What validating a submission depends on: the inspection's checklist revision (never edited in place; in a
+    themed action the enterprise's own industry's) and the campaign's matters; the database is part of the key
+    because ids restart in another one."""
+    campaign, revision = ctx.campaign, theme_scope.revision_for(ctx.inspection)
+    key = (str(db.engine.url), revision.id, tuple(m.id for m in campaign.matters))
+    return key, lambda: _choices_and_rows(campaign, revision)
+
+
+def form_context(inspection: Inspection, user: User | None) -> FormContext:
+    context = _choices_and_rows(inspection.campaign, theme_scope.revision_for(inspection))
+    return FormContext(
+        choices=context.choices,
+        rows=context.rows,
         initial=_initial(inspection, user),
         info={"enterprise": inspection.enterprise, "officers": inspection.officers, "inspection": inspection,
               "signoffs": inspection.signoffs, "evidence": evidence.for_inspection(inspection.id),
@@ -148,6 +164,10 @@ def apply(inspection: Inspection, data: dict) -> None:
         item.result, item.note = row["result"], row.get("note")
         keep.append(item)
     inspection.item_results = keep
+    _apply_fields(inspection, data)
+
+
+def _apply_fields(inspection: Inspection, data: dict) -> None:
     inspection.result_code = data["result_code"]
     inspection.problem_domain = data.get("problem_domain") if results.category(data["result_code"]).needs_domain else None
     inspection.method, inspection.summary, inspection.inspected_on = data["method"], data.get("summary"), data["inspected_on"]
@@ -163,24 +183,37 @@ def record_inspection(ctx, data: dict) -> dict:
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
     check_rules(data, inspection)
     before = snapshot(inspection) if inspection.result_code else None
-    apply(inspection, data)
-    db.session.flush()
+    if before is None:  # the first recording: apply() writes items and result together, so there are no items yet
+        _apply_fields(inspection, data)
+    else:
+        apply(inspection, data)
     changed = before is not None and before != snapshot(inspection)
     inspection.signoffs.append(InspectionSignoff(user_id=user.id, department_id=officer.department_id,
                                                  signed_at=clock.now(), changed=changed))
-    _discard_draft(inspection, user)
     audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, corrected_before_signing=changed, previous=before if changed else None,
                  failed_items=[r["key"] for r in data["items"] if r["result"] == "fail"])
     signers = {s.user_id for s in inspection.signoffs}
-    if len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]:
-        _finalize(inspection, user)
-    else:
+    final = len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]
+    if not final:
         inspection.status = "signed"
-    db.session.flush()
-    if inspection.status == "submitted":
+    if before is None:
+        _insert_items(inspection, data["items"])
+    if final:
+        _finalize(inspection, user)
+    db.session.flush()  # the inspection in one UPDATE, with its sign-off
+    _discard_draft(inspection, user)
+    if final:
         _report_if_all_submitted(inspection.campaign_id)
     return {"result_code": inspection.result_code, "signoffs": len(signers)}
+
+
+def _insert_items(inspection: Inspection, items: list[dict]) -> None:
+    """The first recording's item results in one INSERT (the ORM would insert them one by one to learn ids
+    nobody reads here); the collection is then read again only if something asks for it."""
+    db.session.execute(insert(ItemResult), [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
+                                             "result": row["result"], "note": row.get("note")} for row in items])
+    db.session.expire(inspection, ["item_results"])
 
 
 def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
@@ -194,8 +227,9 @@ def _finalize(inspection: Inspection, user: User) -> None:
     now = clock.now()
     inspection.status, inspection.submitted_by_id, inspection.submitted_at = "submitted", user.id, now
     inspection.finalized_at, inspection.revision = now, 1
-    inspection.revisions.append(InspectionRevision(number=1, data=snapshot(inspection), created_by_id=user.id,
-                                                   created_at=now))
+    # Added, not appended: appending would first read the (empty) revisions of an inspection never final.
+    db.session.add(InspectionRevision(inspection=inspection, number=1, data=snapshot(inspection),
+                                      created_by_id=user.id, created_at=now))
     # 20 working days to publish, counted from the inspection by China's calendar (调休 included).
     due = calendar.deadline(inspection.inspected_on, current_app.config["PUBLICATION_WORKING_DAYS"])
     inspection.publication_due, inspection.publication_provisional = due.due, due.provisional
@@ -209,7 +243,7 @@ def _finalize(inspection: Inspection, user: User) -> None:
 def _special_consequences(inspection: Inspection) -> None:
     outcome = results.special_outcome(inspection.result_code, inspection.problem_domain)
     campaign = inspection.campaign
-    name = inspection.enterprise.name
+    name = inspection.enterprise.name if outcome else None
     if outcome == "not_found":
         due = calendar.deadline(inspection.inspected_on, current_app.config["ABNORMAL_LIST_WORKING_DAYS"])
         inspection.abnormal_list_due = due.due
@@ -273,9 +307,9 @@ def _json_safe(data: dict) -> dict:
 
 
 def _discard_draft(inspection: Inspection, user: User) -> None:
-    draft = _draft(inspection, user)
-    if draft is not None:
-        db.session.delete(draft)
+    db.session.execute(delete(InspectionDraft).where(InspectionDraft.inspection_id == inspection.id,
+                                                     InspectionDraft.user_id == user.id)
+                       .execution_options(synchronize_session="evaluate"))
 
 
 def get(user: User, inspection_id: int) -> Inspection:
@@ -295,9 +329,11 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # Lock the campaign row so that of two last inspections finishing together, one sees both.
     # FOR NO KEY UPDATE: it still excludes the other finisher, but not the key-share locks that inserts
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
-    db.session.execute(select(Campaign.id).where(Campaign.id == campaign_id).with_for_update(key_share=True))
-    pending = db.session.scalar(select(func.count()).select_from(Inspection).where(
-        Inspection.campaign_id == campaign_id, Inspection.status != "submitted"))
+    # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
+    pending = db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
+                                 .values(pending_inspections=Campaign.pending_inspections - 1)
+                                 .returning(Campaign.pending_inspections)
+                                 .execution_options(synchronize_session=False)).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.kind == "complaint":  # a complaint's targeted inspection: no campaign process to tell

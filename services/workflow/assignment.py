@@ -1,11 +1,9 @@
 """Who may take a human task: lanes in the BPMN map to departments, roles or named people."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from engine.runner import ReadyTask
 from extensions import db
-from models import Campaign, InspectionOfficer, InspectionSignoff, WorkflowInstance
+from models import Campaign, Inspection, WorkflowInstance
 from services.errors import DomainError
 
 # Lane names as drawn in the diagrams (Chinese) and their English keys.
@@ -44,8 +42,10 @@ def resolve(instance: WorkflowInstance, task: ReadyTask) -> Assignment:
         return Assignment(role="expert", user_ids=[int(member["user_id"])])
     if rule == "receiving_department":  # the department a request is addressed to (an enterprise's objection)
         return Assignment(department_id=int(task.data["department_id"]), role="official")
-    team = select(InspectionOfficer.user_id).where(InspectionOfficer.inspection_id == instance.inspection_id)
+    # The inspection is usually in the session already, with its officers (and sign-offs) loaded by the
+    # completion or the draw that got here: no statement then. Sign-offs of this transaction count too.
+    inspection = db.session.get(Inspection, instance.inspection_id)
+    signed = set()
     if task.properties.get("excludeSigners") == "true":  # a countersignature must come from another officer
-        team = team.where(InspectionOfficer.user_id.not_in(select(InspectionSignoff.user_id).where(
-            InspectionSignoff.inspection_id == instance.inspection_id)))
-    return Assignment(role="official", user_ids=list(db.session.scalars(team).all()))
+        signed = {s.user_id for s in inspection.signoffs}
+    return Assignment(role="official", user_ids=[o.user_id for o in inspection.officers if o.user_id not in signed])

@@ -23,14 +23,23 @@ KIND = "bpmn.timer"
 timer_events.use_clock(lambda: clock.now().replace(tzinfo=timezone.utc))
 
 
-def after_save(instance: WorkflowInstance, workflow) -> None:
-    """Keep the instance's timer rows in step with it: BPMN timer events, then SLA escalations."""
-    _sync_event_timer(instance, workflow)
-    escalations.sync_instance(instance)
+def after_save(instance: WorkflowInstance, workflow, before=None, changed=((), ())) -> None:
+    """Keep the instance's timer rows in step with it: BPMN timer events, then SLA escalations.
 
-
-def _sync_event_timer(instance: WorkflowInstance, workflow) -> None:
+    With `before` (runtime.Before: what the engine held before a completion) and what the step `changed`
+    (spiff ids of the tasks it cancelled, the rows it created), only that is written; without it the rows
+    are read back and reconciled."""
     due = None if instance.status != "running" else timer_events.next_due(workflow)
+    if before is None:
+        _sync_event_timer(instance, due)
+        escalations.sync_instance(instance)
+        return
+    if due != before.next_due:  # the pending row (if any) is due at before.next_due: nothing to move otherwise
+        _sync_event_timer(instance, due)
+    escalations.sync_step(instance, before.completed, *changed)
+
+
+def _sync_event_timer(instance: WorkflowInstance, due: datetime | None) -> None:
     pending = db.session.scalars(select(Timer.id).where(
         Timer.instance_id == instance.id, Timer.kind == KIND, Timer.status == "pending").order_by(Timer.id)).all()
     if due is None:

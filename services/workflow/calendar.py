@@ -1,4 +1,5 @@
 """The working-day calendar as the application uses it: chinese-calendar plus the admin's overrides."""
+import time
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -10,11 +11,27 @@ from services import audit
 from services.workflow import clock
 from services.errors import Forbidden, ValidationFailed
 
+# Deadlines are computed on every task created: the calendar is kept per process, database and (app) day.
+# A change made here clears it at once; one made by another process is seen within CACHE_SECONDS.
+CACHE_SECONDS = 60
+_cache: dict = {}
+
+
 def overrides() -> tuple[dict[date, bool], set[int]]:
     """The admin's day overrides and the years confirmed as fully entered."""
+    key = (str(db.engine.url), clock.today())
+    cached = _cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+        return cached[1]
     days = {row.day: row.working for row in db.session.scalars(select(CalendarOverride))}
     years = set(db.session.scalars(select(CalendarYear.year)))
+    _cache.clear()  # one entry: yesterday's (or another database's) is not needed again
+    _cache[key] = (time.monotonic(), (days, years))
     return days, years
+
+
+def _changed() -> None:
+    _cache.clear()
 
 
 def deadline(start: date, working_days: int) -> Deadline:
@@ -59,6 +76,7 @@ def set_override(actor: User, day: date, working: bool, note: str | None) -> Cal
     audit.record(actor, "calendar.override", "calendar_override", int(day.strftime("%Y%m%d")), day=day.isoformat(), working=working,
                  note=row.note)
     db.session.commit()
+    _changed()
     return row
 
 
@@ -69,6 +87,7 @@ def delete_override(actor: User, day: date) -> None:
         db.session.delete(row)
         audit.record(actor, "calendar.override_delete", "calendar_override", int(day.strftime("%Y%m%d")), day=day.isoformat())
         db.session.commit()
+        _changed()
 
 
 def confirm_year(actor: User, year: int, confirmed: bool = True) -> None:
@@ -83,4 +102,5 @@ def confirm_year(actor: User, year: int, confirmed: bool = True) -> None:
         db.session.delete(row)
     audit.record(actor, "calendar.confirm_year", "calendar_year", year, confirmed=confirmed)
     db.session.commit()
+    _changed()
 

@@ -8,7 +8,7 @@ ever (fired rows count), so nothing escalates twice.
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, UserRole, WorkflowInstance
@@ -48,6 +48,26 @@ def sync_instance(instance: WorkflowInstance) -> None:
                             subject_type="human_task", subject_id=task.id)
     timers.cancel_ids([escalation[t.id][0] for t in own
                        if t.status != "open" and escalation.get(t.id, (None, None))[1] == "pending"])
+    if instance.campaign_id is not None and instance.inspection_id is None:
+        _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
+
+
+def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[str],
+              created: list[HumanTask]) -> None:
+    """`sync_instance` for one completion, from what it changed: the completed task, the spiff ids of the
+    tasks it cancelled and the rows it created. The ended tasks' pending escalations are cancelled, the new
+    tasks' deadlines scheduled; a new task never had an escalation, a task without a deadline never got one."""
+    ended = sorted(cancelled) + ([completed.spiff_task_id] if completed.due_at is not None else [])
+    if ended:
+        db.session.execute(update(Timer).where(
+            Timer.kind == TASK_KIND, Timer.status == "pending",
+            Timer.task_id.in_(select(HumanTask.id).where(HumanTask.instance_id == instance.id,
+                                                         HumanTask.spiff_task_id.in_(ended))))
+            .values(status="cancelled"))
+    for task in created:
+        if task.due_at is not None:
+            timers.schedule(TASK_KIND, task.due_at, task_id=task.id, campaign_id=task.campaign_id,
+                            subject_type="human_task", subject_id=task.id)
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
 

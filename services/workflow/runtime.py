@@ -4,12 +4,17 @@ Every call works inside the caller's transaction; the use-case service commits. 
 instance row carries an optimistic-lock version, so two concurrent saves of one instance
 cannot both succeed (the loser gets a Conflict, never a lost update).
 """
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import current_app
 from SpiffWorkflow.exceptions import WorkflowException
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import runner
+from engine import timer_events
 from engine.runner import TaskNotReady
 from engine.sandbox import SandboxedScriptEngine
 from engine.serializer import dump_data, dump_state, load_state
@@ -46,10 +51,23 @@ def load(instance: WorkflowInstance):
     return workflow
 
 
+@dataclass(frozen=True)
+class Before:
+    """What the engine held before a step, so that saving derives the task and timer rows to create and
+    cancel from the step's outcome instead of reading them back: the ready user tasks (each has an open
+    row) and the earliest waiting timer event (the pending bpmn.timer row is due then)."""
+    ready: frozenset[str]
+    next_due: datetime | None
+    completed: HumanTask | None = None
+
+
 def complete(task: HumanTask, data: dict) -> None:
-    workflow = load(lock(task.instance))
+    instance = _lock_by_id(task.instance_id)
+    workflow = load(instance)
+    before = Before(frozenset(t.task_id for t in runner.ready_user_tasks(workflow)),
+                    timer_events.next_due(workflow), task)
     _step(lambda: runner.complete_task(workflow, task.spiff_task_id, data))
-    save(task.instance, workflow)
+    save(instance, workflow, before)
 
 
 def send_message(instance: WorkflowInstance, name: str, payload=None) -> None:
@@ -66,8 +84,15 @@ def lock(instance: WorkflowInstance) -> WorkflowInstance:
     inserting human tasks that reference the row is not blocked. Transaction-scoped: a
     commit, a rollback or a crashed process's dropped connection releases it.
     """
-    return db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id == instance.id)
-                              .with_for_update(key_share=True).execution_options(populate_existing=True)).one()
+    return _lock_by_id(instance.id)
+
+
+def _lock_by_id(instance_id: int) -> WorkflowInstance:
+    """The locked, reloaded instance with its definition in the same statement (the lock is on the instance)."""
+    return db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
+                              .options(joinedload(WorkflowInstance.definition))
+                              .with_for_update(key_share=True, of=WorkflowInstance)
+                              .execution_options(populate_existing=True)).one()
 
 
 def campaign_instance(campaign_id: int) -> WorkflowInstance:
@@ -85,18 +110,19 @@ def advance(workflow) -> None:
     _step(lambda: runner.advance(workflow))
 
 
-def save(instance: WorkflowInstance, workflow) -> None:
+def save(instance: WorkflowInstance, workflow, before: Before | None = None) -> None:
+    """`before`: what the engine held before this step (a completion); without it the rows are read back."""
     instance.state = _capped_state(workflow)
     instance.updated_at = clock.now()
     instance.status = "completed" if runner.is_completed(workflow) else "running"
-    _sync_tasks(instance, workflow)
+    changed = ((), _sync_tasks(instance, workflow)) if before is None else _sync_tasks_after(instance, workflow, before)
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage(instance, workflow)
     try:
         db.session.flush()
     except StaleDataError as exc:
         raise Conflict("该流程刚被其他人更新，请刷新后重试") from exc
-    bpmn_timers.after_save(instance, workflow)  # timer rows: BPMN timer events, SLA escalations
+    bpmn_timers.after_save(instance, workflow, before, changed)  # timer rows: BPMN timer events, SLA escalations
 
 
 def _script_engine() -> SandboxedScriptEngine:
@@ -150,7 +176,7 @@ def _domain_cause(exc: BaseException) -> DomainError | None:
     return None
 
 
-def _sync_tasks(instance: WorkflowInstance, workflow) -> None:
+def _sync_tasks(instance: WorkflowInstance, workflow) -> list[HumanTask]:
     ready = {t.task_id: t for t in runner.ready_user_tasks(workflow)}
     open_rows = db.session.scalars(select(HumanTask).where(
         HumanTask.instance_id == instance.id, HumanTask.status == "open")).all()
@@ -159,9 +185,23 @@ def _sync_tasks(instance: WorkflowInstance, workflow) -> None:
         known.add(row.spiff_task_id)
         if row.spiff_task_id not in ready:
             row.status = "cancelled"
-    for task_id, task in ready.items():
-        if task_id not in known and not _already_recorded(instance.id, task_id):
-            _create_task_row(instance, task)
+    return [_create_task_row(instance, task) for task_id, task in ready.items()
+            if task_id not in known and not _already_recorded(instance.id, task_id)]
+
+
+def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> tuple[list[str], list[HumanTask]]:
+    """The rows a step changed, from the engine's ready tasks before and after it: the tasks no longer ready
+    (but the completed one) are cancelled, those newly ready get a row, each in one statement."""
+    ready = {t.task_id: t for t in runner.ready_user_tasks(workflow)}
+    gone = before.ready - set(ready) - {before.completed.spiff_task_id}
+    if gone:
+        db.session.execute(update(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(sorted(gone)), HumanTask.status == "open")
+            .values(status="cancelled").execution_options(synchronize_session="evaluate"))
+    new = [task_id for task_id in ready if task_id not in before.ready]
+    recorded = set(db.session.scalars(select(HumanTask.spiff_task_id).where(
+        HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(new)))) if new else set()
+    return sorted(gone), [_create_task_row(instance, ready[task_id]) for task_id in new if task_id not in recorded]
 
 
 def _already_recorded(instance_id: int, task_id: str) -> bool:
@@ -169,7 +209,7 @@ def _already_recorded(instance_id: int, task_id: str) -> bool:
         HumanTask.instance_id == instance_id, HumanTask.spiff_task_id == task_id)) is not None
 
 
-def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> None:
+def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> HumanTask:
     target = assignment.resolve(instance, task)
     now = clock.now()
     due = sla.task_due(instance.campaign_id, task.properties.get("stage"), task.properties.get("slaDays"), now)
@@ -182,6 +222,7 @@ def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> None
     )
     row.candidates = [TaskCandidate(user_id=uid) for uid in target.user_ids]
     db.session.add(row)
+    return row
 
 
 def _sync_stage(instance: WorkflowInstance, workflow) -> None:

@@ -5,9 +5,10 @@ from datetime import datetime
 from marshmallow import ValidationError
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from extensions import db
-from forms.loader import FormContext, UnknownForm, describe, load_form, validate_submission
+from forms.loader import FormContext, UnknownForm, cached_schema, describe, load_form, validate_submission
 from models import Campaign, CompletionKey, HumanTask, Inspection, TaskCandidate, User
 from schemas.task import TaskSchema
 from services import audit
@@ -16,8 +17,7 @@ from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import task_views
-from services.errors import Conflict, DomainError, Forbidden, ValidationFailed
-from services.lookup import get_or_404
+from services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 
 
 @dataclass
@@ -91,18 +91,19 @@ def inbox_page(user: User, campaign_id: int | None = None, stage: str | None = N
                  campaigns=campaigns, stages=stages, campaign_id=campaign_id, stage=stage)
 
 
-def can_act(user: User, task: HumanTask) -> bool:
+def can_act(user: User, task: HumanTask, acting: list[int] | None = None) -> bool:
+    """`acting`: the user's `_acting_for`, when the caller already has it (one delegation query per completion)."""
     if task.status != "open":
         return False
     if task.claimed_by_id is not None:
-        return task.claimed_by_id == user.id or task.claimed_by_id in _acting_for(user)
-    return _addressed_to(user, task)
+        return task.claimed_by_id == user.id or task.claimed_by_id in (acting or _acting_for(user))
+    return _addressed_to(user, task, acting)
 
 
-def _addressed_to(user: User, task: HumanTask) -> bool:
+def _addressed_to(user: User, task: HumanTask, acting: list[int] | None = None) -> bool:
     """Whether the task was meant for this user (named, their department's or their role's), claims aside."""
     if task.candidates:
-        ids = _acting_for(user)
+        ids = acting or _acting_for(user)
         return any(c.user_id in ids for c in task.candidates)
     if task.department_id is not None:
         return user.department_id == task.department_id and user.has_role(task.role or "official")
@@ -115,13 +116,15 @@ def _campaign_in_scope(user: User, task: HumanTask) -> bool:
     return scope.covers(user, db.session.scalar(select(Campaign.region_id).where(Campaign.id == task.campaign_id)))
 
 
-def get_task(user: User, task_id: int) -> HumanTask:
+def get_task(user: User, task_id: int, acting: list[int] | None = None) -> HumanTask:
     """A task the user may see: one they can act on, or one they completed."""
-    task = get_or_404(HumanTask, task_id, "任务不存在")
+    task = db.session.get(HumanTask, task_id, options=[joinedload(HumanTask.candidates)])
+    if task is None:
+        raise NotFound("任务不存在")
     # A finished task stays visible to those it was meant for: a colleague who submits it a moment after
     # someone else gets "already done" (409), not "not yours" (403).
-    finished_for_me = task.status != "open" and _addressed_to(user, task)
-    if not (can_act(user, task) or finished_for_me or task.completed_by_id == user.id
+    finished_for_me = task.status != "open" and _addressed_to(user, task, acting)
+    if not (can_act(user, task, acting) or finished_for_me or task.completed_by_id == user.id
             or (user.has_role("supervisor") and _campaign_in_scope(user, task))):
         raise Forbidden("这不是您或您所在部门的任务")
     return task
@@ -232,16 +235,17 @@ def _earlier(user: User, task_id: int, key: str) -> Completion | None:
 
 
 def _complete(user: User, task_id: int, submission: dict, key: str | None, view: TaskForm | None) -> HumanTask:
-    task = _open_task(user, task_id)
-    _key_share_campaign(task)
-    ctx = _task_context(user, task)
-    if view is None or view.task.id != task.id:
-        view = TaskForm(task, _form_for(task), _context_for(ctx))
-    try:
-        data = validate_submission(view.form, view.context, submission)
-    except ValidationError as exc:
-        raise ValidationFailed(exc.messages) from exc
-    on_behalf_of = _principal_of(user, task)
+    acting = _acting_for(user)
+    task = _open_task(user, task_id, acting)
+    ctx = _task_context(user, task, key_share=True)
+    if view is not None and view.task.id == task.id:  # the page built the context already: validate against it
+        try:
+            data = validate_submission(view.form, view.context, submission)
+        except ValidationError as exc:
+            raise ValidationFailed(exc.messages) from exc
+    else:
+        data = _validated(ctx, _form_for(task), submission)
+    on_behalf_of = _principal_of(user, task, acting)
     _mark_completed(user, task, on_behalf_of)
     handler = registry.FORM_HANDLERS.get(task.form_key)
     try:
@@ -297,34 +301,36 @@ def attach_evidence(user: User, task_id: int, uploads: list, required: bool = Fa
     return hook(user, task.inspection_id, uploads)
 
 
-def _open_task(user: User, task_id: int) -> HumanTask:
+def _open_task(user: User, task_id: int, acting: list[int] | None = None) -> HumanTask:
     """A task the user may act on now: 403 when it is not theirs, 409 when it is already done."""
-    task = get_task(user, task_id)
-    if not can_act(user, task):
+    task = get_task(user, task_id, acting)
+    if not can_act(user, task, acting):
         raise _already_done(user, task) if task.status != "open" else Forbidden("无权办理该任务")
     return task
 
 
-def _principal_of(user: User, task: HumanTask) -> int | None:
+def _validated(ctx: TaskContext, form: dict, submission: dict) -> dict:
+    """The cleaned submission. A form with a validation hook reuses its schema while the choices and rows it
+    depends on are unchanged (joint_inspection: per checklist revision and matters), without building the
+    page's context (drafts, officers, evidence…), which validation does not read."""
+    hook = registry.FORM_VALIDATION.get(ctx.task.form_key)
+    try:
+        if hook is None:
+            return validate_submission(form, _context_for(ctx), submission)
+        key, build_context = hook(ctx)
+        return validate_submission(form, None, submission, schema=cached_schema(form, key, build_context))
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages) from exc
+
+
+def _principal_of(user: User, task: HumanTask, acting: list[int]) -> int | None:
     """The colleague on leave this completion is for (代办), when the task was theirs and not the user's."""
     if task.claimed_by_id not in (None, user.id):
         return task.claimed_by_id
     named = [c.user_id for c in task.candidates]
     if named and user.id not in named:
-        return next((p for p in _acting_for(user)[1:] if p in named), None)
+        return next((p for p in acting[1:] if p in named), None)
     return None
-
-
-def _key_share_campaign(task: HumanTask) -> None:
-    """Take the campaign row's KEY SHARE lock first, the lock the completion's inserts (audit, tasks) need anyway.
-
-    When another session holds the campaign row FOR UPDATE, the completion then waits (and after the lock
-    timeout gives up with 409) before doing any work, instead of after the form, the handler and the engine
-    step: the retries of a blocked campaign cost the others almost no CPU. No-op on SQLite.
-    """
-    if task.campaign_id is not None:
-        db.session.execute(select(Campaign.id).where(Campaign.id == task.campaign_id)
-                           .with_for_update(read=True, key_share=True))
 
 
 def _already_done(user: User, task: HumanTask) -> Conflict:
@@ -337,16 +343,16 @@ def _already_done(user: User, task: HumanTask) -> Conflict:
 
 
 def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None) -> None:
-    # A conditional update, so that of two simultaneous completions exactly one wins.
+    # A conditional update, so that of two simultaneous completions exactly one wins. RETURNING tells which,
+    # and "fetch" sets the new values on the loaded task without reading it again.
     won = db.session.execute(
         update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open")
         .values(status="completed", completed_by_id=user.id, completed_at=clock.now(), claimed_by_id=user.id,
-                on_behalf_of_id=on_behalf_of)
-        .execution_options(synchronize_session=False)).rowcount
-    if won != 1:
+                on_behalf_of_id=on_behalf_of).returning(HumanTask.id)
+        .execution_options(synchronize_session="fetch")).all()
+    if len(won) != 1:
         db.session.rollback()
         raise _already_done(user, db.session.get(HumanTask, task.id))
-    db.session.refresh(task)
 
 
 def _form_for(task: HumanTask) -> dict:
@@ -356,9 +362,24 @@ def _form_for(task: HumanTask) -> dict:
         raise DomainError(f"任务表单 {task.form_key} 不存在") from exc
 
 
-def _task_context(user: User, task: HumanTask) -> TaskContext:
-    campaign = db.session.get(Campaign, task.campaign_id) if task.campaign_id else None
-    inspection = db.session.get(Inspection, task.inspection_id) if task.inspection_id else None
+def _task_context(user: User, task: HumanTask, key_share: bool = False) -> TaskContext:
+    """With `key_share` (a completion), the campaign is read with its row's KEY SHARE lock, the lock the
+    completion's inserts (audit, tasks) need anyway: when another session holds the row FOR UPDATE, the
+    completion waits (and after the lock timeout gives up with 409) before doing any work, instead of after
+    the form, the handler and the engine step, so the retries of a blocked campaign cost the others almost no
+    CPU. The actor's row, which the audit record references, is locked alike in the same statement; the
+    audit append then need not lock either again. No-op on SQLite."""
+    campaign = None
+    if task.campaign_id and key_share:
+        campaign = db.session.execute(select(Campaign, User.id).join_from(Campaign, User, User.id == user.id)
+                                      .where(Campaign.id == task.campaign_id).with_for_update(read=True, key_share=True, of=[Campaign, User])).one()[0]
+        audit.note_key_shared(Campaign, campaign.id)
+        audit.note_key_shared(User, user.id)
+    elif task.campaign_id:
+        campaign = db.session.get(Campaign, task.campaign_id)
+    # Its officers and sign-offs with it: authorization and the two-officer rule read both.
+    inspection = db.session.get(Inspection, task.inspection_id, options=[
+        joinedload(Inspection.officers), joinedload(Inspection.signoffs)]) if task.inspection_id else None
     return TaskContext(user, task, campaign, inspection)
 
 
