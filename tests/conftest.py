@@ -1,6 +1,8 @@
 """Fixtures: a migrated SQLite database with the demo county, copied fresh for every test."""
 import re
 import shutil
+import sqlite3
+from contextlib import closing
 
 import pytest
 from flask_migrate import upgrade
@@ -28,7 +30,12 @@ def template_db(tmp_path_factory) -> str:
         upgrade()
         deployments.deploy_bundled()
         load_demo()
+        db.session.remove()
         db.engine.dispose()
+    # SQLite runs in WAL mode: fold the log into the file, so that copying the file alone copies everything.
+    with closing(sqlite3.connect(path)) as raw:
+        busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0, "a connection to the template database is still open"
     return str(path)
 
 
