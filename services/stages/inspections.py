@@ -58,9 +58,9 @@ def validation_context(ctx):
     """What validating a submission depends on: the inspection's checklist revision (never edited in place; in a
     themed action the enterprise's own industry's) and the campaign's matters; the database is part of the key
     because ids restart in another one."""
-    campaign, revision = ctx.campaign, theme_scope.revision_for(ctx.inspection)
-    key = (str(db.engine.url), revision.id, tuple(m.id for m in campaign.matters))
-    return key, lambda: _choices_and_rows(campaign, revision)
+    campaign, inspection = ctx.campaign, ctx.inspection
+    key = (str(db.engine.url), theme_scope.revision_id_for(inspection), tuple(m.id for m in campaign.matters))
+    return key, lambda: _choices_and_rows(campaign, theme_scope.revision_for(inspection))
 
 
 def form_context(inspection: Inspection, user: User | None) -> FormContext:

@@ -11,6 +11,11 @@ from models import Campaign, ChecklistRevision, Industry, Inspection, ThemedActi
 
 
 def of_campaign(campaign_id: int) -> ThemedAction | None:
+    # Only special actions can be themed: the campaign usually sits in the session already, so a completion
+    # in any other campaign pays no query for this.
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.kind != "special":
+        return None
     return db.session.scalars(select(ThemedAction).where(ThemedAction.campaign_id == campaign_id)).first()
 
 
@@ -26,9 +31,14 @@ def industries_of(campaign: Campaign) -> list[Industry]:
 def revision_for(inspection: Inspection) -> ChecklistRevision:
     """The checklist an inspection uses: in a themed action, that of the enterprise's own industry (一业一单);
     otherwise, and for an industry the action has no checklist for, the campaign's."""
+    return db.session.get(ChecklistRevision, revision_id_for(inspection))
+
+
+def revision_id_for(inspection: Inspection) -> int:
+    """The id of revision_for(inspection), without loading the revision."""
     action = of_campaign(inspection.campaign_id)
     pinned = (action.checklist_revision_ids or {}).get(str(inspection.enterprise.industry_id)) if action else None
-    return db.session.get(ChecklistRevision, pinned) if pinned else inspection.campaign.checklist_revision
+    return pinned or inspection.campaign.checklist_revision_id
 
 
 def window(campaign_id: int) -> tuple[date, date] | None:
