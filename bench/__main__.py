@@ -10,6 +10,7 @@ from pathlib import Path
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
 from bench import board, dashboard, db, directory, http_sizes, locked_row, memory, province, statements, throughput, transfer  # noqa: E402
+from bench import portal_login  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 from bench import sandbox as sandbox_bench  # noqa: E402
@@ -46,6 +47,9 @@ METHOD = """\
   demo county of 3,000, two campaigns of 150 drawn enterprises; gunicorn in production mode (gthread workers); 50 client threads
   POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
   the CPU (50 clients on the machine's cores).
+- Enterprise login (bench/portal_login.py): a threaded werkzeug server over a demo database of 400 enterprises,
+  the outbox a webhook to a local gateway that takes 200 ms per message; 40 pairs of login requests, a registered
+  USCC then an unknown well-formed one, each a fresh client, timed from sending the POST to reading its answer.
 - Province (bench/province.py): databases yiye_bench_org_province and _county created on the PostgreSQL server
   and dropped after; migrated, rows generated in SQL: 1 province, 10 cities, 100 counties x 10 departments x 20
   officials (2% with an expired 执法证), 30,000 enterprises per county in 5 industries, 20 live campaigns per
@@ -117,6 +121,8 @@ def main() -> None:
         measured += report_bench.rows() + dashboard.rows() + board.rows() + directory.rows()
         phase(start, "bytes transferred for the campaign page")
         measured += transfer.rows()
+        phase(start, "enterprise login timing, registered vs unknown USCC")
+        measured += portal_login.rows()
         phase(start, "HTTP throughput (gunicorn, PostgreSQL)")
         measured += throughput.rows()
         phase(start, "province on PostgreSQL (bench/province.py)")

@@ -2,7 +2,9 @@
 
 Nothing tells whether a USCC is registered: every well-formed request gets the same answer and the same
 work (a code is drawn, hashed and stored for unknown USCCs too; only a registered contact is sent one),
-and the per-USCC limit counts unknown USCCs like known ones. Codes are single-use, expire after
+and the per-USCC limit counts unknown USCCs like known ones. The code is only queued while the request is
+answered: sending it (an SMS gateway, a webhook: tens to hundreds of milliseconds) happens after the answer
+has left (`deliver_code`), so the answer's timing does not tell a registered USCC from an unknown one. Codes are single-use, expire after
 PORTAL_CODE_MINUTES, die after PORTAL_CODE_ATTEMPTS wrong tries, and are stored only as an HMAC keyed
 with the application's secret. Requests are limited per USCC and per client address, per hour.
 """
@@ -26,8 +28,9 @@ CODE_DIGITS = 6
 WRONG_CODE = "验证码错误或已失效，请重新获取"
 
 
-def request_code(uscc: str, client: str | None) -> None:
-    """Send a login code to the registered contact of `uscc`, if there is one; the same answer either way."""
+def request_code(uscc: str, client: str | None) -> int | None:
+    """Queue a login code for the registered contact of `uscc`, if there is one; the same answer either way.
+    Returns the queued message's id for `deliver_code` once the answer is out (None when nothing was queued)."""
     uscc = _normalised(uscc)
     _check_limits(uscc, client)
     enterprise = db.session.scalars(select(Enterprise).where(Enterprise.uscc == uscc)).first()
@@ -43,9 +46,13 @@ def request_code(uscc: str, client: str | None) -> None:
                                  f"【一业一查】您的登录验证码为 {code}，"
                                  f"{current_app.config['PORTAL_CODE_MINUTES']} 分钟内有效。如非本人操作请忽略。")
     db.session.commit()
-    if message is not None:
-        outbox.deliver(message)
-        db.session.commit()
+    return message.id if message is not None else None
+
+
+def deliver_code(message_id: int) -> None:
+    """Send a queued login code now (called after the answer to the request has been sent); a failure stays
+    queued for the outbox worker to retry."""
+    outbox.deliver_one(message_id)
 
 
 def verify_code(uscc: str, code: str) -> Enterprise:

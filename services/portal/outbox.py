@@ -40,6 +40,14 @@ def deliver(message: OutboxMessage) -> None:
     message.status, message.sent_at, message.error = "sent", clock.now(), None
 
 
+def deliver_one(message_id: int) -> None:
+    """Send one queued message by id and commit (nothing when it is gone or already sent)."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is not None and message.status in ("pending", "failed"):
+        deliver(message)
+        db.session.commit()
+
+
 def deliver_pending(limit: int = 100) -> int:
     """Deliver queued and failed messages (oldest first); commits; returns how many were sent."""
     retries = current_app.config["OUTBOX_MAX_ATTEMPTS"]

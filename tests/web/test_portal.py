@@ -158,3 +158,27 @@ def test_login_page_in_english(app):
     client.set_cookie("lang", "en")
     page = client.get("/enterprise/login").get_data(as_text=True)
     assert "Enterprise login" in page and "Send me a code" in page and "企业登录" not in page
+
+
+def test_the_code_is_sent_after_the_answer_and_a_failing_channel_leaves_it_for_the_worker(app):
+    """The answer to a login request does not wait for the channel (its timing would tell a registered USCC);
+    the message goes out when the answer has been sent, and a channel that fails leaves it for the worker."""
+    with app.app_context():
+        known = db.session.scalars(select(Enterprise.uscc).where(Enterprise.contact_mobile.is_not(None))).first()
+    client = app.test_client()
+    response = _ask(client, known)
+    with app.app_context():
+        queued = db.session.scalars(select(OutboxMessage)).one()
+        assert (response.status_code, queued.kind, queued.status) == (302, "login_code", "pending")
+    response.close()  # what the WSGI server does once the answer has been written
+    with app.app_context():
+        assert db.session.scalars(select(OutboxMessage.status)).one() == "sent"
+
+    app.config.update(OUTBOX_CHANNEL="webhook", OUTBOX_WEBHOOK_URL="")  # a gateway that cannot be reached
+    client = app.test_client()
+    response = _ask(client, known)
+    response.close()
+    assert response.status_code == 302
+    with app.app_context():
+        failed = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        assert failed.status == "failed" and "OUTBOX_WEBHOOK_URL" in failed.error and failed.attempts == 1

@@ -84,12 +84,26 @@ def login():
         return render_template("portal/login.html", uscc=session.get(USCC_KEY, ""), errors={})
     uscc = request.form.get("uscc", "")
     try:
-        portal_login.request_code(uscc, request.remote_addr)
+        message_id = portal_login.request_code(uscc, request.remote_addr)
     except ValidationFailed as exc:
         return render_template("portal/login.html", uscc=uscc, errors=exc.errors), 422
     session[USCC_KEY] = uscc.strip().upper()
     flash(_("如该统一社会信用代码已登记联系手机，验证码已发送，%(minutes)s 分钟内有效。", minutes=current_app.config["PORTAL_CODE_MINUTES"]), "success")
-    return redirect(url_for("portal.code"))
+    response = redirect(url_for("portal.code"))
+    if message_id is not None:  # sent once the answer is out: its timing must not tell a registered USCC
+        response.call_on_close(_in_app_context(portal_login.deliver_code, message_id))
+    return response
+
+
+def _in_app_context(function, *args):
+    """`function(*args)` for after the response: the request's app context is gone by then (leaving the new one
+    ends its database session)."""
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            function(*args)
+    return run
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
