@@ -71,12 +71,23 @@ def _handling(code):
     return (HANDLING_EN if is_english() else HANDLING_LABELS).get(code, code)
 
 
+# The strata a draw is made in: the credit-risk classes, and two that are not classes.
+DRAW_STRATA = {"*": "随机抽取（不分类）", "K": "重点监管对象"}
+
+
+def draw_stratum(code: str | None) -> str:
+    if not code:
+        return "—"
+    return gettext(DRAW_STRATA[code]) if code in DRAW_STRATA else gettext("%(c)s 类", c=code)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["stage"] = lambda v: gettext(STAGE_LABELS[v]) if v in STAGE_LABELS else v
     app.jinja_env.filters["status"] = lambda v: gettext(STATUS_LABELS[v]) if v in STATUS_LABELS else v
     app.jinja_env.filters["handling"] = _handling
     app.jinja_env.filters["result"] = _result
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["draw_stratum"] = draw_stratum
     app.jinja_env.filters["campaign_kind"] = lambda c: " · ".join(gettext(t) for t in kinds.labels(c))
     app.jinja_env.filters["data_label"] = data_label
     app.jinja_env.filters["bjt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else "—"

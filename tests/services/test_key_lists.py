@@ -10,6 +10,7 @@ from services.errors import Conflict, Forbidden, ValidationFailed
 from services.key_lists import campaigns as key_campaigns
 from services.key_lists import imports, lists
 from tests import factories
+from tests.e2e.journey import user_client
 from tests.factories import user
 
 
@@ -151,3 +152,7 @@ def test_a_raised_ratio_draws_every_member_and_the_others_by_their_class(app):
         assert draw.params["scope"]["raised_key_lists"] == {str(list_id): "100"}
         assert "key_list_ids" not in draw.params["scope"]  # not 定向: the rest of the scope is drawn too
         assert audit_view.faithfulness(draw).class_changed == []
+        draw_id = draw.id
+    # the full record names the stratum in words, never the bare code
+    full = user_client(app, "supervisor").get(f"/draws/{draw_id}/full").get_data(as_text=True)
+    assert "<td>重点监管对象</td>" in full and "<td>K</td>" not in full and "类</td>" in full

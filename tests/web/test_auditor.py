@@ -36,7 +36,7 @@ def test_auditor_sees_the_whole_draw_of_its_region_and_each_view_is_audited(app)
     full = auditor.get(f"/draws/{record.id}/full").get_data(as_text=True)
     assert "verify-match" in full and officer_name in full and cert in full
     for uscc, name, credit_class in names:
-        assert uscc in full and name in full and f"<td>{credit_class}</td>" in full
+        assert uscc in full and name in full and f"<td>{credit_class} 类</td>" in full
     assert "名单与名录库核对" in full and "名录库中不存在：0 户" in full
     assert auditor.get(f"/draws/{record.id}/full.json").get_json()["result"]["enterprises"]
     assert auditor.get(f"/draws/{record.id}/list.xlsx").status_code == 200
