@@ -94,7 +94,9 @@ def diagnosis_context(ctx) -> FormContext:
         initial={"handling": {i.id: {"handling": _suggestion(i, gradings)} for i in inspections}},
         # The 会诊 members' opinions (partner departments, experts), shown beside the decision.
         info={"opinions": opinion_records.by_inspection(ctx.campaign.id),
-              "opinion_enterprises": {i.id: i.enterprise.name for i in inspections}},
+              "opinion_enterprises": {i.id: i.enterprise.name for i in inspections},
+              "experts_without_account": [e.name for e in opinion_records.drawn_experts(
+                  ctx.campaign.id, {i.enterprise_id for i in inspections}) if e.user_id is None]},
     )
 
 

@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from extensions import db
-from models import DiagnosisOpinion, Enterprise, Inspection
+from models import DiagnosisOpinion, Enterprise, Expert, Inspection
+from services.draw import stage as draw_stage
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,11 @@ def enterprise_names(inspection_ids) -> dict[int, str]:
     rows = db.session.execute(select(Inspection.id, Enterprise.name).join(Enterprise)
                               .where(Inspection.id.in_(list(inspection_ids))).order_by(Inspection.id))
     return {inspection_id: name for inspection_id, name in rows}
+
+
+def drawn_experts(campaign_id: int, enterprise_ids: set[int]) -> list[Expert]:
+    """The experts the campaign's draw matched to any of these enterprises."""
+    draw = draw_stage.current_draw(campaign_id)
+    ids = sorted({e for d in draw.enterprises if d.enterprise_id in enterprise_ids for e in (d.experts or [])}) \
+        if draw else []
+    return list(db.session.scalars(select(Expert).where(Expert.id.in_(ids)).order_by(Expert.id))) if ids else []

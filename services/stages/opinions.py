@@ -13,7 +13,6 @@ from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import CampaignDepartment, ChecklistItem, DiagnosisOpinion, Expert, Inspection, ItemResult, Matter
 from services import audit
-from services.draw import stage as draw_stage
 from services.errors import Forbidden, ValidationFailed
 from services.stages import diagnosis, opinion_records
 from services.workflow import clock
@@ -29,20 +28,11 @@ def panel(operation_params: dict, task_data: dict) -> list[dict]:
         select(CampaignDepartment.department_id).where(
             CampaignDepartment.campaign_id == campaign_id, CampaignDepartment.role == "partner",
             CampaignDepartment.status == "confirmed").order_by(CampaignDepartment.department_id))]
-    drawn = _experts_by_enterprise(campaign_id)
-    problem_enterprises = {i.enterprise_id for i in inspections}
-    expert_ids = sorted({e for ent, ids in drawn.items() if ent in problem_enterprises for e in ids})
-    for expert in db.session.scalars(select(Expert).where(Expert.id.in_(expert_ids), Expert.user_id.is_not(None))
-                                     .order_by(Expert.id)):
-        members.append({"expert_id": expert.id, "user_id": expert.user_id})
+    # An expert without an account cannot be asked; the lead's form names them (diagnosis.diagnosis_context).
+    for expert in opinion_records.drawn_experts(campaign_id, {i.enterprise_id for i in inspections}):
+        if expert.user_id is not None:
+            members.append({"expert_id": expert.id, "user_id": expert.user_id})
     return members
-
-
-def _experts_by_enterprise(campaign_id: int) -> dict[int, list[int]]:
-    draw = draw_stage.current_draw(campaign_id)
-    if draw is None:
-        return {}
-    return {d.enterprise_id: list(d.experts or []) for d in draw.enterprises}
 
 
 def _member(ctx) -> tuple[int | None, Expert | None]:
@@ -60,8 +50,7 @@ def _inspections(ctx, expert: Expert | None) -> list[Inspection]:
     inspections, _ = diagnosis.problem_rows(ctx.campaign.id)
     if expert is None:
         return inspections
-    drawn = _experts_by_enterprise(ctx.campaign.id)
-    return [i for i in inspections if expert.id in drawn.get(i.enterprise_id, [])]
+    return [i for i in inspections if expert in opinion_records.drawn_experts(ctx.campaign.id, {i.enterprise_id})]
 
 
 def _findings(inspection_ids: list[int], department_id: int | None) -> dict[int, list[str]]:

@@ -90,3 +90,15 @@ def test_diagnosis_waits_for_every_partner_and_expert_and_shows_their_opinions(a
     assert "各部门和专家的会诊意见" in report and "冷库温度记录缺失，建议责令整改" in report
     for department_id in partners:
         assert f"部门{department_id}：本部门事项已核实" in report
+
+
+def test_a_drawn_expert_without_an_account_is_named_to_the_lead_not_skipped_silently(app):
+    with app.app_context():
+        name = db.session.scalars(select(Expert.name).where(Expert.field == "食品安全")).one()
+    campaign_id, _ = factories.campaign_at(app, "published", expert_field="食品安全")
+    panel = factories.open_tasks(app, campaign_id, "diagnosis_opinion")
+    assert panel and all(t["department_id"] is not None for t in panel)  # only the partner departments are asked
+    factories.give_opinions(app, campaign_id)
+    [decision] = factories.open_tasks(app, campaign_id, "diagnosis")
+    page = user_client(app, "scjg_01").get(f"/inbox/tasks/{decision['id']}").get_data(as_text=True)
+    assert "没有开通账号，未能参加会诊" in page and name in page
