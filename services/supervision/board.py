@@ -20,7 +20,8 @@ from extensions import db
 from models import Campaign, CampaignStage, Department, Enterprise, HumanTask, Inspection, Region, Timer, User
 from services.errors import Forbidden, NotFound
 from services.org import scope
-from services.workflow import calendar, clock, escalations
+from services.supervision import dashboard
+from services.workflow import calendar, clock
 
 VIEW_ROLES = ("supervisor", "admin", "screen")
 
@@ -82,14 +83,10 @@ def timelines(user: User, now: datetime | None = None) -> list[Timeline]:
 
 def _live_campaigns(user: User):
     lead = select(Department.name).where(Department.id == Campaign.lead_department_id).scalar_subquery()
-    stage = CampaignStage
+    statement = select(Campaign.id, Campaign.code, Campaign.title, Campaign.stage, Region.name.label("region"),
+                       lead.label("lead"), Timer.due_at).join(Region, Region.id == Campaign.region_id)
     return db.session.execute(
-        select(Campaign.id, Campaign.code, Campaign.title, Campaign.stage, Region.name.label("region"),
-               lead.label("lead"), Timer.due_at)
-        .join(Region, Region.id == Campaign.region_id)
-        .outerjoin(stage, and_(stage.campaign_id == Campaign.id, stage.left_at.is_(None)))
-        .outerjoin(Timer, and_(Timer.subject_type == escalations.STAGE_SUBJECT, Timer.subject_id == stage.id,
-                               Timer.kind == escalations.STAGE_KIND, Timer.status != "cancelled"))
+        dashboard.join_current_stage(statement)  # the dashboard's join: one deadline per campaign for both
         .where(Campaign.status == "active", scope.campaign_clause(user)).order_by(Campaign.id)).all()
 
 
