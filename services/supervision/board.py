@@ -10,6 +10,7 @@ Two statements for the timelines whatever the number of campaigns (the live camp
 deadline, then every stage row of those campaigns), working days counted from one precomputed calendar.
 """
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime, time
 
 from flask import current_app
@@ -31,8 +32,7 @@ def require_viewer(user: User) -> None:
         raise Forbidden("督办看板仅供联席会办公室、管理员和大屏账号查看")
 
 
-@dataclass(frozen=True, slots=True)
-class StageBar:
+class StageBar(NamedTuple):  # a tuple: 16,000 of them for 2,000 campaigns are built per board view
     stage: str
     limit: int | None        # SLA in working days
     used: int | None         # working days spent (None: not reached, or passed without a record)
@@ -114,9 +114,9 @@ def _timeline(row, spans, order: list[str], limits: dict, count: WorkdayCounter,
     bars = []
     for i, stage in enumerate(order):
         status = "done" if i < position else "current" if i == position else "pending"
-        late = late_now if status == "current" else False
-        bars.append(StageBar(stage, limits.get(stage), used.get(stage),
-                             status, state(used.get(stage), limits.get(stage), late) if stage in used else "ok"))
+        spent, limit = used.get(stage), limits.get(stage)
+        colour = state(spent, limit, late_now and i == position) if spent is not None else "ok"
+        bars.append(StageBar(stage, limit, spent, status, colour))
     days_left = None
     if row.due_at is not None:
         due_day = clock.local_date(row.due_at)
