@@ -222,3 +222,78 @@ def test_rss_reads_proc_and_is_zero_without_it(monkeypatch):
         raise OSError("no /proc")
     monkeypatch.setattr(sizes, "open", no_proc, raising=False)
     assert sizes.rss() == 0  # then only the other limits apply
+
+
+# --- found by the second mutation run ------------------------------------------------------------------
+
+def test_from_bytes_refuses_an_int_before_allocating_it():
+    run = interpreter.Run(GUARDS_ONLY)
+    with pytest.raises(TypeError, match="^cannot convert 'int' object to bytes$"):
+        run.method(int, "from_bytes", 10 ** 9, "big")  # bytes(10**9) would be a gigabyte of zeros
+    assert run.items == 0
+
+
+def test_replace_count_by_keyword_and_by_default():
+    assert charged("aaaa", "replace", "a", "bb") == ("bbbbbbbb", 8)  # no count: every occurrence
+    run = interpreter.Run(GUARDS_ONLY)
+    with pytest.raises(TypeError):  # Python 3.11's str.replace takes no keywords; it is measured first
+        run.method("aaaa", "replace", "a", "bb", count=2)
+    assert run.items == 6
+
+
+@pytest.mark.parametrize("source, context, message", [
+    ("x = n << 1", {"n": 2 ** (MAX_INT_BITS - 1)}, f"left shift (bits) would produce {MAX_INT_BITS + 1:,} items"),
+    ("x = n + n", {"n": 2 ** (MAX_INT_BITS - 1)}, f"'+' would make an integer of {MAX_INT_BITS + 1:,} bits"),
+    ("x = a * a", {"a": 2 ** (MAX_INT_BITS // 2)}, f"integer multiplication (bits) would produce {MAX_INT_BITS + 2:,}"),
+    ("x = 'ab' * 10 ** 6", {}, "repetition would produce 2,000,000 items"),
+    ("x = 3 + n", {"n": HUGE}, f"'+': an integer operand of {HUGE.bit_length():,} bits"),
+])
+def test_operator_refusals_name_their_guard(source, context, message):
+    assert refusal(source, **context).startswith(message)
+
+
+def test_integer_addition_up_to_the_limit_is_allowed():
+    assert script("x = n + 1", n=2 ** (MAX_INT_BITS - 1) - 2)["x"].bit_length() == MAX_INT_BITS - 1
+    assert script("x = n - 1", n=2 ** (MAX_INT_BITS - 1) - 1)["x"].bit_length() == MAX_INT_BITS - 1  # at the limit: allowed
+
+
+def test_repeating_zero_times_charges_nothing():
+    run = interpreter.Run(GUARDS_ONLY)
+    assert run.binop("*", "ab", 0) == "" and run.items == 0
+
+
+def test_augmented_assignment_to_a_name_works_in_place():
+    assert script("a = [1]\nb = a\nb += [2]")["a"] == [1, 2]
+
+
+def test_modular_power_charges_a_step_per_exponent_bit_per_thousand_modulus_bits_squared():
+    run = interpreter.Run(GUARDS_ONLY)
+    previous, safe_builtins.CURRENT.run = safe_builtins.current(), run
+    try:
+        safe_builtins._pow(3, 2 ** 99, 2 ** 3000 + 1)  # 100 exponent bits, a 3,001-bit modulus: (3 + 1) ** 2
+    finally:
+        safe_builtins.CURRENT.run = previous
+    assert run.steps == 100 * 16
+
+
+def test_percent_format_with_a_tuple_where_a_mapping_is_needed_fails_as_python_does():
+    refusal("x = '%(a)s' % ('x',)", error=TypeError)
+
+
+@pytest.mark.parametrize("fmt, args, estimate", [
+    ("%s%s", ("a",), 4 + 4 + 3),                # a missing value counts as empty
+    ("%((a))s", {"(a)": "v"}, 7 + 4),           # a key that starts with '('
+])
+def test_percent_formatting_estimate_more(fmt, args, estimate):
+    assert sizes.percent_size(fmt, args) == estimate
+
+
+def test_measure_refuses_before_walking_to_what_it_would_refuse_later():
+    with pytest.raises(Abort, match="^this value would produce 9 items; the limit is 8$"):
+        sizes.measure([[0] * 6, len], 8, MAX_ITEMS, plain=True)  # the count refuses before len is reached
+    with pytest.raises(Abort, match="^this value would produce 8 items; the limit is 7$"):
+        sizes.measure([5, [[0, 0, 0, 0]]], 7, MAX_ITEMS)        # counted while 5 still waits on the stack
+
+
+def test_an_evaluated_container_is_measured_on_its_way_out():
+    assert interpreter.evaluate("[1, 2]", {}, {}, Limits(rss_fallback=False)) == [1, 2]
