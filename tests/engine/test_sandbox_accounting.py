@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from engine.sandbox import MAX_INT_BITS, MAX_ITEMS, Limits, ScriptLimitExceeded
+from engine.sandbox import MAX_INT_BITS, MAX_ITEMS, Limits, ScriptLimitExceeded, check_source
 from engine.sandbox import interpreter, safe_builtins, sizes
 from engine.sandbox.sizes import Abort
 
@@ -297,3 +297,36 @@ def test_measure_refuses_before_walking_to_what_it_would_refuse_later():
 
 def test_an_evaluated_container_is_measured_on_its_way_out():
     assert interpreter.evaluate("[1, 2]", {}, {}, Limits(rss_fallback=False)) == [1, 2]
+
+
+# --- the static check: each refusal's exact words and line -----------------------------------------------
+
+@pytest.mark.parametrize("construct, problems", [
+    ("y.a = 2", ["line 2: assigning or deleting an attribute is not allowed"]),
+    ("f = s.join", ["line 2: '.join' other than as a direct call is not allowed"]),
+    ("try:\n    pass\nfinally:\n    pass", ["line 2: 'finally' is not allowed"]),
+    ("try:\n    pass\nexcept OSError:\n    pass", ["line 4: catching anything but ValueError, TypeError, KeyError, "
+                                                   "IndexError, ZeroDivisionError, ArithmeticError, LookupError "
+                                                   "is not allowed"]),
+    ("a[:0] = a", ["line 2: slice assignment is not allowed"]),
+    ("x = [y async for y in z]", ["line 2: async comprehension is not allowed"]),
+    ("x = '{_a}'.format", ["line 2: attribute 'format' is not allowed",
+                           "line 2: a format field naming something starting with '_' is not allowed"]),
+    ("x = 0x" + "f" * 4000, ["line 2: an integer literal over 14,000 bits is not allowed"]),
+    ("x = f'{a:{b}}'", ["line 2: a computed f-string format spec is not allowed"]),
+    ("x = f'{a:99999}'", ["line 2: an f-string width or precision over 9999 is not allowed"]),
+])
+def test_each_static_refusal_names_its_construct_and_line(construct, problems):
+    assert check_source("x = 1\n" + construct) == problems
+
+
+def test_static_problems_are_listed_by_line():
+    assert check_source("y.b = 1\nimport os\nx = eval(1)") == [
+        "line 1: assigning or deleting an attribute is not allowed", "line 2: import is not allowed",
+        "line 3: name 'eval' is not allowed"]
+
+
+def test_static_check_refuses_what_it_cannot_check():
+    assert check_source(5) == ["source must be a string, not int"]
+    with pytest.raises(ValueError, match="^mode must be 'exec' or 'eval'$"):
+        check_source("1", "single")
