@@ -28,3 +28,22 @@ errorlog = "-"
 # No preload_app: each worker builds its own SQLAlchemy engine after the fork (pools must not cross a fork),
 # and a HUP reload (new workers) loads the new code.
 preload_app = False
+
+# Liveness from the master on its own port (LIVEZ_BIND, e.g. 127.0.0.1:8001): answered by a thread of the
+# master, which does no request work, so a probe never queues behind busy worker threads (web/ops/liveness.py).
+# Point the orchestrator's liveness probe here; the app's /livez stays for the load balancer.
+livez_bind = os.environ.get("LIVEZ_BIND", "")
+
+
+def when_ready(server):
+    if livez_bind:
+        from web.ops import liveness
+        server.livez = liveness.start(livez_bind, lambda: [w.tmp.last_update() for w in server.WORKERS.values()],
+                                      max_age=max(timeout, 10))
+        server.log.info("liveness on %s", livez_bind)
+
+
+def post_fork(server, worker):
+    livez = getattr(server, "livez", None)
+    if livez is not None:  # the worker must not hold the master's listening socket (no thread serves it there)
+        livez.socket.close()

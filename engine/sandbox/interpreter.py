@@ -143,8 +143,10 @@ class Run:
         if name == "from_bytes":  # a classmethod: int.from_bytes(b'...') is the usual spelling
             if not (obj is safe_builtins.SafeInt or obj is int or (isinstance(obj, int) and not isinstance(obj, type))):
                 raise TypeError("from_bytes() is only available on int")
-            data = args[0] if args else kwargs.get("bytes", b"")
-            data = data if isinstance(data, (bytes, list, tuple)) else bytes(data)
+            data = args[0] if args else kwargs.get("bytes")
+            if isinstance(data, (int, str)):  # bytes(10**9) would allocate before anything is measured
+                raise TypeError(f"cannot convert '{type(data).__name__}' object to bytes")
+            data = bytes(data)  # one copy of any iterable of ints, measured below
             self.produce(len(data) * 8, "int.from_bytes() (bits)", L.MAX_INT_BITS)
             return int.from_bytes(data, *args[1:], **{k: v for k, v in kwargs.items() if k != "bytes"})
         if isinstance(obj, type):  # str.join(sep, items) would dodge the checks below

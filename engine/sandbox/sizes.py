@@ -76,7 +76,7 @@ def measure(value: Any, max_nodes: int, max_chars: int, plain: bool = False,
     return nodes, chars
 
 
-def text_size(value: Any, what: str = "this value") -> int:
+def text_size(value: Any, what: str) -> int:
     return measure(value, L.MAX_ITEMS, L.MAX_ITEMS, what=what)[1]
 
 

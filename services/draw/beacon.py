@@ -53,7 +53,7 @@ def enter(actor: User, draw_id: int, value: str, drawn_on: str) -> Draw:
     record.seed = draw_v3.derive_seed(record.commitment, value, revealed).hex()
     audit.record(actor, "draw.beacon", "draw", record.id, campaign_id=campaign.id, value=value,
                  drawn_on=day.isoformat(), seed=record.seed, contributions=sorted(revealed))
-    stage.execute(record, actor)
+    record = stage.execute(record, actor)  # a fresh commitment instead, when this one went stale
     db.session.commit()
     return record
 

@@ -79,7 +79,7 @@ def export(draw_id: int) -> dict:
     else:  # v2: its class digests are unsalted (guessable for small classes), so only the hash is public
         data.update({"format": PUBLIC_FORMAT_V2, "commitment": {"sha256": record.commitment},
                      "seed_sha256": record.seed_commitment,
-                     "seed": record.seed if record.status != "committed" else None,
+                     "seed": record.seed if record.status not in ("committed", "stale") else None,
                      "drawn": len(record.enterprises)})
     return data
 
@@ -93,7 +93,7 @@ def verify(draw_id: int) -> records.Verification:
     if record.status == "failed" and not data["beacon_value"]:  # staffing failed: no value, no seed, no draw
         problems = draw_v3.check_commitment(data)
         return records.Verification("mismatch" if problems else "unseeded", problems)
-    if record.status == "committed" and not data["beacon_value"]:
+    if record.status == "stale" or (record.status == "committed" and not data["beacon_value"]):
         problems = draw_v3.check_commitment(data)
         return records.Verification("mismatch" if problems else "pending", problems)
     problems = draw_v3.verify_public(data)

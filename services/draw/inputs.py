@@ -222,6 +222,22 @@ def _open_inspections(matter_ids: list[int], campaign_id: int | None) -> set[int
     return set(db.session.scalars(query))
 
 
+def under_inspection_elsewhere(campaign: Campaign, usccs: set[str]) -> set[str]:
+    """Those of `usccs` with an open inspection for a shared matter in another active campaign, now.
+
+    Asked again when a committed draw is executed after its reveal delay: a draw executed meanwhile
+    by another campaign may have opened inspections for enterprises of the committed snapshot.
+    """
+    ids = _open_inspections([m.id for m in campaign.matters], campaign.id)
+    if not ids or not usccs:
+        return set()
+    found: set[str] = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        found.update(db.session.scalars(select(Enterprise.uscc).where(Enterprise.id.in_(ordered[start:start + 500]))))
+    return found & usccs
+
+
 def _serialize_draws(matter_ids: list[int]) -> None:
     """Two draws sharing a matter run one after the other (PostgreSQL): the second sees the first's inspections.
 

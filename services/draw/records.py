@@ -39,7 +39,7 @@ def export(draw_id: int) -> dict:
     if record.algorithm == draw_v3.ALGORITHM:
         return _full_v3(record)
     campaign = db.session.get(Campaign, record.campaign_id)
-    revealed = record.status != "committed"
+    revealed = record.status not in ("committed", "stale")  # a stale commitment's seed is never used
     result = None
     if record.status in ("drawn", "superseded"):
         result = {"enterprises": [{"class": d.credit_class, "uscc": d.enterprise.uscc, "officers": d.officers,

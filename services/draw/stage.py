@@ -109,6 +109,9 @@ def reveal_at(record: Draw):
 def execute(record: Draw, actor: User | None) -> Draw:
     """Draw from the committed inputs only (never re-read the directory), reveal the seed, open the cases."""
     campaign = db.session.get(Campaign, record.campaign_id)
+    stale = _newly_under_inspection(campaign, record)
+    if stale:
+        return _recommit(campaign, record, actor, stale)
     try:
         if record.algorithm == draw_v3.ALGORITHM:
             result = sealed.run(record)
@@ -131,6 +134,30 @@ def execute(record: Draw, actor: User | None) -> Draw:
                  candidates=record.candidate_count, seed=record.seed, warnings=record.report["warnings"])
     _release_campaign(campaign, record)
     return record
+
+
+def _newly_under_inspection(campaign: Campaign, record: Draw) -> set[str]:
+    """Committed candidates that another campaign's draw put under open inspection since the commitment.
+
+    The snapshot excluded every enterprise under open inspection elsewhere when it was fixed; with a
+    reveal delay another campaign sharing a matter may execute its own draw in between. Asked before
+    the seed is used, from facts that do not depend on it.
+    """
+    if record.algorithm == draw_v3.ALGORITHM:
+        usccs = {u for entries in sealed.load(record)[0].values() for u, _ in entries}
+    else:
+        usccs = {u for entries in load_snapshot(record).values() for u in entries}
+    return draw_inputs.under_inspection_elsewhere(campaign, usccs)
+
+
+def _recommit(campaign: Campaign, record: Draw, actor: User | None, stale: set[str]) -> Draw:
+    """A stale commitment is never drawn: it stays public as 已作废 (its seed unused and unrevealed) and a
+    fresh commitment, excluding the enterprises now under inspection elsewhere, takes its place."""
+    record.status = "stale"
+    record.report = {**record.report, "stale": len(stale)}
+    timers.cancel(kind="draw_execute", subject_type="draw", subject_id=record.id)
+    audit.record(actor, "draw.stale", "draw", record.id, campaign_id=campaign.id, under_inspection_elsewhere=len(stale))
+    return perform(campaign, actor, supersedes=record)
 
 
 def _release_campaign(campaign: Campaign, record: Draw) -> None:
@@ -162,7 +189,7 @@ def execute_now(actor: User, draw_id: int) -> Draw:
     if clock.now() < reveal_at(record):
         raise Conflict(f"承诺公布后需等待至 {reveal_at(record):%Y-%m-%d %H:%M}（UTC）才能执行抽取")
     timers.cancel(kind="draw_execute", subject_type="draw", subject_id=record.id)
-    execute(record, actor)
+    record = execute(record, actor)  # a fresh commitment instead, when this one went stale
     db.session.commit()
     return record
 
@@ -209,7 +236,8 @@ def draws_of(campaign_id: int) -> list[Draw]:
 
 def current_draw(campaign_id: int) -> Draw | None:
     """The draw the campaign's inspections come from, or its latest failed attempt."""
-    return db.session.scalars(select(Draw).where(Draw.campaign_id == campaign_id, Draw.status != "superseded")
+    return db.session.scalars(select(Draw).where(Draw.campaign_id == campaign_id,
+                                                 Draw.status.not_in(("superseded", "stale")))
                               .order_by(Draw.id.desc())).first()
 
 

@@ -187,8 +187,10 @@ def diagram(user: User, campaign_id: int) -> tuple[str, dict[str, str]]:
         HumanTask.campaign_id == campaign.id, HumanTask.status == "open", HumanTask.inspection_id.is_(None),
         HumanTask.due_at < clock.now())).all()
     states.update({element_id: "overdue" for element_id in overdue})
-    # The dashboard's rule (stage SLA, any overdue task incl. the per-enterprise ones, a late publication):
-    # when the campaign is late, whatever it is waiting on is late.
-    if dashboard.is_late(campaign.id):
-        states.update({element_id: "overdue" for element_id, state in states.items() if state == "active"})
+    # The dashboard row's colour (domain.stage_timing.state over the stage SLA, overdue tasks incl. the
+    # per-enterprise ones, a late publication): whatever the campaign is waiting on takes it — red when late,
+    # amber ("warn") near the limit.
+    colour = {"late": "overdue", "warn": "warn"}.get(dashboard.campaign_state(campaign.id))
+    if colour:
+        states.update({element_id: colour for element_id, state in states.items() if state == "active"})
     return instance.definition.bpmn_xml, states

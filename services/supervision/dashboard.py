@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import and_, case, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
+from domain import stage_timing
 from domain.workdays import working_days_between
 from extensions import db
 from models import (Campaign, CampaignDepartment, CampaignStage, Department, HumanTask, Industry, Inspection, Region,
@@ -60,6 +61,7 @@ class Row:
     kind: str = "plan"
     sla_hours: int | None = None  # an emergency action's stage SLA (services/workflow/sla.py), instead of days
     hours_in_stage: int | None = None  # shown beside sla_hours
+    state: str = "ok"        # ok / warn / late: domain.stage_timing.state, the board's and the diagram's rule
 
 
 @dataclass
@@ -79,6 +81,17 @@ def require_supervisor(user: User) -> None:
     if not user.has_role("supervisor", "admin", "auditor"):
         raise Forbidden("督办看板仅供联席会办公室、管理员和纪检监察（审计）人员查看")
     auditor.require_assigned(user)
+
+
+def join_current_stage(statement, stage=CampaignStage, sla=Timer):
+    """Each campaign's current stage row and its `sla.stage` timer (the deadline that escalates), outer-joined.
+
+    The one join the dashboard and the board (services/supervision/board.py) both read a stage's deadline
+    through, so the two never disagree on which deadline a campaign is held to.
+    """
+    return (statement.outerjoin(stage, and_(stage.campaign_id == Campaign.id, stage.left_at.is_(None)))
+            .outerjoin(sla, and_(sla.subject_type == escalations.STAGE_SUBJECT, sla.subject_id == stage.id,
+                                 sla.kind == escalations.STAGE_KIND, sla.status != "cancelled")))
 
 
 def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE, within=None):
@@ -103,11 +116,8 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE, within=No
     late = or_(sla.due_at < now, overdue_task, unpublished)
     rank = case((late, 0), else_=1).label("rank")  # ordered by its label, so computed once per row
     page = (
-        select(Campaign.id.label("id"), stage.entered_at.label("entered_at"), sla.due_at.label("stage_due"),
-               rank, func.count().over().label("total"))
-        .outerjoin(stage, and_(stage.campaign_id == Campaign.id, stage.left_at.is_(None)))
-        .outerjoin(sla, and_(sla.subject_type == escalations.STAGE_SUBJECT, sla.subject_id == stage.id,
-                             sla.kind == escalations.STAGE_KIND, sla.status != "cancelled"))
+        join_current_stage(select(Campaign.id.label("id"), stage.entered_at.label("entered_at"),
+                                  sla.due_at.label("stage_due"), rank, func.count().over().label("total")), stage, sla)
         .where(Campaign.status == "active")
         .order_by(rank, sla.due_at.is_(None), sla.due_at, Campaign.id)
         .limit(page_size).offset((max(filters.page, 1) - 1) * page_size)
@@ -166,23 +176,39 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
     hours = current_app.config["EMERGENCY_SLA_HOURS"]
     for (cid, code, title, region, industry, lead, stage, kind, entered, due, open_n, overdue_n, unpublished_n, next_due,
          late, _total) in result:
+        used, limit = _days_in_stage(entered, today), escalations.stage_sla_days(stage)
+        sla_hours = hours.get(stage) if kind == sla.EMERGENCY else None  # an emergency action runs on hours
+        hours_in = int((now - entered).total_seconds() // 3600) if entered else None
         rows.append(Row(
             campaign_id=cid, code=code, title=title, region=region, industry=industry, lead_department=lead,
-            stage=stage, entered_at=entered, stage_due=due, sla_days=escalations.stage_sla_days(stage),
-            days_in_stage=working_days_between(clock.local_date(entered), today) if entered else None,
+            stage=stage, entered_at=entered, stage_due=due, sla_days=limit, days_in_stage=used,
             open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, overdue_publications=unpublished_n or 0,
             next_timer_due=next_due, overdue=bool(late), stage_late=due is not None and due < now,
-            kind=kind, sla_hours=hours.get(stage) if kind == sla.EMERGENCY else None,
-            hours_in_stage=int((now - entered).total_seconds() // 3600) if entered else None))
+            kind=kind, sla_hours=sla_hours, hours_in_stage=hours_in,
+            state=stage_timing.state(hours_in, sla_hours, late=bool(late)) if sla_hours
+            else stage_timing.state(used, limit, late=bool(late))))
     return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now,
                 overdue_tasks=_overdue_tasks(now))
 
 
+def _days_in_stage(entered: datetime | None, today) -> int | None:
+    return working_days_between(clock.local_date(entered), today) if entered else None
+
+
+def campaign_state(campaign_id: int) -> str:
+    """The dashboard row's colour for one campaign (domain.stage_timing.state: late when its stage SLA passed,
+    an open task is overdue or a result is not published by its deadline; amber near the limit), so the
+    campaign diagram colours exactly as the dashboard row does."""
+    now = clock.now()
+    row = db.session.execute(query(Filters(campaign_id=campaign_id), now, page_size=1)).first()
+    if row is None:
+        return "ok"
+    used = _days_in_stage(row[7], clock.local_date(now))
+    return stage_timing.state(used, escalations.stage_sla_days(row[6]), late=bool(row[-2]))
+
+
 def is_late(campaign_id: int) -> bool:
-    """The dashboard's own rule for one campaign (stage SLA passed, an open task overdue, or a result not
-    published by its deadline), so the campaign diagram turns red exactly when the dashboard row does."""
-    row = db.session.execute(query(Filters(campaign_id=campaign_id), clock.now(), page_size=1)).first()
-    return bool(row and row[-2])
+    return campaign_state(campaign_id) == "late"
 
 
 OVERDUE_TASKS_SHOWN = 20

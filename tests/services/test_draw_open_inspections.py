@@ -93,3 +93,38 @@ def test_two_campaigns_drawn_at_the_same_moment_never_share_an_enterprise(pg_app
         later = max(ids, key=lambda i: reports[i]["excluded"]["open_inspection"])
         # One draw went first and saw nothing; the other excluded exactly the first one's enterprises.
         assert counts[0] == 0 and counts[1] == len(_drawn(min(set(ids) - {later})))
+
+
+def test_a_delayed_draw_whose_candidates_were_drawn_elsewhere_meanwhile_commits_afresh(app):
+    """Reveal delay: both campaigns commit before either draws. The one executed second finds candidates of
+    its snapshot now under inspection in the first: it is not drawn (已作废, seed unrevealed) and a fresh
+    commitment excluding them replaces it; drawn after its own delay, it shares no enterprise."""
+    from datetime import timedelta
+
+    from services.draw import disclosure
+    from services.workflow import clock, timers
+    from tests.factories import user
+
+    app.config["DRAW_REVEAL_DELAY_MINUTES"] = 10
+    with app.app_context():
+        first, second = campaign_ready(ratios=RATIOS), campaign_ready(ratios=RATIOS)
+        early, late = draw.perform(first, None), draw.perform(second, None)
+        db.session.commit()
+        assert early.status == late.status == "committed"
+        assert late.report["excluded"]["open_inspection"] == 0  # nothing drawn yet when it committed
+        clock.advance(timedelta(minutes=11))
+        assert draw.execute_now(user("scjg_01"), early.id).status == "drawn"
+        taken = _drawn(first.id)
+
+        fresh = draw.execute_now(user("scjg_01"), late.id)
+        db.session.refresh(late)
+        assert late.status == "stale" and not late.enterprises and not _drawn(second.id)
+        assert disclosure.export(late.id)["seed"] is None  # never used, never revealed
+        assert fresh.id != late.id and fresh.status == "committed" and fresh.supersedes_id == late.id
+        assert fresh.report["excluded"]["open_inspection"] == len(taken)
+        assert draw.current_draw(second.id).id == fresh.id
+
+        clock.advance(timedelta(minutes=11))
+        assert timers.fire_due() >= 1  # the fresh commitment's own reveal timer draws it
+        db.session.refresh(fresh)
+        assert fresh.status == "drawn" and _drawn(second.id) and not _drawn(second.id) & taken

@@ -57,7 +57,7 @@ def test_dashboard_page_for_supervisor_and_admin_only(app):
     supervisor = app.test_client()
     login(supervisor, "supervisor")
     html = supervisor.get("/dashboard/").get_data(as_text=True)
-    assert late.code in html and fresh.code in html and 'class="overdue"' in html
+    assert late.code in html and fresh.code in html and 'class="state-late overdue"' in html
     assert f'href="/campaigns/{late.id}"' in html  # the diagram and history page
     html = supervisor.get("/dashboard/?overdue=1").get_data(as_text=True)
     assert late.code in html and fresh.code not in html
@@ -94,3 +94,39 @@ def test_results_past_their_publication_deadline_make_a_campaign_overdue(app):
     login(supervisor, "supervisor")
     html = supervisor.get("/dashboard/?overdue=1").get_data(as_text=True)
     assert code in html and '<span class="late">1 户</span>' in html
+
+
+def test_dashboard_board_and_diagram_colour_a_stage_by_one_rule(app):
+    """domain.stage_timing.state decides the colour everywhere: amber near the limit, red past it, the same
+    on the dashboard row, the board's current stage bar and the campaign diagram's waiting element."""
+    from domain import stage_timing
+    from services.supervision import board
+    from tests.e2e.journey import user_client
+
+    with app.app_context():
+        campaign_id = open_campaign().id
+    # Its stage timer was set for 5 working days; with a limit of 1 the day it started is already "near".
+    app.config["STAGE_SLA_WORKING_DAYS"] = {**app.config["STAGE_SLA_WORKING_DAYS"], "initiation": 1}
+    supervisor, lead = app.test_client(), user_client(app, "scjg_01")
+    login(supervisor, "supervisor")
+
+    def seen() -> tuple[str, str, str, str]:
+        with app.app_context():
+            viewer = db.session.scalars(select(User).where(User.username == "supervisor")).one()
+            (row,) = dashboard.live_campaigns(viewer, dashboard.Filters()).rows
+            assert row.state == stage_timing.state(row.days_in_stage, row.sla_days, late=row.overdue)
+            (timeline,) = board.timelines(viewer)
+            bar = next(b for b in timeline.stages if b.status == "current")
+        html = supervisor.get("/dashboard/").get_data(as_text=True)
+        states = lead.get(f"/campaigns/{campaign_id}/diagram-states.json").get_json()
+        waiting = {s for s in states.values() if s not in ("completed",)}
+        assert len(waiting) == 1, states
+        return row.state, bar.state, waiting.pop(), html
+
+    row, bar, element, html = seen()
+    assert (row, bar, element) == ("warn", "warn", "warn")
+    assert 'class="state-warn"' in html and "临近" in html
+    clock.advance(timedelta(days=20))  # past the stage timer: late
+    row, bar, element, html = seen()
+    assert (row, bar, element) == ("late", "late", "overdue")
+    assert 'class="state-late overdue"' in html and "超时" in html

@@ -20,6 +20,7 @@ SENTENCES = {
     "campaign.special_reject": N_("%(actor)s 未批准专项行动"),
     "draw.commit": N_("%(actor)s 公布了双随机抽取承诺"),
     "draw.complete": N_("%(actor)s 完成了双随机抽取"),
+    "draw.stale": N_("双随机抽取承诺作废：承诺后部分候选企业已列入其他检查活动，已重新公布承诺"),
     "draw.failed": N_("%(actor)s 执行的双随机抽取未能完成"),
     "draw.cases_withdrawn": N_("%(actor)s 撤回了原抽取名单的检查任务"),
     "draw.redraw_requested": N_("%(actor)s 申请重新抽取"),

@@ -14,7 +14,7 @@ from web.i18n import N_
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 
 DRAW_STATUS = {"committed": N_("已承诺，待抽取"), "drawn": N_("已抽取"), "failed": N_("抽取失败"),
-               "superseded": N_("已被重新抽取取代")}
+               "superseded": N_("已被重新抽取取代"), "stale": N_("已作废：承诺后部分企业已列入其他活动的检查")}
 
 
 @bp.get("/")
