@@ -203,8 +203,9 @@ def campaign_state(campaign_id: int) -> str:
     row = db.session.execute(query(Filters(campaign_id=campaign_id), now, page_size=1)).first()
     if row is None:
         return "ok"
-    used = _days_in_stage(row[7], clock.local_date(now))
-    return stage_timing.state(used, escalations.stage_sla_days(row[6]), late=bool(row[-2]))
+    stage, entered, late = row[6], row[8], row[-2]  # the columns of query(): …, stage, kind, entered_at, …
+    return stage_timing.state(_days_in_stage(entered, clock.local_date(now)), escalations.stage_sla_days(stage),
+                              late=bool(late))
 
 
 def is_late(campaign_id: int) -> bool:
