@@ -29,7 +29,8 @@ def anonymous_pages(app) -> dict[str, str]:
     """Every page and file an anonymous visitor can open (status 200), as text."""
     with app.app_context():
         values = {"draw_id": list(db.session.scalars(select(Draw.id))),
-                  "region": list(db.session.scalars(select(Region.code))), "year": [date.today().year]}
+                  "region": list(db.session.scalars(select(Region.code))), "year": [date.today().year],
+                  "fmt": ["csv", "xlsx", "json"]}
     client, pages = app.test_client(), {}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in ("static", "vendor.asset") or "path" in str(rule):
