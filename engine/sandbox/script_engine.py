@@ -2,8 +2,10 @@
 
 SandboxEnvironment replaces TaskDataEnvironment: the static check runs here first (a rejected
 script never reaches a worker), then the source, a copy of the task data and the names of the
-application's functions go to the pool (engine.sandbox.pool). `in_process=True` runs the same
-interpreter in this process instead: for the worker's own tests and the benchmark only.
+application's functions go to the pool (engine.sandbox.pool). A plain condition (engine.sandbox.plain:
+comparisons of names and small literals) runs in this process with the same interpreter and limits: it can
+neither stall nor grow, and a worker round trip would cost more than it. `in_process=True` runs everything
+in this process: for the worker's own tests and the benchmark only.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from engine.sandbox import interpreter, pool
+from engine.sandbox import interpreter, plain, pool
 from engine.sandbox.guard import compile_checked
 from engine.sandbox.limits import MAX_INSTANCES, Limits
 
@@ -47,14 +49,20 @@ class SandboxEnvironment(TaskDataEnvironment):
     def _run(self, mode: str, source: str, context: dict, external: dict) -> Any:
         compile_checked(source, mode)  # the static check, here: refused code never reaches a worker
         if self.in_process:
-            functions = {**FUNCTIONS, **external}
-            try:
-                run = interpreter.evaluate if mode == "eval" else interpreter.execute
-                return run(source, context, functions, self.limits)
-            except Exception as error:
-                error.sandbox_line = interpreter.line_of(error)
-                raise
+            return self._here(mode, source, context, external)
+        if mode == "eval" and plain.is_plain(source):  # a bare comparison: nothing a worker would guard against
+            return copy.deepcopy(self._here(mode, source, context, external))  # a copy, as from a worker
         return pool.run(mode, source, context, external, FUNCTIONS, self.limits, self.pool_size)
+
+    def _here(self, mode: str, source: str, context: dict, external: dict) -> Any:
+        """The same interpreter and limits, in this process."""
+        functions = {**FUNCTIONS, **external}
+        try:
+            run = interpreter.evaluate if mode == "eval" else interpreter.execute
+            return run(source, context, functions, self.limits)
+        except Exception as error:
+            error.sandbox_line = interpreter.line_of(error)
+            raise
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
         return self._run("eval", expression, context, dict(external_context or {}))
