@@ -1,4 +1,5 @@
 """Campaign pages: list, detail (stage, history, tasks), and requesting a special action."""
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -38,39 +39,46 @@ def detail(campaign_id: int):
                            theme=themes.summary(campaign.id))
 
 
-@bp.route("/special", methods=["GET", "POST"])
-@login_required
-def special():
+@dataclass(frozen=True)
+class _ActionRequest:
+    """The words of a request for a campaign outside the annual plan (one template, two kinds)."""
+    title: str
+    intro: str
+    reason_label: str
+    submitted: str
+
+
+def _request_action(request_action, words: _ActionRequest):
+    """Parse → the service → the campaign page, or the form again with its errors and what was typed."""
     industries = catalogue.list_industries()
     if request.method == "POST":
         try:
-            industry_id = int(request.form.get("industry_id") or 0)
-            campaign = campaigns.request_special_action(current_user, industry_id=industry_id,
-                                                        reason=request.form.get("reason", ""))
+            campaign = request_action(current_user, industry_id=request.form.get("industry_id", type=int) or 0,
+                                      reason=request.form.get("reason", ""))
         except ValidationFailed as exc:
-            errors = for_page(exc.errors, {"industry_id": _("行业"), "reason": _("理由")})
-            return render_template("campaigns/special.html", industries=industries, errors=errors,
-                                   form=request.form), 422
-        flash(_("专项行动已提交联席会办公室审批"), "success")
+            errors = for_page(exc.errors, {"industry_id": _("行业"), "reason": words.reason_label})
+            return render_template("campaigns/request_action.html", action=words, industries=industries,
+                                   errors=errors, form=request.form), 422
+        flash(words.submitted, "success")
         return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/special.html", industries=industries, errors=FormErrors(), form={})
+    return render_template("campaigns/request_action.html", action=words, industries=industries,
+                           errors=FormErrors(), form={})
+
+
+@bp.route("/special", methods=["GET", "POST"])
+@login_required
+def special():
+    return _request_action(campaigns.request_special_action, _ActionRequest(
+        _("发起专项行动"), _("专项行动不在年度计划内，提交后由联席会办公室审批；批准后由本部门牵头发起联合检查。"),
+        _("理由"), _("专项行动已提交联席会办公室审批")))
 
 
 @bp.route("/emergency", methods=["GET", "POST"])
 @login_required
 def emergency():
-    industries = catalogue.list_industries()
-    if request.method == "POST":
-        try:
-            campaign = kinds.request_emergency_action(current_user, industry_id=int(request.form.get("industry_id") or 0),
-                                                      reason=request.form.get("reason", ""))
-        except ValidationFailed as exc:
-            errors = for_page(exc.errors, {"industry_id": _("行业"), "reason": _("事由")})
-            return render_template("campaigns/emergency.html", industries=industries, errors=errors,
-                                   form=request.form), 422
-        flash(_("应急联合行动已提交联席会办公室审批"), "success")
-        return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
-    return render_template("campaigns/emergency.html", industries=industries, errors=FormErrors(), form={})
+    return _request_action(kinds.request_emergency_action, _ActionRequest(
+        _("发起应急联合行动"), _("应急联合行动不经年度计划，由联席会办公室审批；各阶段和待办的时限以小时计，在督办看板上显示。"),
+        _("事由"), _("应急联合行动已提交联席会办公室审批")))
 
 
 @bp.route("/invite", methods=["GET", "POST"])
