@@ -1,5 +1,6 @@
-"""Evidence files from a multipart post, as the services take them; shared by the inbox form and the API."""
-from flask import request
+"""Evidence files: read from a multipart post as the services take them (the inbox form, the API), and served
+back to whoever the services allow."""
+from flask import Response, request, send_file
 
 from services.stages import evidence
 
@@ -21,3 +22,12 @@ def evidence_uploads(separator: str, plain: bool) -> list[evidence.Upload]:
         item_id = int(suffix) if suffix.isdigit() else None
         found += [evidence.Upload(item_id, f.filename or "", f.stream) for f in request.files.getlist(name) if f.filename]
     return found
+
+
+def evidence_file(row, path) -> Response:
+    """A stored evidence file (photo or PDF) for the one person allowed to see it: a PDF as a download, an image
+    inline; never kept by a cache, since it belongs to one case."""
+    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
+                         as_attachment=row.mime == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -9,6 +9,7 @@ from services.directory.export import XLSX_MIME
 from services.portal import claims, credit_repair, objections, recusals
 from web.form_errors import FormErrors, for_page
 from web.i18n import known
+from web.uploads import evidence_file
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -56,20 +57,14 @@ def return_claim(claim_id: int):
 @login_required
 def claim_file(file_id: int):
     row, path = claims.official_file(current_user, file_id)
-    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
-                         as_attachment=row.mime == "application/pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file(row, path)
 
 
 @bp.get("/objection-files/<int:file_id>")
 @login_required
 def objection_file(file_id: int):
     row, path = objections.official_file(current_user, file_id)
-    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
-                         as_attachment=row.mime == "application/pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file(row, path)
 
 
 @bp.post("/recusals/<int:application_id>")

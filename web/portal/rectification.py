@@ -2,13 +2,13 @@
 
 Routes join the portal blueprint (imported by web/__init__.py for that effect, like web/inbox/inspections.py).
 """
-from flask import flash, g, redirect, render_template, request, send_file, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from services.errors import DomainError, ValidationFailed
 from services.portal import claims, records
 from web.i18n import known
-from web.uploads import evidence_uploads
+from web.uploads import evidence_file, evidence_uploads
 from web.portal.routes import bp, enterprise_required
 
 
@@ -38,10 +38,7 @@ def rectification(inspection_id: int):
 @enterprise_required
 def claim_file(file_id: int):
     row, path = claims.enterprise_file(g.enterprise_id, file_id)
-    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
-                         as_attachment=row.mime == "application/pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file(row, path)
 
 
 def _page(inspection_id: int, errors: dict, values: dict):

@@ -5,7 +5,7 @@ Flask-Login user, so nothing of the officials' UI opens to it and logging out of
 """
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
@@ -14,6 +14,7 @@ from services.portal import objections, records, satisfaction
 from services.stages import evidence
 from services.workflow import clock
 from web.i18n import known
+from web.uploads import evidence_file
 
 bp = Blueprint("portal", __name__, url_prefix="/enterprise")
 SESSION_KEY, USCC_KEY = "portal_enterprise", "portal_uscc"
@@ -62,10 +63,7 @@ def objection(inspection_id: int):
 @enterprise_required
 def objection_file(file_id: int):
     row, path = objections.enterprise_file(g.enterprise_id, file_id)
-    response = send_file(path, mimetype=row.mime, download_name=row.original_name,
-                         as_attachment=row.mime == "application/pdf", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_file(row, path)
 
 
 def inspection_page(inspection_id: int, errors: dict, values: dict):
