@@ -4,13 +4,17 @@ SQLite copy (tests/conftest.py `app`), and headless Debian chromium driven by Pl
 Screenshots go to tests/browser/artifacts/ (gitignored) or $BROWSER_ARTIFACTS.
 """
 import os
+import re
 import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from demo.county import DEMO_PASSWORD
+from extensions import db
+from models import OutboxMessage
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parent / "artifacts"))
@@ -97,3 +101,20 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "/auth/login" not in page.url, page.content()[:2000]
+
+
+def portal_login(app, page, base_url: str, uscc: str, enterprise_id: int, on_login_page=None) -> None:
+    """An enterprise signs in: its USCC, then the code the outbox holds for it (what its phone would show);
+    `on_login_page(page)` runs while the login page is open."""
+    page.goto(f"{base_url}/enterprise/login")
+    if on_login_page:
+        on_login_page(page)
+    page.fill("input[name=uscc]", uscc)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/enterprise/login/code$"))
+    with app.app_context():
+        body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.enterprise_id == enterprise_id)
+                                  .order_by(OutboxMessage.id.desc())).first()
+    page.fill("input[name=code]", re.search(r"验证码为 (\d{6})", body).group(1))
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/enterprise/$"))

@@ -1,7 +1,6 @@
 """An objection with a photo, in a real browser on a phone: the file goes through the evidence checks, the
 enterprise sees it listed, the lead department's task shows it; a disguised file is refused in Chinese.
 And the 随机贡献值 page's browser-side hash is the one the draw's verifier expects."""
-import re
 import struct
 import zlib
 
@@ -9,9 +8,9 @@ from sqlalchemy import select
 
 from domain import draw_v3
 from extensions import db
-from models import Enterprise, HumanTask, Inspection, ItemResult, Objection, ObjectionEvidence, OutboxMessage
+from models import Enterprise, HumanTask, Inspection, ItemResult, Objection, ObjectionEvidence
 from tests import factories
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, portal_login, screenshot
 from tests.services.draw_support import campaign_ready, department
 
 
@@ -22,19 +21,6 @@ def _png() -> bytes:
     rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-def _portal_login(app, page, base: str, uscc: str, enterprise_id: int) -> None:
-    page.goto(f"{base}/enterprise/login")
-    page.fill("input[name=uscc]", uscc)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/enterprise/login/code$"))
-    with app.app_context():
-        body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.enterprise_id == enterprise_id)
-                                  .order_by(OutboxMessage.id.desc())).first()
-    page.fill("input[name=code]", re.search(r"验证码为 (\d{6})", body).group(1))
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/enterprise/$"))
 
 
 def test_objection_with_a_photo_on_a_phone(app, live_server, phone_page, page, tmp_path):
@@ -52,7 +38,7 @@ def test_objection_with_a_photo_on_a_phone(app, live_server, phone_page, page, t
     disguised.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)
 
     phone = phone_page
-    _portal_login(app, phone, live_server, uscc, enterprise_id)
+    portal_login(app, phone, live_server, uscc, enterprise_id)
     phone.goto(f"{live_server}/enterprise/inspections/{inspection_id}")
     phone.check(f"#item-{failed}")
     phone.fill("#reason", "检查当日已现场整改，附整改后照片")

@@ -5,9 +5,9 @@ import re
 from sqlalchemy import select
 
 from extensions import db
-from models import Enterprise, Inspection, ItemResult, Objection, OutboxMessage
+from models import Enterprise, Inspection, ItemResult, Objection
 from tests import factories
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, portal_login, screenshot
 
 
 def _no_sideways_scroll(page, what: str) -> None:
@@ -25,17 +25,7 @@ def test_enterprise_logs_in_reads_its_findings_and_objects_on_a_phone(app, live_
         failed = db.session.scalars(select(ItemResult.checklist_item_id).where(
             ItemResult.inspection_id == inspection_id, ItemResult.result == "fail")).first()
     page = phone_page
-    page.goto(f"{live_server}/enterprise/login")
-    _no_sideways_scroll(page, "login")
-    page.fill("input[name=uscc]", uscc)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/enterprise/login/code$"))
-    with app.app_context():
-        body = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.enterprise_id == enterprise_id)
-                                  .order_by(OutboxMessage.id.desc())).first()
-    page.fill("input[name=code]", re.search(r"验证码为 (\d{6})", body).group(1))
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/enterprise/$"))
+    portal_login(app, page, live_server, uscc, enterprise_id, lambda login_page: _no_sideways_scroll(login_page, "login"))
     page.click(f"a[href$='/enterprise/inspections/{inspection_id}']")
     page.wait_for_url(re.compile(rf"/enterprise/inspections/{inspection_id}$"))
     assert page.locator("table.findings tr.fail").count() >= 1 and "不符合" in page.inner_text("table.findings")
