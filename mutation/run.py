@@ -37,7 +37,8 @@ TARGETS = (
     # engine) against the in-process sandbox tests. Not the worker pool (pool, worker, wire): its tests
     # start real processes under wall deadlines, which a mutated (trampolined) worker overruns on start-up.
     Target("engine/sandbox/", ("tests/engine/test_sandbox.py", "tests/engine/test_sandbox_guards.py",
-                               "tests/engine/test_sandbox_accounting.py", "tests/engine/conftest.py"), 90.0,
+                               "tests/engine/test_sandbox_accounting.py", "tests/engine/test_sandbox_plain.py",
+                               "tests/engine/conftest.py"), 90.0,
            skip=("engine/sandbox/pool.py", "engine/sandbox/worker.py", "engine/sandbox/wire.py")),
     Target("domain/draw.py", ("tests/domain/test_draw.py", "tests/domain/test_draw_vector.py",
                               "tests/domain/test_draw_golden.py", "tests/domain/test_draw_messages.py",
