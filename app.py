@@ -17,7 +17,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         from config import instance_audit_key
         app.config["AUDIT_HMAC_KEY"] = instance_audit_key(Path(app.instance_path))
 
-    from extensions import csrf, db, login_manager, migrate
+    from extensions import add_read_bind, csrf, db, login_manager, migrate
+    add_read_bind(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -41,6 +41,11 @@ def _sqlite_default() -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_default()
+    # A PostgreSQL streaming replica for the reads that only read (public pages, dashboard, board, reports,
+    # exports; services/reading.py). Unset: everything on the primary. A signed-in user's reads stay on the
+    # primary for READ_AFTER_WRITE_SECONDS after each of their writes, so they see what they just did.
+    DATABASE_READ_URL = os.environ.get("DATABASE_READ_URL") or None
+    READ_AFTER_WRITE_SECONDS = float(os.environ.get("READ_AFTER_WRITE_SECONDS", "10"))
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -177,6 +182,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    DATABASE_READ_URL = None  # tests/pgreplica.py sets one for the replica tests
     WTF_CSRF_ENABLED = True
     DRAW_ALGORITHM = "hmac-sha256-ctr/v2"  # v3 tests set it: their draws wait for an auditor's public value
 

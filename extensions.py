@@ -1,17 +1,72 @@
 """Flask extensions, created unbound and bound in create_app."""
 import sqlite3
+from contextvars import ContextVar
 
 from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+READ_BIND = "replica"  # the engine of DATABASE_READ_URL (a streaming replica), when set
+# True inside services.reading.reading(): the session's statements go to the replica (when there is one),
+# and it refuses to write. Per thread and per request (gthread workers), hence context variables.
+reading_var: ContextVar[bool] = ContextVar("reading", default=False)
+# True for a request that must see its own writes (services.reading.pin_primary): reads stay on the primary.
+primary_pinned_var: ContextVar[bool] = ContextVar("primary_pinned", default=False)
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A flush, a commit or a DML statement inside services.reading.reading(): a bug in a read-only service."""
+
+
+class RoutingSession(Session):
+    """Flask-SQLAlchemy's session, but inside reading() every statement goes to the read replica — unless the
+    session has written in its open transaction (the replica cannot see that yet) or the request is pinned."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and reading_var.get() and not primary_pinned_var.get() and not self.info.get("wrote"):
+            replica = self._db.engines.get(READ_BIND)
+            if replica is not None:
+                return replica
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+@event.listens_for(RoutingSession, "before_flush")
+def _no_flush_while_reading(_session, _context, _instances) -> None:
+    if reading_var.get():
+        raise ReadOnlyViolation("a read-only service tried to write (flush)")
+
+
+@event.listens_for(RoutingSession, "after_flush")
+def _remember_write(session, _context) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(RoutingSession, "after_commit")
+@event.listens_for(RoutingSession, "after_rollback")
+def _forget_write(session) -> None:
+    session.info.pop("wrote", None)
+
+
+@event.listens_for(RoutingSession, "before_commit")
+def _no_commit_while_reading(_session) -> None:
+    if reading_var.get():
+        raise ReadOnlyViolation("a read-only service tried to commit")
+
+
+@event.listens_for(RoutingSession, "do_orm_execute")
+def _no_dml_while_reading(state) -> None:
+    if reading_var.get() and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlyViolation("a read-only service tried to run INSERT, UPDATE or DELETE")
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -28,3 +83,17 @@ def _sqlite_wal(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def add_read_bind(app) -> None:
+    """DATABASE_READ_URL set: a second engine (bind "replica", the primary's pool options) that reading()
+    routes to. Its connections are read-only on the server too, in case the URL names a primary by mistake."""
+    url = app.config.get("DATABASE_READ_URL")
+    if not url:
+        return
+    options = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "url": url}
+    connect_args = dict(options.get("connect_args", {}))
+    if url.startswith("postgres"):
+        connect_args["options"] = f"{connect_args.get('options', '')} -c default_transaction_read_only=on".strip()
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_BINDS"] = {**app.config.get("SQLALCHEMY_BINDS", {}), READ_BIND: options}

@@ -16,6 +16,7 @@ from extensions import db
 from models import (Campaign, Case, ChecklistItem, Department, Document, Enterprise, HandlingDecision, Inspection,
                     InspectionOfficer, ItemResult, LeniencyGrant, Matter, User)
 from services import audit
+from services.reading import read_only
 from services.errors import Forbidden, ValidationFailed
 from services.org import scope
 from services.workflow import clock
@@ -69,15 +70,22 @@ def export(actor: User, start: str | None, end: str | None) -> tuple[tuple[date,
     if not actor.has_role("supervisor", "admin"):
         raise Forbidden("只有联席会办公室或系统管理员可以导出信用归集数据")
     first, last = window(start, end)
+    records = _records(actor, first, last)
+    audit.record(actor, "credit.export", "user", actor.id, start=first.isoformat(), end=last.isoformat(),
+                 rows=len(records))
+    db.session.commit()
+    return (first, last), records
+
+
+@read_only
+def _records(actor: User, first: date, last: date) -> list[CreditRecord]:
+    """The read (replica when configured); the audit record of the export is written on the primary after it."""
     since, until = _utc_bounds(first, last)
     campaigns = select(Campaign.id).where(scope.campaign_clause(actor))
     records = (_results(campaigns, since, until) + _decisions(campaigns, since, until)
                + _penalties(actor, since, until))
     records.sort(key=lambda r: (r.record_date, r.record_type, r.record_id))
-    audit.record(actor, "credit.export", "user", actor.id, start=first.isoformat(), end=last.isoformat(),
-                 rows=len(records))
-    db.session.commit()
-    return (first, last), records
+    return records
 
 
 def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:

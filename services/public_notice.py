@@ -16,6 +16,7 @@ from models import Department, Matter, PlanEntry
 from services.directory.export import write_xlsx
 from services.stages import themes
 from services.workflow import clock
+from services.reading import read_only
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -33,11 +34,13 @@ class PublicPlanEntry:
     published_on: date
 
 
+@read_only
 def plan_years() -> list[int]:
     return list(db.session.scalars(select(PlanEntry.year).where(PlanEntry.status == "approved")
                                    .distinct().order_by(PlanEntry.year.desc())))
 
 
+@read_only
 def plan(year: int) -> list[PublicPlanEntry]:
     entries = db.session.scalars(select(PlanEntry).where(PlanEntry.year == year, PlanEntry.status == "approved")
                                  .order_by(PlanEntry.approved_at, PlanEntry.id))
@@ -47,6 +50,7 @@ def plan(year: int) -> list[PublicPlanEntry]:
                             clock.local_date(e.approved_at)) for e in entries]
 
 
+@read_only
 def themed_actions(year: int) -> list:
     """The year's public themed actions (专项/板块) once approved: name, code, industries, area and window."""
     return themes.public_summaries(year)
@@ -58,16 +62,19 @@ def _ratio(value) -> str:
     return f"{float(value):g}%"
 
 
+@read_only
 def matters() -> list[tuple[Matter, Department]]:
     return list(db.session.execute(select(Matter, Department).join(Department, Department.id == Matter.department_id)
                                    .where(Matter.active.is_(True)).order_by(Department.id, Matter.code)).all())
 
 
+@read_only
 def matters_updated_on() -> date | None:
     latest = db.session.scalar(select(func.max(Matter.published_at)).where(Matter.active.is_(True)))
     return clock.local_date(latest) if latest else None
 
 
+@read_only
 def plan_xlsx(year: int) -> IO[bytes]:
     rows = ([e.industry, e.lead_department, "、".join(e.partners), "；".join(e.matters),
              *[e.ratios[c] for c in CLASSES], e.method, e.timing, e.published_on.isoformat()] for e in plan(year))
@@ -75,6 +82,7 @@ def plan_xlsx(year: int) -> IO[bytes]:
                                           "C类比例", "D类比例", "检查方式", "时间安排", "公布日期"], rows)
 
 
+@read_only
 def matters_xlsx() -> IO[bytes]:
     rows = ([d.name, m.code, m.name, m.legal_basis, m.method,
              clock.local_date(m.published_at).isoformat() if m.published_at else ""] for m, d in matters())

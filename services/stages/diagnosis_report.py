@@ -17,6 +17,7 @@ from services import exports
 from services.workflow.escalations import STAGE_LABELS
 from services.stages import opinion_records
 from services.stages.initiation import get_campaign
+from services.reading import read_only
 
 TOP_PROBLEMS = 10
 
@@ -76,6 +77,7 @@ def pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+@read_only
 def campaign_report(user: User, campaign_id: int) -> Report:
     """The report for one campaign, for anyone who may see the campaign."""
     return build_report(get_campaign(user, campaign_id))

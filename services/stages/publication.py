@@ -23,6 +23,7 @@ from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Forbidden, ValidationFailed
 from services.lookup import get_or_404
+from services.reading import read_only
 
 PAGE_SIZE = 50
 OVERDUE_TIMER = "publication_overdue"
@@ -221,6 +222,7 @@ def _filtered(q: PublicQuery):
     return stmt
 
 
+@read_only
 def search_public(query: str | PublicQuery = "", page: int = 1) -> tuple[list[PublicResult], int]:
     q = query if isinstance(query, PublicQuery) else PublicQuery(text=query)
     stmt = _filtered(q)
@@ -253,6 +255,7 @@ def _public(inspection: Inspection, enterprise: Enterprise, campaign: Campaign,
                         enterprise.name if enterprise.name != name else None)
 
 
+@read_only
 def public_filters() -> dict:
     """Choices for the public search form: regions and the departments that have published results."""
     return {"regions": list(db.session.scalars(select(Region).order_by(Region.code))),

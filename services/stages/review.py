@@ -23,6 +23,7 @@ from services.stages import case_figures
 from services.workflow import clock
 from services.supervision import dashboard
 from services.errors import Forbidden, ValidationFailed
+from services.reading import read_only
 
 # metric -> (label, default weight); the supervisor sets the weights (review_scheme).
 METRICS = {
@@ -233,6 +234,7 @@ def _sum(rows) -> dict:
     return dict(total)
 
 
+@read_only
 def period_review(user: User, start: date, end: date, department_id: int | None = None) -> PeriodReview:
     if not user.has_role("supervisor", "admin"):
         raise Forbidden("绩效考核仅限联席会办公室查看")

@@ -24,6 +24,7 @@ from services import auditor
 from services.org import scope
 from services.supervision import dashboard
 from services.workflow import calendar, clock
+from services.reading import read_only
 
 VIEW_ROLES = ("supervisor", "admin", "screen", "auditor")  # the auditor reads only (web/auditor)
 
@@ -66,6 +67,7 @@ def counter(first: date, last: date) -> WorkdayCounter:
     return WorkdayCounter(first, last, days, years)
 
 
+@read_only
 def timelines(user: User, now: datetime | None = None) -> list[Timeline]:
     require_viewer(user)
     now = now or clock.now()
@@ -141,6 +143,7 @@ class DepartmentRow:
     year_on_time: float | None
 
 
+@read_only
 def league(user: User, now: datetime | None = None) -> list[DepartmentRow]:
     """Per department: open and overdue tasks, the on-time rate this month and this year; most to chase first."""
     require_viewer(user)
@@ -187,6 +190,7 @@ class OverdueTask:
     days_over: int
 
 
+@read_only
 def overdue_tasks(user: User, department_id: int, now: datetime | None = None) -> tuple[Department, list]:
     """A department's open tasks past their deadline, most overdue first (the league's click-through)."""
     require_viewer(user)

@@ -24,6 +24,7 @@ from services.workflow import escalations
 from services.workflow import sla
 from services.workflow import task_views
 from services.errors import Forbidden
+from services.reading import read_only
 
 PAGE_SIZE = 50
 
@@ -162,6 +163,7 @@ def query(filters: Filters, now: datetime, page_size: int = PAGE_SIZE, within=No
     )
 
 
+@read_only
 def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> Page:
     require_supervisor(user)
     now = clock.now()
@@ -223,6 +225,7 @@ def _overdue_tasks(now: datetime) -> list:
     return task_views.describe(list(late))
 
 
+@read_only
 def filter_choices(user: User) -> dict[str, list]:
     """Regions, departments, industries and stages for the filter form (regions and departments of the scope)."""
     return {

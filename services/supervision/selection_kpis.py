@@ -18,6 +18,7 @@ from models import Campaign, CampaignDepartment, Department, Draw, Inspection, R
 from services.errors import Forbidden
 from services.org import scope
 from services.workflow import clock
+from services.reading import read_only
 
 
 @dataclass
@@ -48,6 +49,7 @@ class SelectionKpis:
     regions: list[tuple[Region, Figures]]
 
 
+@read_only
 def selection_kpis(user: User, start: date, end: date, department_id: int | None = None) -> SelectionKpis:
     # the auditor (纪检监察) reads the dashboard's figures too, within its regions (scope.clause below)
     if not user.has_role("supervisor", "admin", "auditor"):

@@ -17,6 +17,7 @@ from models import Campaign, FollowUp, HumanTask, Inspection, InspectionOfficer,
 from services.org import scope
 from services.supervision.board import month_bounds, require_viewer, start_of_day
 from services.workflow import clock
+from services.reading import read_only
 
 MEASURES = ("on_time", "published_on_time", "follow_ups_closed", "visits_saved")
 RATES = ("on_time", "published_on_time")
@@ -38,6 +39,7 @@ class Trends:
     series: list[Series]
 
 
+@read_only
 def trends(user: User, now: datetime | None = None) -> Trends:
     require_viewer(user)
     now = now or clock.now()

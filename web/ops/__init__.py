@@ -1,12 +1,13 @@
 """Operations: health endpoint, structured request logs, login rate limits, database-busy errors, security headers,
-static files fingerprinted, cached and compressed; the per-connection lock timeout."""
+static files fingerprinted, cached and compressed; the per-connection lock timeout; read-your-writes with a replica."""
 from flask import Flask, request
 
 
 def init_app(app: Flask) -> None:
     from extensions import compress
-    from web.ops import assets, database, db_errors, headers, health, limits, request_log
+    from web.ops import assets, database, db_errors, headers, health, limits, read_your_writes, request_log
     database.init_app(app)
+    read_your_writes.register(app)
     request_log.init_app(app)
     limits.limiter.init_app(app)
     db_errors.register(app)
