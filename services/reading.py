@@ -18,7 +18,7 @@ from typing import Callable, Iterator, TypeVar
 
 from extensions import READ_BIND, ReadOnlyViolation, db, primary_pinned_var, reading_var
 
-__all__ = ["ReadOnlyViolation", "reading", "read_only", "pin_primary", "replica_configured"]
+__all__ = ["ReadOnlyViolation", "reading", "read_only", "reading_active", "pin_primary", "replica_configured"]
 
 F = TypeVar("F", bound=Callable)
 
@@ -46,6 +46,10 @@ def pin_primary(pinned: bool) -> None:
     """Whether this thread's reads stay on the primary, even those inside reading() (a user reading their own
     write). The web layer sets it at the start and the end of every request, so it never leaks to the next."""
     primary_pinned_var.set(pinned)
+
+
+def reading_active() -> bool:
+    return reading_var.get()
 
 
 def replica_configured() -> bool:
