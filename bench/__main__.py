@@ -11,6 +11,7 @@ logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfig
 
 from bench import board, dashboard, db, directory, http_sizes, locked_row, memory, province, statements, throughput, transfer  # noqa: E402
 from bench import portal_login  # noqa: E402
+from bench import replica as replica_bench  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 from bench import sandbox as sandbox_bench  # noqa: E402
@@ -47,6 +48,11 @@ METHOD = """\
   demo county of 3,000, two campaigns of 150 drawn enterprises; gunicorn in production mode (gthread workers); 50 client threads
   POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
   the CPU (50 clients on the machine's cores).
+- Read replica (bench/replica.py, BENCH_POSTGRES=1): a private primary and its streaming standby
+  (tests/pgreplica.py, fsync on), the same preparation as the HTTP throughput; gunicorn in production mode with
+  DATABASE_READ_URL = the standby; phases of 50 completions by 8 clients, alternately alone and with 8 more
+  clients fetching public pages (results, plan, matters) as fast as answered (ABAB), then the same load on a
+  gunicorn without DATABASE_READ_URL (read from the primary); medians per kind of phase, pages/s in brackets.
 - Enterprise login (bench/portal_login.py): a threaded werkzeug server over a demo database of 400 enterprises,
   the outbox a webhook to a local gateway that takes 200 ms per message; 40 pairs of login requests, a registered
   USCC then an unknown well-formed one, each a fresh client, timed from sending the POST to reading its answer.
@@ -125,6 +131,8 @@ def main() -> None:
         measured += portal_login.rows()
         phase(start, "HTTP throughput (gunicorn, PostgreSQL)")
         measured += throughput.rows()
+        phase(start, "completions on the primary with public pages read on a replica (PostgreSQL)")
+        measured += replica_bench.rows()
         phase(start, "province on PostgreSQL (bench/province.py)")
         measured += province.rows()
         phase(start, "locked campaign row (gunicorn, PostgreSQL)")

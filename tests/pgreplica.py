@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-SETTINGS = ("-c listen_addresses=127.0.0.1 -c shared_buffers=16MB -c max_connections=40 "
+SETTINGS = ("-c listen_addresses=127.0.0.1 -c shared_buffers=16MB -c max_connections=100 "
             "-c max_wal_senders=4 -c wal_level=replica -c hot_standby=on")
 
 
