@@ -49,10 +49,11 @@ METHOD = """\
   POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
   the CPU (50 clients on the machine's cores).
 - Read replica (bench/replica.py, BENCH_POSTGRES=1): a private primary and its streaming standby
-  (tests/pgreplica.py, fsync on), the same preparation as the HTTP throughput; gunicorn in production mode with
-  DATABASE_READ_URL = the standby; phases of 50 completions by 8 clients, alternately alone and with 8 more
-  clients fetching public pages (results, plan, matters) as fast as answered (ABAB), then the same load on a
-  gunicorn without DATABASE_READ_URL (read from the primary); medians per kind of phase, pages/s in brackets.
+  (tests/pgreplica.py, fsync on), the same preparation as the HTTP throughput; three gunicorns in production
+  mode (completions; public pages with DATABASE_READ_URL = the standby; public pages from the primary); phases of
+  50 completions by 8 clients alone, with 8 more clients fetching public pages (results, plan, matters) as fast
+  as answered from the replica-reading server, and from the primary-reading one (ABCABC); medians per kind of
+  phase, pages/s in brackets.
 - Enterprise login (bench/portal_login.py): a threaded werkzeug server over a demo database of 400 enterprises,
   the outbox a webhook to a local gateway that takes 200 ms per message; 40 pairs of login requests, a registered
   USCC then an unknown well-formed one, each a fresh client, timed from sending the POST to reading its answer.

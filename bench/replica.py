@@ -2,11 +2,12 @@
 
 A private primary and its hot standby (tests/pgreplica.py, fsync on) are started; a yiye_bench_* database on
 the primary gets the demo county and two campaigns drawn up to their joint inspections (bench/throughput.py's
-preparation). gunicorn (production mode, DATABASE_READ_URL = the standby) then serves phases of PHASE_TASKS
-completions each, COMPLETERS clients POSTing /api/v1/tasks/<id>/complete, alternately alone and with READERS
-more clients fetching public pages (公示 results, plan, matters) as fast as they are answered: ABAB. A last pair
-of phases runs on a gunicorn without DATABASE_READ_URL, so the same public load is read from the primary.
-Everything shares the machine's cores: the difference is contention for CPU as much as for the database.
+preparation). Three gunicorns (production mode) run: one takes the completions, one serves public pages with
+DATABASE_READ_URL = the standby, one serves them from the primary. Phases of PHASE_TASKS completions each
+(COMPLETERS clients POSTing /api/v1/tasks/<id>/complete) run alone, with READERS more clients fetching public
+pages (公示 results, plan, matters) from the replica-reading server as fast as they are answered, and with the
+same load on the primary-reading server: ABCABC, medians per kind. Everything shares the machine's cores: the
+difference is contention for CPU as much as for the database.
 """
 import http.client
 import itertools
@@ -61,8 +62,9 @@ def _complete_all(port: int, work: list) -> tuple[float, int]:
 
 
 @contextmanager
-def _public_load(port: int, on: bool):
-    """READERS clients fetching public pages until the block ends; yields the list of page answers."""
+def _public_load(port: int | None):
+    """READERS clients fetching public pages from `port` (None: no load) until the block ends; yields their
+    answers' statuses."""
     stop, answers = threading.Event(), []
 
     def reader(offset: int) -> None:
@@ -80,7 +82,7 @@ def _public_load(port: int, on: bool):
             finally:
                 conn.close()
 
-    threads = [threading.Thread(target=reader, args=(i,)) for i in range(READERS if on else 0)]
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(READERS if port else 0)]
     for t in threads:
         t.start()
     try:
@@ -112,20 +114,19 @@ def _gunicorn(read_url: str | None):
 
 
 def _phases(work: list, read_url: str) -> dict[str, list[tuple[float, float, int]]]:
-    """Per load ("none", "replica", "primary"): (completions/s, public pages/s, failed) of each phase."""
-    chunks = [work[i:i + PHASE_TASKS] for i in range(0, PHASE_TASKS * 6, PHASE_TASKS)]
-    plan = [(read_url, "none"), (read_url, "replica"), (read_url, "none"), (read_url, "replica"),
-            (None, "none"), (None, "primary")]
-    results: dict[str, list] = {"none": [], "replica": [], "primary": []}
-    for server_url in (read_url, None):
-        with _gunicorn(server_url) as port:
-            for (url, load), chunk in zip(plan, chunks):
-                if url != server_url:
-                    continue
-                with _public_load(port, load != "none") as answers:
-                    seconds, failed = _complete_all(port, chunk)
-                bad = sum(status != 200 for status in answers)
-                results[load].append((len(chunk) / seconds, len(answers) / seconds, failed + bad))
+    """Per load ("none", "replica", "primary"): (completions/s, public pages/s, failed) of each phase, ABCABC.
+    Completions go to one gunicorn; the public load to a second one reading from the replica or to a third
+    reading from the primary, so only where the public pages are read from changes between the loads."""
+    plan = ("none", "replica", "primary") * 2
+    chunks = [work[i:i + PHASE_TASKS] for i in range(0, PHASE_TASKS * len(plan), PHASE_TASKS)]
+    results: dict[str, list] = {load: [] for load in plan}
+    with _gunicorn(None) as completing, _gunicorn(read_url) as on_replica, _gunicorn(None) as on_primary:
+        readers = {"none": None, "replica": on_replica, "primary": on_primary}
+        for load, chunk in zip(plan, chunks):
+            with _public_load(readers[load]) as answers:
+                seconds, failed = _complete_all(completing, chunk)
+            bad = sum(status != 200 for status in answers)
+            results[load].append((len(chunk) / seconds, len(answers) / seconds, failed + bad))
     return results
 
 
@@ -162,7 +163,10 @@ def _table(label: str, results: dict) -> list[tuple[str, str, str]]:
              f"{median('replica', 0):.1f} ({median('replica', 1):.0f})", ""),
             (f"{label}: completions/s, the same public pages read on the primary (pages/s)",
              f"{median('primary', 0):.1f} ({median('primary', 1):.0f})", ""),
-            (f"{label}: with replica / without load", f"{median('replica', 0) / base:.2f}", ""),
+            (f"{label}: completions/s with the load on the replica / without load",
+             f"{median('replica', 0) / base:.2f}", ""),
+            (f"{label}: completions/s with the load on the primary / without load",
+             f"{median('primary', 0) / base:.2f}", ""),
             (f"{label}: failed requests", str(sum(r[2] for rs in results.values() for r in rs)), "0")]
 
 

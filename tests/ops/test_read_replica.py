@@ -100,6 +100,14 @@ def test_public_page_is_served_from_the_replica(replica_app):
     assert counted.counts["replica"] >= 2  # the count and the page of published results
 
 
+@pytest.mark.parametrize("path", ["/public/plan/", "/public/matters/", "/public/matters.xlsx"])
+def test_plan_and_matters_are_served_from_the_replica(replica_app, path):
+    with Counted(replica_app) as counted:
+        response = replica_app.test_client().get(path)
+    assert response.status_code == 200
+    assert counted.counts["replica"] > 0, counted.counts
+
+
 def test_dashboard_and_board_are_served_from_the_replica(replica_app):
     client = replica_app.test_client()
     login(client, "supervisor")
