@@ -155,3 +155,16 @@ def test_a_user_reads_their_own_write_from_the_primary(replica_app):
         assert counted.counts["replica"] == 0 and counted.counts["primary"] > 0
     finally:
         replica_app.config["READ_AFTER_WRITE_SECONDS"] = 0
+
+
+def test_credit_export_reads_on_the_replica_and_audits_on_the_primary(replica_app):
+    client = replica_app.test_client()
+    login(client, "supervisor")
+    with replica_app.app_context():
+        today = clock.today().isoformat()
+    with Counted(replica_app) as counted:
+        response = client.get(f"/reports/credit.csv?start={today}&end={today}")
+    assert response.status_code == 200
+    assert counted.counts["replica"] >= 3  # results, decisions, penalties
+    with replica_app.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM audit_record WHERE action = 'credit.export'")) == 1
