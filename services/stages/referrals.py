@@ -18,9 +18,9 @@ from services.workflow import calendar
 from services.workflow import clock, escalations
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
 from services.stages import theme_scope
-from services.lookup import get_or_404
+from services.lookup import first_or_404, get_or_404
 
 OVERDUE_TIMER = "referral_ack_overdue"
 DECISIONS = {"accept": "accepted", "return": "returned"}
@@ -80,10 +80,7 @@ def _link_tasks(instance_id: int, referral: Referral) -> None:
 
 
 def _referral_for(ctx) -> Referral:
-    referral = db.session.scalars(select(Referral).where(Referral.instance_id == ctx.task.instance_id)).first()
-    if referral is None:
-        raise NotFound("移交记录不存在")
-    return referral
+    return first_or_404(select(Referral).where(Referral.instance_id == ctx.task.instance_id), "移交记录不存在")
 
 
 def decision_context(ctx) -> FormContext:
