@@ -1,0 +1,24 @@
+"""Reads that need a role check it in the service, with the user passed in: a page or an API endpoint added later
+gets the same answer without repeating the check."""
+import pytest
+
+from services.draw import redraw
+from services.errors import Forbidden
+from services.stages import plans, review
+from services.workflow import calendar
+from tests.services.draw_support import user
+
+READS = {
+    "plan form": lambda who: plans.form_options(who),
+    "redraw requests": lambda who: redraw.pending_requests(who),
+    "review weights form": lambda who: review.weights_to_edit(who),
+    "working-day calendar": lambda who: calendar.maintenance_view(who, 2026),
+}
+
+
+@pytest.mark.parametrize("read", READS, ids=list(READS))
+def test_an_official_is_refused_and_the_supervisor_reads(app, read):
+    with app.app_context():
+        with pytest.raises(Forbidden):
+            READS[read](user("scjg_01"))
+        assert READS[read](user("supervisor")) is not None
