@@ -22,3 +22,14 @@ def test_an_official_is_refused_and_the_supervisor_reads(app, read):
         with pytest.raises(Forbidden):
             READS[read](user("scjg_01"))
         assert READS[read](user("supervisor")) is not None
+
+
+def test_the_designers_reads_are_for_designers(app):
+    from services.designer import decisions, processes
+    with app.app_context():
+        reads = [processes.process_ids, processes.drafts, processes.modeler_options, processes.decision_files,
+                 decisions.overview, lambda who: processes.versions(who, "campaign")]
+        for read in reads:
+            with pytest.raises(Forbidden):
+                read(user("scjg_01"))
+            assert read(user("designer")) is not None

@@ -74,7 +74,8 @@ def officials_xlsx():
 @login_required
 def official(user_id: int, errors: dict | None = None, status: int = 200):
     person = directory.get_official(user_id, current_user)
-    return render_template("directory/official.html", person=person, conflict_rows=conflicts.of(conflicts.OFFICER, user_id),
+    return render_template("directory/official.html", person=person,
+                           conflict_rows=conflicts.of(conflicts.OFFICER, user_id),
                            can_edit=directory.can_edit(current_user, person.department_id),
                            can_set_password=people.can_set_password(current_user, person),
                            errors=for_page(errors, {"cert_no": _("执法证号"), "uscc": _("经营主体统一社会信用代码")}),
@@ -124,7 +125,8 @@ def experts():
 def expert(expert_id: int, errors: dict | None = None, status: int = 200):
     found = directory.get_expert(expert_id)
     return render_template("directory/expert.html", expert=found, expert_region=people.expert_region(found),
-                           conflict_rows=conflicts.of(conflicts.EXPERT, expert_id), can_edit=directory.can_edit(current_user),
+                           conflict_rows=conflicts.of(conflicts.EXPERT, expert_id),
+                           can_edit=directory.can_edit(current_user),
                            errors=for_page(errors, {"uscc": _("经营主体统一社会信用代码")}),
                            form=request.form if errors else {}), status
 
