@@ -41,6 +41,11 @@ def known(text):
     return gettext(text)
 
 
+def known_errors(errors: dict) -> dict:
+    """A service's field errors ({field: [message, …]}) with each message through `known`."""
+    return {name: [known(m) for m in messages] for name, messages in errors.items()}
+
+
 def normalize(value: str | None) -> str | None:
     """Map a cookie or form value (zh, zh-CN, zh_CN, en, en-US…) to a supported locale, or None."""
     if not value:

@@ -15,7 +15,7 @@ from services import audit
 from services.complaints.register import OVERDUE_KIND, get_visible
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.org import scope
-from services.workflow import clock, runtime, timers
+from services.workflow import clock, escalations, runtime, timers
 
 DECISIONS = {"targeted": "定向检查", "referred": "转其他部门办理", "closed": "不予立项，办结"}
 COMPLAINT_KIND = "complaint"
@@ -78,17 +78,9 @@ def complaint_overdue(timer) -> None:
     message = (f"投诉举报 {complaint.code}（{complaint.enterprise.name}）已超过分办期限"
                f"（{complaint.triage_due.isoformat()}），请 {complaint.department.name} 尽快分办")
     link = f"/complaints/{complaint.id}"
-    for supervisor in _supervisors(complaint.department.region_id):
-        timers.notify(message, OVERDUE_KIND, user_id=supervisor.id, link=link)
-    timers.notify(message, OVERDUE_KIND, department_id=complaint.department_id, link=link)
+    escalations.escalate(message, OVERDUE_KIND, supervisors=scope.supervisors_over(complaint.department.region_id),
+                         departments=[complaint.department_id], link=link)
     audit.record(None, "complaint.overdue", "complaint", complaint.id, triage_due=complaint.triage_due.isoformat())
-
-
-def _supervisors(region_id: int) -> list[User]:
-    holders = scope.ancestors(region_id)
-    return list(db.session.scalars(select(User).join(UserRole).where(
-        UserRole.role == "supervisor", User.active.is_(True),
-        (User.region_id.is_(None)) | (User.region_id.in_(holders))).order_by(User.id)))
 
 
 def _referral_department(actor: User, complaint: Complaint, raw) -> Department:

@@ -23,22 +23,22 @@ def decision_ids() -> list[str]:
     return [key[len(PREFIX):] for key in keys]
 
 
-def overview() -> list[tuple[str, list[designer.VersionRow]]]:
-    return [(decision_id, versions(decision_id)) for decision_id in decision_ids()]
+def overview(viewer: User | None) -> list[tuple[str, list[designer.VersionRow]]]:
+    return [(decision_id, versions(viewer, decision_id)) for decision_id in decision_ids()]
 
 
-def versions(decision_id: str) -> list[designer.VersionRow]:
+def versions(viewer: User | None, decision_id: str) -> list[designer.VersionRow]:
     try:
-        return designer.versions(PREFIX + decision_id)
+        return designer.versions(viewer, PREFIX + decision_id)
     except NotFound:
         raise NotFound(f"决策表 {decision_id} 尚未部署") from None
 
 
-def definition(decision_id: str, version: int | None = None) -> ProcessDefinition:
+def definition(viewer: User | None, decision_id: str, version: int | None = None) -> ProcessDefinition:
     if version is None:
-        return versions(decision_id)[0].definition
+        return versions(viewer, decision_id)[0].definition
     try:
-        return designer.definition(PREFIX + decision_id, version)
+        return designer.definition(viewer, PREFIX + decision_id, version)
     except NotFound:
         raise NotFound(f"决策表 {decision_id} 没有版本 {version}") from None
 
@@ -67,7 +67,7 @@ def deploy(actor: User | None, decision_id: str, dmn_xml: str) -> tuple[ProcessD
     """Validate, then deploy as the next version; returns (definition, whether a new version was made).
     Audited by deployments.deploy_decision ('decision.deploy')."""
     designer.require_deployer(actor, None)  # decision tables serve the whole platform
-    current = definition(decision_id)
+    current = definition(actor, decision_id)
     report = validate(dmn_xml, decision_id)
     if not report.ok:
         raise ValidationFailed({f.element_id or "_": [f.message] for f in report.errors}, "决策表校验未通过，未部署")

@@ -34,6 +34,13 @@ def require_designer(actor: User | None) -> None:
         raise Forbidden("只有流程设计员可以修改和部署流程")
 
 
+def require_reader(viewer: User | None) -> None:
+    """The designer's pages and the reads behind them (versions, drafts, models) are for designers; None is the
+    system (the CLI, bundled deployments)."""
+    if viewer is not None and not viewer.has_role("designer"):
+        raise Forbidden("只有流程设计员可以使用流程设计器")
+
+
 def require_deployer(actor: User | None, region_id: int | None) -> None:
     """A designer deploys for a region of their own subtree (its subtree inherits the version); deploying for the
     whole platform (region None) needs a designer of the top level (no region: services/org/scope.py)."""
@@ -101,14 +108,16 @@ class VersionRow:
     newest_of_line: bool = False  # the newest version of its region's line (or of the platform's)
 
 
-def process_ids() -> list[str]:
+def process_ids(viewer: User | None) -> list[str]:
     """BPMN processes only: decision tables ('dmn:' ids) are listed by services.designer.decisions."""
+    require_reader(viewer)
     return list(db.session.scalars(select(ProcessDefinition.process_id).distinct()
                                    .where(ProcessDefinition.process_id.not_like(deployments.DECISION_PREFIX + "%"))
                                    .order_by(ProcessDefinition.process_id)))
 
 
-def versions(process_id: str) -> list[VersionRow]:
+def versions(viewer: User | None, process_id: str) -> list[VersionRow]:
+    require_reader(viewer)
     counts = dict(((definition_id, status), n) for definition_id, status, n in db.session.execute(
         select(WorkflowInstance.definition_id, WorkflowInstance.status, func.count())
         .join(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
@@ -128,7 +137,12 @@ def versions(process_id: str) -> list[VersionRow]:
     return out
 
 
-def definition(process_id: str, version: int) -> ProcessDefinition:
+def definition(viewer: User | None, process_id: str, version: int) -> ProcessDefinition:
+    require_reader(viewer)
+    return _definition(process_id, version)
+
+
+def _definition(process_id: str, version: int) -> ProcessDefinition:
     found = db.session.scalar(select(ProcessDefinition).where(
         ProcessDefinition.process_id == process_id, ProcessDefinition.version == version))
     if found is None:
@@ -139,7 +153,7 @@ def definition(process_id: str, version: int) -> ProcessDefinition:
 def roll_back(actor: User | None, process_id: str, version: int) -> ProcessDefinition:
     """Deploy an earlier version's content as the newest version of its line (the platform's or its region's;
     history is never rewritten)."""
-    old = definition(process_id, version)
+    old = _definition(process_id, version)
     require_deployer(actor, old.region_id)
     current = deployments.latest(process_id, old.region_id)
     if current.content_hash == old.content_hash:
@@ -204,14 +218,16 @@ def save_draft(actor: User, process_id: str, bpmn_xml: str, draft_id: int | None
     return draft
 
 
-def drafts(process_id: str | None = None) -> list[ProcessDraft]:
+def drafts(viewer: User | None, process_id: str | None = None) -> list[ProcessDraft]:
+    require_reader(viewer)
     query = select(ProcessDraft).order_by(ProcessDraft.updated_at.desc())
     if process_id:
         query = query.where(ProcessDraft.process_id == process_id)
     return list(db.session.scalars(query))
 
 
-def draft(draft_id: int) -> ProcessDraft:
+def draft(viewer: User | None, draft_id: int) -> ProcessDraft:
+    require_reader(viewer)
     return get_or_404(ProcessDraft, draft_id, "草稿不存在")
 
 
@@ -307,8 +323,9 @@ def element_aspects(bpmn_xml: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def modeler_options() -> dict:
+def modeler_options(viewer: User | None) -> dict:
     """Choices the properties panel offers: what this engine can actually resolve."""
+    require_reader(viewer)
     forms = {}
     for path in sorted(FORM_DIR.glob("*.json")):
         forms[path.stem] = json.loads(path.read_text(encoding="utf-8")).get("title", path.stem)
@@ -316,14 +333,16 @@ def modeler_options() -> dict:
     for path in sorted(validation.WORKFLOW_DIR.glob("*.dmn")):
         decisions += [d.get("id") for d in parse_xml(path.read_text(encoding="utf-8")).iter("{*}decision")]
     return {"forms": forms, "lanes": sorted(k for k in LANE_RULES if not k.isascii()),
-            "operations": sorted(registry.OPERATIONS), "processes": process_ids(), "decisions": decisions}
+            "operations": sorted(registry.OPERATIONS), "processes": process_ids(viewer), "decisions": decisions}
 
 
-def decision_files() -> list[str]:
+def decision_files(viewer: User | None) -> list[str]:
+    """The decision tables shipped in workflows/ (deployed or not)."""
+    require_reader(viewer)
     return [p.stem for p in sorted(validation.WORKFLOW_DIR.glob("*.dmn"))]
 
 
-def decision_xml(name: str) -> str:
-    if name not in decision_files():
+def decision_xml(viewer: User | None, name: str) -> str:
+    if name not in decision_files(viewer):
         raise NotFound(f"决策表 {name} 不存在")
     return (validation.WORKFLOW_DIR / f"{name}.dmn").read_text(encoding="utf-8")

@@ -15,13 +15,12 @@ from sqlalchemy.orm import selectinload
 
 from domain import uscc as uscc_rules
 from extensions import db
-from models import (Case, Department, Enterprise, Expert, ExpertConflict, FollowUp, Industry, Inspection,
-                    ItemResult, Matter, OfficerConflict, Region, User, UserRole)
+from models import (Case, Department, Enterprise, Expert, FollowUp, Industry, Inspection, ItemResult, Matter, Region,
+                    User, UserRole)
 from models.catalogue import ChecklistItem
 from models.enterprise import CREDIT_CLASSES, STATUSES
 from services import audit
 from services.org import scope
-from services.workflow import clock
 from services.directory import name_search
 from services.errors import Forbidden, NotFound, ValidationFailed
 from services.lookup import get_or_404
@@ -284,44 +283,6 @@ def get_official(user_id: int, viewer: User | None = None) -> User:
     return official
 
 
-def officer_conflicts(user_id: int) -> list[tuple[OfficerConflict, Enterprise]]:
-    return _conflicts(OfficerConflict, OfficerConflict.user_id, user_id)
-
-
-def officer_conflict_counts(user_ids: list[int]) -> dict[int, int]:
-    return _conflict_counts(OfficerConflict.user_id, user_ids)
-
-
-# --- conflicts of interest (利害关系), officers' and experts' alike -------------------------------
-
-def _conflicts(model, owner_column, owner_id: int) -> list:
-    return list(db.session.execute(select(model, Enterprise).join(Enterprise, Enterprise.id == model.enterprise_id)
-                                   .where(owner_column == owner_id).order_by(model.declared_at)).all())
-
-
-def _conflict_counts(owner_column, owner_ids: list[int]) -> dict[int, int]:
-    if not owner_ids:
-        return {}
-    return dict(db.session.execute(select(owner_column, func.count()).where(owner_column.in_(owner_ids))
-                                   .group_by(owner_column)).all())
-
-
-def _declare(actor: User, model, owner: dict, uscc: str, reason: str | None, action: str, subject: str):
-    """Record that a person (`owner`: {"user_id": …} or {"expert_id": …}) must not be sent to an enterprise."""
-    enterprise = find_by_uscc(uscc or "")
-    if enterprise is None:
-        raise ValidationFailed({"uscc": ["名录库中没有该统一社会信用代码的经营主体"]})
-    owner_id = next(iter(owner.values()))
-    if db.session.get(model, (owner_id, enterprise.id)):
-        raise ValidationFailed({"uscc": ["该利害关系已登记"]})
-    conflict = model(**owner, enterprise_id=enterprise.id, reason=(reason or "").strip()[:200] or None,
-                     declared_at=clock.now())
-    db.session.add(conflict)
-    audit.record(actor, action, subject, owner_id, enterprise_id=enterprise.id)
-    db.session.commit()
-    return conflict
-
-
 def update_official(actor: User, user_id: int, *, specialties: str | None, active: bool,
                     cert_no: str | None) -> User:
     official = get_official(user_id, actor)
@@ -336,13 +297,6 @@ def update_official(actor: User, user_id: int, *, specialties: str | None, activ
                  after={"specialties": official.specialties, "active": active, "cert_no": cert_no})
     db.session.commit()
     return official
-
-
-def declare_conflict(actor: User, user_id: int, uscc: str, reason: str | None) -> OfficerConflict:
-    """Record that an officer must not inspect an enterprise (利害关系回避)."""
-    official = get_official(user_id, actor)
-    require_editor(actor, official.department_id)
-    return _declare(actor, OfficerConflict, {"user_id": official.id}, uscc, reason, "directory.conflict_declare", "user")
 
 
 # --- experts -------------------------------------------------------------------------------------
@@ -379,22 +333,6 @@ def iter_experts(filters: Filters) -> Iterator[Expert]:
 
 def get_expert(expert_id: int) -> Expert:
     return get_or_404(Expert, expert_id, "专家不存在")
-
-
-def expert_conflicts(expert_id: int) -> list[tuple[ExpertConflict, Enterprise]]:
-    return _conflicts(ExpertConflict, ExpertConflict.expert_id, expert_id)
-
-
-def declare_expert_conflict(actor: User, expert_id: int, uscc: str, reason: str | None) -> ExpertConflict:
-    """Experts belong to no department: only admins maintain them."""
-    expert = get_expert(expert_id)
-    require_editor(actor)
-    return _declare(actor, ExpertConflict, {"expert_id": expert.id}, uscc, reason,
-                    "directory.expert_conflict_declare", "expert")
-
-
-def expert_conflict_counts(expert_ids: list[int]) -> dict[int, int]:
-    return _conflict_counts(ExpertConflict.expert_id, expert_ids)
 
 
 # --- option lists for filter forms ---------------------------------------------------------------

@@ -44,7 +44,9 @@ def _pending(draw_id: int) -> RedrawRequest | None:
                                                           RedrawRequest.status == "pending")).first()
 
 
-def pending_requests() -> list[RedrawRequest]:
+def pending_requests(actor: User) -> list[RedrawRequest]:
+    """The requests waiting for the second person (a supervisor)."""
+    _require_supervisor(actor)
     return list(db.session.scalars(select(RedrawRequest).where(RedrawRequest.status == "pending")
                                    .order_by(RedrawRequest.id)))
 
@@ -52,8 +54,7 @@ def pending_requests() -> list[RedrawRequest]:
 def decide(actor: User, request_id: int, approve: bool, note: str | None = None) -> RedrawRequest:
     """The second person: a supervisor, never the one who asked."""
     request = get_or_404(RedrawRequest, request_id, "重新抽取申请不存在")
-    if not actor.has_role("supervisor"):
-        raise Forbidden("重新抽取须经联席会办公室审批")
+    _require_supervisor(actor)
     if actor.id == request.requested_by_id:
         raise Forbidden("申请人不能审批自己的重新抽取申请")
     draw.lock_campaign(request.draw.campaign_id)
@@ -73,6 +74,11 @@ def decide(actor: User, request_id: int, approve: bool, note: str | None = None)
         request.new_draw_id = new.id
     db.session.commit()
     return request
+
+
+def _require_supervisor(actor: User) -> None:
+    if not actor.has_role("supervisor"):
+        raise Forbidden("重新抽取须经联席会办公室审批")
 
 
 def _field_work(inspection_ids: list[int]) -> bool:

@@ -14,6 +14,7 @@ from extensions import db
 from models import ApiToken, Delegation, Department, HumanTask, Region, TaskCandidate, User, UserRole
 from models.org import ROLES
 from services import audit, auth
+from services.lookup import first_or_404
 from services.errors import Conflict, NotFound, ValidationFailed
 from services.org import scope
 from services.org.structure import require_admin
@@ -47,10 +48,7 @@ def get_account(actor: User | None, user_id: int) -> User:
 
 
 def find_account(username: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
-    if user is None:
-        raise NotFound(f"账号「{username}」不存在")
-    return user
+    return first_or_404(select(User).where(User.username == (username or "").strip()), f"账号「{username}」不存在")
 
 
 def accounts(actor: User) -> list[User]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, or_, select, true
 
 from extensions import db
-from models import Campaign, CampaignDepartment, Department, Region, User
+from models import Campaign, CampaignDepartment, Department, Region, User, UserRole
 from services.errors import Forbidden
 
 
@@ -111,3 +111,12 @@ def require(user: User, region_id: int | None, message: str = "该事项不在�
 def require_department(user: User, department_id: int | None, message: str = "该部门不在您的管辖区域内") -> None:
     if not covers_department(user, department_id):
         raise Forbidden(message)
+
+
+def supervisors_over(region_id: int | None) -> list[User]:
+    """The active supervisors whose scope holds the region: its own, its city's and province's, and the
+    platform-wide ones (only those for no region). Whom a late or unasked-for piece of work there is told."""
+    holders = ancestors(region_id) if region_id is not None else []
+    return list(db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == "supervisor", User.active.is_(True),
+        or_(User.region_id.is_(None), User.region_id.in_(holders))).order_by(User.id)))

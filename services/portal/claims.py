@@ -128,7 +128,7 @@ def enterprise_file(enterprise_id: int, file_id: int):
     claim = db.session.get(RectificationClaim, row.claim_id) if row is not None else None
     if claim is None or claim.enterprise_id != enterprise_id:
         raise NotFound("证据文件不存在")
-    return _opened(row)
+    return evidence.opened(row)
 
 
 # --- the department's side ----------------------------------------------------------------------------------
@@ -242,14 +242,7 @@ def view_of(claim: RectificationClaim) -> ClaimView:
 def official_file(user: User, file_id: int):
     row = get_or_404(ClaimEvidence, file_id, "证据文件不存在")
     view_for(user, row.claim_id)
-    return _opened(row)
-
-
-def _opened(row: ClaimEvidence):
-    path = evidence.file_path(row.sha256)
-    if not path.is_file():
-        raise NotFound("证据文件已丢失")
-    return row, path
+    return evidence.opened(row)
 
 
 def _tell(enterprise: Enterprise, kind: str, body: str) -> None:

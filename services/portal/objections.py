@@ -16,6 +16,7 @@ from forms.loader import FormContext
 from models import (Campaign, ChecklistItem, HumanTask, Inspection, InspectionRevision, ItemResult, Objection,
                     ObjectionEvidence, User)
 from services import audit, auditor
+from services.lookup import first_or_404
 from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.org import scope
 from services.portal import outbox
@@ -126,7 +127,7 @@ def enterprise_file(enterprise_id: int, file_id: int):
     objection = db.session.get(Objection, row.objection_id) if row is not None else None
     if objection is None or objection.enterprise_id != enterprise_id:
         raise NotFound("证据文件不存在")
-    return _opened(row)
+    return evidence.opened(row)
 
 
 def official_file(user: User, file_id: int):
@@ -142,21 +143,11 @@ def official_file(user: User, file_id: int):
         or auditor.covers(user, campaign)
     if not (answering or overseeing):
         raise Forbidden("只有答复该异议的牵头部门可以查看异议材料")
-    return _opened(row)
-
-
-def _opened(row: ObjectionEvidence):
-    path = evidence.file_path(row.sha256)
-    if not path.is_file():
-        raise NotFound("证据文件已丢失")
-    return row, path
+    return evidence.opened(row)
 
 
 def _objection_for(ctx) -> Objection:
-    objection = db.session.scalars(select(Objection).where(Objection.instance_id == ctx.task.instance_id)).first()
-    if objection is None:
-        raise NotFound("异议记录不存在")
-    return objection
+    return first_or_404(select(Objection).where(Objection.instance_id == ctx.task.instance_id), "异议记录不存在")
 
 
 def review_context(ctx) -> FormContext:

@@ -198,7 +198,13 @@ def open_for(user: User, evidence_id: int) -> tuple[Evidence, Path]:
     evidence = get_or_404(Evidence, evidence_id, "证据文件不存在")
     if not can_view(user, evidence):
         raise Forbidden("无权查看该证据文件")
-    path = _path(evidence.sha256)
+    return opened(evidence)
+
+
+def opened(row):
+    """A file row (inspection evidence, an enterprise's claim or objection file) and its stored file, for a caller
+    that has checked who may see it; a file gone from storage is not found."""
+    path = _path(row.sha256)
     if not path.is_file():
         raise NotFound("证据文件已丢失")
-    return evidence, path
+    return row, path

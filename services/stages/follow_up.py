@@ -17,7 +17,7 @@ from services import audit
 from services.portal import claims
 from services.stages import cases
 from services.stages import evidence, participation
-from services.workflow import clock
+from services.workflow import clock, escalations
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, ValidationFailed
@@ -123,11 +123,10 @@ def rectification_overdue(timer) -> None:
     message = (f"{inspection.enterprise.name} 的整改已超过期限（{follow_up.deadline.isoformat()}），"
                f"请督促整改或转立案")
     link = f"/follow-up/enterprises/{inspection.enterprise_id}"
-    notified = {campaign.lead_department_id, cases.responsible_department(inspection)}
-    for department_id in sorted(notified):
-        timers.notify(message, OVERDUE_KIND, department_id=department_id, campaign_id=campaign.id, link=link)
+    notified = sorted({campaign.lead_department_id, cases.responsible_department(inspection)})
+    escalations.escalate(message, OVERDUE_KIND, departments=notified, campaign_id=campaign.id, link=link)
     audit.record(None, "follow_up.overdue", "follow_up", follow_up.id, campaign_id=campaign.id,
-                 deadline=follow_up.deadline.isoformat(), notified_departments=sorted(notified))
+                 deadline=follow_up.deadline.isoformat(), notified_departments=notified)
 
 
 # --- transfers, credit commitments, service records -------------------------------------------------

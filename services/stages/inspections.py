@@ -19,13 +19,13 @@ from services import auditor
 from services import audit
 from services.org import scope
 from services.workflow import calendar
-from services.workflow import clock
+from services.workflow import clock, escalations
 from services.portal import self_checks
 from services.stages import evidence
 from services.stages import publication
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
 from services.stages import theme_scope
 from services.lookup import get_or_404
 
@@ -261,8 +261,9 @@ def abnormal_list_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.abnormal_listed_at is not None:
         return
-    timers.notify_lead(inspection.campaign, f"{inspection.enterprise.name} 列入经营异常名录已逾期（期限 {inspection.abnormal_list_due}）",
-                       "abnormal_list_overdue")
+    escalations.escalate(f"{inspection.enterprise.name} 列入经营异常名录已逾期（期限 {inspection.abnormal_list_due}）",
+                         "abnormal_list_overdue", departments=[inspection.campaign.lead_department_id],
+                         campaign_id=inspection.campaign_id)
 
 
 def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:

@@ -5,10 +5,10 @@ the campaign's BPMN branches on it (invitation_gateway). The invitees then repor
 decline with a reason, or accept for fewer matters, which narrows the checklist (initiation.record_partner_confirmation).
 """
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from extensions import db
-from models import Campaign, Department, Industry, InvitationRule, Matter, Region, User, UserRole
+from models import Campaign, Department, Industry, InvitationRule, Matter, Region, User
 from services import audit
 from services.errors import Forbidden, NotFound, ValidationFailed
 from services.org import scope
@@ -61,9 +61,9 @@ def invite(actor: User, *, industry_id: int, department_ids: list[int], matter_i
     audit.record(actor, "invitation.send", "campaign", campaign.id, campaign_id=campaign.id,
                  department_ids=[d.id for d in invited], approval_required=required)
     if not required:
-        for supervisor_id in _supervisors(lead.region_id):
+        for supervisor in scope.supervisors_over(lead.region_id):
             timers.notify(f"{lead.name}发出联合检查要约「{campaign.title}」（{campaign.code}），按本区域规则无需审批，特此告知。",
-                          NOTICE_KIND, user_id=supervisor_id, campaign_id=campaign.id, link=f"/campaigns/{campaign.id}")
+                          NOTICE_KIND, user_id=supervisor.id, campaign_id=campaign.id, link=f"/campaigns/{campaign.id}")
     db.session.commit()
     return campaign
 
@@ -108,10 +108,3 @@ def _checked(lead: Department, industry_id: int, department_ids: list[int], matt
     if errors:
         raise ValidationFailed(errors)
     return industry, invited, matters
-
-
-def _supervisors(region_id: int) -> list[int]:
-    """The coordinating offices whose scope holds the region (its own and those above it, platform-wide too)."""
-    return list(db.session.scalars(select(User.id).join(UserRole).where(
-        UserRole.role == "supervisor", User.active.is_(True),
-        or_(User.region_id.is_(None), User.region_id.in_(scope.ancestors(region_id)))).order_by(User.id)))

@@ -23,8 +23,9 @@ def list_entries(year: int | None = None, user: User | None = None) -> list[Plan
     return list(db.session.scalars(query))
 
 
-def form_options() -> dict:
-    """What the plan form offers: industries with their matters, departments and regions."""
+def form_options(actor: User) -> dict:
+    """What the plan form offers: industries with their matters, departments and regions (for the supervisor)."""
+    _require_supervisor(actor)
     return {"industries": list(db.session.scalars(select(Industry).order_by(Industry.code))),
             "matters_by_industry": matters_by_industry(),
             "departments": list(db.session.scalars(select(Department).order_by(Department.id))),

@@ -18,7 +18,7 @@ from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspec
 from services import audit
 from services.directory import history
 from services.org import scope
-from services.workflow import clock
+from services.workflow import clock, escalations
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Forbidden, ValidationFailed
@@ -44,8 +44,9 @@ def publication_overdue(timer) -> None:
     inspection = db.session.get(Inspection, timer.subject_id)
     if inspection is None or inspection.published_at is not None:
         return
-    timers.notify_lead(inspection.campaign, f"{inspection.enterprise.name} 的检查结果已超过公示期限（{inspection.publication_due}）仍未公示",
-                       "publication_overdue")
+    escalations.escalate(f"{inspection.enterprise.name} 的检查结果已超过公示期限（{inspection.publication_due}）仍未公示",
+                         "publication_overdue", departments=[inspection.campaign.lead_department_id],
+                         campaign_id=inspection.campaign_id)
 
 
 def overdue(today: date | None = None, user: User | None = None) -> list[Inspection]:

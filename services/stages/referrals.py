@@ -11,16 +11,16 @@ from sqlalchemy import func, or_, select
 
 from extensions import db
 from forms.loader import FormContext
-from models import Department, Evidence, HumanTask, Inspection, Referral, User, UserRole
+from models import Department, Evidence, HumanTask, Inspection, Referral, User
 from services import audit
 from services.org import scope
 from services.workflow import calendar
-from services.workflow import clock
+from services.workflow import clock, escalations
 from services.workflow import runtime
 from services.workflow import timers
-from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import Conflict, Forbidden, ValidationFailed
 from services.stages import theme_scope
-from services.lookup import get_or_404
+from services.lookup import first_or_404, get_or_404
 
 OVERDUE_TIMER = "referral_ack_overdue"
 DECISIONS = {"accept": "accepted", "return": "returned"}
@@ -80,10 +80,7 @@ def _link_tasks(instance_id: int, referral: Referral) -> None:
 
 
 def _referral_for(ctx) -> Referral:
-    referral = db.session.scalars(select(Referral).where(Referral.instance_id == ctx.task.instance_id)).first()
-    if referral is None:
-        raise NotFound("移交记录不存在")
-    return referral
+    return first_or_404(select(Referral).where(Referral.instance_id == ctx.task.instance_id), "移交记录不存在")
 
 
 def decision_context(ctx) -> FormContext:
@@ -114,10 +111,8 @@ def escalate_unacknowledged(timer) -> None:
     referral.escalated_at = clock.now()
     message = (f"移交逾期未签收：{referral.from_department.name} → {referral.to_department.name}，"
                f"{referral.inspection.enterprise.name}（期限 {referral.due_on}）")
-    supervisors = db.session.scalars(select(UserRole.user_id).where(UserRole.role == "supervisor")).all()
-    for user_id in supervisors:
-        timers.notify(message, "referral_overdue", user_id=user_id, campaign_id=referral.campaign_id)
-    timers.notify(message, "referral_overdue", department_id=referral.to_department_id, campaign_id=referral.campaign_id)
+    escalations.escalate(message, "referral_overdue", supervisors=scope.supervisors_over(referral.campaign.region_id),
+                         departments=[referral.to_department_id], campaign_id=referral.campaign_id)
     audit.record(None, "referral.escalate", "referral", referral.id, campaign_id=referral.campaign_id)
 
 

@@ -347,9 +347,14 @@ def current_weights() -> dict[str, float]:
     return dict(scheme.weights) if scheme else {k: float(w) for k, (_, w) in METRICS.items()}
 
 
+def weights_to_edit(user: User) -> dict[str, float]:
+    """The weights form's values: the current ones, for the supervisor who sets them."""
+    _require_weight_setter(user)
+    return current_weights()
+
+
 def set_weights(user: User, weights: dict) -> ReviewScheme:
-    if not user.has_role("supervisor"):
-        raise Forbidden("只有联席会办公室可以设置考核权重")
+    _require_weight_setter(user)
     clean, errors = {}, {}
     for key in METRICS:
         try:
@@ -370,6 +375,11 @@ def set_weights(user: User, weights: dict) -> ReviewScheme:
     audit.record(user, "review.weights", "review_scheme", scheme.id, weights=clean)
     db.session.commit()
     return scheme
+
+
+def _require_weight_setter(user: User) -> None:
+    if not user.has_role("supervisor"):
+        raise Forbidden("只有联席会办公室可以设置考核权重")
 
 
 def score(row: dict, weights: dict) -> float | None:

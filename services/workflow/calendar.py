@@ -61,6 +61,14 @@ def confirmed_years() -> list[int]:
     return sorted(db.session.scalars(select(CalendarYear.year)))
 
 
+def maintenance_view(actor: User, year: int) -> dict:
+    """The calendar page: the year's overrides, the years confirmed by hand, and whether chinese-calendar knows
+    the year (a day in June is asked; a year out of 2000–2100 asks about today)."""
+    _require_admin(actor)
+    probe = date(year, 6, 1) if 2000 <= year <= 2100 else clock.today()
+    return {"overrides": overrides_list(year), "confirmed": confirmed_years(), "known": working_day(probe)[1]}
+
+
 def _require_admin(actor: User) -> None:
     if not actor.has_role("admin", "supervisor"):
         raise Forbidden("只有管理员可以维护工作日历")

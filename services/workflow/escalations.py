@@ -6,12 +6,13 @@ responsible department get an in-app notice. A subject gets at most one escalati
 ever (fired rows count), so nothing escalates twice.
 """
 from datetime import datetime
+from typing import Iterable
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from extensions import db
-from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, UserRole, WorkflowInstance
+from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, WorkflowInstance
 from services import audit
 from services.org import scope
 from services.workflow import clock
@@ -90,20 +91,13 @@ def _sync_stage_timers(campaign: Campaign) -> None:
     timers.cancel_ids(ended)
 
 
-def _supervisors(region_id: int | None) -> list[User]:
-    """The supervisors whose scope holds the region: its own, its city's and province's, and platform-wide ones."""
-    holders = scope.ancestors(region_id) if region_id is not None else []
-    return list(db.session.scalars(select(User).join(UserRole).where(
-        UserRole.role == "supervisor", User.active.is_(True),
-        or_(User.region_id.is_(None), User.region_id.in_(holders))).order_by(User.id)))
-
-
-def _escalate(message: str, kind: str, campaign: Campaign | None, department_id: int | None,
-              link: str | None = None) -> None:
-    campaign_id = campaign.id if campaign else None
-    for supervisor in _supervisors(campaign.region_id if campaign else None):
+def escalate(message: str, kind: str, *, supervisors: Iterable[User] = (), departments: Iterable[int | None] = (),
+             campaign_id: int | None = None, link: str | None = None) -> None:
+    """Tell whom a late piece of work concerns, in the caller's words: each supervisor in person, then each
+    department once (one named twice, or None, is skipped). Every "overdue → notify" timer handler comes here."""
+    for supervisor in supervisors:
         timers.notify(message, kind, user_id=supervisor.id, campaign_id=campaign_id, link=link)
-    if department_id is not None:
+    for department_id in dict.fromkeys(d for d in departments if d is not None):
         timers.notify(message, kind, department_id=department_id, campaign_id=campaign_id, link=link)
 
 
@@ -121,8 +115,9 @@ def task_overdue(timer: Timer) -> None:
     # Name the enterprise: a campaign has one joint-inspection task per enterprise, all with the same title.
     inspection = db.session.get(Inspection, task.inspection_id) if task.inspection_id else None
     about = f"{inspection.enterprise.name} 的" if inspection else ""
-    _escalate(f"{about}任务「{task.title}」{where}已超过办理时限 {_bjt(task.due_at)}，请尽快办理。", TASK_KIND,
-              campaign, department_id, link=f"/inbox/tasks/{task.id}")
+    escalate(f"{about}任务「{task.title}」{where}已超过办理时限 {_bjt(task.due_at)}，请尽快办理。", TASK_KIND,
+             supervisors=scope.supervisors_over(campaign.region_id if campaign else None),
+             departments=[department_id], campaign_id=task.campaign_id, link=f"/inbox/tasks/{task.id}")
     audit.record(None, "sla.task_overdue", "human_task", task.id, campaign_id=task.campaign_id,
                  due_at=task.due_at.isoformat(), department_id=department_id)
 
@@ -135,8 +130,9 @@ def stage_overdue(timer: Timer) -> None:
     label = STAGE_LABELS.get(stage.stage, stage.stage)
     limit = f"{timer.payload['sla_hours']} 小时" if timer.payload.get("sla_hours") else \
         f"{timer.payload.get('sla_days')} 个工作日"
-    _escalate(f"检查活动「{campaign.title}」（{campaign.code}）在「{label}」阶段已超过 "
-              f"{limit}的时限（{_bjt(timer.due_at)}），请督办。", STAGE_KIND,
-              campaign, campaign.lead_department_id)
+    escalate(f"检查活动「{campaign.title}」（{campaign.code}）在「{label}」阶段已超过 "
+             f"{limit}的时限（{_bjt(timer.due_at)}），请督办。", STAGE_KIND,
+             supervisors=scope.supervisors_over(campaign.region_id), departments=[campaign.lead_department_id],
+             campaign_id=campaign.id)
     audit.record(None, "sla.stage_overdue", "campaign_stage", stage.id, campaign_id=campaign.id,
                  stage=stage.stage, due_at=timer.due_at.isoformat())

@@ -15,7 +15,7 @@ from services.workflow import deployments
 from services.workflow import escalations
 from services.workflow import runtime
 from services.workflow import timers
-from services.designer.processes import require_designer
+from services.designer.processes import require_designer, require_reader
 from services.errors import Conflict, DomainError
 from services.lookup import get_or_404
 
@@ -31,7 +31,9 @@ class MigrationCheck:
         return not self.problems
 
 
-def get_instance(instance_id: int) -> WorkflowInstance:
+def get_instance(viewer: User | None, instance_id: int) -> WorkflowInstance:
+    """A process instance, for the designer checking whether it can move to the newest version."""
+    require_reader(viewer)
     return get_or_404(WorkflowInstance, instance_id, "流程实例不存在")
 
 
@@ -54,7 +56,7 @@ def running_instances(definition: ProcessDefinition) -> list[WorkflowInstance]:
 def migrate_instance(actor: User | None, instance_id: int) -> MigrationCheck:
     """Migrate one instance; refused (and audited as refused) when a done task's element changed."""
     require_designer(actor)
-    instance = get_instance(instance_id)
+    instance = get_instance(actor, instance_id)
     result = check(instance)
     source = instance.definition
     if not result.safe:

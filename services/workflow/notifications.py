@@ -11,7 +11,7 @@ from extensions import db
 from models import Campaign, Notification, NotificationReceipt, User
 from services import audit
 from services.workflow import clock
-from services.errors import NotFound
+from services.lookup import first_or_404
 
 
 @dataclass
@@ -89,9 +89,8 @@ def target(note: Notification) -> str | None:
 
 
 def mark_read(user: User, notification_id: int) -> Notification:
-    note = db.session.scalar(select(Notification).where(Notification.id == notification_id, _visible(user)))
-    if note is None:
-        raise NotFound("通知不存在")  # also for someone else's: do not reveal that it exists
+    # Someone else's is not found either: do not reveal that it exists.
+    note = first_or_404(select(Notification).where(Notification.id == notification_id, _visible(user)), "通知不存在")
     # Identical lines were shown as one: reading it reads them all.
     twins = db.session.scalars(select(Notification).where(
         _visible(user), _unread(user), Notification.message == note.message,

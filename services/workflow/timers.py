@@ -10,7 +10,7 @@ Several workers need PostgreSQL: SQLite has no row locks, so run one worker ther
 `run_until()` is `flask timers run --until`: it fires in due order and moves the app clock
 to each timer's due time first, so handlers (and the timers they schedule) see that time.
 """
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import select, update
@@ -134,10 +134,3 @@ def heartbeat(worker_id: str, fired: int = 0, *, stopping: bool = False) -> Work
         beat.stopped_at = now
     db.session.commit()
     return beat
-
-
-def live_workers(max_age_seconds: float = 60) -> list[WorkerHeartbeat]:
-    """Workers that beat recently and have not stopped (for /healthz)."""
-    since = clock.now() - timedelta(seconds=max_age_seconds)
-    return list(db.session.scalars(select(WorkerHeartbeat).where(
-        WorkerHeartbeat.beat_at >= since, WorkerHeartbeat.stopped_at.is_(None))))

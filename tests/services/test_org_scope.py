@@ -144,10 +144,9 @@ def test_deploying_needs_a_platform_wide_designer(app):
 
 
 def test_escalations_reach_the_supervisors_above_the_campaign(app):
-    from services.workflow import escalations
     with app.app_context():
         qichun = db.session.scalars(select(Region.id).where(Region.code == "421126")).one()
-        names = {u.username for u in escalations._supervisors(qichun)}
+        names = {u.username for u in scope.supervisors_over(qichun)}
         assert names == {"supervisor", "hg_supervisor"}  # the county's and its city's, not 太湖's
 
 

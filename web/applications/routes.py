@@ -8,7 +8,7 @@ from services.errors import ValidationFailed
 from services.directory.export import XLSX_MIME
 from services.portal import claims, credit_repair, objections, recusals
 from web.form_errors import FormErrors, for_page
-from web.i18n import known
+from web.i18n import known, known_errors
 from web.uploads import evidence_file
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -46,7 +46,7 @@ def return_claim(claim_id: int):
     try:
         claims.return_claim(current_user, claim_id, request.form.get("reason", ""))
     except ValidationFailed as exc:
-        errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
+        errors = known_errors(exc.errors)
         return render_template("applications/claim.html", v=claims.view_for(current_user, claim_id),
                                errors=errors, reason=request.form.get("reason", "")), 422
     flash(_("已退回，企业将收到退回理由"), "success")

@@ -12,19 +12,11 @@ from services.errors import ValidationFailed
 bp = Blueprint("calendar", __name__, url_prefix="/admin/calendar")
 
 
-def _admin_only() -> None:
-    if not current_user.has_role("admin", "supervisor"):
-        abort(403)
-
-
 @bp.get("/")
 @login_required
 def index():
-    _admin_only()
     year = request.args.get("year", clock.today().year, type=int)
-    probe = date(year, 6, 1) if 2000 <= year <= 2100 else clock.today()
-    return render_template("calendar/index.html", year=year, overrides=calendar.overrides_list(year),
-                           confirmed=calendar.confirmed_years(), known=calendar.working_day(probe)[1])
+    return render_template("calendar/index.html", year=year, **calendar.maintenance_view(current_user, year))
 
 
 @bp.post("/overrides")

@@ -7,7 +7,7 @@ from services.designer import processes as designer
 from services.designer import decisions as designer_decisions
 from services.workflow import migration
 from services.workflow import validation
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.errors import NotFound, ValidationFailed
 from web.form_errors import FormErrors, for_page
 from web.model_files import model_response
 from web.i18n import N_
@@ -21,46 +21,47 @@ bp = Blueprint("designer", __name__, url_prefix="/designer")
 @bp.before_request
 @login_required
 def _designers_only():
-    if not current_user.has_role("designer"):
-        raise Forbidden("只有流程设计员可以使用流程设计器")
+    designer.require_reader(current_user)  # every page; the reads behind them check it again
 
 
 @bp.get("/")
 def index():
-    processes = [(pid, designer.versions(pid)) for pid in designer.process_ids()]
-    deployed = designer_decisions.overview()
-    undeployed = [name for name in designer.decision_files() if name not in dict(deployed)]
-    return render_template("designer/index.html", processes=processes, drafts=designer.drafts(),
+    processes = [(pid, designer.versions(current_user, pid)) for pid in designer.process_ids(current_user)]
+    deployed = designer_decisions.overview(current_user)
+    undeployed = [name for name in designer.decision_files(current_user) if name not in dict(deployed)]
+    return render_template("designer/index.html", processes=processes, drafts=designer.drafts(current_user),
                            deployed_decisions=deployed, decisions=undeployed)
 
 
 @bp.get("/processes/<process_id>")
 def process(process_id: str):
-    return render_template("designer/process.html", process_id=process_id, versions=designer.versions(process_id),
-                           drafts=designer.drafts(process_id))
+    return render_template("designer/process.html", process_id=process_id,
+                           versions=designer.versions(current_user, process_id),
+                           drafts=designer.drafts(current_user, process_id))
 
 
 @bp.get("/processes/<process_id>/v<int:version>")
 def version(process_id: str, version: int):
-    definition = designer.definition(process_id, version)
+    definition = designer.definition(current_user, process_id, version)
     return render_template("designer/version.html", definition=definition,
                            instances=migration.running_instances(definition))
 
 
 @bp.get("/processes/<process_id>/v<int:version>.bpmn")
 def version_xml(process_id: str, version: int):
-    return model_response(designer.definition(process_id, version).bpmn_xml, f"{process_id}-v{version}.bpmn")
+    return model_response(designer.definition(current_user, process_id, version).bpmn_xml,
+                          f"{process_id}-v{version}.bpmn")
 
 
 @bp.get("/processes/<process_id>/v<int:version>/heat.json")
 def heat(process_id: str, version: int):
-    return jsonify(designer.heat_map(designer.definition(process_id, version)))
+    return jsonify(designer.heat_map(designer.definition(current_user, process_id, version)))
 
 
 @bp.get("/processes/<process_id>/compare")
 def compare(process_id: str):
     a, b = request.args.get("a", type=int), request.args.get("b", type=int)
-    old, new = designer.definition(process_id, a), designer.definition(process_id, b)
+    old, new = designer.definition(current_user, process_id, a), designer.definition(current_user, process_id, b)
     return render_template("designer/compare.html", old=old, new=new, result=designer.compare(old, new))
 
 
@@ -81,13 +82,13 @@ def migrate(instance_id: int):
 @bp.get("/instances/<int:instance_id>/migration-check")
 def migration_check(instance_id: int):
     """Whether a running instance can move to the newest version, said in words, with the button when it can."""
-    result = migration.check(migration.get_instance(instance_id))
+    result = migration.check(migration.get_instance(current_user, instance_id))
     return render_template("designer/migration_check.html", result=result)
 
 
 @bp.get("/instances/<int:instance_id>/migration-check.json")
 def migration_check_json(instance_id: int):
-    result = migration.check(migration.get_instance(instance_id))
+    result = migration.check(migration.get_instance(current_user, instance_id))
     return jsonify({"safe": result.safe, "problems": result.problems, "target_version": result.target.version})
 
 
@@ -96,12 +97,12 @@ def edit():
     """The modeler, opened on a deployed version or a saved draft."""
     draft_id = request.args.get("draft", type=int)
     if draft_id:
-        draft = designer.draft(draft_id)
+        draft = designer.draft(current_user, draft_id)
         source = url_for("designer.draft_xml", draft_id=draft.id)
         return render_template("designer/edit.html", process_id=draft.process_id, draft=draft, source=source,
                                regions=designer.deploy_regions(current_user))
     process_id = request.args.get("process", "")
-    version = request.args.get("version", type=int) or designer.versions(process_id)[0].definition.version
+    version = request.args.get("version", type=int) or designer.versions(current_user, process_id)[0].definition.version
     source = url_for("designer.version_xml", process_id=process_id, version=version)
     return render_template("designer/edit.html", process_id=process_id, draft=None, source=source, version=version,
                            regions=designer.deploy_regions(current_user))
@@ -109,12 +110,12 @@ def edit():
 
 @bp.get("/drafts/<int:draft_id>.bpmn")
 def draft_xml(draft_id: int):
-    return model_response(designer.draft(draft_id).bpmn_xml, f"draft-{draft_id}.bpmn")
+    return model_response(designer.draft(current_user, draft_id).bpmn_xml, f"draft-{draft_id}.bpmn")
 
 
 @bp.get("/options.json")
 def options():
-    return jsonify(designer.modeler_options())
+    return jsonify(designer.modeler_options(current_user))
 
 
 @bp.post("/validate")
@@ -183,19 +184,19 @@ def decision(name: str):
     """A deployed decision: its versions, one of them in dmn-js, validate and deploy a new version.
     A DMN file in workflows/ that was never deployed opens read from the file."""
     try:
-        rows = designer_decisions.versions(name)
+        rows = designer_decisions.versions(current_user, name)
     except NotFound:
-        designer.decision_xml(name)  # 404 for unknown names
+        designer.decision_xml(current_user, name)  # 404 for unknown names
         return render_template("designer/decision.html", name=name, versions=[], shown=None,
                                source=url_for("designer.decision_xml", name=name))
-    shown = designer_decisions.definition(name, request.args.get("version", type=int))
+    shown = designer_decisions.definition(current_user, name, request.args.get("version", type=int))
     return render_template("designer/decision.html", name=name, versions=rows, shown=shown,
                            source=url_for("designer.decision_version_xml", name=name, version=shown.version))
 
 
 @bp.get("/decisions/<name>/v<int:version>.dmn")
 def decision_version_xml(name: str, version: int):
-    return model_response(designer_decisions.definition(name, version).bpmn_xml, f"{name}-v{version}.dmn")
+    return model_response(designer_decisions.definition(current_user, name, version).bpmn_xml, f"{name}-v{version}.dmn")
 
 
 @bp.post("/decisions/<name>/validate")
@@ -216,4 +217,4 @@ def decision_deploy(name: str):
 
 @bp.get("/decisions/<name>.dmn")
 def decision_xml(name: str):
-    return model_response(designer.decision_xml(name), f"{name}.dmn")
+    return model_response(designer.decision_xml(current_user, name), f"{name}.dmn")

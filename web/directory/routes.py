@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from services.directory import conflicts
 from services.directory import history as enterprise_changes
 from services.directory import listings as directory
 from services.directory import export as directory_export
@@ -58,8 +59,8 @@ def enterprise(enterprise_id: int):
 def officials():
     filters = directory.official_filters(request.args, current_user)
     page = directory.search_officials(filters, *page_args())
-    conflicts = directory.officer_conflict_counts([u.id for u in page.items])
-    return render_template("directory/officials.html", page=page, filters=filters, conflicts=conflicts,
+    return render_template("directory/officials.html", page=page, filters=filters,
+                           conflicts=conflicts.counts(conflicts.OFFICER, [u.id for u in page.items]),
                            **directory.options(current_user))
 
 
@@ -73,7 +74,8 @@ def officials_xlsx():
 @login_required
 def official(user_id: int, errors: dict | None = None, status: int = 200):
     person = directory.get_official(user_id, current_user)
-    return render_template("directory/official.html", person=person, conflicts=directory.officer_conflicts(user_id),
+    return render_template("directory/official.html", person=person,
+                           conflict_rows=conflicts.of(conflicts.OFFICER, user_id),
                            can_edit=directory.can_edit(current_user, person.department_id),
                            can_set_password=people.can_set_password(current_user, person),
                            errors=for_page(errors, {"cert_no": _("执法证号"), "uscc": _("经营主体统一社会信用代码")}),
@@ -95,12 +97,18 @@ def official_update(user_id: int):
 @bp.post("/officials/<int:user_id>/conflicts")
 @login_required
 def official_conflict(user_id: int):
+    return _declare_conflict(conflicts.OFFICER, user_id, official, _("利害关系已登记，抽取时将自动回避"),
+                             url_for("directory.official", user_id=user_id))
+
+
+def _declare_conflict(holder: conflicts.Holder, owner_id: int, person_page, done: str, back: str):
+    """An officer's or an expert's declaration: a refused one shows the person's page again with what was typed."""
     try:
-        directory.declare_conflict(current_user, user_id, request.form.get("uscc", ""), request.form.get("reason"))
+        conflicts.declare(current_user, holder, owner_id, request.form.get("uscc", ""), request.form.get("reason"))
     except ValidationFailed as exc:
-        return official(user_id, exc.errors, 422)
-    flash(_("利害关系已登记，抽取时将自动回避"), "success")
-    return redirect(url_for("directory.official", user_id=user_id))
+        return person_page(owner_id, exc.errors, 422)
+    flash(done, "success")
+    return redirect(back)
 
 
 @bp.get("/experts")
@@ -108,8 +116,8 @@ def official_conflict(user_id: int):
 def experts():
     filters = directory.expert_filters(request.args)
     page = directory.search_experts(filters, *page_args())
-    conflicts = directory.expert_conflict_counts([x.id for x in page.items])
-    return render_template("directory/experts.html", page=page, filters=filters, conflicts=conflicts)
+    return render_template("directory/experts.html", page=page, filters=filters,
+                           conflicts=conflicts.counts(conflicts.EXPERT, [x.id for x in page.items]))
 
 
 @bp.get("/experts/<int:expert_id>")
@@ -117,7 +125,8 @@ def experts():
 def expert(expert_id: int, errors: dict | None = None, status: int = 200):
     found = directory.get_expert(expert_id)
     return render_template("directory/expert.html", expert=found, expert_region=people.expert_region(found),
-                           conflicts=directory.expert_conflicts(expert_id), can_edit=directory.can_edit(current_user),
+                           conflict_rows=conflicts.of(conflicts.EXPERT, expert_id),
+                           can_edit=directory.can_edit(current_user),
                            errors=for_page(errors, {"uscc": _("经营主体统一社会信用代码")}),
                            form=request.form if errors else {}), status
 
@@ -125,12 +134,8 @@ def expert(expert_id: int, errors: dict | None = None, status: int = 200):
 @bp.post("/experts/<int:expert_id>/conflicts")
 @login_required
 def expert_conflict(expert_id: int):
-    try:
-        directory.declare_expert_conflict(current_user, expert_id, request.form.get("uscc", ""), request.form.get("reason"))
-    except ValidationFailed as exc:
-        return expert(expert_id, exc.errors, 422)
-    flash(_("利害关系已登记，抽取专家时将自动回避"), "success")
-    return redirect(url_for("directory.expert", expert_id=expert_id))
+    return _declare_conflict(conflicts.EXPERT, expert_id, expert, _("利害关系已登记，抽取专家时将自动回避"),
+                             url_for("directory.expert", expert_id=expert_id))
 
 
 @bp.get("/experts.xlsx")

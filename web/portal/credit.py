@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
 from services.portal import credit_repair
-from web.i18n import known
+from web.i18n import known_errors
 from web.portal.routes import bp, enterprise_required
 
 
@@ -18,7 +18,7 @@ def credit():
     try:
         credit_repair.apply(g.enterprise_id, follow_up_id, values["statement"])
     except ValidationFailed as exc:
-        return _page({k: [known(m) for m in v] for k, v in exc.errors.items()}, values), 422
+        return _page(known_errors(exc.errors), values), 422
     flash(_("信用修复申请已提交，牵头部门审核后将通知您"), "success")
     return redirect(url_for("portal.credit"))
 

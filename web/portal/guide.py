@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from services.directory import catalogue
 from services.errors import ValidationFailed
 from services.portal import self_checks
-from web.i18n import known
+from web.i18n import known_errors
 from web.portal.routes import bp, enterprise_required
 
 
@@ -31,7 +31,7 @@ def self_check():
     try:
         self_checks.save(g.enterprise_id, answers, notes)
     except ValidationFailed as exc:
-        return _page({k: [known(m) for m in v] for k, v in exc.errors.items()}, answers, notes), 422
+        return _page(known_errors(exc.errors), answers, notes), 422
     flash(_("自查结果已保存，检查部门可作为参考"), "success")
     return redirect(url_for("portal.self_check"))
 

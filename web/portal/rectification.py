@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from services.errors import DomainError, ValidationFailed
 from services.portal import claims, records
-from web.i18n import known
+from web.i18n import known, known_errors
 from web.uploads import evidence_file, evidence_uploads
 from web.portal.routes import bp, enterprise_required
 
@@ -23,7 +23,7 @@ def rectification(inspection_id: int):
         claims.submit(g.enterprise_id, inspection_id, actions, evidence_uploads("-", plain=False))
     except ValidationFailed as exc:
         flash(known(exc.message), "error")
-        errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
+        errors = known_errors(exc.errors)
         return _page(inspection_id, errors, actions), 422
     except DomainError as exc:
         if exc.status == 404:

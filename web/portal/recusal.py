@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
 from services.portal import recusals
-from web.i18n import known
+from web.i18n import known_errors
 from web.portal.routes import bp, enterprise_required
 
 
@@ -17,7 +17,7 @@ def recusal():
     try:
         recusals.apply(g.enterprise_id, values["cert_no"], values["reason"])
     except ValidationFailed as exc:
-        return _page({k: [known(m) for m in v] for k, v in exc.errors.items()}, values), 422
+        return _page(known_errors(exc.errors), values), 422
     flash(_("回避申请已提交，执法人员所在部门审核后将通知您"), "success")
     return redirect(url_for("portal.recusal"))
 

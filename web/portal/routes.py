@@ -13,7 +13,7 @@ from services.portal import login as portal_login
 from services.portal import objections, records, satisfaction
 from services.stages import evidence
 from services.workflow import clock
-from web.i18n import known
+from web.i18n import known, known_errors
 from web.uploads import evidence_file
 
 bp = Blueprint("portal", __name__, url_prefix="/enterprise")
@@ -53,7 +53,7 @@ def objection(inspection_id: int):
         objections.file(g.enterprise_id, inspection_id, item_ids, request.form.get("reason", ""), uploads)
     except ValidationFailed as exc:
         flash(known(exc.message), "error")  # e.g. 文件类型不允许，本次上传的文件均未保存
-        errors = {k: [known(m) for m in v] for k, v in exc.errors.items()}
+        errors = known_errors(exc.errors)
         return inspection_page(inspection_id, errors, {"item_ids": item_ids, "reason": request.form.get("reason", "")}), 422
     flash(_("异议已提交，牵头部门将在规定期限内答复"), "success")
     return redirect(url_for("portal.inspection", inspection_id=inspection_id))
@@ -115,7 +115,7 @@ def code():
         enterprise = portal_login.verify_code(uscc, request.form.get("code", ""))
     except ValidationFailed as exc:
         return render_template("portal/code.html", uscc=uscc,
-                               errors={k: [known(m) for m in v] for k, v in exc.errors.items()}), 422
+                               errors=known_errors(exc.errors)), 422
     session.pop(USCC_KEY, None)
     session[SESSION_KEY] = enterprise.id
     return redirect(url_for("portal.index"))

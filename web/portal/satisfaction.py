@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from services.errors import ValidationFailed
 from services.portal import satisfaction
-from web.i18n import known
+from web.i18n import known, known_errors
 from web.portal.routes import inspection_page, bp, enterprise_required
 
 
@@ -15,7 +15,7 @@ def rate(inspection_id: int):
         satisfaction.rate(g.enterprise_id, inspection_id, request.form.get("score"), request.form.get("comment"))
     except ValidationFailed as exc:
         flash(known(exc.message), "error")
-        errors = {f"rating_{k}": [known(m) for m in v] for k, v in exc.errors.items()}
+        errors = {f"rating_{k}": v for k, v in known_errors(exc.errors).items()}
         return inspection_page(inspection_id, errors, {"comment": request.form.get("comment", "")}), 422
     flash(_("感谢您的评价"), "success")
     return redirect(url_for("portal.inspection", inspection_id=inspection_id))

@@ -12,7 +12,7 @@ from services.workflow import clock
 from services.stages import diagnosis_report as reports
 from services.stages import review
 from services.supervision import selection_kpis
-from services.errors import Forbidden, ValidationFailed
+from services.errors import ValidationFailed
 from web.filters import data_label
 from web.form_errors import FormErrors, for_page
 
@@ -74,8 +74,6 @@ def review_xlsx():
 @bp.route("/review/weights", methods=["GET", "POST"])
 @login_required
 def review_weights():
-    if not current_user.has_role("supervisor"):
-        raise Forbidden("只有联席会办公室可以设置考核权重")
     if request.method == "POST":
         try:
             review.set_weights(current_user, {k: request.form.get(k) for k in review.METRICS})
@@ -85,7 +83,8 @@ def review_weights():
                                    errors=for_page(exc.errors, labels)), 422
         flash(_("考核权重已保存"), "success")
         return redirect(url_for("reports.review_weights"))
-    return render_template("reports/weights.html", metrics=review.METRICS, weights=review.current_weights(), errors=FormErrors())
+    return render_template("reports/weights.html", metrics=review.METRICS, weights=review.weights_to_edit(current_user),
+                           errors=FormErrors())
 
 
 @bp.get("/campaigns/<int:campaign_id>/notice")
