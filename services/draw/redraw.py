@@ -17,6 +17,7 @@ from services.workflow import clock
 from services.draw import stage as draw
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.lookup import get_or_404
+from services.org import scope
 
 
 def request_redraw(actor: User, draw_id: int, reason: str) -> RedrawRequest:
@@ -47,8 +48,12 @@ def _pending(draw_id: int) -> RedrawRequest | None:
 def pending_requests(actor: User) -> list[RedrawRequest]:
     """The requests waiting for the second person (a supervisor)."""
     _require_supervisor(actor)
-    return list(db.session.scalars(select(RedrawRequest).where(RedrawRequest.status == "pending")
-                                   .order_by(RedrawRequest.id)))
+    # Approving acts on the campaign, so only the supervisors over the lead's region see its requests.
+    return list(db.session.scalars(
+        select(RedrawRequest).join(Draw, Draw.id == RedrawRequest.draw_id)
+        .join(Campaign, Campaign.id == Draw.campaign_id)
+        .where(RedrawRequest.status == "pending", scope.clause(actor, Campaign.region_id))
+        .order_by(RedrawRequest.id)))
 
 
 def decide(actor: User, request_id: int, approve: bool, note: str | None = None) -> RedrawRequest:
@@ -57,6 +62,8 @@ def decide(actor: User, request_id: int, approve: bool, note: str | None = None)
     _require_supervisor(actor)
     if actor.id == request.requested_by_id:
         raise Forbidden("申请人不能审批自己的重新抽取申请")
+    scope.require(actor, db.session.get(Campaign, request.draw.campaign_id).region_id,
+                  "该重新抽取申请不在您的管辖区域内")
     draw.lock_campaign(request.draw.campaign_id)
     db.session.refresh(request)
     if request.status != "pending":

@@ -72,6 +72,12 @@ def test_redraw_requester_cannot_approve_their_own_request(app):
             draw_redraw.decide(lead, request.id, True)
         with pytest.raises(Forbidden):
             draw_redraw.request_redraw(user("wjw_01"), record.id, "不是牵头部门")
+        # 太湖's supervisor neither sees nor decides 蕲春's request; 蕲春's and 黄冈市's do see it.
+        assert request not in draw_redraw.pending_requests(user("th_supervisor"))
+        assert request in draw_redraw.pending_requests(user("hg_supervisor"))
+        with pytest.raises(Forbidden, match="管辖区域"):
+            draw_redraw.decide(user("th_supervisor"), request.id, True)
+        assert request in draw_redraw.pending_requests(user("supervisor"))
         rejected = draw_redraw.decide(user("supervisor"), request.id, False, "理由不充分")
         assert rejected.status == "rejected" and draw.current_draw(campaign.id).id == record.id
 
