@@ -523,3 +523,27 @@ def test_the_lazy_names_of_the_package_are_the_script_engine_s():
         assert getattr(sandbox, name) is getattr(script_engine, name)
     with pytest.raises(AttributeError, match="^no_such_name$"):
         sandbox.no_such_name
+
+
+def test_percent_estimate_measures_every_value_after_none():
+    # None is a value like any other: the values after it are measured too (not looked up as if seen before).
+    assert sizes.percent_size("%s %s", (None, "a")) == 5 + 100 + 4
+    assert script("x = '%s %s' % (n, 'a')", n=None)["x"] == "None a"
+
+
+def test_replace_with_non_text_arguments_fails_in_python_s_words():
+    run = interpreter.Run(GUARDS_ONLY)
+    with pytest.raises(TypeError, match="^replace\\(\\) argument 2 must be str, not None$"):
+        run.method("aaaa", "replace", "a", None)  # measured only when both are text; Python explains the rest
+    with pytest.raises(TypeError, match="^replace\\(\\) argument 1 must be str, not int$"):
+        run.method("aaaa", "replace", 5, "b")
+    assert run.items == 0
+
+
+def test_a_set_display_without_a_star_is_not_charged_as_unpacking():
+    charged_so_far = []
+
+    def probe():
+        charged_so_far.append(safe_builtins.current().items)
+    interpreter.execute("probe()\ns = {1, 2, 3}\nt = {*s, 4}\nprobe()", {}, {"probe": probe}, GUARDS_ONLY)
+    assert charged_so_far[1] - charged_so_far[0] == 4  # only the starred display: its four elements
