@@ -1,22 +1,28 @@
 """Tests for engine.sandbox, driven through real BPMN runs where it matters."""
+import re
 import sys
 import threading
+from types import SimpleNamespace
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from engine.sandbox import (
+    Limits,
     SandboxEnvironment,
     SandboxedScriptEngine,
     ScriptLimitExceeded,
     ScriptRejected,
     ScriptTimeout,
     check_source,
+    register_function,
 )
+from engine.sandbox import script_engine
 
 HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -502,3 +508,111 @@ def test_cumulative_allocations_are_bounded():
     # Each allocation is under the per-operation cap; the run's total is not (test_sandbox_guards pins the message).
     error = assert_script_fails("l = []\nfor i in range(100000):\n    l.append('x' * 1000000)", ScriptLimitExceeded)
     assert "this run would produce" in str(error)
+
+
+# --- the script engine's own code, in this process (found by the third mutation run) ------------------------
+
+def probe_task(data=None):
+    """What SpiffWorkflow's exceptions read of a task: its spec, its workflow's file, its data."""
+    workflow = SimpleNamespace(spec=SimpleNamespace(file="probe.bpmn"))
+    workflow.top_workflow = workflow
+    spec = SimpleNamespace(bpmn_id="probe", bpmn_name="probe", name="probe")
+    return SimpleNamespace(data=dict(data or {}), task_spec=spec, workflow=workflow)
+
+
+GUARDS_ONLY = Limits(rss_fallback=False, exit_checks=False)
+
+
+def here():
+    return SandboxedScriptEngine(limits=GUARDS_ONLY, in_process=True)
+
+
+def test_engine_passes_its_limits_and_runs_out_of_process_by_default():
+    assert SandboxedScriptEngine().environment.in_process is False
+    assert here().environment.in_process is True
+    with pytest.raises(WorkflowTaskException, match="ScriptTimeout: script stopped: over 0 steps"):
+        SandboxedScriptEngine(limits=Limits(max_steps=0), in_process=True).evaluate(probe_task({"a": 1}), "a + 1")
+
+
+def test_a_script_error_names_its_type_line_and_text():
+    with pytest.raises(WorkflowTaskException) as info:
+        here().execute(probe_task(), "a = 1\nb = {}\nc = b[5]")
+    error = info.value
+    assert (error.args[0], error.error_type, error.line_number, error.error_line) == (
+        "KeyError: 5", "KeyError", 3, "c = b[5]")
+    with pytest.raises(WorkflowTaskException) as info:
+        here().execute(probe_task(), "c = {}[5]\nd = 1")
+    assert (info.value.line_number, info.value.error_line) == (1, "c = {}[5]")  # the first line too
+
+
+def test_an_error_without_a_line_shows_none():
+    with pytest.raises(WorkflowTaskException) as info:
+        here().execute(probe_task(), "a = 1\nimport os")  # refused before it runs: no line of the run
+    assert (info.value.error_type, info.value.line_number, info.value.error_line) == ("ScriptRejected", 0, "")
+    assert info.value.args[0] == "ScriptRejected: line 2: import is not allowed"
+
+
+def test_a_workflow_error_from_a_function_keeps_its_own_type_and_gets_the_line():
+    raised = SpiffWorkflowException("registry says no")
+
+    def refuse():
+        raise raised
+
+    with pytest.raises(SpiffWorkflowException) as info:
+        here().execute(probe_task(), "a = 1\nb = refuse()", {"refuse": refuse})
+    assert info.value is raised
+    assert (raised.line_number, raised.error_line) == (2, "b = refuse()")
+    assert raised.notes == ["Python script error on line 2: 'b = refuse()'"]
+
+
+def test_an_expression_error_names_the_expression_and_the_reason():
+    with pytest.raises(WorkflowTaskException) as info:
+        here().evaluate(probe_task({"a": 1, "b": 0}), "a / b")
+    assert info.value.args[0] == "Error evaluating expression 'a / b': ZeroDivisionError: division by zero"
+    assert info.value.error_type == "ZeroDivisionError"
+    raised = SpiffWorkflowException("registry says no")
+
+    def refuse():
+        raise raised
+
+    with pytest.raises(SpiffWorkflowException) as info:
+        here().evaluate(probe_task(), "refuse()", {"refuse": refuse})
+    assert info.value is raised and raised.notes == ["Error evaluating expression 'refuse()'"]
+
+
+def test_an_expression_needs_no_task_spec():
+    assert here().evaluate(SimpleNamespace(data={"a": 1}), "a + 1") == 2  # only a cardinality is checked against it
+
+
+def test_unknown_service_operation_lists_the_registered_ones():
+    engine = SandboxedScriptEngine({"zeta": len, "draw": len}, limits=GUARDS_ONLY)
+    with pytest.raises(WorkflowTaskException) as info:
+        engine.call_service(probe_task(), operation_name="nope")
+    assert info.value.args[0] == "Unknown service operation 'nope' (registered: draw, zeta)"
+    with pytest.raises(WorkflowTaskException) as info:
+        SandboxedScriptEngine().call_service(probe_task(), operation_name="nope")
+    assert info.value.args[0] == "Unknown service operation 'nope' (registered: none)"
+
+
+def test_a_service_handler_gets_a_deep_copy_and_its_failure_is_named():
+    def meddle(operation_params, task_data):
+        task_data["nested"]["x"] = 2
+        raise RuntimeError("registry down")
+
+    task = probe_task({"nested": {"x": 1}})
+    with pytest.raises(WorkflowTaskException) as info:
+        SandboxedScriptEngine({"draw": meddle}).call_service(task, operation_name="draw",
+                                                             operation_params={"n": {"value": 1}})
+    assert info.value.args[0] == "Service operation 'draw' failed: RuntimeError: registry down"
+    assert info.value.error_type == "RuntimeError"
+    assert task.data == {"nested": {"x": 1}}
+
+
+def test_register_function_refuses_private_and_odd_names(monkeypatch):
+    monkeypatch.setattr(script_engine, "FUNCTIONS", {})
+    for name in ("_hidden", "two words", "1st", "a-b"):
+        with pytest.raises(ValueError, match=f"^bad function name {re.escape(repr(name))}$"):
+            register_function(name, len)
+    register_function("count_of", len)
+    assert script_engine.FUNCTIONS == {"count_of": len}
+    assert here().evaluate(probe_task({"xs": [1, 2]}), "count_of(xs)") == 2

@@ -9,12 +9,14 @@ whole message of each refusal (a message names the guard that fired). Found by m
 """
 import os
 import sys
+import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
 from engine.sandbox import MAX_INT_BITS, MAX_ITEMS, Limits, ScriptLimitExceeded, check_source
-from engine.sandbox import interpreter, safe_builtins, sizes
+from engine.sandbox import interpreter, limits as sandbox_limits, safe_builtins, sizes
 from engine.sandbox.sizes import Abort
 
 GUARDS_ONLY = Limits(rss_fallback=False, exit_checks=False)
@@ -330,3 +332,218 @@ def test_static_check_refuses_what_it_cannot_check():
     assert check_source(5) == ["source must be a string, not int"]
     with pytest.raises(ValueError, match="^mode must be 'exec' or 'eval'$"):
         check_source("1", "single")
+
+
+# --- found by the third mutation run: each guard's boundary and exact words ------------------------------
+
+# The operators whose mixed int/non-int operands are checked (interpreter.Run.binop's last branch).
+MIXED_OPERATORS = ("%", "//", "**", "-", "&", "|", "^", ">>")
+
+
+@pytest.mark.parametrize("op", MIXED_OPERATORS)
+@pytest.mark.parametrize("source", ["x = n {op} f", "x = f {op} n"])
+def test_an_oversized_int_against_a_non_int_is_refused_by_name_on_either_side(op, source):
+    # Without the check Python would answer OverflowError or TypeError (or, for a Decimal, compute on it).
+    assert refusal(source.format(op=op), n=HUGE, f=1.5) == \
+        f"'{op}': an integer operand of {HUGE.bit_length():,} bits is over the limit of {MAX_INT_BITS:,}"
+
+
+@pytest.mark.parametrize("op", ["+", "*", "/"])
+def test_other_operators_leave_an_oversized_int_against_a_float_to_python(op):
+    # Python converts the int to a float first and refuses it itself, before anything is allocated.
+    assert "too large to convert to float" in refusal(f"x = n {op} f", error=OverflowError, n=HUGE, f=1.5)
+
+
+def test_power_is_charged_only_when_it_can_grow():
+    run = interpreter.Run(GUARDS_ONLY)
+    assert (run.binop("**", 5, 0), run.binop("**", 1, 2 ** 20), run.binop("**", -1, 2 ** 20)) == (1, 1, 1)
+    assert run.items == 0  # an exponent of 0, a base of 1 or -1: the result is one bit
+    assert run.binop("**", 2 ** 100, 1) == 2 ** 100 and run.items == 101  # log2(base) bits per unit of exponent, + 1
+
+
+def test_power_refusal_names_itself():
+    assert refusal(f"x = 2 ** {MAX_INT_BITS + 1}") == \
+        f"integer power (bits) would produce {MAX_INT_BITS + 2:,} items; the limit is {MAX_INT_BITS:,}"
+
+
+def test_a_shift_by_zero_is_not_charged():
+    run = interpreter.Run(GUARDS_ONLY)
+    assert run.binop("<<", 5, 0) == 5 and run.items == 0
+    assert run.binop("<<", 5, 3) == 40 and run.items == 3 + 3  # the operand's bits and the shift
+
+
+def test_repetition_by_a_non_int_charges_nothing_and_fails_as_python_does():
+    run = interpreter.Run(GUARDS_ONLY)
+    with pytest.raises(TypeError):
+        run.binop("*", "ab", [1])
+    assert run.items == 0
+
+
+def test_concatenation_refusal_names_itself():
+    assert refusal("x = a + a", a="x" * 600_000) == \
+        f"concatenation would produce 1,200,000 items; the limit is {MAX_ITEMS:,}"
+
+
+def test_percent_formatting_refusals_name_themselves():
+    assert refusal("x = '%*d' % (5, 1)") == "'%' formatting with '*' or a width over 9999"
+    # 101 fields of width 9999: the estimate passes the limit on the 100th (606 + 100 x (9999 + 4)) and stops there.
+    assert refusal("x = '%9999s' * 101 % t", t=tuple("x" * 101)) == \
+        f"'%' formatting would produce 1,000,906 items; the limit is {MAX_ITEMS:,}"
+
+
+def test_percent_formatting_is_charged_a_step_per_hundred_characters():
+    run = interpreter.Run(GUARDS_ONLY)
+    assert run.binop("%", "%s", "x" * 1000) == "x" * 1000
+    assert (run.items, run.steps) == (2 + 1000 + 3, 1 + 1005 // 100)
+    assert type(run.steps) is int
+
+
+def test_modulo_of_numbers_is_not_formatting():
+    assert script("x = 7.5 % 2\ny = 7.5 % 2.0")["x"] == 1.5
+
+
+def test_a_binary_operator_makes_a_new_value():
+    run = interpreter.Run(GUARDS_ONLY)
+    a = [1]
+    assert run.binop("+", a, [2]) == [1, 2] and a == [1]  # only augmented assignment works in place
+    assert script("a = [1]\nb = a + [2]")["a"] == [1]
+
+
+# --- the step, time and memory budgets at their boundaries --------------------------------------------
+
+def test_the_step_budget_allows_exactly_its_steps():
+    run = interpreter.Run(Limits(max_steps=5, max_seconds=1000, rss_fallback=False, exit_checks=False))
+    run.charge()
+    assert run.steps == 1  # a line costs one step
+    run.charge(4)
+    with pytest.raises(Abort) as info:
+        run.charge()
+    assert str(info.value.error) == "script stopped: over 5 steps or 1000s"
+
+
+def test_the_time_budget_runs_out_after_its_deadline_not_at_it(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(interpreter, "time", SimpleNamespace(monotonic=lambda: now[0]))  # a clock the test moves
+    run = interpreter.Run(Limits(max_seconds=2.0, rss_fallback=False, exit_checks=False))
+    now[0] = 102.0
+    run.charge()  # at the deadline: still allowed
+    now[0] = 102.5
+    with pytest.raises(Abort, match="over 100,000 steps or 2.0s"):
+        run.charge()
+
+
+def test_rss_fallback_samples_every_64_steps_and_refuses_growth_over_its_limit(monkeypatch):
+    base, readings = 400 << 20, []
+    growth = [0]
+
+    def fake_rss():
+        readings.append(1)
+        return base + growth[0]
+    monkeypatch.setattr(interpreter, "rss", fake_rss)
+    run = interpreter.Run(Limits(max_seconds=1000, exit_checks=False))
+    assert len(readings) == 1  # the base
+    run.charge()
+    assert len(readings) == 2  # the first step samples
+    run.charge(63)
+    assert len(readings) == 2
+    run.charge()  # step 65: 64 steps later
+    assert len(readings) == 3
+    growth[0] = sandbox_limits.MAX_RSS_GROWTH
+    run.charge(64)  # exactly the tolerated growth
+    assert len(readings) == 4
+    growth[0] += 1
+    with pytest.raises(Abort) as info:
+        run.charge(64)
+    assert str(info.value.error) == f"script used over {sandbox_limits.MAX_RSS_GROWTH >> 20} MB of memory"
+    assert sandbox_limits.MAX_RSS_GROWTH >> 20 == 512
+
+
+# --- running a script: what goes in, what comes out, which line failed ---------------------------------------
+
+def test_a_script_works_on_a_deep_copy_of_the_task_data():
+    context = {"a": [1, 2]}
+    with pytest.raises(ZeroDivisionError):
+        interpreter.execute("a.append(3)\nx = 1 // 0", context, {}, GUARDS_ONLY)
+    assert context == {"a": [1, 2]}
+
+
+def test_external_names_and_functions_are_not_task_data():
+    scope = interpreter.execute("def f():\n    return limit\nx = f()", {"a": 1}, {"limit": 5, "helper": len},
+                                GUARDS_ONLY)
+    assert scope == {"a": 1, "x": 5}
+
+
+def test_a_run_restores_the_run_it_was_nested_in():
+    outer = interpreter.Run(GUARDS_ONLY)
+    previous, safe_builtins.CURRENT.run = safe_builtins.current(), outer
+    try:
+        assert interpreter.evaluate("str(1)", {}, {}, GUARDS_ONLY) == "1"
+        assert safe_builtins.current() is outer  # a helper calling the sandbox leaves the caller's budget in place
+    finally:
+        safe_builtins.CURRENT.run = previous
+    assert outer.steps == 0
+
+
+def test_no_run_on_a_fresh_thread():
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(safe_builtins.current()))
+    thread.start()
+    thread.join()
+    assert seen == [None]
+
+
+def _error_of(source: str, **context) -> BaseException:
+    with pytest.raises(Exception) as info:
+        interpreter.execute(source, context, {}, GUARDS_ONLY)
+    return info.value
+
+
+def test_line_of_names_the_last_sandboxed_line_of_the_traceback():
+    assert interpreter.line_of(_error_of("a = 1\nb = {}\nc = b[5]")) == 3
+    assert interpreter.line_of(_error_of("a = 1\nb = int('x')")) == 2          # raised inside a checked builtin
+    assert interpreter.line_of(_error_of("def f():\n    return 1 // 0\nx = f()")) == 2  # inside the function
+    assert interpreter.line_of(ValueError("never raised")) is None
+    try:
+        raise ValueError("raised here, not in a script")
+    except ValueError as error:
+        assert interpreter.line_of(error) is None
+
+
+def test_nesting_depth_limit_at_its_boundary():
+    deepest = 97  # Module, Assign, then each list and, under the innermost, its Load context: 100 levels
+    assert check_source("x = " + "[" * deepest + "]" * deepest) == []
+    assert check_source("x = " + "[" * (deepest + 1) + "]" * (deepest + 1)) == [
+        "source is too complex (over 5,000 syntax nodes or 100 levels)"]
+
+
+def test_the_lazy_names_of_the_package_are_the_script_engine_s():
+    import engine.sandbox as sandbox
+    from engine.sandbox import script_engine
+    for name in ("SandboxEnvironment", "SandboxedScriptEngine", "FUNCTIONS", "register_function"):
+        assert getattr(sandbox, name) is getattr(script_engine, name)
+    with pytest.raises(AttributeError, match="^no_such_name$"):
+        sandbox.no_such_name
+
+
+def test_percent_estimate_measures_every_value_after_none():
+    # None is a value like any other: the values after it are measured too (not looked up as if seen before).
+    assert sizes.percent_size("%s %s", (None, "a")) == 5 + 100 + 4
+    assert script("x = '%s %s' % (n, 'a')", n=None)["x"] == "None a"
+
+
+def test_replace_with_non_text_arguments_fails_in_python_s_words():
+    run = interpreter.Run(GUARDS_ONLY)
+    with pytest.raises(TypeError, match="^replace\\(\\) argument 2 must be str, not None$"):
+        run.method("aaaa", "replace", "a", None)  # measured only when both are text; Python explains the rest
+    with pytest.raises(TypeError, match="^replace\\(\\) argument 1 must be str, not int$"):
+        run.method("aaaa", "replace", 5, "b")
+    assert run.items == 0
+
+
+def test_a_set_display_without_a_star_is_not_charged_as_unpacking():
+    charged_so_far = []
+
+    def probe():
+        charged_so_far.append(safe_builtins.current().items)
+    interpreter.execute("probe()\ns = {1, 2, 3}\nt = {*s, 4}\nprobe()", {}, {"probe": probe}, GUARDS_ONLY)
+    assert charged_so_far[1] - charged_so_far[0] == 4  # only the starred display: its four elements

@@ -13,7 +13,7 @@ PLAIN = [
 NOT_PLAIN = [
     "len(partner_ids) > 0", "a + 1 > 2", "a % b == 0", "draw_result['draw_status'] == 'drawn'", "x.real > 0",
     "[i for i in items]", "(lambda: 1)()", "f'{a}' == 'b'", "a if b else c", "__class__ == 1", "b'x' == y",
-    "kind in ('a', b)", "{1: 2} == d", "(a := 1) == 1", "not len(x)", "a == [*b]", "1 +", "", "-a == 1",
+    "kind in ('a', b)", "x in (b'a', 'b')", "{1: 2} == d", "(a := 1) == 1", "not len(x)", "a == [*b]", "1 +", "", "-a == 1", "-a", "~flag",
 ]
 
 
