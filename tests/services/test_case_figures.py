@@ -62,3 +62,28 @@ def test_a_transfer_to_the_police_keeps_its_number_receipt_and_outcome(app):
     assert (figures["transfers"], figures["transfers_police"], figures["cases_general"]) == (1, 1, 0)
     page = user_client(app, "scjg_01").get(f"/follow-up/enterprises/{enterprise_id}").get_data(as_text=True)
     assert "蕲市监移〔2026〕第0001号" in page and "已立案侦查" in page and "公受〔2026〕18号" in page
+
+
+def test_the_period_review_counts_cases_penalties_and_transfers(app):
+    """The period's 通报 shows the case figures the campaign page shows, summed over its campaigns."""
+    from datetime import timedelta
+
+    from services.workflow import clock
+
+    campaign_id = _decide(app, {"handling": "case"})
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.campaign_id == campaign_id)).one()
+        officer = factories.user(f"{db.session.get(Department, case.department_id).code}_01")
+        cases.update_case(officer, case.id, procedure="summary", status="open", penalty="2000.50", summary=None)
+        start = clock.today() - timedelta(days=30)
+        period = review.period_review(factories.user("supervisor"), start, clock.today())
+    assert {k: period.totals[k] for k in ("cases_general", "cases_summary", "penalties", "transfers")} == \
+        {"cases_general": 0, "cases_summary": 1, "penalties": 1, "transfers": 0}
+    assert period.totals["penalty_fen"] == 200050
+    [(_, row)] = [(c, r) for c, r in period.campaigns if c.id == campaign_id]
+    assert (row["cases_summary"], row["penalties"]) == (1, 1)
+    page = user_client(app, "supervisor").get(f"/reports/review?start={start}").get_data(as_text=True)
+    assert "立案（一般程序 / 简易程序）" in page and "0 / 1" in page
+    assert "1 件，罚没 2000.50 元" in page and "移送（其中移送公安）" in page
+    campaign_page = user_client(app, "supervisor").get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "1 件，罚没 2000.50 元" in campaign_page
