@@ -42,7 +42,7 @@ def test_a_case_counts_under_its_procedure(app):
 
 
 def test_a_transfer_to_the_police_keeps_its_number_receipt_and_outcome(app):
-    campaign_id = _decide(app, {"handling": "transfer", "authority": "蕲春县公安局",
+    campaign_id = _decide(app, {"handling": "transfer", "authority": "蕲春县公安局", "authority_kind": "public_security",
                                 "transfer_no": "蕲市监移〔2026〕第0001号"})
     with app.app_context():
         transfer = db.session.scalars(select(Transfer).where(Transfer.campaign_id == campaign_id)).one()
@@ -62,6 +62,7 @@ def test_a_transfer_to_the_police_keeps_its_number_receipt_and_outcome(app):
     assert (figures["transfers"], figures["transfers_police"], figures["cases_general"]) == (1, 1, 0)
     page = user_client(app, "scjg_01").get(f"/follow-up/enterprises/{enterprise_id}").get_data(as_text=True)
     assert "蕲市监移〔2026〕第0001号" in page and "已立案侦查" in page and "公受〔2026〕18号" in page
+    assert "蕲春县公安局（公安机关）" in page
 
 
 def test_the_period_review_counts_cases_penalties_and_transfers(app):
@@ -87,3 +88,49 @@ def test_the_period_review_counts_cases_penalties_and_transfers(app):
     assert "1 件，罚没 2000.50 元" in page and "移送（其中移送公安）" in page
     campaign_page = user_client(app, "supervisor").get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert "1 件，罚没 2000.50 元" in campaign_page
+
+
+def test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(app):
+    """The receiving authority's kind is chosen in the diagnosis form; the figures follow it, whatever the
+    authority is called, and a transfer without a kind is refused."""
+    campaign_id, _ = factories.campaign_at(app, "published")
+    factories.give_opinions(app, campaign_id)
+    [task] = factories.open_tasks(app, campaign_id, "diagnosis")
+    lead = user_client(app, "scjg_01")
+    form = lead.get(f"/inbox/tasks/{task['id']}").get_data(as_text=True)
+    assert "接收机关类别（移送时必选）" in form and "公安机关" in form and "司法机关（检察院、法院）" in form
+    with app.app_context():
+        rows = factories.tasks.task_form(factories.user("scjg_01"), task["id"]).context.rows["problem_inspections"]
+    handling = [{"key": r.key, "note": "依法处理", "handling": "transfer", "authority": "蕲春县森林警察大队"}
+                for r in rows]
+    with app.app_context(), pytest.raises(ValidationFailed) as missing:
+        factories.tasks.complete(factories.user("scjg_01"), task["id"],
+                                      {"assessment": "分类处置", "handling": handling})
+    assert any("移送须选择接收机关类别" in e for e in missing.value.errors["handling"])
+    kinds = ["public_security"] + ["judicial"] * (len(rows) - 1)
+    factories.complete(app, "scjg_01", task["id"], {"assessment": "分类处置", "handling": [
+        {**row, "authority_kind": kind} for row, kind in zip(handling, kinds)]})
+    figures = _figures(app, campaign_id)
+    assert (figures["transfers"], figures["transfers_police"]) == (len(rows), 1)
+
+
+def test_migration_backfills_the_authority_kind_from_the_name(app):
+    """limits0000001 gives existing transfers the kind the old name rule implied (公安 / 派出所 → public
+    security), 检察院 / 法院 → judicial, any other → administrative."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    campaign_id = _decide(app, {"handling": "transfer", "authority": "某局", "authority_kind": "administrative"})
+    names = ["蕲春县公安局", "漕河派出所", "蕲春县人民检察院", "蕲春县应急管理局"]
+    with app.app_context():
+        first = db.session.scalars(select(Transfer).where(Transfer.campaign_id == campaign_id)).first()
+        for name in names:
+            db.session.add(Transfer(inspection_id=first.inspection_id, campaign_id=campaign_id,
+                                    enterprise_id=first.enterprise_id, authority=name, status="sent",
+                                    sent_at=first.sent_at, recorded_by_id=first.recorded_by_id))
+        db.session.commit()
+        downgrade(revision="floor0000001")
+        upgrade()
+        db.session.remove()
+        kinds = dict(db.session.execute(text("SELECT authority, authority_kind FROM transfer")).all())
+    assert [kinds[n] for n in names] == ["public_security", "public_security", "judicial", "administrative"]
