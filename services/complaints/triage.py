@@ -114,6 +114,8 @@ def _targeted_inspection(actor: User, complaint: Complaint, raw_officers: list) 
     campaign = initiation.open_campaign(actor, kind=COMPLAINT_KIND, industry=enterprise.industry, lead=complaint.department,
                                         ratios={}, matters=list(matters), special_reason=complaint.content[:500],
                                         title=f"投诉举报 {complaint.code} 定向检查")
+    if campaign.stage != "joint_inspection":  # a region's own variant of the process without the complaint route
+        raise Conflict("本区域使用的检查活动流程没有投诉举报定向检查分支，请流程设计人员更新流程后再分办")
     campaign.code, campaign.pending_inspections = f"TSJC-{campaign.created_at.year}-{campaign.id:05d}", 1
     inspection = Inspection(campaign_id=campaign.id, enterprise_id=enterprise.id, status="assigned", selection="targeted")
     inspection.officers = [InspectionOfficer(user_id=o, department_id=complaint.department_id) for o in chosen]

@@ -82,3 +82,30 @@ def test_an_unpublished_targeted_result_past_its_deadline_tells_the_lead(app):
         notes = db.session.scalars(select(Notification.message).where(Notification.campaign_id == campaign_id)).all()
         assert any("已超过公示期限" in n for n in notes)
         assert publication.overdue(due + timedelta(days=1)) == [db.session.get(Inspection, inspection_id)]
+
+
+def test_a_regional_process_without_the_complaint_route_refuses_the_targeted_inspection(app):
+    """A county variant of campaign.bpmn deployed before the complaint route existed would send the complaint's
+    campaign to 吹哨 (initiation): triage refuses in words and keeps nothing."""
+    from pathlib import Path
+
+    import pytest
+
+    from services.errors import Conflict
+    from services.workflow import deployments
+
+    bpmn = (Path(__file__).resolve().parents[2] / "workflows" / "campaign.bpmn").read_text(encoding="utf-8")
+    complaint_id = _register(app, _data(app))
+    with app.app_context():
+        lead = user("scjg_01")
+        deployments.deploy(bpmn.replace("kind == 'complaint'", "kind == 'none'"), "campaign.bpmn", None,
+                           region_id=lead.department.region_id)
+        db.session.commit()
+        campaigns = db.session.scalar(select(db.func.count()).select_from(Campaign))
+        officers = [u.id for u in triage.officers_of(lead.department_id)][:2]
+        with pytest.raises(Conflict) as refused:
+            triage.triage(lead, complaint_id, {"decision": "targeted", "reason": "线索具体", "officer_ids": officers})
+        assert "没有投诉举报定向检查分支" in refused.value.message
+        db.session.rollback()
+        assert db.session.scalar(select(db.func.count()).select_from(Campaign)) == campaigns
+        assert db.session.get(Complaint, complaint_id).status == "open"
