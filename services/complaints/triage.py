@@ -8,10 +8,10 @@ draw, waits for the inspection, has the result approved for publication (公示,
 any campaign's: services/stages/publication.py) and ends there. What is published names the authority and
 the result only: never the complaint, the complainant or their contact.
 """
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from extensions import db
-from models import Complaint, Department, Inspection, InspectionOfficer, User, UserRole
+from models import Campaign, Complaint, Department, Inspection, InspectionOfficer, User, UserRole, WorkflowInstance
 from services import audit
 from services.complaints.register import OVERDUE_KIND, get_visible
 from services.errors import Conflict, Forbidden, ValidationFailed
@@ -124,3 +124,22 @@ def _targeted_inspection(actor: User, complaint: Complaint, raw_officers: list) 
     runtime.start_instance("enterprise_case", {"inspection_id": inspection.id, "campaign_id": campaign.id},
                            campaign_id=campaign.id, inspection_id=inspection.id)
     return inspection
+
+
+def reopen_for_publication() -> list[int]:
+    """Targeted inspections opened before they had a campaign process were closed on submission, unpublished.
+    Start the process for each one whose result is still unpublished: it goes straight to the lead department's
+    publication approval (the overdue timer set on submission still runs). Returns the campaigns reopened."""
+    has_process = exists().where(WorkflowInstance.campaign_id == Campaign.id, WorkflowInstance.inspection_id.is_(None))
+    unpublished = exists().where(Inspection.campaign_id == Campaign.id, Inspection.status == "submitted",
+                                 Inspection.published_at.is_(None))
+    campaigns = list(db.session.scalars(select(Campaign).where(
+        Campaign.kind == COMPLAINT_KIND, Campaign.status == "completed", ~has_process, unpublished).order_by(Campaign.id)))
+    for campaign in campaigns:
+        campaign.status, campaign.completed_at = "active", None
+        instance = runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": COMPLAINT_KIND},
+                                          campaign_id=campaign.id, region_id=campaign.region_id)
+        runtime.send_message(instance, "inspections_completed")
+        audit.record(None, "campaign.reopen_publication", "campaign", campaign.id, campaign_id=campaign.id)
+    db.session.commit()
+    return [c.id for c in campaigns]

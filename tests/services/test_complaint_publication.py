@@ -109,3 +109,37 @@ def test_a_regional_process_without_the_complaint_route_refuses_the_targeted_ins
         db.session.rollback()
         assert db.session.scalar(select(db.func.count()).select_from(Campaign)) == campaigns
         assert db.session.get(Complaint, complaint_id).status == "open"
+
+
+def test_a_targeted_inspection_closed_unpublished_before_the_upgrade_gets_its_publication_task(app):
+    """Before this change a targeted inspection's campaign had no process and closed on submission: such a
+    campaign still closes the old way, and `flask campaign reopen-targeted-publication` gives it the approval."""
+    from models import WorkflowInstance
+
+    complaint_id = _register(app, _data(app))
+    with app.app_context():
+        lead = user("scjg_01")
+        officers = [u.id for u in triage.officers_of(lead.department_id)][:2]
+        inspection = triage.triage(lead, complaint_id, {"decision": "targeted", "reason": "线索具体",
+                                                        "officer_ids": officers}).inspection
+        campaign_id, inspection_id = inspection.campaign_id, inspection.id
+        instance = db.session.scalars(select(WorkflowInstance).where(  # as it was made before: no campaign process
+            WorkflowInstance.campaign_id == campaign_id, WorkflowInstance.inspection_id.is_(None))).one()
+        db.session.execute(db.delete(Timer).where(Timer.instance_id == instance.id))
+        db.session.execute(db.delete(Timer).where(Timer.campaign_id == campaign_id))
+        db.session.delete(instance)
+        db.session.commit()
+    [task] = factories.open_tasks(app, campaign_id, "joint_inspection")
+    factories.sign_off(app, campaign_id, task)
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).status == "completed"
+    result = app.test_cli_runner().invoke(args=["campaign", "reopen-targeted-publication"])
+    assert "已为 1 个投诉举报定向检查开启公示审核" in result.output
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).stage == "publication"
+    [approval] = factories.open_tasks(app, campaign_id, "publication_approval")
+    factories.complete(app, "scjg_01", approval["id"], {"results": [{"key": inspection_id, "decision": "publish"}]})
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).status == "completed"
+        assert db.session.get(Inspection, inspection_id).published_at is not None
+    assert "0 个" in app.test_cli_runner().invoke(args=["campaign", "reopen-targeted-publication"]).output
