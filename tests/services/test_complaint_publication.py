@@ -13,6 +13,7 @@ from services.complaints import triage
 from services.stages import publication
 from services.workflow import calendar, timers
 from tests import factories
+from tests.e2e.journey import user_client
 from tests.factories import user
 from tests.services.test_complaints import _data, _register
 
@@ -42,6 +43,8 @@ def test_the_result_is_approved_over_the_api_and_published_without_the_complaina
         code = db.session.get(Complaint, complaint_id).code
     public = app.test_client()
     assert "定向检查" not in public.get("/public/").get_data(as_text=True)  # nothing before approval
+    handler = user_client(app, "scjg_01")
+    assert f"结果待公示，公示期限 {inspection.publication_due}" in handler.get(f"/complaints/{complaint_id}").get_data(as_text=True)
 
     [task] = factories.open_tasks(app, campaign_id, "publication_approval")
     client = app.test_client()
@@ -57,6 +60,7 @@ def test_the_result_is_approved_over_the_api_and_published_without_the_complaina
             Timer.kind == publication.OVERDUE_TIMER, Timer.subject_id == inspection_id)) == "cancelled"
         enterprise = db.session.get(Inspection, inspection_id).enterprise
         campaign_code = campaign.code
+    assert "结果已公示（" in handler.get(f"/complaints/{complaint_id}").get_data(as_text=True)
 
     page = public.get(f"/public/?q={enterprise.uscc}").get_data(as_text=True)
     assert enterprise.name in page and campaign_code in page and "定向检查" in page
