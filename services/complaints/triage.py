@@ -111,9 +111,9 @@ def _targeted_inspection(actor: User, complaint: Complaint, raw_officers: list) 
         raise ValidationFailed({"decision": ["该企业所属行业没有本部门的监管事项，请转其他部门办理"]})
     # The campaign process (kind "complaint") goes straight to waiting for its one inspection, then to the
     # same publication approval as every campaign, and ends once the result is published.
-    campaign = initiation.open_campaign(actor, kind=COMPLAINT_KIND, industry=enterprise.industry, lead=complaint.department,
-                                        ratios={}, matters=list(matters), special_reason=complaint.content[:500],
-                                        title=f"投诉举报 {complaint.code} 定向检查")
+    campaign = initiation.open_campaign(actor, kind=COMPLAINT_KIND, industry=enterprise.industry,
+                                        lead=complaint.department, ratios={}, matters=list(matters),
+                                        special_reason=complaint.content[:500], title=f"投诉举报 {complaint.code} 定向检查")
     if campaign.stage != "joint_inspection":  # a region's own variant of the process without the complaint route
         raise Conflict("本区域使用的检查活动流程没有投诉举报定向检查分支，请流程设计人员更新流程后再分办")
     campaign.code, campaign.pending_inspections = f"TSJC-{campaign.created_at.year}-{campaign.id:05d}", 1
@@ -134,7 +134,8 @@ def reopen_for_publication() -> list[int]:
     unpublished = exists().where(Inspection.campaign_id == Campaign.id, Inspection.status == "submitted",
                                  Inspection.published_at.is_(None))
     campaigns = list(db.session.scalars(select(Campaign).where(
-        Campaign.kind == COMPLAINT_KIND, Campaign.status == "completed", ~has_process, unpublished).order_by(Campaign.id)))
+        Campaign.kind == COMPLAINT_KIND, Campaign.status == "completed", ~has_process, unpublished)
+        .order_by(Campaign.id)))
     for campaign in campaigns:
         campaign.status, campaign.completed_at = "active", None
         instance = runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": COMPLAINT_KIND},

@@ -187,7 +187,8 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
         db.session.add(transfer)
         db.session.flush()
         audit.record(actor, "transfer.send", "transfer", transfer.id, campaign_id=inspection.campaign_id,
-                     authority=transfer.authority, authority_kind=transfer.authority_kind, transfer_no=transfer.transfer_no)
+                     authority=transfer.authority, authority_kind=transfer.authority_kind,
+                     transfer_no=transfer.transfer_no)
         return 1
     if handling in results.LENIENT_HANDLING:
         grants = leniency.grant(actor, inspection, handling)
