@@ -134,3 +134,9 @@ def test_migration_backfills_the_authority_kind_from_the_name(app):
         db.session.remove()
         kinds = dict(db.session.execute(text("SELECT authority, authority_kind FROM transfer")).all())
     assert [kinds[n] for n in names] == ["public_security", "public_security", "judicial", "administrative"]
+
+
+def test_the_period_figures_on_postgresql(pg_app):
+    """The sums over a Numeric penalty and the police transfers by kind, on PostgreSQL too."""
+    test_the_period_review_counts_cases_penalties_and_transfers(pg_app)
+    test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(pg_app)

@@ -147,3 +147,7 @@ def test_a_targeted_inspection_closed_unpublished_before_the_upgrade_gets_its_pu
         assert db.session.get(Campaign, campaign_id).status == "completed"
         assert db.session.get(Inspection, inspection_id).published_at is not None
     assert "0 个" in app.test_cli_runner().invoke(args=["campaign", "reopen-targeted-publication"]).output
+
+
+def test_the_targeted_publication_on_postgresql(pg_app):
+    test_the_result_is_approved_over_the_api_and_published_without_the_complainant(pg_app)
