@@ -3,6 +3,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from services.complaints import triage
 from services.errors import DomainError
 from demo.simulate import simulate
 
@@ -20,3 +21,11 @@ def simulate_command(enterprises: int, seed: int) -> None:
         click.echo(f"失败: {exc.message} {exc.extra or ''}", err=True)
         sys.exit(1)
     sys.exit(0 if campaign.status == "completed" else 1)
+
+
+@campaign_cli.command("reopen-targeted-publication")
+def reopen_targeted_publication_command() -> None:
+    """Give complaint-targeted inspections closed unpublished (before they had a publication stage) their
+    publication approval task."""
+    reopened = triage.reopen_for_publication()
+    click.echo(f"已为 {len(reopened)} 个投诉举报定向检查开启公示审核")

@@ -15,6 +15,9 @@ from models.enterprise import Enterprise
 from models.inspection import Inspection
 
 GRADES = ("A", "B", "C", "D")
+# The kind of authority a transfer (移送) goes to, chosen when it is made: the police (两法衔接, a suspected
+# crime), another administrative authority, or a judicial one (procuratorate, court).
+AUTHORITY_KINDS = ("public_security", "administrative", "judicial")
 
 
 class FollowUp(Base):
@@ -68,6 +71,8 @@ class Transfer(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
     authority: Mapped[str] = mapped_column(String(200))
+    authority_kind: Mapped[str] = mapped_column(String(20), default="administrative",
+                                                server_default="administrative")  # AUTHORITY_KINDS
     reason: Mapped[Optional[str]] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(14), default="sent")  # sent / acknowledged
     sent_at: Mapped[datetime]

@@ -4,7 +4,7 @@ from flask_babel import gettext
 
 from domain import results
 from forms.loader import localized
-from services.stages import kinds
+from services.stages import kinds, publication
 from services.workflow import clock
 from web.i18n import N_, is_english, known
 
@@ -42,6 +42,7 @@ PASS_THROUGH_TEXTS = (
     # models.enterprise.STATUSES (registration status: directory filters and pages, draw exclusions)
     N_("存续"), N_("注销"), N_("吊销"), N_("撤销"), N_("迁出"),
     N_("系统"),  # services.designer.processes: "deployed by" when no user did (the demo's own deployments)
+    N_("定向检查"),  # services.stages.publication.TARGETED_TITLE: a complaint's targeted inspection, as published
 )
 
 
@@ -90,4 +91,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["draw_stratum"] = draw_stratum
     app.jinja_env.filters["campaign_kind"] = lambda c: " · ".join(gettext(t) for t in kinds.labels(c))
     app.jinja_env.filters["data_label"] = data_label
+    # A campaign's title as the public and the enterprise see it (a targeted inspection's names no complaint).
+    app.jinja_env.filters["public_title"] = lambda c: data_label(publication.public_title(c))
     app.jinja_env.filters["bjt"] = lambda v: clock.to_local(v).strftime("%Y-%m-%d %H:%M") if v else "—"

@@ -3,18 +3,20 @@
 A targeted inspection (非随机) opens an inspection of the enterprise with `selection = "targeted"`, under a
 campaign of kind "complaint" that holds only it: the two officers named by the department inspect it through
 the usual case process (joint_inspection, countersign), and the performance review counts it apart from the
-random draws. Such a campaign has no campaign process of its own (nothing to draw or report in); it is
-completed when its inspection is submitted (services/stages/inspections.py).
+random draws. Its campaign process (workflows/campaign.bpmn, kind "complaint") skips the plan, report-in and
+draw, waits for the inspection, has the result approved for publication (公示, within 20 working days, like
+any campaign's: services/stages/publication.py) and ends there. What is published names the authority and
+the result only: never the complaint, the complainant or their contact.
 """
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from extensions import db
-from models import (Campaign, CampaignDepartment, ChecklistRevision, Complaint, Department, Inspection,
-                    InspectionOfficer, User, UserRole)
+from models import Campaign, Complaint, Department, Inspection, InspectionOfficer, User, UserRole, WorkflowInstance
 from services import audit
 from services.complaints.register import OVERDUE_KIND, get_visible
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.org import scope
+from services.stages import initiation
 from services.workflow import clock, escalations, runtime, timers
 
 DECISIONS = {"targeted": "定向检查", "referred": "转其他部门办理", "closed": "不予立项，办结"}
@@ -96,30 +98,41 @@ def _targeted_inspection(actor: User, complaint: Complaint, raw_officers: list) 
     if len(chosen) < 2 or any(o not in officers for o in chosen):
         raise ValidationFailed({"officer_ids": ["定向检查须指派本部门至少两名执法人员"]})
     enterprise = complaint.enterprise
-    revision = db.session.scalars(select(ChecklistRevision).where(ChecklistRevision.industry_id == enterprise.industry_id)
-                                  .order_by(ChecklistRevision.number.desc())).first()
-    if revision is None:
-        raise Conflict(f"行业「{enterprise.industry.name}」还没有检查清单，无法开展定向检查")
     matters = complaint.matters or [m for m in enterprise.industry.matters if m.department_id == complaint.department_id]
     if not matters:
         raise ValidationFailed({"decision": ["该企业所属行业没有本部门的监管事项，请转其他部门办理"]})
-    now = clock.now()
-    campaign = Campaign(code=f"pending-{now.timestamp()}", title=f"投诉举报 {complaint.code} 定向检查", kind=COMPLAINT_KIND,
-                        industry_id=enterprise.industry_id, region_id=complaint.department.region_id,
-                        lead_department_id=complaint.department_id, checklist_revision=revision, ratios={},
-                        special_reason=complaint.content[:500], stage="joint_inspection", created_by_id=actor.id,
-                        created_at=now, matters=list(matters), pending_inspections=1)  # its one inspection
-    campaign.departments.append(CampaignDepartment(department_id=complaint.department_id, role="lead",
-                                                   status="confirmed", responded_at=now))
-    db.session.add(campaign)
-    db.session.flush()
-    campaign.code = f"TSJC-{now.year}-{campaign.id:05d}"
+    # The campaign process (kind "complaint") goes straight to waiting for its one inspection, then to the
+    # same publication approval as every campaign, and ends once the result is published.
+    campaign = initiation.open_campaign(actor, kind=COMPLAINT_KIND, industry=enterprise.industry,
+                                        lead=complaint.department, ratios={}, matters=list(matters),
+                                        special_reason=complaint.content[:500], title=f"投诉举报 {complaint.code} 定向检查")
+    if campaign.stage != "joint_inspection":  # a region's own variant of the process without the complaint route
+        raise Conflict("本区域使用的检查活动流程没有投诉举报定向检查分支，请流程设计人员更新流程后再分办")
+    campaign.code, campaign.pending_inspections = f"TSJC-{campaign.created_at.year}-{campaign.id:05d}", 1
     inspection = Inspection(campaign_id=campaign.id, enterprise_id=enterprise.id, status="assigned", selection="targeted")
     inspection.officers = [InspectionOfficer(user_id=o, department_id=complaint.department_id) for o in chosen]
     db.session.add(inspection)
     db.session.flush()
-    audit.record(actor, "campaign.open", "campaign", campaign.id, campaign_id=campaign.id, kind=COMPLAINT_KIND,
-                 complaint_id=complaint.id)
     runtime.start_instance("enterprise_case", {"inspection_id": inspection.id, "campaign_id": campaign.id},
                            campaign_id=campaign.id, inspection_id=inspection.id)
     return inspection
+
+
+def reopen_for_publication() -> list[int]:
+    """Targeted inspections opened before they had a campaign process were closed on submission, unpublished.
+    Start the process for each one whose result is still unpublished: it goes straight to the lead department's
+    publication approval (the overdue timer set on submission still runs). Returns the campaigns reopened."""
+    has_process = exists().where(WorkflowInstance.campaign_id == Campaign.id, WorkflowInstance.inspection_id.is_(None))
+    unpublished = exists().where(Inspection.campaign_id == Campaign.id, Inspection.status == "submitted",
+                                 Inspection.published_at.is_(None))
+    campaigns = list(db.session.scalars(select(Campaign).where(
+        Campaign.kind == COMPLAINT_KIND, Campaign.status == "completed", ~has_process, unpublished)
+        .order_by(Campaign.id)))
+    for campaign in campaigns:
+        campaign.status, campaign.completed_at = "active", None
+        instance = runtime.start_instance("campaign", {"campaign_id": campaign.id, "kind": COMPLAINT_KIND},
+                                          campaign_id=campaign.id, region_id=campaign.region_id)
+        runtime.send_message(instance, "inspections_completed")
+        audit.record(None, "campaign.reopen_publication", "campaign", campaign.id, campaign_id=campaign.id)
+    db.session.commit()
+    return [c.id for c in campaigns]

@@ -13,6 +13,7 @@ from extensions import db
 from models import (Campaign, ChecklistItem, Department, Enterprise, FollowUp, Inspection, InspectionOfficer,
                     ItemResult, Matter)
 from services.errors import NotFound
+from services.stages import publication
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def _record(inspection: Inspection, with_findings: bool) -> InspectionRecord:
     findings = _findings(inspection.id) if with_findings else []
     rectifications = [Rectification(f.deadline, f.working_days, f.status, f.rectified) for f in db.session.scalars(
         select(FollowUp).where(FollowUp.inspection_id == inspection.id).order_by(FollowUp.id))]
-    return InspectionRecord(inspection.id, campaign.title, departments, inspection.inspected_on,
+    # The enterprise sees the public title: a targeted inspection's internal one names the complaint.
+    return InspectionRecord(inspection.id, publication.public_title(campaign), departments, inspection.inspected_on,
                             inspection.published_at, inspection.result_code, inspection.handling,
                             (inspection.published_revision or 0) > 1, findings, rectifications)
 

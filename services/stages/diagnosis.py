@@ -154,6 +154,8 @@ def _check_overrides(inspections, chosen: dict, gradings: dict) -> None:
             errors.append(f"{name}：调整系统建议的处置方式须填写理由")
         if row["handling"] == "transfer" and not (row.get("authority") or "").strip():
             errors.append(f"{name}：移送须填写接收机关")
+        if row["handling"] == "transfer" and not row.get("authority_kind"):
+            errors.append(f"{name}：移送须选择接收机关类别")
         if row["handling"] in results.LENIENT_HANDLING:  # once per matter within the period, and only if listed
             errors.extend(leniency.problems(inspection, row["handling"]))
     if errors:
@@ -179,12 +181,14 @@ def _open_measure(actor, inspection: Inspection, handling: str, row: dict) -> in
     if handling == "transfer":
         transfer = Transfer(inspection_id=inspection.id, campaign_id=inspection.campaign_id,
                             enterprise_id=inspection.enterprise_id, authority=row["authority"].strip(),
+                            authority_kind=row["authority_kind"],
                             transfer_no=(row.get("transfer_no") or "").strip() or None,
                             reason=row.get("note"), status="sent", sent_at=clock.now(), recorded_by_id=actor.id)
         db.session.add(transfer)
         db.session.flush()
         audit.record(actor, "transfer.send", "transfer", transfer.id, campaign_id=inspection.campaign_id,
-                     authority=transfer.authority, transfer_no=transfer.transfer_no)
+                     authority=transfer.authority, authority_kind=transfer.authority_kind,
+                     transfer_no=transfer.transfer_no)
         return 1
     if handling in results.LENIENT_HANDLING:
         grants = leniency.grant(actor, inspection, handling)

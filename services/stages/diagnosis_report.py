@@ -235,6 +235,12 @@ def review_xlsx(review) -> bytes:
         ["检查次数（联合上门）", t.get("visits_joint", 0), p.get("visits_joint", 0), _na(review.change.get("visits_joint"))],
         ["检查户数", t.get("enterprises_checked", 0), p.get("enterprises_checked", 0), _na(review.change.get("enterprises_checked"))],
         ["分头检查需上门次数", t.get("visits_separate", 0), p.get("visits_separate", 0), _na(review.change.get("visits_separate"))],
+        ["立案（一般程序）", t.get("cases_general", 0), p.get("cases_general", 0), ""],
+        ["立案（简易程序）", t.get("cases_summary", 0), p.get("cases_summary", 0), ""],
+        ["行政处罚（件）", t.get("penalties", 0), p.get("penalties", 0), ""],
+        ["罚没金额（元）", t.get("penalty_fen", 0) / 100, p.get("penalty_fen", 0) / 100, ""],
+        ["移送", t.get("transfers", 0), p.get("transfers", 0), ""],
+        ["其中移送公安", t.get("transfers_police", 0), p.get("transfers_police", 0), ""],
     ] + [[label, _na(t.get(key)), "", ""] for key, (label, _) in METRICS.items()] + [["综合得分", _na(t.get("score")), "", ""]])
     header = ["检查活动", "任务按时/超期"] + [label for label, _ in METRICS.values()] + ["得分"]
     _rows(book.create_sheet("检查活动"), header, [

@@ -14,7 +14,7 @@ from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
 from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Draw, DrawnEnterprise, Inspection, InspectionDraft, InspectionOfficer,
-                    InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
+                    InspectionRevision, InspectionSignoff, ItemResult, Referral, User, WorkflowInstance)
 from services import auditor
 from services import audit
 from services.org import scope
@@ -337,7 +337,13 @@ def _report_if_all_submitted(campaign_id: int) -> None:
                                  .execution_options(synchronize_session=False)).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
-        if campaign.kind == "complaint":  # a complaint's targeted inspection: no campaign process to tell
+        if campaign.kind == "complaint" and not _has_process(campaign_id):
+            # a complaint's targeted inspection opened before it had a campaign process: nothing to tell
             campaign.status, campaign.stage, campaign.completed_at = "completed", "closed", clock.now()
             return
         runtime.send_message(runtime.campaign_instance(campaign_id), "inspections_completed")
+
+
+def _has_process(campaign_id: int) -> bool:
+    return db.session.scalar(select(WorkflowInstance.id).where(
+        WorkflowInstance.campaign_id == campaign_id, WorkflowInstance.inspection_id.is_(None))) is not None

@@ -2,7 +2,9 @@
 
 Only what the public may see leaves this module for the public page: the current published
 revision's result category, dates, the enterprise and the departments. No notes, no item
-results, no evidence, no officers' names.
+results, no evidence, no officers' names. A complaint's targeted inspection is published the same
+way, as 定向检查 under its own code: its internal title names the complaint, and nothing that could
+lead back to the complainant is public.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +29,8 @@ from services.reading import read_only
 
 PAGE_SIZE = 50
 OVERDUE_TIMER = "publication_overdue"
+# A complaint's targeted inspection (services/complaints/triage.py) as the public sees it: the kind of check.
+TARGETED_KIND, TARGETED_TITLE = "complaint", "定向检查"
 
 
 def submitted_inspections(campaign_id: int) -> list[Inspection]:
@@ -208,7 +212,9 @@ def _filtered(q: PublicQuery):
         stmt = stmt.where(or_(Enterprise.name.contains(text, autoescape=True), Enterprise.uscc == text.upper(),
                               history.had_name(text)))
     if q.campaign.strip():
-        stmt = stmt.where(or_(Campaign.code == q.campaign.strip(), Campaign.title.contains(q.campaign.strip(), autoescape=True)))
+        stmt = stmt.where(or_(Campaign.code == q.campaign.strip(),
+                              and_(Campaign.kind != TARGETED_KIND,  # its internal title is not public
+                                   Campaign.title.contains(q.campaign.strip(), autoescape=True))))
     if q.department_id:
         stmt = stmt.where(exists().where(InspectionOfficer.inspection_id == Inspection.id,
                                          InspectionOfficer.department_id == q.department_id))
@@ -250,10 +256,14 @@ def _public(inspection: Inspection, enterprise: Enterprise, campaign: Campaign,
     code = revision.data["result_code"]
     corrected = clock.local_date(revision.published_at) if revision.number > 1 and revision.published_at else None
     name = published_name or enterprise.name
-    return PublicResult(enterprise.uscc, name, campaign.code, campaign.title,
+    return PublicResult(enterprise.uscc, name, campaign.code, public_title(campaign),
                         "、".join(_departments(inspection.id)), revision.data.get("inspected_on"), code,
                         results.category(code).zh, clock.local_date(inspection.published_at), corrected,
                         enterprise.name if enterprise.name != name else None)
+
+
+def public_title(campaign: Campaign) -> str:
+    return TARGETED_TITLE if campaign.kind == TARGETED_KIND else campaign.title
 
 
 @read_only

@@ -165,9 +165,11 @@ def _campaign_rows(campaign_ids: list[int]) -> dict[int, dict]:
                                    "follow_ups": 0, "follow_ups_closed": 0, "visits_separate": 0, "visits_joint": 0,
                                    "enterprises_checked": 0}
                              for cid in campaign_ids}
+    for cid in campaign_ids:
+        rows[cid].update(case_figures.EMPTY)
     referrals = referral_figures(campaign_ids)
     for part in (_tasks(campaign_ids, HumanTask.campaign_id), _inspections_by_campaign(campaign_ids),
-                 _follow_ups(campaign_ids), _visits(campaign_ids), referrals):
+                 _follow_ups(campaign_ids), _visits(campaign_ids), referrals, case_figures.by_campaign(campaign_ids)):
         for cid, values in part.items():
             rows[cid].update(values)
     for cid in campaign_ids:
@@ -183,7 +185,6 @@ def campaign_figures(campaign: Campaign) -> dict:
     row["results"] = {label: n for _, label, n in _results(campaign.id)}
     row["stages"] = stage_durations([campaign.id]).get(campaign.id, [])
     row.update(satisfaction.by_campaign([campaign.id]).get(campaign.id, {"ratings": 0, "satisfaction_mean": None}))
-    row.update(case_figures.by_campaign([campaign.id]).get(campaign.id, case_figures.EMPTY))
     return row
 
 

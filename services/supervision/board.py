@@ -23,7 +23,7 @@ from services.errors import Forbidden, NotFound
 from services import auditor
 from services.org import scope
 from services.supervision import dashboard
-from services.workflow import calendar, clock
+from services.workflow import calendar, clock, sla
 from services.reading import read_only
 
 VIEW_ROLES = ("supervisor", "admin", "screen", "auditor")  # the auditor reads only (web/auditor)
@@ -88,7 +88,8 @@ def timelines(user: User, now: datetime | None = None) -> list[Timeline]:
 def _live_campaigns(user: User):
     lead = select(Department.name).where(Department.id == Campaign.lead_department_id).scalar_subquery()
     statement = select(Campaign.id, Campaign.code, Campaign.title, Campaign.stage, Region.name.label("region"),
-                       lead.label("lead"), Timer.due_at).join(Region, Region.id == Campaign.region_id)
+                       lead.label("lead"), Timer.due_at, Campaign.kind, CampaignStage.entered_at
+                       ).join(Region, Region.id == Campaign.region_id)
     return db.session.execute(
         dashboard.join_current_stage(statement)  # the dashboard's join: one deadline per campaign for both
         .where(Campaign.status == "active", scope.campaign_clause(user)).order_by(Campaign.id)).all()
@@ -120,6 +121,8 @@ def _timeline(row, spans, order: list[str], limits: dict, count: WorkdayCounter,
         status = "done" if i < position else "current" if i == position else "pending"
         spent, limit = used.get(stage), limits.get(stage)
         colour = state(spent, limit, late_now and i == position) if spent is not None else "ok"
+        if status == "current" and row.kind == sla.EMERGENCY:  # on hours, as the dashboard row and the diagram
+            colour = dashboard.stage_state(row.kind, stage, row.entered_at, late_now, now)
         bars.append(StageBar(stage, limit, spent, status, colour))
     days_left = None
     if row.due_at is not None:

@@ -187,8 +187,7 @@ def live_campaigns(user: User, filters: Filters, page_size: int = PAGE_SIZE) -> 
             open_tasks=open_n or 0, overdue_tasks=overdue_n or 0, overdue_publications=unpublished_n or 0,
             next_timer_due=next_due, overdue=bool(late), stage_late=due is not None and due < now,
             kind=kind, sla_hours=sla_hours, hours_in_stage=hours_in,
-            state=stage_timing.state(hours_in, sla_hours, late=bool(late)) if sla_hours
-            else stage_timing.state(used, limit, late=bool(late))))
+            state=stage_state(kind, stage, entered, bool(late), now)))
     return Page(rows, total, max(filters.page, 1), max(1, -(-total // page_size)), filters, now,
                 overdue_tasks=_overdue_tasks(now))
 
@@ -205,9 +204,20 @@ def campaign_state(campaign_id: int) -> str:
     row = db.session.execute(query(Filters(campaign_id=campaign_id), now, page_size=1)).first()
     if row is None:
         return "ok"
-    stage, entered, late = row[6], row[8], row[-2]  # the columns of query(): …, stage, kind, entered_at, …
+    stage, kind, entered, late = row[6], row[7], row[8], row[-2]  # query()'s columns: …, stage, kind, entered_at, …
+    return stage_state(kind, stage, entered, bool(late), now)
+
+
+def stage_state(kind: str, stage: str, entered: datetime | None, late: bool, now: datetime) -> str:
+    """A stage's colour: hours used of its hours in an emergency action (services/workflow/sla.py), else
+    working days used of its working days — one rule for the dashboard row, the campaign diagram and the
+    board's current stage."""
+    sla_hours = current_app.config["EMERGENCY_SLA_HOURS"].get(stage) if kind == sla.EMERGENCY else None
+    if sla_hours:
+        return stage_timing.state(int((now - entered).total_seconds() // 3600) if entered else None, sla_hours,
+                                  late=late)
     return stage_timing.state(_days_in_stage(entered, clock.local_date(now)), escalations.stage_sla_days(stage),
-                              late=bool(late))
+                              late=late)
 
 
 def is_late(campaign_id: int) -> bool:

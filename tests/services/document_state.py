@@ -39,7 +39,7 @@ def reinspected(app) -> tuple[int, int]:
 def transferred(app) -> tuple[int, int]:
     """(campaign id, problem inspection id) after the diagnosis transferred the problem enterprise to the police."""
     campaign_id, _ = factories.campaign_at(app, "published", enterprises=2)
-    diagnose_problem_as(app, campaign_id, handling="transfer", authority="蕲春县公安局", note="涉嫌生产销售伪劣产品")
+    diagnose_problem_as(app, campaign_id, handling="transfer", authority="蕲春县公安局", authority_kind="public_security", note="涉嫌生产销售伪劣产品")
     return campaign_id, problem_inspection(app, campaign_id)
 
 

@@ -42,7 +42,7 @@ def test_a_case_counts_under_its_procedure(app):
 
 
 def test_a_transfer_to_the_police_keeps_its_number_receipt_and_outcome(app):
-    campaign_id = _decide(app, {"handling": "transfer", "authority": "蕲春县公安局",
+    campaign_id = _decide(app, {"handling": "transfer", "authority": "蕲春县公安局", "authority_kind": "public_security",
                                 "transfer_no": "蕲市监移〔2026〕第0001号"})
     with app.app_context():
         transfer = db.session.scalars(select(Transfer).where(Transfer.campaign_id == campaign_id)).one()
@@ -62,3 +62,87 @@ def test_a_transfer_to_the_police_keeps_its_number_receipt_and_outcome(app):
     assert (figures["transfers"], figures["transfers_police"], figures["cases_general"]) == (1, 1, 0)
     page = user_client(app, "scjg_01").get(f"/follow-up/enterprises/{enterprise_id}").get_data(as_text=True)
     assert "蕲市监移〔2026〕第0001号" in page and "已立案侦查" in page and "公受〔2026〕18号" in page
+    assert "蕲春县公安局（公安机关）" in page
+
+
+def test_the_period_review_counts_cases_penalties_and_transfers(app):
+    """The period's 通报 shows the case figures the campaign page shows, summed over its campaigns."""
+    from datetime import timedelta
+
+    from services.workflow import clock
+
+    campaign_id = _decide(app, {"handling": "case"})
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.campaign_id == campaign_id)).one()
+        officer = factories.user(f"{db.session.get(Department, case.department_id).code}_01")
+        cases.update_case(officer, case.id, procedure="summary", status="open", penalty="2000.50", summary=None)
+        start = clock.today() - timedelta(days=30)
+        period = review.period_review(factories.user("supervisor"), start, clock.today())
+    assert {k: period.totals[k] for k in ("cases_general", "cases_summary", "penalties", "transfers")} == \
+        {"cases_general": 0, "cases_summary": 1, "penalties": 1, "transfers": 0}
+    assert period.totals["penalty_fen"] == 200050
+    [(_, row)] = [(c, r) for c, r in period.campaigns if c.id == campaign_id]
+    assert (row["cases_summary"], row["penalties"]) == (1, 1)
+    page = user_client(app, "supervisor").get(f"/reports/review?start={start}").get_data(as_text=True)
+    assert "立案（一般程序 / 简易程序）" in page and "0 / 1" in page
+    assert "1 件，罚没 2000.50 元" in page and "移送（其中移送公安）" in page
+    campaign_page = user_client(app, "supervisor").get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "1 件，罚没 2000.50 元" in campaign_page
+
+
+def test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(app):
+    """The receiving authority's kind is chosen in the diagnosis form; the figures follow it, whatever the
+    authority is called, and a transfer without a kind is refused."""
+    campaign_id, _ = factories.campaign_at(app, "published")
+    factories.give_opinions(app, campaign_id)
+    [task] = factories.open_tasks(app, campaign_id, "diagnosis")
+    lead = user_client(app, "scjg_01")
+    form = lead.get(f"/inbox/tasks/{task['id']}").get_data(as_text=True)
+    assert "接收机关类别（移送时必选）" in form and "公安机关" in form and "司法机关（检察院、法院）" in form
+    with app.app_context():
+        rows = factories.tasks.task_form(factories.user("scjg_01"), task["id"]).context.rows["problem_inspections"]
+    handling = [{"key": r.key, "note": "依法处理", "handling": "transfer", "authority": "蕲春县森林警察大队"}
+                for r in rows]
+    with app.app_context(), pytest.raises(ValidationFailed) as missing:
+        factories.tasks.complete(factories.user("scjg_01"), task["id"],
+                                      {"assessment": "分类处置", "handling": handling})
+    assert any("移送须选择接收机关类别" in e for e in missing.value.errors["handling"])
+    kinds = ["public_security"] + ["judicial"] * (len(rows) - 1)
+    factories.complete(app, "scjg_01", task["id"], {"assessment": "分类处置", "handling": [
+        {**row, "authority_kind": kind} for row, kind in zip(handling, kinds)]})
+    figures = _figures(app, campaign_id)
+    assert (figures["transfers"], figures["transfers_police"]) == (len(rows), 1)
+
+
+def test_migration_backfills_the_authority_kind_from_the_name(app):
+    """limits0000001 gives existing transfers the kind the old name rule implied (公安 / 派出所 → public
+    security), 检察院 / 法院 → judicial, any other → administrative."""
+    from flask_migrate import downgrade, stamp, upgrade
+    from sqlalchemy import text
+
+    campaign_id = _decide(app, {"handling": "transfer", "authority": "某局", "authority_kind": "administrative"})
+    names = ["蕲春县公安局", "漕河派出所", "蕲春县人民检察院", "蕲春县应急管理局"]
+    with app.app_context():
+        first = db.session.scalars(select(Transfer).where(Transfer.campaign_id == campaign_id)).first()
+        for name in names:
+            db.session.add(Transfer(inspection_id=first.inspection_id, campaign_id=campaign_id,
+                                    enterprise_id=first.enterprise_id, authority=name, status="sent",
+                                    sent_at=first.sent_at, recorded_by_id=first.recorded_by_id))
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":  # pg_app builds its schema without Alembic
+            stamp()
+        downgrade(revision="floor0000001")
+        upgrade()
+        db.session.remove()
+        kinds = dict(db.session.execute(text("SELECT authority, authority_kind FROM transfer")).all())
+    assert [kinds[n] for n in names] == ["public_security", "public_security", "judicial", "administrative"]
+
+
+def test_the_period_figures_on_postgresql(pg_app):
+    """The sums over a Numeric penalty and the police transfers by kind, on PostgreSQL too."""
+    test_the_period_review_counts_cases_penalties_and_transfers(pg_app)
+    test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(pg_app)
+
+
+def test_the_migration_backfill_on_postgresql(pg_app):
+    test_migration_backfills_the_authority_kind_from_the_name(pg_app)

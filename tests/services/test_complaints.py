@@ -66,8 +66,8 @@ def test_a_targeted_inspection_is_non_random_and_its_officers_inspect_it(app):
         assert db.session.scalar(select(Timer.status).where(Timer.kind == complaints.OVERDUE_KIND)) == "cancelled"
     [task] = factories.open_tasks(app, campaign_id, "joint_inspection")
     factories.sign_off(app, campaign_id, task)
-    with app.app_context():
-        assert db.session.get(Campaign, campaign_id).status == "completed"
+    with app.app_context():  # inspected: its result now waits for publication, like any campaign's
+        assert db.session.get(Campaign, campaign_id).stage == "publication"
         assert db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign_id)).one().status == "submitted"
         triage.record_reply(user("scjg_01"), complaint_id, "经现场检查，未发现过期食品")
         assert db.session.get(Complaint, complaint_id).reply == "经现场检查，未发现过期食品"

@@ -81,3 +81,32 @@ def test_emergency_page_refuses_bad_input_then_opens_the_action(app):
                                                      "reason": "加油站火灾隐患排查"})
     assert good.status_code == 302
     assert "应急联合行动" in client.get(good.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_diagram_colours_an_emergency_stage_in_hours_as_the_dashboard_does(app):
+    """One hour into the 2-hour approval the dashboard shows amber; the diagram's waiting element and the
+    board's current stage say the same (they used to count working days: 0 of 5, green); past the 2 hours all
+    say late."""
+    from services.supervision import board
+    from services.workflow import clock
+    from tests.e2e.journey import user_client
+
+    campaign_id = _request(app)
+    supervisor = user_client(app, "supervisor")
+
+    def seen() -> tuple[str, str]:
+        with app.app_context():
+            [row] = dashboard.live_campaigns(user("supervisor"), dashboard.Filters(campaign_id=campaign_id)).rows
+            [timeline] = [t for t in board.timelines(user("supervisor")) if t.campaign_id == campaign_id]
+            bar = next(b for b in timeline.stages if b.status == "current")
+            assert bar.state == row.state  # the board's current stage says the same
+        states = supervisor.get(f"/campaigns/{campaign_id}/diagram-states.json").get_json()
+        return row.state, states["emergency_approval"]
+
+    assert seen() == ("ok", "active")
+    clock.advance(timedelta(hours=1))
+    assert seen() == ("warn", "warn")
+    html = supervisor.get(f"/dashboard/?campaign_id={campaign_id}").get_data(as_text=True)
+    assert "应急：1 / 2 小时" in html
+    clock.advance(timedelta(hours=2))
+    assert seen() == ("late", "overdue")

@@ -43,7 +43,8 @@ def test_override_needs_a_reason_and_follow_up_closes_when_all_are_closed(app):
     base = [("assessment", "个别企业存在问题")]
     override_without_reason = base + [(f"handling.{a}.handling", "rectify"), (f"handling.{a}.reinspect", "on"),
                                       (f"handling.{b}.handling", "rectify"), (f"handling.{c}.handling", "transfer"),
-                                      (f"handling.{c}.authority", "蕲春县公安局")]
+                                      (f"handling.{c}.authority", "蕲春县公安局"),
+                                      (f"handling.{c}.authority_kind", "public_security")]
     response = submit(lead, diagnosis["id"], override_without_reason, expect=422)
     assert "须填写理由" in response.get_data(as_text=True)
     with app.app_context():
