@@ -17,16 +17,21 @@ from queue import Empty, Queue
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pids) -> float:
-    """user + system CPU of these processes so far (a process that has gone counts nothing)."""
-    total = 0
+def cpu_seconds(pids) -> dict[int, float]:
+    """user + system CPU seconds of each of these processes so far (one that has gone is left out)."""
+    out = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
+        out[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return out
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two snapshots; a process that started in between counts from 0."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def children(pid: int) -> list[int]:
@@ -40,9 +45,19 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below this one (gunicorn's workers and the sandbox processes they start)."""
+    out, todo = [], [pid]
+    while todo:
+        found = children(todo.pop())
+        out += found
+        todo += found
+    return out
+
+
 def run(port: int, work: list, clients: int) -> dict:
     """POST every (task id, token, data) of `work` from `clients` threads in a child process; returns its
-    wall seconds, latencies, failures (with the first few statuses) and the client's own CPU seconds."""
+    wall seconds, latencies, the status of every failed request (0: no answer) and the client's own CPU seconds."""
     ctx = multiprocessing.get_context("fork")  # the parent holds no threads or pooled connections here
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_client_process, args=(port, work, clients, child))

@@ -115,12 +115,12 @@ def _postgres_backends() -> list[int]:
 
 def _phase(server: subprocess.Popen, port: int, work: list) -> dict:
     from bench import http_load
-    workers = http_load.children(server.pid)
-    app_cpu, db_cpu = http_load.cpu_seconds(workers), http_load.cpu_seconds(_postgres_backends())
+    app_before = http_load.cpu_seconds(http_load.descendants(server.pid))
+    db_before = http_load.cpu_seconds(_postgres_backends())
     result = http_load.run(port, work, CLIENTS)
-    result["app_cpu"] = http_load.cpu_seconds(workers) - app_cpu
-    result["db_cpu"] = http_load.cpu_seconds(_postgres_backends()) - db_cpu  # a backend new in this phase from 0
-    result["workers"] = len(workers)
+    result["app_cpu"] = http_load.spent(app_before, http_load.cpu_seconds(http_load.descendants(server.pid)))
+    result["db_cpu"] = http_load.spent(db_before, http_load.cpu_seconds(_postgres_backends()))
+    result["workers"] = len(http_load.children(server.pid))
     return result
 
 
