@@ -46,6 +46,7 @@ def test_a_completion_authenticates_in_one_statement_and_reads_nothing_back(app,
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["id"], body["status"]) == (task_id, "completed") and body["completed_at"]
+    assert "Set-Cookie" not in response.headers  # a token request carries no session
     assert log.count("<checkout>") == 1, log
     assert sum(line.startswith("SELECT api_token") for line in log) == 1
     assert not any(line.startswith("SELECT user_account") or line.startswith("SELECT user_role") for line in log), log
