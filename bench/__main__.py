@@ -45,9 +45,12 @@ METHOD = """\
 - API completion (bench/http_sizes.py): the same snapshots, each completion a POST /api/v1/tasks/<id>/complete
   through the Flask app in process (token, JSON, logs, headers); 4 rounds x 8: median of 32 per N.
 - HTTP throughput (bench/throughput.py): a fresh PostgreSQL database of its own (yiye_bench_*, BENCH_POSTGRES=1),
-  demo county of 3,000, two campaigns of 150 drawn enterprises; gunicorn in production mode (gthread workers); 50 client threads
-  POST the 300 joint inspections to /api/v1/tasks/<id>/complete from one queue. Latency includes the wait for
-  the CPU (50 clients on the machine's cores).
+  demo county of 3,000, two campaigns of 150 drawn enterprises; gunicorn in production mode with
+  deploy/gunicorn.conf.py's defaults (a gthread process per core); 50 client threads in a process of their own,
+  one keep-alive connection each, POST the 300 first signatures to /api/v1/tasks/<id>/complete from one queue,
+  then (untimed lookup) the 300 countersigns those opened. completions/s = the 600 successful completions over
+  the two phases' wall time; latency includes the wait for a thread and the CPU. CPU per completion: gunicorn's
+  workers, PostgreSQL's backends serving them, and the client (they share the cores; /proc accounting).
 - Read replica (bench/replica.py, BENCH_POSTGRES=1): a private primary and its streaming standby
   (tests/pgreplica.py, fsync on), the same preparation as the HTTP throughput; three gunicorns in production
   mode (completions; public pages with DATABASE_READ_URL = the standby; public pages from the primary); phases of

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Production mode on one machine (what `make run-prod` runs): create the database if missing,
 # migrate, deploy the bundled workflows, refuse to start while an account still has the demo password,
-# then gunicorn with WEB_CONCURRENCY workers and one worker process (if cli/worker.py exists). Ctrl-C
+# then gunicorn (a process per core, or WEB_CONCURRENCY) and one worker process (if cli/worker.py exists). Ctrl-C
 # stops both. Never loads demo data (production refuses `demo load`): create the organisation with
 # `flask --app app org import FILE.xlsx` and the first admin with `flask --app app users create` (README).
 set -euo pipefail
@@ -22,7 +22,7 @@ if [ -z "${AUDIT_HMAC_KEY:-}" ]; then
   AUDIT_HMAC_KEY="$(cat instance/audit_hmac_key)"
   export AUDIT_HMAC_KEY
 fi
-export WEB_CONCURRENCY="${WEB_CONCURRENCY:-4}" BIND="${BIND:-127.0.0.1:8000}"
+export BIND="${BIND:-127.0.0.1:8000}"  # WEB_CONCURRENCY: one process per core unless set (deploy/gunicorn.conf.py)
 
 "$BIN/python" deploy/ensure_database.py
 "$BIN/flask" --app app db upgrade

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.passwords import DEMO_PASSWORD
@@ -108,7 +109,9 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 def token_row(token: str) -> ApiToken | None:
     """The live token row for a bearer token, or None (unknown, expired, revoked, or its user disabled)."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    # One statement for the token, its user and the user's roles (every API request checks a role next).
+    row = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))
+                             .options(joinedload(ApiToken.user).joinedload(User.roles))).unique().one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at < clock.now() or not row.user.active:
         return None
     return row
