@@ -19,7 +19,7 @@ import struct
 import sys
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, NamedTuple
+from typing import Iterable
 
 ALGORITHM = "hmac-sha256-ctr/v2"
 MODES = ("stratified", "random", "targeted")
@@ -182,11 +182,6 @@ def _partial_shuffle(n: int, k: int, stream: RandomStream) -> list[int]:
     return out
 
 
-class OfficerPick(NamedTuple):  # a tuple: 100,000 of them are made for 5,000 enterprises
-    department_id: int
-    officer_id: int
-
-
 def quotas(departments: dict[int, list[int]], lead_department_id: int, minimum: int,
            per_department: int = 1) -> dict[int, int]:
     """Officers each department sends per enterprise: `per_department`, the lead more to reach `minimum`."""
@@ -219,7 +214,8 @@ class _Pool:
         self.load: dict[int, int] = {p: 0 for p in self.levels[0]}
         self.cap, self.low = cap, 0
 
-    def pick(self, stream: RandomStream, unavailable: set[int]) -> int | None:
+    def pick(self, stream: RandomStream, unavailable: Iterable[int]) -> int | None:
+        """The least-loaded person under the cap not in `unavailable` (no repeats in it), ties by the stream."""
         levels, load = self.levels, self.load
         for level in range(self.low, min(self.cap, len(levels))):
             people = levels[level]
@@ -249,9 +245,10 @@ def workload_cap(total: int, people: int) -> int:
 
 def match_officers(enterprises: list[str], departments: dict[int, list[int]], lead_department_id: int,
                    seed: bytes, minimum: int = 2, excluded: dict[str, Iterable[int]] | None = None,
-                   names: dict[int, str] | None = None, per_department: int = 1) -> dict[str, list[OfficerPick]]:
+                   names: dict[int, str] | None = None, per_department: int = 1) -> dict[str, list[tuple[int, int]]]:
     """Each department (ascending id) gives its quota of officers per enterprise (see `quotas`); the
-    least-loaded eligible officer wins, ties by the stream labelled "officer"."""
+    least-loaded eligible officer wins, ties by the stream labelled "officer". A team is a list of
+    (department id, officer id): plain tuples, as 5,000 enterprises make 100,000 of them."""
     problems = staffing_problems(departments, lead_department_id, minimum, names, per_department)
     if problems:
         raise DrawInfeasible(problems)
@@ -263,8 +260,8 @@ def match_officers(enterprises: list[str], departments: dict[int, list[int]], le
     excluded = excluded or {}
     teams, problems = {}, []
     for uscc in enterprises:
-        barred = set(excluded.get(uscc, ()))  # usually empty: the fast path of _Pool.pick
-        team: list[OfficerPick] = []
+        barred = tuple(set(excluded.get(uscc, ())))  # usually empty: the fast path of _Pool.pick
+        team: list[tuple[int, int]] = []
         for department_id in order:
             pool, unavailable = pools[department_id], barred
             for _ in range(quota[department_id]):
@@ -273,8 +270,8 @@ def match_officers(enterprises: list[str], departments: dict[int, list[int]], le
                     problems.append(f"{uscc}：「{(names or {}).get(department_id, department_id)}」没有可派的执法人员"
                                     f"（回避或已达工作量上限）")
                     break
-                unavailable = unavailable | {chosen}  # a new set: `barred` stays the enterprise's exclusions
-                team.append(OfficerPick(department_id, chosen))
+                unavailable += (chosen,)  # a new tuple: `barred` stays the enterprise's exclusions
+                team.append((department_id, chosen))
         teams[uscc] = team
     if problems:
         raise DrawInfeasible(problems[:20] + ([f"……另有 {len(problems) - 20} 处"] if len(problems) > 20 else []))
@@ -322,7 +319,7 @@ def run(params: dict, candidates: dict[str, list[str]], people: dict, seed: byte
     experts = match_experts(usccs, people.get("experts", []), params.get("experts_per_enterprise", 0), seed,
                             people.get("excluded_experts", {}))
     return {"enterprises": [{"class": c, "uscc": u,
-                             "officers": [[p.department_id, p.officer_id] for p in teams[u]],
+                             "officers": [list(pick) for pick in teams[u]],
                              "experts": experts[u]} for c, u in order]}
 
 
