@@ -3,7 +3,6 @@
 Everything here is read from the database once, before the seed is used, and then fixed
 in the commitment; the algorithm itself (domain/draw.py) never touches the database.
 """
-import bisect
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,54 +144,41 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
             excluded["inactive"][status] = excluded["inactive"].get(status, 0) + count
         else:
             by_class.setdefault(credit_class, []).extend(text.split("\n"))
-    for usccs in by_class.values():
-        usccs.sort()
     _exclude(scope, by_class, excluded)
     if settings["mode"] == "random":
-        candidates = {algorithm.WHOLE_SCOPE: sorted(u for usccs in by_class.values() for u in usccs)}
+        candidates = {algorithm.WHOLE_SCOPE: [u for usccs in by_class.values() for u in usccs]}
     else:
         candidates = {c: [] for c in draw_rules.CLASSES}
         candidates.update((c, usccs) for c, usccs in by_class.items() if usccs)
+    for usccs in candidates.values():
+        usccs.sort()
     return candidates, excluded
 
 
 def _exclude(scope: Scope, by_class: dict[str, list[str]], excluded: dict) -> None:
-    """Takes out of `by_class` (sorted) whom the exclusion rules leave out, each counted under its first reason.
+    """Takes out of `by_class` whom the exclusion rules leave out, each counted under its first reason.
 
     Each rule's enterprises are read by id alone (thousands, not the scope's million: with the scope's
-    conditions too, SQLite would walk the whole scope index) and looked up in the class lists by bisection.
+    conditions too, SQLite would walk the whole scope index) and matched to the class lists by set lookups.
     """
     settings, months = scope.settings, int(scope.settings["exclude_inspected_months"])
     rules = [("inspected_recently", _inspected_since(scope.matter_ids, _months_before(clock.today(), months))
               if months else None),
              ("open_case", _open_cases(scope.matter_ids) if settings["exclude_open_case"] else None),
              ("open_inspection", _open_inspections(scope.matter_ids, scope.campaign_id))]
-    found = [(reason, set(db.session.execute(select(Enterprise.credit_class, Enterprise.uscc)
-                                             .where(Enterprise.id.in_(ids))).all()))
+    found = [(reason, set(db.session.scalars(select(Enterprise.uscc).where(Enterprise.id.in_(ids)))))
              for reason, ids in rules if ids is not None]
-    places: dict[str, list[int]] = {}
-    hits: set[tuple[str, str]] = set()
-    for credit_class, uscc in set().union(*(pairs for _, pairs in found)):
-        usccs = by_class.get(credit_class, [])
-        place = bisect.bisect_left(usccs, uscc)
-        if place < len(usccs) and usccs[place] == uscc:
-            places.setdefault(credit_class, []).append(place)
-            hits.add((credit_class, uscc))
-    for credit_class, gone in places.items():
-        by_class[credit_class] = _without(by_class[credit_class], sorted(gone))
-    for reason, pairs in found:
-        in_scope = pairs & hits
+    anywhere = set().union(*(usccs for _, usccs in found))
+    hits: set[str] = set()
+    for credit_class, usccs in by_class.items():
+        present = anywhere.intersection(usccs)
+        if present:
+            by_class[credit_class] = [u for u in usccs if u not in present]
+            hits |= present
+    for reason, usccs in found:
+        in_scope = usccs & hits
         excluded[reason] = len(in_scope)
         hits -= in_scope
-
-
-def _without(items: list, places: list[int]) -> list:
-    """`items` less the positions `places` (ascending), by slices: no pass over every item in Python."""
-    kept, start = [], 0
-    for place in places:
-        kept += items[start:place]
-        start = place + 1
-    return kept + items[start:]
 
 
 def _months_before(today: date, months: int) -> date:
