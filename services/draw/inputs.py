@@ -6,7 +6,8 @@ in the commitment; the algorithm itself (domain/draw.py) never touches the datab
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, case, func, literal, or_, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from domain import draw as algorithm
 from extensions import db
@@ -134,10 +135,8 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     # scope costs no Python object per row until the split. The order inside a string is not relied on:
     # USCCs are sorted in Python, by code point, the same on every database (near O(n), as the index
     # already gives them in order; PostgreSQL's ORDER BY would follow the locale's collation).
-    rows = db.session.execute(
-        select(Enterprise.status, Enterprise.credit_class, func.count(),
-               func.aggregate_strings(case((keep, Enterprise.uscc)), "\n"))
-        .where(where).group_by(Enterprise.status, Enterprise.credit_class)).all()
+    rows = db.session.execute(select(Enterprise.status, Enterprise.credit_class, func.count(), _joined_usccs(keep))
+                              .where(where).group_by(Enterprise.status, Enterprise.credit_class)).all()
     by_class: dict[str, list[str]] = {}
     for status, credit_class, count, text in rows:
         if text is None:  # a status left out (注销, 吊销…): only counted
@@ -153,6 +152,19 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     for usccs in candidates.values():
         usccs.sort()
     return candidates, excluded
+
+
+def _joined_usccs(keep):
+    """The aggregate joining a group's kept USCCs with newlines (the others give NULL, skipped).
+
+    PostgreSQL aggregates a whole scope in heap order, i.e. the import's: asked for the USCC order, it reads
+    the scope index in order instead, and the sort in Python (the guarantee of code-point order) then has
+    nothing to move. SQLite's GROUP BY already walks that index in order.
+    """
+    uscc = case((keep, Enterprise.uscc))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(uscc, aggregate_order_by(literal("\n"), Enterprise.uscc))
+    return func.group_concat(uscc, "\n")
 
 
 def _exclude(scope: Scope, by_class: dict[str, list[str]], excluded: dict) -> None:
