@@ -34,10 +34,13 @@ METHOD = """\
   a warm-up inspection (bench/statements.py; on PostgreSQL in a yiye_bench_* database with the demo county).
 - Bare engine: `enterprise_case.bpmn` in memory; load a case waiting at joint_inspection (or at
   joint_inspection_countersign), complete it, engine steps, dump; median of 200 each. Simulate: `demo.simulate.simulate(N)` on a fresh copy of the template, 1000
-  only if 12 x the time for 100 fits the budget. Draw (bench/draw.py): 1,000,000 valid synthetic USCCs in one
-  scope of a scratch SQLite file, classes dealt at random, 1% deregistered; the candidate query (with exclusions
-  and sorting), then snapshot digests + stratified draw, then `match_officers` for the first 5,000 drawn over
-  10 departments x 50 officers (10% with a conflict); medians of 3, wall and CPU seconds.
+  only if 12 x the time for 100 fits the budget. Draw (bench/draw.py): 1,000,000 valid synthetic USCCs inserted
+  in random order in one scope of a scratch SQLite file (and, with BENCH_POSTGRES=1, a yiye_bench_* database,
+  vacuumed and analysed after the import as autovacuum would), classes dealt at random, 1% deregistered, 1%
+  inspected for the scope's matter in the last 12 months, 0.5% with an open case for it; the candidate query
+  (one string of USCCs per status and class from the covering scope index, exclusions, sorting), then snapshot
+  digests + stratified draw, then `match_officers` for the first 5,000 drawn over 10 departments x 50 officers
+  (10% with a conflict); medians of 3, wall and CPU seconds (CPU: this process only, not the database server).
 - Sandbox (bench/sandbox.py): the same interpreter run in process ("before" the worker pool) and in a worker
   process, interleaved in one run: a gateway-like evaluation (median of 2,000), the bare-engine completion of
   `rectification` (one gateway evaluation; median of 200), the N=10 joint_inspection completion via services

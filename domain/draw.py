@@ -12,12 +12,11 @@ The random stream and the enterprise selection are unchanged from v1.
 """
 import bisect
 import hashlib
-import hmac
 import json
 import math
+import operator
 import struct
 import sys
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
@@ -26,6 +25,7 @@ ALGORITHM = "hmac-sha256-ctr/v2"
 MODES = ("stratified", "random", "targeted")
 WHOLE_SCOPE = "*"  # the single pseudo-class of plain random mode (不定向)
 _WORD = 2 ** 64
+_AHEAD = 16  # blocks a stream makes at a time: fewer calls, the same words
 
 
 class DrawInfeasible(Exception):
@@ -37,21 +37,49 @@ class DrawInfeasible(Exception):
 
 
 class RandomStream:
-    """HMAC-SHA256(key=seed, msg=f"{label}:{counter}") blocks, four big-endian 64-bit words each."""
-    __slots__ = ("_seed", "_prefix", "_counter", "_words", "_pos")
+    """HMAC-SHA256(key=seed, msg=f"{label}:{counter}") blocks, four big-endian 64-bit words each.
+
+    Words are served from `_words` (blocks made ahead, `_AHEAD` at a time, or as many as `take` needs);
+    `_counter` is the next block to make. Making blocks early changes no word.
+    """
+    __slots__ = ("_inner", "_outer", "_prefix", "_counter", "_words", "_pos")
 
     def __init__(self, seed: bytes, label: str):
-        self._seed, self._prefix = seed, f"{label}:".encode()
-        self._counter, self._words, self._pos = 0, (), 4
+        # HMAC's keyed inner and outer states, hashed once (RFC 2104): each block then costs two copies
+        # and two short hashes instead of re-deriving them from the key (hmac.digest does, every call).
+        key = (hashlib.sha256(seed).digest() if len(seed) > 64 else seed).ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        self._prefix = f"{label}:".encode()
+        self._counter, self._words, self._pos = 0, (), 0
+
+    def _blocks(self, count: int) -> tuple[int, ...]:
+        """The next `count` blocks' words, in order."""
+        inner, outer, prefix, data = self._inner, self._outer, self._prefix, []
+        for counter in range(self._counter, self._counter + count):
+            mac, hashed = inner.copy(), outer.copy()
+            mac.update(prefix + b"%d" % counter)
+            hashed.update(mac.digest())
+            data.append(hashed.digest())
+        self._counter += count
+        return struct.unpack(f">{4 * count}Q", b"".join(data))
 
     def next_word(self) -> int:
-        if self._pos == 4:
-            block = hmac.digest(self._seed, self._prefix + str(self._counter).encode(), "sha256")
-            self._counter += 1
-            self._words, self._pos = struct.unpack(">4Q", block), 0
+        if self._pos == len(self._words):
+            self._words, self._pos = self._blocks(_AHEAD), 0
         word = self._words[self._pos]
         self._pos += 1
         return word
+
+    def take(self, count: int) -> list[int]:
+        """The next `count` words, the same as `count` calls of next_word; the blocks are made in one go."""
+        words = list(self._words[self._pos:self._pos + count])
+        self._pos += len(words)
+        missing = count - len(words)
+        if missing > 0:
+            self._words, self._pos = self._blocks(-(-missing // 4)), missing
+            words += self._words[:missing]
+        return words
 
     def below(self, n: int) -> int:
         """A uniform integer in [0, n) by rejection sampling (no modulo bias)."""
@@ -59,10 +87,8 @@ class RandomStream:
             raise ValueError("n must be positive")
         limit = _WORD - (_WORD % n)
         while True:
-            if self._pos == 4:  # next_word() inlined: this is the draw's hot loop
-                block = hmac.digest(self._seed, self._prefix + str(self._counter).encode(), "sha256")
-                self._counter += 1
-                self._words, self._pos = struct.unpack(">4Q", block), 0
+            if self._pos == len(self._words):  # next_word() inlined: officer matching calls this 100,000 times
+                self._words, self._pos = self._blocks(_AHEAD), 0
             word = self._words[self._pos]
             self._pos += 1
             if word < limit:
@@ -135,37 +161,25 @@ def draw_enterprises(candidates: dict[str, list[str]], ratios: dict, seed: bytes
 def _partial_shuffle(n: int, k: int, stream: RandomStream) -> list[int]:
     """Indices the first k positions hold after swapping i with i + below(n - i) for i < k.
 
-    Only displaced positions are remembered, so the cost is O(k), not O(n). `below` is
-    inlined (same words, same rejection rule) because this loop is the draw's hot path.
+    Only displaced positions are remembered, so the cost is O(k), not O(n). The k words are taken
+    at once: below(span) rejects only words ≥ 2^64 − (2^64 mod span) > 2^64 − n, so when no word
+    reaches 2^64 − n each step is word mod span; otherwise the words are taken again one by one.
     """
+    start = stream._counter, stream._words, stream._pos
+    words = stream.take(k)
+    if words and max(words) >= _WORD - n:
+        stream._counter, stream._words, stream._pos = start
+        steps = [stream.below(n - i) for i in range(k)]
+    else:
+        steps = list(map(operator.mod, words, range(n, n - k, -1)))
     moved: dict[int, int] = {}
     out = []
     append, get = out.append, moved.get
-    seed, prefix, counter = stream._seed, stream._prefix, stream._counter
-    words, pos = stream._words, stream._pos
-    digest, unpack = hmac.digest, struct.Struct(">4Q").unpack
-    for i in range(k):
-        span = n - i
-        limit = _WORD - (_WORD % span)
-        while True:
-            if pos == 4:
-                words, pos = unpack(digest(seed, prefix + str(counter).encode(), "sha256")), 0
-                counter += 1
-            word = words[pos]
-            pos += 1
-            if word < limit:
-                break
-        j = i + word % span
+    for i, step in enumerate(steps):
+        j = i + step
         append(get(j, j))
         moved[j] = get(i, i)
-    stream._counter, stream._words, stream._pos = counter, words, pos
     return out
-
-
-@dataclass(frozen=True)
-class OfficerPick:
-    department_id: int
-    officer_id: int
 
 
 def quotas(departments: dict[int, list[int]], lead_department_id: int, minimum: int,
@@ -200,19 +214,21 @@ class _Pool:
         self.load: dict[int, int] = {p: 0 for p in self.levels[0]}
         self.cap, self.low = cap, 0
 
-    def pick(self, stream: RandomStream, unavailable: set[int]) -> int | None:
+    def pick(self, stream: RandomStream, unavailable: Iterable[int]) -> int | None:
+        """The least-loaded person under the cap not in `unavailable` (no repeats in it), ties by the stream."""
         levels, load = self.levels, self.load
         for level in range(self.low, min(self.cap, len(levels))):
             people = levels[level]
-            # Filter only when an unavailable person sits at this level (their load says so): the
-            # usual case is no exclusion here, and the level's sorted list is used as it is.
-            if unavailable and any(load.get(u) == level for u in unavailable):
-                tied = [p for p in people if p not in unavailable]
-            else:
-                tied = people
-            if tied:
-                chosen = tied[stream.below(len(tied))]
-                people.remove(chosen)
+            # Where this level's unavailable people (their load says who) stand in its sorted list; the
+            # index-th available person is found by stepping over those before it, without a filtered copy.
+            skipped = sorted([bisect.bisect_left(people, u) for u in unavailable if load.get(u) == level]) \
+                if unavailable else ()
+            if len(people) > len(skipped):
+                index = stream.below(len(people) - len(skipped))
+                for place in skipped:
+                    if place <= index:
+                        index += 1
+                chosen = people.pop(index)
                 if level + 1 == len(levels):
                     levels.append([])
                 bisect.insort(levels[level + 1], chosen)
@@ -229,9 +245,10 @@ def workload_cap(total: int, people: int) -> int:
 
 def match_officers(enterprises: list[str], departments: dict[int, list[int]], lead_department_id: int,
                    seed: bytes, minimum: int = 2, excluded: dict[str, Iterable[int]] | None = None,
-                   names: dict[int, str] | None = None, per_department: int = 1) -> dict[str, list[OfficerPick]]:
+                   names: dict[int, str] | None = None, per_department: int = 1) -> dict[str, list[tuple[int, int]]]:
     """Each department (ascending id) gives its quota of officers per enterprise (see `quotas`); the
-    least-loaded eligible officer wins, ties by the stream labelled "officer"."""
+    least-loaded eligible officer wins, ties by the stream labelled "officer". A team is a list of
+    (department id, officer id): plain tuples, as 5,000 enterprises make 100,000 of them."""
     problems = staffing_problems(departments, lead_department_id, minimum, names, per_department)
     if problems:
         raise DrawInfeasible(problems)
@@ -243,18 +260,18 @@ def match_officers(enterprises: list[str], departments: dict[int, list[int]], le
     excluded = excluded or {}
     teams, problems = {}, []
     for uscc in enterprises:
-        barred = set(excluded.get(uscc, ()))  # usually empty: the fast path of _Pool.pick
-        team: list[OfficerPick] = []
+        barred = tuple(set(excluded.get(uscc, ())))  # usually empty: the fast path of _Pool.pick
+        team: list[tuple[int, int]] = []
         for department_id in order:
-            unavailable = barred
+            pool, unavailable = pools[department_id], barred
             for _ in range(quota[department_id]):
-                chosen = pools[department_id].pick(stream, unavailable)
+                chosen = pool.pick(stream, unavailable)
                 if chosen is None:
                     problems.append(f"{uscc}：「{(names or {}).get(department_id, department_id)}」没有可派的执法人员"
                                     f"（回避或已达工作量上限）")
                     break
-                unavailable = unavailable | {chosen}  # a new set: `barred` stays the enterprise's exclusions
-                team.append(OfficerPick(department_id, chosen))
+                unavailable += (chosen,)  # a new tuple: `barred` stays the enterprise's exclusions
+                team.append((department_id, chosen))
         teams[uscc] = team
     if problems:
         raise DrawInfeasible(problems[:20] + ([f"……另有 {len(problems) - 20} 处"] if len(problems) > 20 else []))
@@ -302,7 +319,7 @@ def run(params: dict, candidates: dict[str, list[str]], people: dict, seed: byte
     experts = match_experts(usccs, people.get("experts", []), params.get("experts_per_enterprise", 0), seed,
                             people.get("excluded_experts", {}))
     return {"enterprises": [{"class": c, "uscc": u,
-                             "officers": [[p.department_id, p.officer_id] for p in teams[u]],
+                             "officers": [list(pick) for pick in teams[u]],
                              "experts": experts[u]} for c, u in order]}
 
 

@@ -157,7 +157,7 @@ def run(document: dict, lists: dict[str, list[tuple[str, bytes]]], people: dict,
     experts = v2.match_experts(usccs, people.get("experts", []), params.get("experts_per_enterprise", 0), seed,
                                people.get("excluded_experts", {}))
     return {"enterprises": [{"class": c, "position": p, "uscc": u,
-                             "officers": [[t.department_id, t.officer_id] for t in teams[u]],
+                             "officers": [list(pick) for pick in teams[u]],
                              "experts": experts[u]} for c, p, u in order]}
 
 

@@ -42,6 +42,7 @@ TARGETS = (
            skip=("engine/sandbox/pool.py", "engine/sandbox/worker.py", "engine/sandbox/wire.py")),
     Target("domain/draw.py", ("tests/domain/test_draw.py", "tests/domain/test_draw_vector.py",
                               "tests/domain/test_draw_golden.py", "tests/domain/test_draw_messages.py",
+                              "tests/domain/test_draw_fast_paths.py",
                               "tests/domain/independent_draw.py"), 95.0,
            ("docs/draw-algorithm.md",)),
     Target("domain/audit_chain.py", ("tests/domain/test_audit_chain.py",), 100.0),

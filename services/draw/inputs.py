@@ -5,10 +5,9 @@ in the commitment; the algorithm itself (domain/draw.py) never touches the datab
 """
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
-from operator import itemgetter
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, case, func, literal, or_, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from domain import draw as algorithm
 from extensions import db
@@ -131,57 +130,67 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     """
     settings, where = scope.settings, _scope_filter(scope)
     excluded: dict = {"inactive": {}, "inspected_recently": 0, "open_case": 0, "open_inspection": 0}
-    status_filter = Enterprise.status == ACTIVE_STATUS if settings["exclude_inactive"] else true()
-    if settings["exclude_inactive"]:
-        excluded["inactive"] = {s: n for s, n in db.session.execute(
-            select(Enterprise.status, func.count()).where(where, Enterprise.status != ACTIVE_STATUS)
-            .group_by(Enterprise.status)).all()}
-    # Core rows (no ORM row processing): this query reads the whole scope, up to millions of rows.
-    # Ordered by class only (the scope index gives that order); USCCs are sorted in Python, by code
-    # point, the same on every database (PostgreSQL's ORDER BY would follow the locale's collation).
-    rows = _raw_rows(select(Enterprise.id, Enterprise.uscc, Enterprise.credit_class).where(where, status_filter)
-                     .order_by(Enterprise.credit_class))
-    months = int(settings["exclude_inspected_months"])
-    recent = _inspected_since(scope.matter_ids, _months_before(clock.today(), months)) if months else set()
-    open_cases = _open_cases(scope.matter_ids) if settings["exclude_open_case"] else set()
-    open_elsewhere = _open_inspections(scope.matter_ids, scope.campaign_id)
-    if recent or open_cases or open_elsewhere:
-        kept = []
-        for row in rows:
-            if row[0] in recent:
-                excluded["inspected_recently"] += 1
-            elif row[0] in open_cases:
-                excluded["open_case"] += 1
-            elif row[0] in open_elsewhere:
-                excluded["open_inspection"] += 1
-            else:
-                kept.append(row)
-        rows = kept
+    keep = Enterprise.status == ACTIVE_STATUS if settings["exclude_inactive"] else true()
+    # One string per status and class, joined by the database from the covering scope index: a million-row
+    # scope costs no Python object per row until the split. The order inside a string is not relied on:
+    # USCCs are sorted in Python, by code point, the same on every database (near O(n), as the index
+    # already gives them in order; PostgreSQL's ORDER BY would follow the locale's collation).
+    rows = db.session.execute(select(Enterprise.status, Enterprise.credit_class, func.count(), _joined_usccs(keep))
+                              .where(where).group_by(Enterprise.status, Enterprise.credit_class)).all()
+    by_class: dict[str, list[str]] = {}
+    for status, credit_class, count, text in rows:
+        if text is None:  # a status left out (注销, 吊销…): only counted
+            excluded["inactive"][status] = excluded["inactive"].get(status, 0) + count
+        else:
+            by_class.setdefault(credit_class, []).extend(text.split("\n"))
+    _exclude(scope, by_class, excluded)
     if settings["mode"] == "random":
-        candidates = {algorithm.WHOLE_SCOPE: [row[1] for row in rows]}
+        candidates = {algorithm.WHOLE_SCOPE: [u for usccs in by_class.values() for u in usccs]}
     else:
         candidates = {c: [] for c in draw_rules.CLASSES}
-        for credit_class, group in groupby(rows, key=itemgetter(2)):
-            candidates.setdefault(credit_class, []).extend(row[1] for row in group)
+        candidates.update((c, usccs) for c, usccs in by_class.items() if usccs)
     for usccs in candidates.values():
         usccs.sort()
     return candidates, excluded
 
 
-def _raw_rows(stmt) -> list[tuple]:
-    """The DBAPI cursor's own tuples: a million-row scope skips SQLAlchemy's per-row objects (~1 µs each).
-    The statement runs in the session's transaction, its parameters bound by the driver as usual."""
-    connection = db.session.connection()
-    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    if compiled.positiontup is not None:  # qmark / format drivers (SQLite) take them in order
-        params = [params[name] for name in compiled.positiontup]
-    cursor = connection.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+def _joined_usccs(keep):
+    """The aggregate joining a group's kept USCCs with newlines (the others give NULL, skipped).
+
+    PostgreSQL aggregates a whole scope in heap order, i.e. the import's: asked for the USCC order, it reads
+    the scope index in order instead, and the sort in Python (the guarantee of code-point order) then has
+    nothing to move. SQLite's GROUP BY already walks that index in order.
+    """
+    uscc = case((keep, Enterprise.uscc))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(uscc, aggregate_order_by(literal("\n"), Enterprise.uscc))
+    return func.group_concat(uscc, "\n")
+
+
+def _exclude(scope: Scope, by_class: dict[str, list[str]], excluded: dict) -> None:
+    """Takes out of `by_class` whom the exclusion rules leave out, each counted under its first reason.
+
+    Each rule's enterprises are read by id alone (thousands, not the scope's million: with the scope's
+    conditions too, SQLite would walk the whole scope index) and matched to the class lists by set lookups.
+    """
+    settings, months = scope.settings, int(scope.settings["exclude_inspected_months"])
+    rules = [("inspected_recently", _inspected_since(scope.matter_ids, _months_before(clock.today(), months))
+              if months else None),
+             ("open_case", _open_cases(scope.matter_ids) if settings["exclude_open_case"] else None),
+             ("open_inspection", _open_inspections(scope.matter_ids, scope.campaign_id))]
+    found = [(reason, set(db.session.scalars(select(Enterprise.uscc).where(Enterprise.id.in_(ids)))))
+             for reason, ids in rules if ids is not None]
+    anywhere = set().union(*(usccs for _, usccs in found))
+    hits: set[str] = set()
+    for credit_class, usccs in by_class.items():
+        present = anywhere.intersection(usccs)
+        if present:
+            by_class[credit_class] = [u for u in usccs if u not in present]
+            hits |= present
+    for reason, usccs in found:
+        in_scope = usccs & hits
+        excluded[reason] = len(in_scope)
+        hits -= in_scope
 
 
 def _months_before(today: date, months: int) -> date:
@@ -195,31 +204,27 @@ def _months_before(today: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def _inspected_since(matter_ids: list[int], since: date) -> set[int]:
-    """Enterprises with a final inspection of one of these matters on or after `since`."""
-    if not matter_ids:
-        return set()
-    return set(db.session.scalars(
-        select(Inspection.enterprise_id).distinct().join(ItemResult, ItemResult.inspection_id == Inspection.id)
-        .join(ChecklistItem, ChecklistItem.id == ItemResult.checklist_item_id)
-        .where(ChecklistItem.matter_id.in_(matter_ids), Inspection.submitted_at.is_not(None),
-               Inspection.inspected_on >= since)))
+def _inspected_since(matter_ids: list[int], since: date):
+    """SELECT of the enterprises with a final inspection of one of these matters on or after `since`."""
+    return (select(Inspection.enterprise_id).join(ItemResult, ItemResult.inspection_id == Inspection.id)
+            .join(ChecklistItem, ChecklistItem.id == ItemResult.checklist_item_id)
+            .where(ChecklistItem.matter_id.in_(matter_ids), Inspection.submitted_at.is_not(None),
+                   Inspection.inspected_on >= since))
 
 
-def _open_inspections(matter_ids: list[int], campaign_id: int | None) -> set[int]:
-    """Enterprises with an inspection not yet submitted in another active campaign sharing one of these matters.
+def _open_inspections(matter_ids: list[int], campaign_id: int | None):
+    """SELECT of the enterprises with an inspection not yet submitted in another active campaign sharing one of
+    these matters.
 
     一业一查 exists to prevent repeated visits: an enterprise already drawn for a matter in a campaign still
     under way is not drawn for it again (always on; the 12-month rule covers the finished inspections).
     """
-    if not matter_ids:
-        return set()
     sharing = select(campaign_matter.c.campaign_id).where(campaign_matter.c.matter_id.in_(matter_ids))
-    query = (select(Inspection.enterprise_id).distinct().join(Campaign, Campaign.id == Inspection.campaign_id)
+    query = (select(Inspection.enterprise_id).join(Campaign, Campaign.id == Inspection.campaign_id)
              .where(Inspection.status != "submitted", Campaign.status == "active", Inspection.campaign_id.in_(sharing)))
     if campaign_id is not None:
         query = query.where(Inspection.campaign_id != campaign_id)
-    return set(db.session.scalars(query))
+    return query
 
 
 def under_inspection_elsewhere(campaign: Campaign, usccs: set[str]) -> set[str]:
@@ -228,14 +233,10 @@ def under_inspection_elsewhere(campaign: Campaign, usccs: set[str]) -> set[str]:
     Asked again when a committed draw is executed after its reveal delay: a draw executed meanwhile
     by another campaign may have opened inspections for enterprises of the committed snapshot.
     """
-    ids = _open_inspections([m.id for m in campaign.matters], campaign.id)
-    if not ids or not usccs:
+    if not usccs:
         return set()
-    found: set[str] = set()
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        found.update(db.session.scalars(select(Enterprise.uscc).where(Enterprise.id.in_(ordered[start:start + 500]))))
-    return found & usccs
+    ids = _open_inspections([m.id for m in campaign.matters], campaign.id)
+    return set(db.session.scalars(select(Enterprise.uscc).where(Enterprise.id.in_(ids)))) & usccs
 
 
 def _serialize_draws(matter_ids: list[int]) -> None:
@@ -250,11 +251,9 @@ def _serialize_draws(matter_ids: list[int]) -> None:
                            .with_for_update(key_share=True))
 
 
-def _open_cases(matter_ids: list[int]) -> set[int]:
-    if not matter_ids:
-        return set()
-    return set(db.session.scalars(select(Case.enterprise_id).distinct().where(
-        Case.status == "open", Case.matter_id.in_(matter_ids))))
+def _open_cases(matter_ids: list[int]):
+    """SELECT of the enterprises with an open case for one of these matters."""
+    return select(Case.enterprise_id).where(Case.status == "open", Case.matter_id.in_(matter_ids))
 
 
 def _certificate_valid(today: date):

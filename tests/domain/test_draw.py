@@ -88,7 +88,7 @@ def test_every_enterprise_gets_one_officer_per_department_and_balanced_load():
     officers = {1: [11, 12, 13], 2: [21, 22]}
     teams = draw.match_officers(_pool(10, "E"), officers, lead_department_id=1, seed=b"s")
     for team in teams.values():
-        assert sorted(p.department_id for p in team) == [1, 2]
+        assert sorted(p[0] for p in team) == [1, 2]
     load = _load(teams)
     assert max(load[o] for o in (21, 22)) - min(load[o] for o in (21, 22)) <= 1
 
@@ -97,13 +97,13 @@ def _load(teams) -> dict[int, int]:
     load: dict[int, int] = {}
     for team in teams.values():
         for pick in team:
-            load[pick.officer_id] = load.get(pick.officer_id, 0) + 1
+            load[pick[1]] = load.get(pick[1], 0) + 1
     return load
 
 
 def test_lead_alone_draws_two_of_its_own():
     teams = draw.match_officers(_pool(3, "E"), {1: [11, 12]}, lead_department_id=1, seed=b"s")
-    assert all(len({p.officer_id for p in team}) == 2 for team in teams.values())
+    assert all(len({p[1] for p in team}) == 2 for team in teams.values())
 
 
 def test_too_few_officers_fails_with_what_is_missing():
@@ -120,8 +120,8 @@ def test_excluded_officers_never_go_and_a_fully_excluded_department_fails():
     officers = {1: [11, 12, 13], 2: [21, 22]}
     excluded = {"E00001": [11, 21], "E00002": [12]}
     teams = draw.match_officers(_pool(6, "E"), officers, 1, b"s", excluded=excluded)
-    assert {p.officer_id for p in teams["E00001"]}.isdisjoint({11, 21})
-    assert 12 not in {p.officer_id for p in teams["E00002"]}
+    assert {p[1] for p in teams["E00001"]}.isdisjoint({11, 21})
+    assert 12 not in {p[1] for p in teams["E00002"]}
     with pytest.raises(draw.DrawInfeasible, match="E00001"):
         draw.match_officers(_pool(3, "E"), officers, 1, b"s", excluded={"E00001": [21, 22]})
 
@@ -138,15 +138,15 @@ def test_workload_never_exceeds_the_cap_even_with_exclusions(per_department):
         assert max(load.get(p, 0) for p in people) <= cap
         assert sum(load.get(p, 0) for p in people) == len(enterprises) * per_department
     for uscc, team in teams.items():
-        assert len({p.officer_id for p in team}) == len(team) == 3 * per_department
-        assert not {p.officer_id for p in team} & set(excluded.get(uscc, ()))
+        assert len({p[1] for p in team}) == len(team) == 3 * per_department
+        assert not {p[1] for p in team} & set(excluded.get(uscc, ()))
 
 
 def test_two_per_department_needs_two_in_every_department():
     with pytest.raises(draw.DrawInfeasible, match="「消防」在岗执法人员 1 名，至少需要 2 名"):
         draw.match_officers(["E1"], {1: [11, 12], 2: [21]}, 1, b"s", per_department=2, names={2: "消防"})
     teams = draw.match_officers(_pool(4, "E"), {1: [11, 12], 2: [21, 22]}, 1, b"s", per_department=2)
-    assert all(sorted(p.officer_id for p in team) == [11, 12, 21, 22] for team in teams.values())
+    assert all(sorted(p[1] for p in team) == [11, 12, 21, 22] for team in teams.values())
 
 
 def test_experts_follow_the_same_exclusions():

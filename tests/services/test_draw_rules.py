@@ -1,4 +1,5 @@
 """The draw's rules against the demo county: scope, exclusions, ratios, modes, officers, experts, failure."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -54,6 +55,31 @@ def test_exclusions_are_applied_and_counted_per_reason(app):
         assert sum(excluded["inactive"].values()) == inactive_before + 1 and excluded["inactive"]["吊销"] >= 1
         assert excluded["inspected_recently"] == 1 and excluded["open_case"] == 1
         assert inputs.report["candidates"] == len(active) - 3
+
+
+def test_candidates_are_the_scope_in_code_point_order_and_each_exclusion_counted_once(app):
+    """The candidate lists come from one joined string per class: exactly the scope's active enterprises,
+    sorted; one inspected recently *and* with an open case counts once (first reason); an enterprise outside
+    the scope with an open case for the matter counts nowhere."""
+    with app.app_context():
+        campaign = campaign_ready()
+        active = in_scope(campaign, status="存续")
+        both = active[0]
+        outside = db.session.scalars(select(Enterprise).where(Enterprise.industry_id != campaign.industry_id)).first()
+        _final_inspection(campaign, both, days_ago=30)
+        for number, enterprise in enumerate((both, outside)):
+            db.session.add(Case(case_no=f"T-{number}", enterprise_id=enterprise.id, matter_id=campaign.matters[0].id,
+                                department_id=campaign.lead_department_id, status="open", opened_at=clock.now()))
+        db.session.commit()
+        scope = draw_inputs.scope_of(campaign)
+        candidates, excluded = draw_inputs.candidates_for(scope)
+        expected: dict[str, list[str]] = {}
+        for enterprise in active[1:]:
+            expected.setdefault(enterprise.credit_class, []).append(enterprise.uscc)
+        assert {c: v for c, v in candidates.items() if v} == {c: sorted(v) for c, v in expected.items()}
+        assert (excluded["inspected_recently"], excluded["open_case"], excluded["open_inspection"]) == (1, 0, 0)
+        whole, _ = draw_inputs.candidates_for(replace(scope, settings={**scope.settings, "mode": "random"}))
+        assert whole == {"*": sorted(u for v in expected.values() for u in v)}
 
 
 def test_exclusions_follow_the_plan_settings(app):
