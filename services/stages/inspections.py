@@ -8,12 +8,12 @@ a later change is a new revision with a reason (services.inspection_revisions).
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
-from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Draw, DrawnEnterprise, Inspection, InspectionDraft, InspectionOfficer,
+from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Inspection, InspectionDraft, InspectionOfficer,
                     InspectionRevision, InspectionSignoff, ItemResult, Referral, User)
 from services import auditor
 from services import audit
@@ -59,7 +59,8 @@ def validation_context(ctx):
     themed action the enterprise's own industry's) and the campaign's matters; the database is part of the key
     because ids restart in another one."""
     campaign, inspection = ctx.campaign, ctx.inspection
-    key = (str(db.engine.url), theme_scope.revision_id_for(inspection), tuple(m.id for m in campaign.matters))
+    matters = tuple(sorted(int(i) for i in (campaign.matter_ids or "").split(",") if i))
+    key = (str(db.engine.url), theme_scope.revision_id_for(inspection), matters)
     return key, lambda: _choices_and_rows(campaign, theme_scope.revision_for(inspection))
 
 
@@ -132,11 +133,7 @@ def inspection_window(inspection: Inspection) -> tuple[date, date]:
     """The days an inspection of this enterprise may be dated: from the day it was drawn (Beijing date; the
     campaign's creation for an enterprise added without a draw) to today. An inspection cannot precede the
     draw that chose the enterprise (双随机: the visit follows the draw), nor happen in the future."""
-    drawn_at = db.session.scalar(select(func.min(Draw.drawn_at)).join(DrawnEnterprise, DrawnEnterprise.draw_id == Draw.id)
-                                 .where(Draw.campaign_id == inspection.campaign_id,
-                                        Draw.status.in_(("drawn", "superseded")),
-                                        DrawnEnterprise.enterprise_id == inspection.enterprise_id))
-    start = drawn_at or db.session.get(Campaign, inspection.campaign_id).created_at
+    start = inspection.drawn_at or db.session.get(Campaign, inspection.campaign_id).created_at
     return clock.local_date(start), clock.today()
 
 
@@ -307,6 +304,8 @@ def _json_safe(data: dict) -> dict:
 
 
 def _discard_draft(inspection: Inspection, user: User) -> None:
+    if not any(d.user_id == user.id for d in inspection.drafts):  # loaded with the campaign (tasks._locked_context)
+        return
     db.session.execute(delete(InspectionDraft).where(InspectionDraft.inspection_id == inspection.id,
                                                      InspectionDraft.user_id == user.id)
                        .execution_options(synchronize_session="evaluate"))

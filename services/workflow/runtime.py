@@ -198,10 +198,10 @@ def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> t
         db.session.execute(update(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(sorted(gone)), HumanTask.status == "open")
             .values(status="cancelled").execution_options(synchronize_session="evaluate"))
-    new = [task_id for task_id in ready if task_id not in before.ready]
-    recorded = set(db.session.scalars(select(HumanTask.spiff_task_id).where(
-        HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(new)))) if new else set()
-    return sorted(gone), [_create_task_row(instance, ready[task_id]) for task_id in new if task_id not in recorded]
+    # A task newly ready in this step never had a row: the engine makes a new task (a new id) for every
+    # repetition, loops and multi-instance alike, and only a reset (migration: `save` without `before`, which
+    # reconciles by reading) makes an old one ready again. The unique (instance, task id) constraint guards it.
+    return sorted(gone), [_create_task_row(instance, ready[task_id]) for task_id in ready if task_id not in before.ready]
 
 
 def _already_recorded(instance_id: int, task_id: str) -> bool:

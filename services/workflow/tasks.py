@@ -5,11 +5,11 @@ from datetime import datetime
 from marshmallow import ValidationError
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from extensions import db
 from forms.loader import FormContext, UnknownForm, cached_schema, describe, load_form, validate_submission
-from models import Campaign, CompletionKey, HumanTask, Inspection, TaskCandidate, User
+from models import Campaign, CompletionKey, HumanTask, Inspection, InspectionDraft, TaskCandidate, User
 from schemas.task import TaskSchema
 from services import audit
 from services.org import delegations, scope
@@ -39,6 +39,23 @@ class TaskForm:
 def _acting_for(user: User) -> list[int]:
     """The user and the colleagues on leave whose tasks they do today (代办, services/org/delegations.py)."""
     return [user.id, *delegations.principals_for(user)]
+
+
+class Acting:
+    """`_acting_for`, read only when a rule needs more than the user: a task named to or claimed by the user
+    is decided without the delegation query (most completions)."""
+
+    def __init__(self, user: User):
+        self.user, self._ids = user, None
+
+    @property
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = _acting_for(self.user)
+        return self._ids
+
+    def __contains__(self, user_id) -> bool:
+        return user_id == self.user.id or user_id in self.ids
 
 
 def _eligible_clause(user: User):
@@ -91,20 +108,20 @@ def inbox_page(user: User, campaign_id: int | None = None, stage: str | None = N
                  campaigns=campaigns, stages=stages, campaign_id=campaign_id, stage=stage)
 
 
-def can_act(user: User, task: HumanTask, acting: list[int] | None = None) -> bool:
-    """`acting`: the user's `_acting_for`, when the caller already has it (one delegation query per completion)."""
+def can_act(user: User, task: HumanTask, acting: Acting | None = None) -> bool:
+    """`acting`: the caller's `Acting` of this user (one delegation query per completion at most)."""
     if task.status != "open":
         return False
     if task.claimed_by_id is not None:
-        return task.claimed_by_id == user.id or task.claimed_by_id in (acting or _acting_for(user))
+        return task.claimed_by_id in (acting or Acting(user))
     return _addressed_to(user, task, acting)
 
 
-def _addressed_to(user: User, task: HumanTask, acting: list[int] | None = None) -> bool:
+def _addressed_to(user: User, task: HumanTask, acting: Acting | None = None) -> bool:
     """Whether the task was meant for this user (named, their department's or their role's), claims aside."""
     if task.candidates:
-        ids = acting or _acting_for(user)
-        return any(c.user_id in ids for c in task.candidates)
+        named = {c.user_id for c in task.candidates}
+        return user.id in named or any(i in named for i in (acting or Acting(user)).ids)
     if task.department_id is not None:
         return user.department_id == task.department_id and user.has_role(task.role or "official")
     return task.role is not None and user.has_role(task.role) and _campaign_in_scope(user, task)
@@ -116,7 +133,7 @@ def _campaign_in_scope(user: User, task: HumanTask) -> bool:
     return scope.covers(user, db.session.scalar(select(Campaign.region_id).where(Campaign.id == task.campaign_id)))
 
 
-def get_task(user: User, task_id: int, acting: list[int] | None = None) -> HumanTask:
+def get_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTask:
     """A task the user may see: one they can act on, or one they completed."""
     task = db.session.get(HumanTask, task_id, options=[joinedload(HumanTask.candidates)])
     if task is None:
@@ -235,7 +252,7 @@ def _earlier(user: User, task_id: int, key: str) -> Completion | None:
 
 
 def _complete(user: User, task_id: int, submission: dict, key: str | None, view: TaskForm | None) -> HumanTask:
-    acting = _acting_for(user)
+    acting = Acting(user)
     task = _open_task(user, task_id, acting)
     ctx = _task_context(user, task, key_share=True)
     if view is not None and view.task.id == task.id:  # the page built the context already: validate against it
@@ -301,7 +318,7 @@ def attach_evidence(user: User, task_id: int, uploads: list, required: bool = Fa
     return hook(user, task.inspection_id, uploads)
 
 
-def _open_task(user: User, task_id: int, acting: list[int] | None = None) -> HumanTask:
+def _open_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTask:
     """A task the user may act on now: 403 when it is not theirs, 409 when it is already done."""
     task = get_task(user, task_id, acting)
     if not can_act(user, task, acting):
@@ -323,13 +340,13 @@ def _validated(ctx: TaskContext, form: dict, submission: dict) -> dict:
         raise ValidationFailed(exc.messages) from exc
 
 
-def _principal_of(user: User, task: HumanTask, acting: list[int]) -> int | None:
+def _principal_of(user: User, task: HumanTask, acting: Acting) -> int | None:
     """The colleague on leave this completion is for (代办), when the task was theirs and not the user's."""
     if task.claimed_by_id not in (None, user.id):
         return task.claimed_by_id
     named = [c.user_id for c in task.candidates]
     if named and user.id not in named:
-        return next((p for p in acting[1:] if p in named), None)
+        return next((p for p in acting.ids[1:] if p in named), None)
     return None
 
 
@@ -363,24 +380,39 @@ def _form_for(task: HumanTask) -> dict:
 
 
 def _task_context(user: User, task: HumanTask, key_share: bool = False) -> TaskContext:
-    """With `key_share` (a completion), the campaign is read with its row's KEY SHARE lock, the lock the
-    completion's inserts (audit, tasks) need anyway: when another session holds the row FOR UPDATE, the
-    completion waits (and after the lock timeout gives up with 409) before doing any work, instead of after
-    the form, the handler and the engine step, so the retries of a blocked campaign cost the others almost no
-    CPU. The actor's row, which the audit record references, is locked alike in the same statement; the
-    audit append then need not lock either again. No-op on SQLite."""
-    campaign = None
+    """With `key_share` (a completion), the campaign and the inspection are read in one statement that takes
+    the campaign row's KEY SHARE lock (`_locked_context`); otherwise each is read as it is."""
+    campaign = inspection = None
     if task.campaign_id and key_share:
-        campaign = db.session.execute(select(Campaign, User.id).join_from(Campaign, User, User.id == user.id)
-                                      .where(Campaign.id == task.campaign_id).with_for_update(read=True, key_share=True, of=[Campaign, User])).one()[0]
-        audit.note_key_shared(Campaign, campaign.id)
-        audit.note_key_shared(User, user.id)
+        campaign, inspection = _locked_context(user, task)
     elif task.campaign_id:
         campaign = db.session.get(Campaign, task.campaign_id)
-    # Its officers and sign-offs with it: authorization and the two-officer rule read both.
-    inspection = db.session.get(Inspection, task.inspection_id, options=[
-        joinedload(Inspection.officers), joinedload(Inspection.signoffs)]) if task.inspection_id else None
+    if task.inspection_id and inspection is None:
+        # Its officers and sign-offs with it: authorization and the two-officer rule read both.
+        inspection = db.session.get(Inspection, task.inspection_id, options=[
+            joinedload(Inspection.officers), joinedload(Inspection.signoffs)])
     return TaskContext(user, task, campaign, inspection)
+
+
+def _locked_context(user: User, task: HumanTask) -> tuple[Campaign, Inspection | None]:
+    """The campaign read with its row's KEY SHARE lock, the lock the completion's inserts (audit, tasks) need
+    anyway: when another session holds the row FOR UPDATE, the completion waits (and after the lock timeout
+    gives up with 409) before doing any work, instead of after the form, the handler and the engine step, so
+    the retries of a blocked campaign cost the others almost no CPU. The actor's row, which the audit record
+    references, is locked alike; the audit append then need not lock either again. No-op on SQLite.
+
+    In the same statement (not locked): the campaign's matter ids (a form's cached schema is keyed by them)
+    and the task's inspection with what its handler reads: officers, sign-offs, who has a draft, the draw date."""
+    query = (select(Campaign, User.id).join_from(Campaign, User, User.id == user.id)
+             .where(Campaign.id == task.campaign_id).options(undefer(Campaign.matter_ids)))
+    if task.inspection_id:
+        query = query.add_columns(Inspection).join(Inspection, Inspection.id == task.inspection_id).options(
+            joinedload(Inspection.officers), joinedload(Inspection.signoffs), undefer(Inspection.drawn_at),
+            joinedload(Inspection.drafts).load_only(InspectionDraft.user_id))
+    row = db.session.execute(query.with_for_update(read=True, key_share=True, of=[Campaign, User])).unique().one()
+    audit.note_key_shared(Campaign, row[0].id)
+    audit.note_key_shared(User, user.id)
+    return row[0], row[2] if task.inspection_id else None
 
 
 def _context_for(ctx: TaskContext) -> FormContext:
