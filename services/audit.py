@@ -93,14 +93,14 @@ def _write(session: Session, entries: list[AuditRecord], seq: int, head_hash: st
     """Move the head and insert the records: one INSERT for all of them (the ORM would insert one by one on
     SQLite to learn ids nobody reads); on PostgreSQL the head's UPDATE rides in the same statement (a
     data-modifying WITH runs exactly once, whether or not the INSERT reads it), a round trip fewer per commit."""
-    move = (update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=seq, hash=head_hash, key_id=kid)
-            .execution_options(synchronize_session=False))
+    head, records = AuditChainHead.__table__, AuditRecord.__table__  # Core: nothing here is an ORM object
+    move = update(head).where(head.c.id == 1).values(seq=seq, hash=head_hash, key_id=kid)
     rows = [_row(entry) for entry in entries]
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(insert(AuditRecord).values(rows).add_cte(move.returning(AuditChainHead.id).cte("moved_head")))
+        session.execute(insert(records).values(rows).add_cte(move.returning(head.c.id).cte("moved_head")))
         return
     session.execute(move)
-    session.execute(insert(AuditRecord), rows)
+    session.execute(insert(records), rows)
 
 
 def request_checkpoint(reason: str) -> None:
