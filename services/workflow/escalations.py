@@ -68,10 +68,9 @@ def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[
     elif completed.due_at is not None:  # the usual step: only the completed task's escalation ends
         db.session.execute(update(timer).where(timer.c.kind == TASK_KIND, timer.c.status == "pending",
                                                timer.c.task_id == completed.id).values(status="cancelled"))
-    for task in created:
-        if task.due_at is not None:
-            timers.schedule(TASK_KIND, task.due_at, task_id=task.id, campaign_id=task.campaign_id,
-                            subject_type="human_task", subject_id=task.id)
+    timers.schedule_each(TASK_KIND, [{"due_at": task.due_at, "task_id": task.id, "campaign_id": task.campaign_id,
+                                      "subject_type": "human_task", "subject_id": task.id}
+                                     for task in created if task.due_at is not None])
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
 

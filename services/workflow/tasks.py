@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from forms.loader import FormContext, UnknownForm, cached_schema, describe, load_form, validate_submission
@@ -360,16 +361,19 @@ def _already_done(user: User, task: HumanTask) -> Conflict:
 
 
 def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None) -> None:
-    # A conditional update, so that of two simultaneous completions exactly one wins. RETURNING tells which,
-    # and "fetch" sets the new values on the loaded task without reading it again.
-    won = db.session.execute(
-        update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open")
-        .values(status="completed", completed_by_id=user.id, completed_at=clock.now(), claimed_by_id=user.id,
-                on_behalf_of_id=on_behalf_of).returning(HumanTask.id)
-        .execution_options(synchronize_session="fetch")).all()
+    # A conditional update, so that of two simultaneous completions exactly one wins; RETURNING tells which.
+    # Through Core, then the new values set on the loaded task as committed: what the ORM's "fetch"
+    # synchronisation did, at a fraction of its CPU.
+    values = {"status": "completed", "completed_by_id": user.id, "completed_at": clock.now(),
+              "claimed_by_id": user.id, "on_behalf_of_id": on_behalf_of}
+    table = HumanTask.__table__
+    won = db.session.execute(update(table).where(table.c.id == task.id, table.c.status == "open")
+                             .values(values).returning(table.c.id)).all()
     if len(won) != 1:
         db.session.rollback()
         raise _already_done(user, db.session.get(HumanTask, task.id))
+    for name, value in values.items():
+        set_committed_value(task, name, value)
 
 
 def _form_for(task: HumanTask) -> dict:
