@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from SpiffWorkflow.exceptions import WorkflowException
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -89,10 +89,14 @@ def lock(instance: WorkflowInstance) -> WorkflowInstance:
 
 def _lock_by_id(instance_id: int) -> WorkflowInstance:
     """The locked, reloaded instance with its definition in the same statement (the lock is on the instance)."""
-    return db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
-                              .options(joinedload(WorkflowInstance.definition))
-                              .with_for_update(key_share=True, of=WorkflowInstance)
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(_LOCK_BY_ID, {"instance_id": instance_id}).one()
+
+
+# Built once: building the statement costs more CPU than running it.
+_LOCK_BY_ID = (select(WorkflowInstance).where(WorkflowInstance.id == bindparam("instance_id"))
+               .options(joinedload(WorkflowInstance.definition))
+               .with_for_update(key_share=True, of=WorkflowInstance)
+               .execution_options(populate_existing=True))
 
 
 def campaign_instance(campaign_id: int) -> WorkflowInstance:
