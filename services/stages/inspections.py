@@ -306,7 +306,7 @@ def _json_safe(data: dict) -> dict:
 
 
 def _discard_draft(inspection: Inspection, user: User) -> None:
-    if not any(d.user_id == user.id for d in inspection.drafts):  # loaded with the campaign (tasks._locked_context)
+    if not any(d.user_id == user.id for d in inspection.drafts):  # loaded with the campaign (task_context._locked_context)
         return
     db.session.execute(delete(InspectionDraft).where(InspectionDraft.inspection_id == inspection.id,
                                                      InspectionDraft.user_id == user.id)

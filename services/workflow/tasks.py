@@ -1,34 +1,26 @@
 """The inbox: list, claim, show and complete human tasks, with authorization on each."""
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
 
 from marshmallow import ValidationError
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
 from forms.loader import FormContext, UnknownForm, cached_schema, describe, load_form, validate_submission
-from models import Campaign, CompletionKey, HumanTask, Inspection, InspectionDraft, TaskCandidate, User
+from models import Campaign, CompletionKey, HumanTask, TaskCandidate, User
 from schemas.task import TaskSchema
 from services import audit
 from services.org import delegations, scope
 from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
+from services.workflow import task_context
 from services.workflow import task_views
+from services.workflow.task_context import TaskContext
 from services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-
-
-@dataclass
-class TaskContext:
-    """What a form handler gets: the actor, the task and the domain rows it concerns."""
-    user: User
-    task: HumanTask
-    campaign: Campaign | None
-    inspection: Inspection | None
 
 
 @dataclass
@@ -173,7 +165,7 @@ def unclaim(user: User, task_id: int) -> HumanTask:
 
 def task_form(user: User, task_id: int) -> TaskForm:
     task = get_task(user, task_id)
-    return TaskForm(task, _form_for(task), _context_for(_task_context(user, task)))
+    return TaskForm(task, _form_for(task), _context_for(task_context.load(user, task)))
 
 
 def form_description(user: User, task_id: int) -> dict:
@@ -256,7 +248,7 @@ def _earlier(user: User, task_id: int, key: str) -> Completion | None:
 def _complete(user: User, task_id: int, submission: dict, key: str | None, view: TaskForm | None) -> HumanTask:
     acting = Acting(user)
     task = _open_task(user, task_id, acting)
-    ctx = _task_context(user, task, key_share=True)
+    ctx = task_context.load(user, task, key_share=True)
     if view is not None and view.task.id == task.id:  # the page built the context already: validate against it
         try:
             data = validate_submission(view.form, view.context, submission)
@@ -382,49 +374,6 @@ def _form_for(task: HumanTask) -> dict:
         return load_form(task.form_key)
     except UnknownForm as exc:
         raise DomainError(f"任务表单 {task.form_key} 不存在") from exc
-
-
-def _task_context(user: User, task: HumanTask, key_share: bool = False) -> TaskContext:
-    """With `key_share` (a completion), the campaign and the inspection are read in one statement that takes
-    the campaign row's KEY SHARE lock (`_locked_context`); otherwise each is read as it is."""
-    campaign = inspection = None
-    if task.campaign_id and key_share:
-        campaign, inspection = _locked_context(user, task)
-    elif task.campaign_id:
-        campaign = db.session.get(Campaign, task.campaign_id)
-    if task.inspection_id and inspection is None:
-        # Its officers and sign-offs with it: authorization and the two-officer rule read both.
-        inspection = db.session.get(Inspection, task.inspection_id, options=[
-            joinedload(Inspection.officers), joinedload(Inspection.signoffs)])
-    return TaskContext(user, task, campaign, inspection)
-
-
-def _locked_context(user: User, task: HumanTask) -> tuple[Campaign, Inspection | None]:
-    """The campaign read with its row's KEY SHARE lock, the lock the completion's inserts (audit, tasks) need
-    anyway: when another session holds the row FOR UPDATE, the completion waits (and after the lock timeout
-    gives up with 409) before doing any work, instead of after the form, the handler and the engine step, so
-    the retries of a blocked campaign cost the others almost no CPU. The actor's row, which the audit record
-    references, is locked alike; the audit append then need not lock either again. No-op on SQLite.
-
-    In the same statement (not locked): the campaign's matter ids (a form's cached schema is keyed by them)
-    and the task's inspection with what its handler reads: officers, sign-offs, who has a draft, the draw date."""
-    params = {"campaign_id": task.campaign_id, "user_id": user.id, "inspection_id": task.inspection_id}
-    row = db.session.execute(_locked_context_query(task.inspection_id is not None), params).unique().one()
-    audit.note_key_shared(Campaign, row[0].id)
-    audit.note_key_shared(User, user.id)
-    return row[0], row[2] if task.inspection_id else None
-
-
-@cache
-def _locked_context_query(with_inspection: bool):
-    """Built once (with bound parameters): building it costs more CPU than running it."""
-    query = (select(Campaign, User.id).join_from(Campaign, User, User.id == bindparam("user_id"))
-             .where(Campaign.id == bindparam("campaign_id")).options(undefer(Campaign.matter_ids)))
-    if with_inspection:
-        query = query.add_columns(Inspection).join(Inspection, Inspection.id == bindparam("inspection_id")).options(
-            joinedload(Inspection.officers), joinedload(Inspection.signoffs), undefer(Inspection.drawn_at),
-            joinedload(Inspection.drafts).load_only(InspectionDraft.user_id))
-    return query.with_for_update(read=True, key_share=True, of=[Campaign, User])
 
 
 def _context_for(ctx: TaskContext) -> FormContext:
