@@ -331,10 +331,11 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # FOR NO KEY UPDATE: it still excludes the other finisher, but not the key-share locks that inserts
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
     # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
-    pending = db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
-                                 .values(pending_inspections=Campaign.pending_inspections - 1)
-                                 .returning(Campaign.pending_inspections)
-                                 .execution_options(synchronize_session=False)).scalar_one()
+    # Through Core: the loaded campaign is not kept in step either way, and the ORM's update path costs CPU.
+    table = Campaign.__table__
+    pending = db.session.execute(update(table).where(table.c.id == campaign_id)
+                                 .values(pending_inspections=table.c.pending_inspections - 1)
+                                 .returning(table.c.pending_inspections)).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.kind == "complaint":  # a complaint's targeted inspection: no campaign process to tell
