@@ -10,14 +10,13 @@ from pathlib import Path
 logging.disable(logging.WARNING)  # SQLAlchemy, and Alembic (its env.py reconfigures logging)
 
 from bench import board, dashboard, db, directory, http_sizes, locked_row, memory, province, statements, throughput, transfer  # noqa: E402
-from bench import portal_login  # noqa: E402
+from bench import completion, portal_login  # noqa: E402
 from bench import replica as replica_bench  # noqa: E402
 from bench import draw as draw_bench  # noqa: E402
 from bench import report as report_bench  # noqa: E402
 from bench import sandbox as sandbox_bench  # noqa: E402
 
 SIZES = (10, 100, 1000, 10000)
-SIGNATURES = ("first signature", "countersign")
 DEMO_ENTERPRISES = 9000  # the busiest scope then has ~1,180 candidates; bench/db.py tops it up to 10,000
 BUDGET_SECONDS = 600  # simulate(1000) runs only if it still fits; opening N=10,000 takes 2-3 minutes
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
@@ -100,15 +99,8 @@ def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
     sim100 = db.simulate_seconds(template, workdir, 100)
     fits = time.perf_counter() - start + 12 * sim100 < BUDGET_SECONDS
     sim1000 = f"{db.simulate_seconds(template, workdir, 1000):.1f}" if fits else "skipped"
-    return [(f"joint_inspection {label} via services, N={n} (median ms)", f"{ms[n][i]:.1f}", "")
-            for i, label in enumerate(SIGNATURES) for n in SIZES] + [
-        *[(f"ratio N=10000 / N=10, {label}", f"{ms[10000][i] / ms[10][i]:.2f}", "≤ 1.5") for i, label in enumerate(SIGNATURES)],
+    return completion.rows(ms, engine_ms, counted) + [
         *api_rows,
-        *[(f"bare SpiffWorkflow load → complete → dump, {label} (median ms)", f"{engine_ms[i]:.2f}", "")
-          for i, label in enumerate(SIGNATURES)],
-        *[(f"service / bare engine, {label}, N={n}", f"{ms[n][i] / engine_ms[i]:.1f}x", "≤ 10x")
-          for i, label in enumerate(SIGNATURES) for n in (10, 10000)],
-        ("SQL statements per joint_inspection completion, SQLite (first / countersign)", f"{counted[0]} / {counted[1]}", ""),
         *statements.postgres_rows(),
         ("simulate, 100 enterprises (s)", f"{sim100:.1f}", ""),
         ("simulate, 1000 enterprises (s)", sim1000, "")] + sandbox_rows + draw_bench.rows()

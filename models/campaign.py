@@ -2,8 +2,8 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, cast, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from models.base import Base
 from models.catalogue import ChecklistRevision, Industry, Matter
@@ -50,6 +50,11 @@ class Campaign(Base):
     lead_department: Mapped[Department] = relationship()
     checklist_revision: Mapped[ChecklistRevision] = relationship()
     matters: Mapped[list[Matter]] = relationship(secondary=campaign_matter, order_by="Matter.id")
+    # The matters' ids as "3,1,2" (any order), deferred: what a cached form schema is keyed by, read with the
+    # campaign in the same row instead of loading the matters.
+    matter_ids: Mapped[Optional[str]] = column_property(
+        select(func.aggregate_strings(cast(campaign_matter.c.matter_id, String), ","))
+        .where(campaign_matter.c.campaign_id == id).scalar_subquery(), deferred=True)
     departments: Mapped[list["CampaignDepartment"]] = relationship(
         back_populates="campaign", order_by="CampaignDepartment.id", cascade="all, delete-orphan")
     stages: Mapped[list["CampaignStage"]] = relationship(

@@ -6,7 +6,7 @@ redraw stay on record and public, so nobody can quietly draw again until they li
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -64,8 +64,10 @@ class SeedContribution(Base):
 
 class DrawnEnterprise(Base):
     __tablename__ = "drawn_enterprise"
+    # The pair, not draw_id alone: a completion looks up when its enterprise was drawn (Inspection.drawn_at).
+    __table_args__ = (Index("ix_drawn_enterprise_draw_id_enterprise_id", "draw_id", "enterprise_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    draw_id: Mapped[int] = mapped_column(ForeignKey("draw.id"), index=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draw.id"))
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"))
     credit_class: Mapped[str] = mapped_column(String(1))
     position: Mapped[int]

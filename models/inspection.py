@@ -2,12 +2,13 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from models.base import Base
 from models.campaign import Campaign
 from models.catalogue import ChecklistItem
+from models.draw import Draw, DrawnEnterprise
 from models.enterprise import Enterprise
 from models.org import Department, User
 
@@ -58,6 +59,14 @@ class Inspection(Base):
         back_populates="inspection", order_by="InspectionSignoff.id", cascade="all, delete-orphan")
     revisions: Mapped[list["InspectionRevision"]] = relationship(
         back_populates="inspection", order_by="InspectionRevision.number", cascade="all, delete-orphan")
+    # Read-only: whose draft exists, so a sign-off deletes one only when there is one; drafts are written alone.
+    drafts: Mapped[list["InspectionDraft"]] = relationship(viewonly=True, order_by="InspectionDraft.id")
+    # When the enterprise was drawn for this campaign (its earliest draw still standing or superseded): an
+    # inspection cannot be dated before it. Deferred: loaded only by those who ask (the completion does).
+    drawn_at: Mapped[Optional[datetime]] = column_property(
+        select(func.min(Draw.drawn_at)).join(DrawnEnterprise, DrawnEnterprise.draw_id == Draw.id)
+        .where(Draw.campaign_id == campaign_id, Draw.status.in_(("drawn", "superseded")),
+               DrawnEnterprise.enterprise_id == enterprise_id).scalar_subquery(), deferred=True)
 
 
 class InspectionOfficer(Base):

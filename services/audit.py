@@ -84,12 +84,23 @@ def _append_pending(session: Session) -> None:
         entry.seq, entry.prev_hash, entry.scheme, entry.key_id = seq, prev, audit_chain.KEYED, kid
         entry.hash = prev = audit_chain.keyed_hash(_fields(entry), key)
     if entries:
-        session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=seq, hash=prev, key_id=kid)
-                        .execution_options(synchronize_session=False))
-        # One INSERT for all of them (the ORM would insert one by one on SQLite to learn ids nobody reads).
-        session.execute(insert(AuditRecord), [_row(entry) for entry in entries])
+        _write(session, entries, seq, prev, kid)
     if checkpoint:
         session.add(AuditCheckpoint(seq=seq, hash=prev, at=clock.now(), reason=checkpoint))
+
+
+def _write(session: Session, entries: list[AuditRecord], seq: int, head_hash: str, kid: str) -> None:
+    """Move the head and insert the records: one INSERT for all of them (the ORM would insert one by one on
+    SQLite to learn ids nobody reads); on PostgreSQL the head's UPDATE rides in the same statement (a
+    data-modifying WITH runs exactly once, whether or not the INSERT reads it), a round trip fewer per commit."""
+    head, records = AuditChainHead.__table__, AuditRecord.__table__  # Core: nothing here is an ORM object
+    move = update(head).where(head.c.id == 1).values(seq=seq, hash=head_hash, key_id=kid)
+    rows = [_row(entry) for entry in entries]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(insert(records).values(rows).add_cte(move.returning(head.c.id).cte("moved_head")))
+        return
+    session.execute(move)
+    session.execute(insert(records), rows)
 
 
 def request_checkpoint(reason: str) -> None:

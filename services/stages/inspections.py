@@ -8,7 +8,7 @@ a later change is a new revision with a reason (services.inspection_revisions).
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from domain import results
 from extensions import db
@@ -59,7 +59,8 @@ def validation_context(ctx):
     themed action the enterprise's own industry's) and the campaign's matters; the database is part of the key
     because ids restart in another one."""
     campaign, inspection = ctx.campaign, ctx.inspection
-    key = (str(db.engine.url), theme_scope.revision_id_for(inspection), tuple(m.id for m in campaign.matters))
+    matters = tuple(sorted(int(i) for i in (campaign.matter_ids or "").split(",") if i))
+    key = (str(db.engine.url), theme_scope.revision_id_for(inspection), matters)
     return key, lambda: _choices_and_rows(campaign, theme_scope.revision_for(inspection))
 
 
@@ -132,11 +133,7 @@ def inspection_window(inspection: Inspection) -> tuple[date, date]:
     """The days an inspection of this enterprise may be dated: from the day it was drawn (Beijing date; the
     campaign's creation for an enterprise added without a draw) to today. An inspection cannot precede the
     draw that chose the enterprise (双随机: the visit follows the draw), nor happen in the future."""
-    drawn_at = db.session.scalar(select(func.min(Draw.drawn_at)).join(DrawnEnterprise, DrawnEnterprise.draw_id == Draw.id)
-                                 .where(Draw.campaign_id == inspection.campaign_id,
-                                        Draw.status.in_(("drawn", "superseded")),
-                                        DrawnEnterprise.enterprise_id == inspection.enterprise_id))
-    start = drawn_at or db.session.get(Campaign, inspection.campaign_id).created_at
+    start = inspection.drawn_at or db.session.get(Campaign, inspection.campaign_id).created_at
     return clock.local_date(start), clock.today()
 
 
@@ -210,8 +207,10 @@ def record_inspection(ctx, data: dict) -> dict:
 
 def _insert_items(inspection: Inspection, items: list[dict]) -> None:
     """The first recording's item results in one INSERT (the ORM would insert them one by one to learn ids
-    nobody reads here); the collection is then read again only if something asks for it."""
-    db.session.execute(insert(ItemResult), [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
+    nobody reads here); the collection is then read again only if something asks for it. Into the table
+    (Core), not the entity: the ORM's bulk path costs more CPU than the statement."""
+    db.session.flush()  # the inspection's own changes first, as the ORM statement's autoflush did
+    db.session.execute(insert(ItemResult.__table__), [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
                                              "result": row["result"], "note": row.get("note")} for row in items])
     db.session.expire(inspection, ["item_results"])
 
@@ -308,6 +307,8 @@ def _json_safe(data: dict) -> dict:
 
 
 def _discard_draft(inspection: Inspection, user: User) -> None:
+    if not any(d.user_id == user.id for d in inspection.drafts):  # loaded with the campaign (task_context._locked_context)
+        return
     db.session.execute(delete(InspectionDraft).where(InspectionDraft.inspection_id == inspection.id,
                                                      InspectionDraft.user_id == user.id)
                        .execution_options(synchronize_session="evaluate"))
@@ -331,10 +332,11 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # FOR NO KEY UPDATE: it still excludes the other finisher, but not the key-share locks that inserts
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
     # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
-    pending = db.session.execute(update(Campaign).where(Campaign.id == campaign_id)
-                                 .values(pending_inspections=Campaign.pending_inspections - 1)
-                                 .returning(Campaign.pending_inspections)
-                                 .execution_options(synchronize_session=False)).scalar_one()
+    # Through Core: the loaded campaign is not kept in step either way, and the ORM's update path costs CPU.
+    table = Campaign.__table__
+    pending = db.session.execute(update(table).where(table.c.id == campaign_id)
+                                 .values(pending_inspections=table.c.pending_inspections - 1)
+                                 .returning(table.c.pending_inspections)).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.kind == "complaint" and not _has_process(campaign_id):

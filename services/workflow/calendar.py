@@ -19,6 +19,11 @@ _cache: dict = {}
 
 def overrides() -> tuple[dict[date, bool], set[int]]:
     """The admin's day overrides and the years confirmed as fully entered."""
+    return _entry()[0]
+
+
+def _entry() -> tuple[tuple[dict[date, bool], set[int]], dict]:
+    """The overrides, and the deadlines computed from them (what they answer is fixed with them)."""
     key = (str(db.engine.url), clock.today())
     cached = _cache.get(key)
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
@@ -26,8 +31,8 @@ def overrides() -> tuple[dict[date, bool], set[int]]:
     days = {row.day: row.working for row in db.session.scalars(select(CalendarOverride))}
     years = set(db.session.scalars(select(CalendarYear.year)))
     _cache.clear()  # one entry: yesterday's (or another database's) is not needed again
-    _cache[key] = (time.monotonic(), (days, years))
-    return days, years
+    _cache[key] = (time.monotonic(), ((days, years), {}))
+    return _cache[key][1]
 
 
 def _changed() -> None:
@@ -35,9 +40,13 @@ def _changed() -> None:
 
 
 def deadline(start: date, working_days: int) -> Deadline:
-    """The n-th working day after start; provisional when a day in between had to be guessed."""
-    days, years = overrides()
-    return add_working_days(start, working_days, days, years)
+    """The n-th working day after start; provisional when a day in between had to be guessed. Kept with the
+    overrides: every task of a day starts from the same date, and chinese_calendar's day test is slow."""
+    (days, years), deadlines = _entry()
+    found = deadlines.get((start, working_days))
+    if found is None:
+        found = deadlines[(start, working_days)] = add_working_days(start, working_days, days, years)
+    return found
 
 
 def working_deadline(start: datetime, working_days: int) -> datetime:

@@ -58,17 +58,20 @@ def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[
     """`sync_instance` for one completion, from what it changed: the completed task, the spiff ids of the
     tasks it cancelled and the rows it created. The ended tasks' pending escalations are cancelled, the new
     tasks' deadlines scheduled; a new task never had an escalation, a task without a deadline never got one."""
-    ended = sorted(cancelled) + ([completed.spiff_task_id] if completed.due_at is not None else [])
-    if ended:
-        db.session.execute(update(Timer).where(
-            Timer.kind == TASK_KIND, Timer.status == "pending",
-            Timer.task_id.in_(select(HumanTask.id).where(HumanTask.instance_id == instance.id,
-                                                         HumanTask.spiff_task_id.in_(ended))))
+    timer = Timer.__table__  # Core: no Timer object is in the session to keep in step
+    if cancelled:
+        ended = sorted(cancelled) + ([completed.spiff_task_id] if completed.due_at is not None else [])
+        db.session.execute(update(timer).where(
+            timer.c.kind == TASK_KIND, timer.c.status == "pending",
+            timer.c.task_id.in_(select(HumanTask.id).where(HumanTask.instance_id == instance.id,
+                                                           HumanTask.spiff_task_id.in_(ended))))
             .values(status="cancelled"))
-    for task in created:
-        if task.due_at is not None:
-            timers.schedule(TASK_KIND, task.due_at, task_id=task.id, campaign_id=task.campaign_id,
-                            subject_type="human_task", subject_id=task.id)
+    elif completed.due_at is not None:  # the usual step: only the completed task's escalation ends
+        db.session.execute(update(timer).where(timer.c.kind == TASK_KIND, timer.c.status == "pending",
+                                               timer.c.task_id == completed.id).values(status="cancelled"))
+    timers.schedule_each(TASK_KIND, [{"due_at": task.due_at, "task_id": task.id, "campaign_id": task.campaign_id,
+                                      "subject_type": "human_task", "subject_id": task.id}
+                                     for task in created if task.due_at is not None])
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from SpiffWorkflow.exceptions import WorkflowException
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -89,10 +89,14 @@ def lock(instance: WorkflowInstance) -> WorkflowInstance:
 
 def _lock_by_id(instance_id: int) -> WorkflowInstance:
     """The locked, reloaded instance with its definition in the same statement (the lock is on the instance)."""
-    return db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
-                              .options(joinedload(WorkflowInstance.definition))
-                              .with_for_update(key_share=True, of=WorkflowInstance)
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(_LOCK_BY_ID, {"instance_id": instance_id}).one()
+
+
+# Built once: building the statement costs more CPU than running it.
+_LOCK_BY_ID = (select(WorkflowInstance).where(WorkflowInstance.id == bindparam("instance_id"))
+               .options(joinedload(WorkflowInstance.definition))
+               .with_for_update(key_share=True, of=WorkflowInstance)
+               .execution_options(populate_existing=True))
 
 
 def campaign_instance(campaign_id: int) -> WorkflowInstance:
@@ -198,10 +202,10 @@ def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> t
         db.session.execute(update(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(sorted(gone)), HumanTask.status == "open")
             .values(status="cancelled").execution_options(synchronize_session="evaluate"))
-    new = [task_id for task_id in ready if task_id not in before.ready]
-    recorded = set(db.session.scalars(select(HumanTask.spiff_task_id).where(
-        HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(new)))) if new else set()
-    return sorted(gone), [_create_task_row(instance, ready[task_id]) for task_id in new if task_id not in recorded]
+    # A task newly ready in this step never had a row: the engine makes a new task (a new id) for every
+    # repetition, loops and multi-instance alike, and only a reset (migration: `save` without `before`, which
+    # reconciles by reading) makes an old one ready again. The unique (instance, task id) constraint guards it.
+    return sorted(gone), [_create_task_row(instance, ready[task_id]) for task_id in ready if task_id not in before.ready]
 
 
 def _already_recorded(instance_id: int, task_id: str) -> bool:

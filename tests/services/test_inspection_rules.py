@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import (AuditRecord, Evidence, HumanTask, Inspection, Notification, Timer, User, UserRole)
+from models import (AuditRecord, Evidence, HumanTask, Inspection, InspectionDraft, Notification, Timer, User,
+                    UserRole)
 from services.workflow import clock
 from services.stages import corrections
 from services.stages import evidence
@@ -230,3 +231,18 @@ def test_unpublished_result_past_its_deadline_notifies_the_lead_department(inspe
     assert inspection in publication.overdue()
     assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(
         AuditRecord.action == "inspection.sign", AuditRecord.object_id == inspection.id)) == 2
+
+
+def test_signing_discards_only_the_signers_draft(inspecting):
+    task = _task(inspecting)
+    first, second = (_user(c.user_id) for c in task.candidates[:2])
+    for officer in (first, second):
+        inspections.save_draft(officer, task.inspection_id, {"summary": f"{officer.id} 的草稿"})
+    tasks.complete(first, task.id, _data(task, first))
+    kept = db.session.scalars(select(InspectionDraft.user_id).where(
+        InspectionDraft.inspection_id == task.inspection_id)).all()
+    assert kept == [second.id]  # the countersigning officer's draft stays until they sign
+    countersign = _task(inspecting, inspection_id=task.inspection_id)
+    tasks.complete(second, countersign.id, _data(countersign, second))
+    assert db.session.scalar(select(func.count()).select_from(InspectionDraft).where(
+        InspectionDraft.inspection_id == task.inspection_id)) == 0
