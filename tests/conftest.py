@@ -6,15 +6,24 @@ from contextlib import closing
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import update
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from config import TestConfig
 from extensions import db
-from models import Base
+from models import Base, User
 from services.workflow import clock
 from services.workflow import deployments
 from demo.county import DEMO_PASSWORD, load_demo
 from tests import pgdb
+from tests import shared_caches
+
+shared_caches.install()
+# Signing in is most tests' first step, and werkzeug's default scrypt costs ~0.1 s of CPU per check by design
+# (hundreds of seconds over the suite). The demo accounts of the test databases get a one-round pbkdf2 hash of
+# the same password: every login still checks a real hash, and accounts the services create keep the default.
+CHEAP_DEMO_HASH = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1")
 
 
 def _config_for(url: str) -> type[TestConfig]:
@@ -30,6 +39,7 @@ def template_db(tmp_path_factory) -> str:
         upgrade()
         deployments.deploy_bundled()
         load_demo()
+        cheap_demo_passwords()
         db.session.remove()
         db.engine.dispose()
     # SQLite runs in WAL mode: fold the log into the file, so that copying the file alone copies everything.
@@ -37,6 +47,11 @@ def template_db(tmp_path_factory) -> str:
         busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         assert busy == 0, "a connection to the template database is still open"
     return str(path)
+
+
+def cheap_demo_passwords() -> None:
+    db.session.execute(update(User).values(password_hash=CHEAP_DEMO_HASH))
+    db.session.commit()
 
 
 @pytest.fixture
@@ -99,6 +114,7 @@ def pg_app():
             Base.metadata.create_all(db.engine)
             deployments.deploy_bundled()
             load_demo()
+            cheap_demo_passwords()
         yield app
         with app.app_context():
             db.session.remove()
