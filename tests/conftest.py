@@ -7,6 +7,7 @@ from contextlib import closing
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import update
+from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -101,10 +102,10 @@ def postgres_url() -> str | None:
     return pgdb.create()
 
 
-@pytest.fixture
-def pg_app():
-    """An app on a PostgreSQL database created for this test alone, with the schema and the demo county;
-    the database is dropped afterwards (and no other database is ever touched)."""
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    """The schema and the demo county, built once per test process in a PostgreSQL database of its own;
+    each `pg_app` database is a copy of it (CREATE DATABASE … TEMPLATE copies files: no DDL, no demo load)."""
     url = postgres_url()
     if url is None:
         pytest.skip("PostgreSQL tests not requested (REQUIRE_POSTGRES=1 or POSTGRES_TESTS=1) or server unreachable")
@@ -115,6 +116,21 @@ def pg_app():
             deployments.deploy_bundled()
             load_demo()
             cheap_demo_passwords()
+            db.session.remove()
+            db.engine.dispose()  # a template database takes no copy while anyone is connected to it
+        yield make_url(url).database
+    finally:
+        pgdb.drop(url)
+        clock.reset()
+
+
+@pytest.fixture
+def pg_app(pg_template):
+    """An app on a PostgreSQL database created for this test alone (a copy of `pg_template`), with the schema
+    and the demo county; the database is dropped afterwards (and no other database is ever touched)."""
+    url = pgdb.create(template=pg_template)
+    try:
+        app = create_app(_config_for(url))
         yield app
         with app.app_context():
             db.session.remove()
