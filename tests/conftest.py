@@ -6,15 +6,25 @@ from contextlib import closing
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import update
+from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from config import TestConfig
 from extensions import db
-from models import Base
+from models import Base, User
 from services.workflow import clock
 from services.workflow import deployments
 from demo.county import DEMO_PASSWORD, load_demo
 from tests import pgdb
+from tests import shared_caches
+
+shared_caches.install()
+# Signing in is most tests' first step, and werkzeug's default scrypt costs ~0.1 s of CPU per check by design
+# (hundreds of seconds over the suite). The demo accounts of the test databases get a one-round pbkdf2 hash of
+# the same password: every login still checks a real hash, and accounts the services create keep the default.
+CHEAP_DEMO_HASH = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1")
 
 
 def _config_for(url: str) -> type[TestConfig]:
@@ -30,6 +40,7 @@ def template_db(tmp_path_factory) -> str:
         upgrade()
         deployments.deploy_bundled()
         load_demo()
+        cheap_demo_passwords()
         db.session.remove()
         db.engine.dispose()
     # SQLite runs in WAL mode: fold the log into the file, so that copying the file alone copies everything.
@@ -37,6 +48,11 @@ def template_db(tmp_path_factory) -> str:
         busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         assert busy == 0, "a connection to the template database is still open"
     return str(path)
+
+
+def cheap_demo_passwords() -> None:
+    db.session.execute(update(User).values(password_hash=CHEAP_DEMO_HASH))
+    db.session.commit()
 
 
 @pytest.fixture
@@ -86,10 +102,10 @@ def postgres_url() -> str | None:
     return pgdb.create()
 
 
-@pytest.fixture
-def pg_app():
-    """An app on a PostgreSQL database created for this test alone, with the schema and the demo county;
-    the database is dropped afterwards (and no other database is ever touched)."""
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    """The schema and the demo county, built once per test process in a PostgreSQL database of its own;
+    each `pg_app` database is a copy of it (CREATE DATABASE … TEMPLATE copies files: no DDL, no demo load)."""
     url = postgres_url()
     if url is None:
         pytest.skip("PostgreSQL tests not requested (REQUIRE_POSTGRES=1 or POSTGRES_TESTS=1) or server unreachable")
@@ -99,6 +115,22 @@ def pg_app():
             Base.metadata.create_all(db.engine)
             deployments.deploy_bundled()
             load_demo()
+            cheap_demo_passwords()
+            db.session.remove()
+            db.engine.dispose()  # a template database takes no copy while anyone is connected to it
+        yield make_url(url).database
+    finally:
+        pgdb.drop(url)
+        clock.reset()
+
+
+@pytest.fixture
+def pg_app(pg_template):
+    """An app on a PostgreSQL database created for this test alone (a copy of `pg_template`), with the schema
+    and the demo county; the database is dropped afterwards (and no other database is ever touched)."""
+    url = pgdb.create(template=pg_template)
+    try:
+        app = create_app(_config_for(url))
         yield app
         with app.app_context():
             db.session.remove()

@@ -92,7 +92,7 @@ def campaign_at(app, stage: str, enterprises: int = 4, expert_field: str | None 
     s = scope(app, enterprises)
     campaign_id = plan_and_approve(app, s, expert_field)
     steps = [lambda: initiate(app, s, campaign_id), lambda: report_in(app, s, campaign_id),
-             lambda: _inspect_all(app, campaign_id), lambda: _publish(app, campaign_id),
+             lambda: _inspect_all(app, campaign_id), lambda: publish(app, campaign_id),
              lambda: _diagnose(app, campaign_id), lambda: _rectify(app, campaign_id),
              lambda: _review(app, campaign_id)]
     for step in steps[:STAGES.index(stage)]:
@@ -105,7 +105,8 @@ def _inspect_all(app, campaign_id: int) -> None:
         sign_off(app, campaign_id, task, problem=i == 0)
 
 
-def _publish(app, campaign_id: int) -> None:
+def publish(app, campaign_id: int) -> None:
+    """The lead publishes every inspection result of the campaign."""
     [task] = open_tasks(app, campaign_id, "publication_approval")
     with app.app_context():
         rows = tasks.task_form(user("scjg_01"), task["id"]).context.rows["publication_inspections"]

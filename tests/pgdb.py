@@ -53,12 +53,18 @@ def reachable() -> Exception | None:
         return exc
 
 
-def create(prefix: str | None = None) -> str:
-    """CREATE DATABASE <prefix><random>; returns its SQLAlchemy URL. Only such names can be dropped."""
+def create(prefix: str | None = None, template: str | None = None) -> str:
+    """CREATE DATABASE <prefix><random>; returns its SQLAlchemy URL. Only such names can be dropped.
+    With `template` (a database this process created, nobody connected to it) the new one is its copy."""
     prefix = prefix or os.environ.get("POSTGRES_TEST_DB_PREFIX", "yiye_test_")
     name = f"{prefix}{secrets.token_hex(5)}"
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        if template not in _created:
+            raise NotOwnedDatabase(f"refusing to copy database {template!r}: this run did not create it")
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(statement)
     _created.add(name)
     return server_url().set(database=name).render_as_string(hide_password=False)
 

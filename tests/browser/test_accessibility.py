@@ -3,8 +3,8 @@ of the role journeys, zh-CN and English, desktop and phone; nothing scrolls side
 
 The journeys: the public (no login), a supervisor, the lead department's official, an inspector on a
 phone (the task form, also after a failed submit), a designer. Each role's pages are its header
-navigation plus the pages of one finished campaign and one at joint inspection (built over HTTP with
-tests/e2e/journey.py).
+navigation plus the pages of one finished campaign and one at joint inspection (built through the services
+with tests/factories.py: the pages under test are the ones visited, not the steps before them).
 """
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from extensions import db
 from models import Draw
 from tests.browser.a11y import axe_violations, same_origin_links
 from tests.browser.conftest import PHONE, login
-from tests.e2e.journey import initiate, open_tasks, plan_and_approve, report_in, run_campaign, scope
+from tests import factories
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 NARROWEST = {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -21,12 +21,9 @@ NARROWEST = {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 2
 
 @pytest.fixture
 def journeys(app):
-    finished = run_campaign(app, 2)
-    s = scope(app, 1)
-    _, underway = plan_and_approve(app, s)
-    initiate(app, s, underway)
-    report_in(app, s, underway)
-    [task] = open_tasks(app, underway, "joint_inspection")
+    finished, _ = factories.campaign_at(app, "closed", enterprises=2)
+    underway, _ = factories.campaign_at(app, "drawn", enterprises=1)
+    [task] = factories.open_tasks(app, underway, "joint_inspection")
     with app.app_context():
         draw_id = db.session.scalars(select(Draw.id).where(Draw.campaign_id == finished)).first()
     campaign = [f"/campaigns/{finished}", f"/campaigns/{underway}", f"/draws/campaign/{finished}"]

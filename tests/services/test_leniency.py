@@ -53,7 +53,7 @@ def _second_campaign_with_problem_at(app, enterprise_id: int) -> int:
     assert enterprise_id in enterprises.values()
     for task in found:
         factories.sign_off(app, campaign_id, task, problem=enterprises[task["id"]] == enterprise_id)
-    factories._publish(app, campaign_id)
+    factories.publish(app, campaign_id)
     return campaign_id
 
 

@@ -9,14 +9,13 @@ from extensions import db
 from models import Campaign, CampaignDepartment, Inspection, User
 from services.stages import review
 from services.workflow import clock
-from tests.e2e.journey import initiate, plan_and_approve, report_in, scope, user_client
+from tests import factories
+from tests.e2e.journey import user_client
 
 
 def _declined_campaign(app):
-    s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
-    initiate(app, s, campaign_id)
-    report_in(app, s, campaign_id, decline_last=True)  # the last partner declines; the draw runs; inspections open
+    # campaign_at's report_in: the last partner declines; the draw runs; inspections open
+    campaign_id, s = factories.campaign_at(app, "drawn", enterprises=2)
     return s, campaign_id
 
 
@@ -74,8 +73,7 @@ def test_stage_durations_from_stage_records_with_labels(app):
 
 
 def test_the_leads_diagnosis_assessment_appears_in_the_report_and_the_notice(app):
-    from tests.e2e.journey import run_campaign
-    campaign_id = run_campaign(app, 2)
+    campaign_id, _ = factories.campaign_at(app, "closed", enterprises=2)
     supervisor = user_client(app, "supervisor")
     for path in (f"/reports/campaigns/{campaign_id}/diagnosis", f"/reports/campaigns/{campaign_id}/notice"):
         doc = lxml.html.fromstring(supervisor.get(path).get_data(as_text=True))

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditRecord, Inspection, User
-from tests.e2e.journey import run_campaign, user_client
+from tests import factories
+from tests.e2e.journey import user_client
 
 CODE = re.compile(r"\b[a-z_]+\.[a-z_]+\b|\b[a-z_]+ #\d+")
 
@@ -18,7 +19,7 @@ def _history(client, campaign_id):
 
 
 def test_history_is_sentences_with_names_and_links(app):
-    campaign_id = run_campaign(app, 4)
+    campaign_id, _ = factories.campaign_at(app, "closed", enterprises=4)
     with app.app_context():
         signed = db.session.scalars(select(AuditRecord).where(AuditRecord.campaign_id == campaign_id,
                                                               AuditRecord.action == "inspection.submit")).first()
@@ -39,7 +40,7 @@ def test_history_is_sentences_with_names_and_links(app):
 
 
 def test_history_in_english(app):
-    campaign_id = run_campaign(app, 2)
+    campaign_id, _ = factories.campaign_at(app, "closed", enterprises=2)
     client = user_client(app, "supervisor")
     client.set_cookie("lang", "en")
     text = " ".join(_history(client, campaign_id).text_content().split())

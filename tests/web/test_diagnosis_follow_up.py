@@ -8,23 +8,21 @@ from models import (AuditRecord, Campaign, Case, Diagnosis, FollowUp, HandlingDe
 from services.workflow import clock
 from services.workflow import timers
 from tests.conftest import csrf_token
-from tests.factories import give_opinions
-from tests.e2e.journey import inspection_fields, open_tasks, sign_off, submit, user_client
-from tests.factories import initiate, plan_and_approve, report_in, scope
+from tests import factories
+from tests.e2e.journey import open_tasks, submit, user_client
+from tests.factories import give_opinions, initiate, plan_and_approve, report_in, scope
 
 
 def _to_diagnosis(app, enterprises: int = 4, problems: int = 3) -> tuple[int, list[dict], object]:
     s = scope(app, enterprises)
     campaign_id = plan_and_approve(app, s)
     initiate(app, s, campaign_id)
-    lead = user_client(app, "scjg_01")
     report_in(app, s, campaign_id)
     inspections = open_tasks(app, campaign_id, "joint_inspection")
     for i, task in enumerate(inspections):
-        sign_off(app, campaign_id, task, inspection_fields(app, campaign_id, i < problems))
-    [publication] = open_tasks(app, campaign_id, "publication_approval")
-    submit(lead, publication["id"], [("approve", "publish")])
-    return campaign_id, inspections, lead
+        factories.sign_off(app, campaign_id, task, problem=i < problems)
+    factories.publish(app, campaign_id)
+    return campaign_id, inspections, user_client(app, "scjg_01")
 
 
 def _stage(app, campaign_id: int) -> str:

@@ -8,29 +8,28 @@ from werkzeug.datastructures import MultiDict
 from extensions import db
 from models import Evidence, FollowUp, HumanTask, Inspection, User, UserRole
 from tests.conftest import csrf_token
-from tests.factories import give_opinions
-from tests.e2e.journey import (initiate, inspection_fields, open_tasks, plan_and_approve, report_in, scope, sign_off,
-                               submit, user_client)
+from tests import factories
+from tests.e2e.journey import open_tasks, submit, user_client
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
 
 
 def _at_rectification(app):
-    s = scope(app, 2)
-    _, campaign_id = plan_and_approve(app, s)
-    lead = initiate(app, s, campaign_id)
-    report_in(app, s, campaign_id)
+    s = factories.scope(app, 2)
+    campaign_id = factories.plan_and_approve(app, s)
+    factories.initiate(app, s, campaign_id)
+    factories.report_in(app, s, campaign_id)
     tasks = open_tasks(app, campaign_id, "joint_inspection")
     for i, task in enumerate(tasks):
-        sign_off(app, campaign_id, task, inspection_fields(app, campaign_id, i == 0))
-    [approval] = open_tasks(app, campaign_id, "publication_approval")
-    submit(lead, approval["id"], [])
-    give_opinions(app, campaign_id)
+        factories.sign_off(app, campaign_id, task, problem=i == 0)
+    factories.publish(app, campaign_id)
+    factories.give_opinions(app, campaign_id)
     [diagnosis] = open_tasks(app, campaign_id, "diagnosis")
     first = tasks[0]["inspection_id"]
-    submit(lead, diagnosis["id"], [("assessment", "个别企业存在问题"), (f"handling.{first}.handling", "rectify"),
-                                  (f"handling.{first}.reinspect", "on")])
+    submit(user_client(app, "scjg_01"), diagnosis["id"], [("assessment", "个别企业存在问题"),
+                                                          (f"handling.{first}.handling", "rectify"),
+                                                          (f"handling.{first}.reinspect", "on")])
     [rectification] = open_tasks(app, campaign_id, "rectification")
     return campaign_id, rectification
 
