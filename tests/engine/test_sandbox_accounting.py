@@ -547,3 +547,40 @@ def test_a_set_display_without_a_star_is_not_charged_as_unpacking():
         charged_so_far.append(safe_builtins.current().items)
     interpreter.execute("probe()\ns = {1, 2, 3}\nt = {*s, 4}\nprobe()", {}, {"probe": probe}, GUARDS_ONLY)
     assert charged_so_far[1] - charged_so_far[0] == 4  # only the starred display: its four elements
+
+
+def test_source_length_limit_at_its_boundary():
+    from engine.sandbox.checks import MAX_SOURCE_CHARS
+    exact = "x = 1\n#" + "c" * (MAX_SOURCE_CHARS - 7)
+    assert len(exact) == MAX_SOURCE_CHARS and check_source(exact) == []
+    assert check_source(exact + "c") == [f"source is {MAX_SOURCE_CHARS + 1:,} characters; the limit is 20,000"]
+
+
+def test_syntax_node_limit_at_its_boundary():
+    """Every node counts once, the root included: a list display of k names is 3 + 2k nodes in eval mode
+    (Expression, List and its Load, then each Name and its Load); one constant more makes the count odd."""
+    import ast
+
+    from engine.sandbox.checks import MAX_AST_NODES
+
+    def source(nodes: int) -> str:
+        names, odd = divmod(nodes - 3, 2)
+        return "[" + ", ".join(["a"] * names + ["1"] * odd) + "]"
+
+    for nodes in (MAX_AST_NODES - 1, MAX_AST_NODES):
+        assert sum(1 for _ in ast.walk(ast.parse(source(nodes), mode="eval"))) == nodes
+        assert check_source(source(nodes), "eval") == []
+    assert check_source(source(MAX_AST_NODES + 1), "eval") == [
+        "source is too complex (over 5,000 syntax nodes or 100 levels)"]
+
+
+def test_an_exception_handler_may_not_bind_a_private_name():
+    assert check_source("try:\n    x = 1\nexcept ValueError as _e:\n    x = 2") == [
+        "line 3: '_e' (names starting with '_') is not allowed"]
+
+
+def test_a_script_keeps_its_leading_lines_so_errors_name_the_designer_s_line():
+    """Only an expression is stripped (eval tolerates surrounding whitespace); a script's line numbers must
+    stay those of the designer's text."""
+    assert check_source("\n\nx = _y") == ["line 3: '_y' (names starting with '_') is not allowed"]
+    assert check_source("\n\n  x = 1")[0].startswith("line 3: syntax error")

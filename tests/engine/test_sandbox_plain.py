@@ -43,11 +43,13 @@ def test_literals_are_plain_only_while_small():
 
 def test_a_plain_condition_starts_no_worker_and_answers_as_one_would():
     env = SandboxEnvironment()
-    data = {"severity": "minor", "problems": 3, "items": [1, 2]}
+    data = {"severity": "minor", "problems": 3, "items": [1, 2], "rows": [[1], [2]]}
     assert env.evaluate('(severity) == ("minor") and problems >= 3', data) is True
     assert pool._pool is None or not pool._pool.idle  # no worker was needed
     answer = env.evaluate("items", data)
     assert answer == [1, 2] and answer is not data["items"]  # a copy, as a worker's answer is
+    rows = env.evaluate("rows", data)
+    assert rows == [[1], [2]] and rows[0] is not data["rows"][0]  # a deep one: nothing shared with the task data
     assert env.evaluate("items != [1, 2]", data) is False
     assert env.evaluate("len(items) == 2", data) is True and pool._pool.idle  # a call: a worker answered
 
