@@ -17,11 +17,12 @@ from models import User
 from tests.concurrency.helpers import open_campaign, work_for
 from tests.ops import prod_server
 
-WINDOW_SECONDS = 0.75  # each window; the assertion compares counts, never times
+WINDOW_SECONDS = 0.5   # each window; the assertion compares counts, never times
 PAIRS = 3              # unlocked and locked windows alternate, so drifting load on a shared machine hits both
 LOCKED_CLIENTS = 4     # as many as one process has CPU-bound work for: with sync workers they would take all
 OTHER_CLIENTS = 2
-OTHER_TASKS = 260       # enough that a quiet machine never runs dry within the windows
+OTHER_TASKS = 260       # the other clients are paced (PACE_SECONDS), so they cannot run dry within the windows
+PACE_SECONDS = 0.05     # 2 clients x 7 windows x 0.5 s / 0.05 s = at most 140 completions, well under OTHER_TASKS
 
 
 def _prepare(pg_app, port: int, campaign_id: int) -> list[tuple[int, dict, dict]]:
@@ -50,6 +51,7 @@ def _run_window(port: int, others: list, locked: list, lock_held: threading.Even
             assert status == 200, body[:300]
             if not stop.is_set():
                 served.append(task_id)
+            stop.wait(PACE_SECONDS)  # a steady load: a fast machine would otherwise use up the tasks
 
     def locked_client(task_id, headers, payload):
         while not stop.is_set():

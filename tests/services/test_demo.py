@@ -10,6 +10,7 @@ from domain.uscc import is_valid
 from extensions import db
 from models import ChecklistRevision, Department, Enterprise, Industry, User, UserRole
 from demo.county import DEMO_PASSWORD, load_demo
+from models.base import Base
 
 
 def _make_app() -> Flask:
@@ -17,7 +18,9 @@ def _make_app() -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
     db.init_app(app)
     with app.app_context():
-        db.create_all()
+        # The models' own metadata: db.create_all() would also walk the bind keys other apps of this process
+        # registered (the read replica's), which this bare app does not configure.
+        Base.metadata.create_all(db.engine)
     return app
 
 
