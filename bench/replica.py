@@ -143,7 +143,8 @@ def rows() -> list[tuple[str, str, str]]:
     try:
         name = f"yiye_bench_{secrets.token_hex(5)}"
         throughput.URL = pgreplica.create_database(pair, name)
-        work = throughput._prepare()
+        app = throughput._app()
+        work = throughput._open_signatures(app, throughput._prepare(app), {}, seed=5)  # first signatures
         if len(work) < PHASE_TASKS * 6:
             raise SystemExit(f"bench/replica.py needs {PHASE_TASKS * 6} open tasks, the campaigns have {len(work)}")
         pgreplica.wait_replayed(pair)
