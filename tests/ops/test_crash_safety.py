@@ -21,6 +21,7 @@ from models import AuditRecord, Campaign, HumanTask, Inspection, WorkflowInstanc
 from services import audit
 from services.workflow import tasks
 from models import User
+from tests.waiting import wait_for
 from tests.concurrency.helpers import assert_instances_consistent, open_campaign, work_for
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -197,10 +198,7 @@ def test_kill_9_after_commit_then_retry_with_the_key_gets_the_original_result(pg
                 outcome["status"] = type(exc).__name__
         client = threading.Thread(target=complete_and_die)
         client.start()
-        deadline = time.monotonic() + 60
-        while not marker.exists() or not marker.read_text():
-            assert time.monotonic() < deadline, "the worker never committed"
-            time.sleep(0.05)
+        wait_for(lambda: marker.exists() and marker.read_text(), "the worker committed")
         os.kill(int(marker.read_text()), signal.SIGKILL)
         client.join(60)
         assert outcome["status"] != 200  # the client never got its answer

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditRecord, User
+from tests.waiting import wait_for
 from tests.concurrency.helpers import open_campaign, work_for
 from tests.ops import prod_server
 
@@ -91,8 +92,5 @@ def test_sigterm_and_restart_on_the_same_socket_drop_nothing(pg_app):
             AuditRecord.action == "task.complete", AuditRecord.object_id.in_(completed))) == len(completed)
 
 
-def _wait(condition, what: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+def _wait(condition, what: str) -> None:
+    wait_for(condition, what, polls=2400)
