@@ -132,12 +132,14 @@ def wait_replayed(pair: Pair, timeout: float = 30) -> None:
 
 
 def stop(pair: Pair) -> None:
-    for name in ("replica", "primary"):
-        try:
-            _run([PG_BIN / "pg_ctl", "-D", pair.root / name, "-m", "immediate", "-w", "stop"], timeout=60)
-        except (ReplicaUnavailable, subprocess.TimeoutExpired):
-            pass  # already down; the directory goes anyway
-    _remove(pair.root)
+    """Stop whichever of the two servers still runs (its postmaster.pid is there), then remove both."""
+    try:
+        for name in ("replica", "primary"):
+            data = pair.root / name
+            if (data / "postmaster.pid").exists():
+                _run([PG_BIN / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], timeout=60)
+    finally:
+        _remove(pair.root)
 
 
 def _remove(root: Path) -> None:
