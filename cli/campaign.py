@@ -3,7 +3,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from services.complaints import triage
+from services.complaints import handling, triage
 from services.errors import DomainError
 from demo.simulate import simulate
 
@@ -29,3 +29,11 @@ def reopen_targeted_publication_command() -> None:
     publication approval task."""
     reopened = triage.reopen_for_publication()
     click.echo(f"已为 {len(reopened)} 个投诉举报定向检查开启公示审核")
+
+
+@campaign_cli.command("open-targeted-handling")
+def open_targeted_handling_command() -> None:
+    """Give complaint-targeted inspections published before they had a handling step (their cases still wait
+    for a decision) the lead department's handling task."""
+    given = handling.open_waiting()
+    click.echo(f"已为 {len(given)} 个投诉举报定向检查开启处置决定")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from services import audit_checkpoints
+from services.complaints import handling as targeted_handling
 from services.complaints import register as complaints
 from services.complaints import triage as complaint_triage
 from services.draw import stage as draw_stage
@@ -39,6 +40,7 @@ FORMS: dict[str, FormHooks] = {
     "publication_rework": FormHooks(publication.rework_context, publication.record_rework),
     "diagnosis_opinion": FormHooks(opinions.opinion_context, opinions.record_opinion),
     "diagnosis": FormHooks(diagnosis.diagnosis_context, diagnosis.record_diagnosis),
+    "targeted_handling": FormHooks(targeted_handling.handling_context, targeted_handling.record_handling),
     "rectification": FormHooks(follow_up.rectification_context, follow_up.record_rectification,
                                evidence=follow_up.attach_evidence),
     "reinspection": FormHooks(follow_up.reinspection_context, follow_up.record_reinspection),

@@ -91,7 +91,7 @@ def diagnosis_context(ctx) -> FormContext:
         choices={"handling_classes": [Choice(code, zh) for code, zh, _ in results.HANDLING]},
         rows={"problem_inspections": [Row(i.id, f"{i.enterprise.name}（{i.enterprise.uscc}）", detail=detail(i))
                                       for i in inspections]},
-        initial={"handling": {i.id: {"handling": _suggestion(i, gradings)} for i in inspections}},
+        initial={"handling": {i.id: {"handling": suggestion(i, gradings)} for i in inspections}},
         # The 会诊 members' opinions (partner departments, experts), shown beside the decision.
         info={"opinions": opinion_records.by_inspection(ctx.campaign.id),
               "opinion_enterprises": {i.id: i.enterprise.name for i in inspections},
@@ -100,7 +100,7 @@ def diagnosis_context(ctx) -> FormContext:
     )
 
 
-def _suggestion(inspection: Inspection, gradings: dict[int, Grading]) -> str:
+def suggestion(inspection: Inspection, gradings: dict[int, Grading]) -> str:
     g = gradings.get(inspection.id)
     return g.suggested if g else results.suggested_handling(inspection.result_code)
 
@@ -111,27 +111,16 @@ def record_diagnosis(ctx, data: dict) -> dict:
     chosen = {row["key"]: row for row in data["handling"]}
     inspections = db.session.scalars(select(Inspection).where(Inspection.campaign_id == campaign.id)
                                      .order_by(Inspection.id)).all()
-    _check_overrides(inspections, chosen, gradings)
+    check_handling(inspections, chosen, gradings)
     diagnosis = Diagnosis(campaign_id=campaign.id, assessment=data["assessment"], recorded_by_id=ctx.user.id,
                           recorded_at=clock.now())
     db.session.add(diagnosis)
     open_follow_ups = 0
     for inspection in inspections:
-        suggested = _suggestion(inspection, gradings)
+        suggested = suggestion(inspection, gradings)
         row = chosen.get(inspection.id, {"handling": "none" if inspection.id not in gradings else suggested})
-        handling = row["handling"]
-        reason = (row.get("note") or "").strip() or None
-        inspection.handling, inspection.handling_note = handling, reason
-        if inspection.id in gradings or inspection.id in chosen:
-            db.session.add(HandlingDecision(
-                inspection_id=inspection.id, campaign_id=campaign.id, enterprise_id=inspection.enterprise_id,
-                grade=gradings[inspection.id].grade if inspection.id in gradings else None, suggested=suggested,
-                handling=handling, override_reason=reason if handling != suggested else None,
-                decision_version=version, decided_by_id=ctx.user.id, decided_at=clock.now()))
-            if handling != suggested:
-                audit.record(ctx.user, "diagnosis.override", "inspection", inspection.id, campaign_id=campaign.id,
-                             suggested=suggested, handling=handling, reason=reason)
-        open_follow_ups += _open_measure(ctx.user, inspection, handling, row)
+        open_follow_ups += apply_handling(ctx.user, inspection, row, gradings, version,
+                                          decided=inspection.id in gradings or inspection.id in chosen)
     diagnosis.open_follow_ups = open_follow_ups
     db.session.flush()
     for inspection in inspections:
@@ -143,14 +132,38 @@ def record_diagnosis(ctx, data: dict) -> dict:
     return {"rectify_count": open_follow_ups}
 
 
-def _check_overrides(inspections, chosen: dict, gradings: dict) -> None:
+def apply_handling(actor, inspection: Inspection, row: dict, gradings: dict[int, Grading], version: int,
+                   decided: bool = True) -> int:
+    """Set one enterprise's handling class, record the decision (and an override of the suggestion) when it was
+    `decided` by a person, and open what it calls for; returns how many follow-ups stay open until closed.
+    Shared by the diagnosis and a targeted inspection's own handling decision (services/complaints/handling.py)."""
+    suggested = suggestion(inspection, gradings)
+    handling = row["handling"]
+    reason = (row.get("note") or "").strip() or None
+    inspection.handling, inspection.handling_note = handling, reason
+    if decided:
+        graded = gradings.get(inspection.id)
+        db.session.add(HandlingDecision(
+            inspection_id=inspection.id, campaign_id=inspection.campaign_id, enterprise_id=inspection.enterprise_id,
+            grade=graded.grade if graded else None, suggested=suggested, handling=handling,
+            override_reason=reason if handling != suggested else None, decision_version=version,
+            decided_by_id=actor.id, decided_at=clock.now()))
+        if handling != suggested:
+            audit.record(actor, "diagnosis.override", "inspection", inspection.id, campaign_id=inspection.campaign_id,
+                         suggested=suggested, handling=handling, reason=reason)
+    return _open_measure(actor, inspection, handling, row)
+
+
+def check_handling(inspections, chosen: dict, gradings: dict) -> None:
+    """The rules every handling decision follows: an override of the suggestion needs a reason, a transfer an
+    authority and its kind, a lenient handling a listed matter not used before in the period."""
     errors = []
     for inspection in inspections:
         row = chosen.get(inspection.id)
         if row is None:
             continue
         name = inspection.enterprise.name
-        if row["handling"] != _suggestion(inspection, gradings) and not (row.get("note") or "").strip():
+        if row["handling"] != suggestion(inspection, gradings) and not (row.get("note") or "").strip():
             errors.append(f"{name}：调整系统建议的处置方式须填写理由")
         if row["handling"] == "transfer" and not (row.get("authority") or "").strip():
             errors.append(f"{name}：移送须填写接收机关")

@@ -18,6 +18,7 @@ from forms.loader import Choice, FormContext, Row
 from models import (Campaign, CampaignDepartment, Department, Enterprise, Inspection, InspectionOfficer,
                     InspectionRevision, Publication, Region, User)
 from services import audit
+from services.complaints import handling as targeted_handling
 from services.directory import history
 from services.org import scope
 from services.workflow import clock, escalations
@@ -119,6 +120,9 @@ def record_approval(ctx, data: dict) -> dict:
         audit.record(ctx.user, "publication.approve", "publication", publication.id, campaign_id=ctx.campaign.id,
                      inspection_ids=[i.id for i in to_publish], comment=data.get("comment"))
         audit.request_checkpoint("publication")
+    if ctx.campaign.kind == TARGETED_KIND:  # no 会诊 follows: the lead decides the handling itself
+        for inspection in to_publish:
+            targeted_handling.open_for(inspection)
     for inspection in pending:
         if decided[inspection.id] != "publish":
             _send_back(ctx.user, inspection, decided[inspection.id], chosen[inspection.id]["reason"].strip())

@@ -10,7 +10,8 @@ from engine.serializer import dump_state, load_state
 
 WORKFLOWS = sorted((Path(__file__).resolve().parents[2] / "workflows").glob("*.bpmn"))
 FIRST_TASK = {"campaign": "initiation", "enterprise_case": "joint_inspection", "referral": "referral_decision",
-              "objection": "objection_review", "case_review": "joint_case_review"}
+              "objection": "objection_review", "case_review": "joint_case_review",
+              "targeted_handling": "targeted_handling_decision"}
 
 
 def _engine(calls=None):
