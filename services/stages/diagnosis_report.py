@@ -246,9 +246,12 @@ def review_xlsx(review) -> bytes:
     _rows(book.create_sheet("检查活动"), header, [
         [f"{c.code} {c.title}", f"{r['tasks_on_time']}/{r['tasks_late']}"] + [_na(r.get(k)) for k in METRICS] + [_na(r["score"])]
         for c, r in review.campaigns])
-    _rows(book.create_sheet("部门"), ["部门", "任务按时/超期", "检查完成/分配"] + [label for label, _ in METRICS.values()] + ["得分"], [
-        [d.name, f"{r['tasks_on_time']}/{r['tasks_late']}", f"{r['inspections_done']}/{r['inspections_assigned']}"]
-        + [_na(r.get(k)) for k in METRICS] + [_na(r["score"])] for d, r in review.departments])
+    cases = ["立案（一般程序）", "立案（简易程序）", "行政处罚（件）", "罚没金额（元）", "移送", "其中移送公安"]
+    _rows(book.create_sheet("部门"), ["部门", "任务按时/超期", "检查完成/分配"] + cases
+          + [label for label, _ in METRICS.values()] + ["得分"], [
+        [d.name, f"{r['tasks_on_time']}/{r['tasks_late']}", f"{r['inspections_done']}/{r['inspections_assigned']}",
+         r["cases_general"], r["cases_summary"], r["penalties"], r["penalty_fen"] / 100, r["transfers"],
+         r["transfers_police"]] + [_na(r.get(k)) for k in METRICS] + [_na(r["score"])] for d, r in review.departments])
     _rows(book.create_sheet("阶段用时"), ["阶段", "中位用时（小时）"],
           [[STAGE_LABELS.get(s, s), h] for s, h in review.stage_medians.items()])
     _rows(book.create_sheet("权重"), ["指标", "权重"], [[METRICS[k][0], w] for k, w in review.weights.items() if k in METRICS])

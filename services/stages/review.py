@@ -254,7 +254,8 @@ def period_review(user: User, start: date, end: date, department_id: int | None 
     previous = _previous_year(start, end, department_id, user)
     return PeriodReview(
         start=start, end=end, weights=weights, campaigns=[(c, rows[c.id]) for c in campaigns],
-        departments=[(d, row) for d, row in _department_rows(due_ids, weights, department_id)
+        departments=[(d, row) for d, row in _department_rows(due_ids, weights, department_id,
+                                                             case_figures.by_department(ids) if ids else {})
                      if scope.covers(user, d.region_id)], totals=totals,
         stage_medians=_stage_medians(ids), previous_totals=previous,
         change={key: _change(totals.get(key, 0), previous.get(key, 0))
@@ -274,8 +275,11 @@ def _change(now: int, before: int) -> float | None:
     return round(100.0 * (now - before) / before, 1) if before else None
 
 
-def _department_rows(campaign_ids: list[int], weights: dict, only: int | None) -> list[tuple[Department, dict]]:
-    if not campaign_ids:
+def _department_rows(campaign_ids: list[int], weights: dict, only: int | None,
+                     cases: dict[int, dict]) -> list[tuple[Department, dict]]:
+    """Scored over the due campaigns; `cases` (case figures per department) over all the period's campaigns, as
+    the totals are, so that the rows add up to them."""
+    if not campaign_ids and not cases:
         return []
     tasks = _tasks(campaign_ids, HumanTask.department_id)
     coverage = _coverage_by_department(campaign_ids)
@@ -287,7 +291,7 @@ def _department_rows(campaign_ids: list[int], weights: dict, only: int | None) -
     for cid, row in per_campaign.items():
         led[lead_of[cid]].append(row)
     declined = _declined(campaign_ids, per_campaign, coverage)
-    department_ids = sorted((set(tasks) | set(coverage) | set(led) | set(declined)) - {None})
+    department_ids = sorted((set(tasks) | set(coverage) | set(led) | set(declined) | set(cases)) - {None})
     if only is not None:
         department_ids = [d for d in department_ids if d == only]
     out = []
@@ -297,7 +301,8 @@ def _department_rows(campaign_ids: list[int], weights: dict, only: int | None) -
                                                   "visits_separate", "visits_joint")},
                **tasks.get(department_id, {"tasks_completed": 0, "tasks_on_time": 0, "tasks_late": 0}),
                **coverage.get(department_id, {"inspections_assigned": 0, "inspections_done": 0}),
-               "campaigns_led": len(led.get(department_id, [])), "campaigns_declined": declined.get(department_id, 0)}
+               "campaigns_led": len(led.get(department_id, [])), "campaigns_declined": declined.get(department_id, 0),
+               **cases.get(department_id, case_figures.EMPTY)}
         _finish(row)
         if row["visits_separate"] == 0:
             row["visits_saved_pct"] = None  # visits are counted for the departments leading campaigns

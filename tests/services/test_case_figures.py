@@ -90,6 +90,40 @@ def test_the_period_review_counts_cases_penalties_and_transfers(app):
     assert "1 件，罚没 2000.50 元" in campaign_page
 
 
+def test_the_period_review_s_department_rows_add_up_to_its_case_figures(app):
+    """Per department: the cases it opened and handles (with their penalties) and the transfers it sent, over the
+    same campaigns as the totals, so that the rows sum to the 总体情况 — the page shows them per department too."""
+    from datetime import timedelta
+
+    from services.workflow import clock
+
+    with_case = _decide(app, {"handling": "case"})
+    with_transfer = _decide(app, {"handling": "transfer", "authority": "蕲春县公安局", "authority_kind": "public_security"})
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.campaign_id == with_case)).one()
+        handler = db.session.get(Department, case.department_id)
+        cases.update_case(factories.user(f"{handler.code}_01"), case.id, procedure="general", status="open",
+                          penalty="1500", summary=None)
+        lead = db.session.get(Campaign, with_transfer).lead_department_id
+        start = clock.today() - timedelta(days=30)
+        period = review.period_review(factories.user("supervisor"), start, clock.today())
+        rows = {d.id: row for d, row in period.departments}
+        handler_id, handler_name = handler.id, handler.name
+    keys = ("cases_general", "cases_summary", "penalties", "penalty_fen", "transfers", "transfers_police")
+    assert period.totals["cases_general"] >= 1 and period.totals["transfers"] >= 1
+    for key in keys:
+        assert sum(row[key] for row in rows.values()) == period.totals[key], key
+    assert (rows[handler_id]["cases_general"], rows[handler_id]["penalty_fen"]) == (1, 150000)
+    assert (rows[lead]["transfers"], rows[lead]["transfers_police"]) >= (1, 1)
+    client = user_client(app, "supervisor")
+    page = client.get(f"/reports/review?start={start}").get_data(as_text=True)
+    department_table = page.split("二、各部门")[1].split("三、各检查活动")[0]
+    assert "立案/处罚/移送" in department_table and "罚没 1500.00 元" in department_table
+    assert handler_name in department_table
+    english = client.get(f"/reports/review?start={start}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "fines 1500.00 yuan" in english
+
+
 def test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(app):
     """The receiving authority's kind is chosen in the diagnosis form; the figures follow it, whatever the
     authority is called, and a transfer without a kind is refused."""
