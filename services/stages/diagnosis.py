@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import case, func, select
 
-from domain import grading, results
+from domain import authorities, grading, results
 from engine import decision as dmn
 from engine.sandbox import SandboxedScriptEngine
 from services.workflow import script_limits
@@ -169,6 +169,9 @@ def check_handling(inspections, chosen: dict, gradings: dict) -> None:
             errors.append(f"{name}：移送须填写接收机关")
         if row["handling"] == "transfer" and not row.get("authority_kind"):
             errors.append(f"{name}：移送须选择接收机关类别")
+        elif row["handling"] == "transfer" and (conflict := authorities.name_conflict(row.get("authority") or "",
+                                                                                     row["authority_kind"])):
+            errors.append(f"{name}：{conflict}")
         if row["handling"] in results.LENIENT_HANDLING:  # once per matter within the period, and only if listed
             errors.extend(leniency.problems(inspection, row["handling"]))
     if errors:

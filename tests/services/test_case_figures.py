@@ -124,9 +124,9 @@ def test_the_period_review_s_department_rows_add_up_to_its_case_figures(app):
     assert "fines 1500.00 yuan" in english
 
 
-def test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(app):
-    """The receiving authority's kind is chosen in the diagnosis form; the figures follow it, whatever the
-    authority is called, and a transfer without a kind is refused."""
+def test_a_transfer_counts_as_to_the_police_by_the_kind_chosen(app):
+    """The receiving authority's kind is chosen in the diagnosis form and the figures follow it (a police unit
+    without 公安 in its name counts as police when chosen so); a transfer without a kind is refused."""
     campaign_id, _ = factories.campaign_at(app, "published")
     factories.give_opinions(app, campaign_id)
     [task] = factories.open_tasks(app, campaign_id, "diagnosis")
@@ -141,9 +141,9 @@ def test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(a
         factories.tasks.complete(factories.user("scjg_01"), task["id"],
                                       {"assessment": "分类处置", "handling": handling})
     assert any("移送须选择接收机关类别" in e for e in missing.value.errors["handling"])
-    kinds = ["public_security"] + ["judicial"] * (len(rows) - 1)
+    kinds = [("public_security", "蕲春县森林警察大队")] + [("judicial", "蕲春县人民检察院")] * (len(rows) - 1)
     factories.complete(app, "scjg_01", task["id"], {"assessment": "分类处置", "handling": [
-        {**row, "authority_kind": kind} for row, kind in zip(handling, kinds)]})
+        {**row, "authority_kind": kind, "authority": name} for row, (kind, name) in zip(handling, kinds)]})
     figures = _figures(app, campaign_id)
     assert (figures["transfers"], figures["transfers_police"]) == (len(rows), 1)
 
@@ -175,7 +175,11 @@ def test_migration_backfills_the_authority_kind_from_the_name(app):
 def test_the_period_figures_on_postgresql(pg_app):
     """The sums over a Numeric penalty and the police transfers by kind, on PostgreSQL too."""
     test_the_period_review_counts_cases_penalties_and_transfers(pg_app)
-    test_a_transfer_counts_as_to_the_police_by_the_kind_chosen_not_by_the_name(pg_app)
+    test_a_transfer_counts_as_to_the_police_by_the_kind_chosen(pg_app)
+
+
+def test_the_department_figures_on_postgresql(pg_app):
+    test_the_period_review_s_department_rows_add_up_to_its_case_figures(pg_app)
 
 
 def test_the_migration_backfill_on_postgresql(pg_app):
