@@ -3,8 +3,9 @@ of the role journeys, zh-CN and English, desktop and phone; nothing scrolls side
 
 The journeys: the public (no login), a supervisor, the lead department's official, an inspector on a
 phone (the task form, also after a failed submit), a designer. Each role's pages are its header
-navigation plus the pages of one finished campaign and one at joint inspection (built through the services
-with tests/factories.py: the pages under test are the ones visited, not the steps before them).
+navigation plus the pages of one finished campaign and one at joint inspection, and for the lead a complaint
+with its handled targeted inspection and an open diagnosis form (built through the services with
+tests/factories.py: the pages under test are the ones visited, not the steps before them).
 """
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from extensions import db
 from models import Draw
 from tests.browser.a11y import axe_violations, same_origin_links
 from tests.browser.conftest import PHONE, login
+from tests.browser.test_narrow_pages import _complaint, _diagnosis_task
 from tests import factories
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -26,12 +28,14 @@ def journeys(app):
     [task] = factories.open_tasks(app, underway, "joint_inspection")
     with app.app_context():
         draw_id = db.session.scalars(select(Draw.id).where(Draw.campaign_id == finished)).first()
+    complaint_id, (diagnosis_task, _) = _complaint(app), _diagnosis_task(app)  # a handled complaint; the transfer form
     campaign = [f"/campaigns/{finished}", f"/campaigns/{underway}", f"/draws/campaign/{finished}"]
     return {
         None: ["/public/", "/verify/", f"/verify/draw/{draw_id}", "/auth/login"],
         "supervisor": campaign + ["/plans/new", f"/reports/campaigns/{finished}/diagnosis", "/reports/review",
                                   f"/reports/campaigns/{finished}/notice", "/dashboard/", "/auth/password"],
-        "scjg_01": campaign + [f"/reports/campaigns/{finished}/diagnosis"],
+        "scjg_01": campaign + [f"/reports/campaigns/{finished}/diagnosis", f"/complaints/{complaint_id}",
+                               f"/inbox/tasks/{diagnosis_task}"],
         task["candidates"][0]: [f"/inbox/tasks/{task['id']}", "/inbox/"],
         "designer": ["/designer/"],
     }
