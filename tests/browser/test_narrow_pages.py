@@ -1,5 +1,5 @@
 """At 375 CSS px (the narrowest common phone), in a real browser: a complaint's page with its targeted
-inspection's publication and handling lines, the period review with its case figures (overall and per
+inspection's publication and handling lines, the lead's handling task for a targeted inspection, the period review with its case figures (overall and per
 department), and the diagnosis form with a transfer's receiving authority kind (also after the kind was refused).
 Nothing scrolls sideways; each page's screenshot is kept in tests/browser/artifacts/."""
 from datetime import timedelta
@@ -58,6 +58,8 @@ def _diagnosis_task(app) -> tuple[int, int]:
 def test_complaint_review_and_transfer_kind_fit_a_375px_phone(app, live_server, browser):
     complaint_id, start = _complaint(app), _review_period(app)
     task_id, key = _diagnosis_task(app)
+    _, targeted_campaign, _ = _published(app)
+    [handling] = factories.open_tasks(app, targeted_campaign, "targeted_handling")
     context = browser.new_context(locale="zh-CN", **NARROW)
     page = context.new_page()
     try:
@@ -69,6 +71,11 @@ def test_complaint_review_and_transfer_kind_fit_a_375px_phone(app, live_server, 
             return getComputedStyle(dt).color !== getComputedStyle(dd).color; }""")
         screenshot(page, "narrow-375-complaint")
         _fits(page, "complaint page")
+
+        page.goto(f"{live_server}/inbox/tasks/{handling['id']}")
+        assert "定向检查的分类处置" in page.inner_text("main") and "因投诉举报" in page.inner_text("main")
+        screenshot(page, "narrow-375-targeted-handling")
+        _fits(page, "targeted handling task")
 
         page.goto(f"{live_server}/inbox/tasks/{task_id}")
         page.check(f"[name='handling.{key}.handling'][value='transfer']")
