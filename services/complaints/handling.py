@@ -18,9 +18,9 @@ from forms.loader import Choice, FormContext, Row
 from domain import results
 from models import Complaint, HumanTask, Inspection, WorkflowInstance
 from services import audit
-from services.errors import Conflict, Forbidden
+from services.errors import Conflict, Forbidden, NotFound
 from services.stages import diagnosis
-from services.workflow import runtime, timers
+from services.workflow import deployments, runtime, timers
 
 PROCESS_ID = FORM_KEY = "targeted_handling"
 
@@ -39,6 +39,7 @@ def open_for(inspection: Inspection) -> None:
         audit.record(None, "targeted_handling.none", "inspection", inspection.id, campaign_id=campaign.id,
                      result_code=inspection.result_code)
         return
+    _ensure_deployed(campaign.region_id)
     instance = runtime.start_instance(PROCESS_ID, {"inspection_id": inspection.id,
                                                    "department_id": campaign.lead_department_id},
                                       region_id=campaign.region_id)
@@ -99,6 +100,17 @@ def open_waiting() -> list[int]:
         open_for(inspection)
     db.session.commit()
     return given
+
+
+def _ensure_deployed(region_id: int | None) -> None:
+    """An installation upgraded by migrations alone (`flask process deploy-bundled` not run) has no version of
+    this process yet: deploy the bundled model (audited like any deployment) rather than fail the publication."""
+    try:
+        deployments.for_region(PROCESS_ID, region_id)
+    except NotFound:
+        path = deployments.WORKFLOW_DIR / f"{PROCESS_ID}.bpmn"
+        deployments.deploy(path.read_text(encoding="utf-8"), path.name, None,
+                           change_note="首次需要时自动部署（定向检查处置）")
 
 
 def _task_open(inspection_id: int) -> bool:

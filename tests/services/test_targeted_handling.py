@@ -128,3 +128,19 @@ def test_a_targeted_inspection_published_before_the_upgrade_gets_its_task_from_t
 
 def test_the_targeted_handling_on_postgresql(pg_app):
     test_from_complaint_to_rectification_the_lead_decides_the_handling(pg_app)
+
+
+def test_an_installation_upgraded_without_deploying_the_process_still_publishes_and_gets_the_task(app):
+    """A release that ran only the migrations has no targeted_handling process: publishing deploys the bundled one."""
+    from models import ProcessDefinition
+
+    with app.app_context():
+        db.session.execute(db.delete(ProcessDefinition).where(ProcessDefinition.process_id == handling.PROCESS_ID))
+        db.session.commit()
+    _, campaign_id, inspection_id = _published(app)
+    [task] = factories.open_tasks(app, campaign_id, "targeted_handling")
+    assert task["inspection_id"] == inspection_id
+    with app.app_context():
+        [deployed] = db.session.scalars(select(ProcessDefinition).where(
+            ProcessDefinition.process_id == handling.PROCESS_ID)).all()
+        assert deployed.change_note == "首次需要时自动部署（定向检查处置）" and deployed.deployed_by_id is None
