@@ -74,8 +74,7 @@ def test_from_complaint_to_rectification_the_lead_decides_the_handling(app):
                                                                                 note="涉嫌犯罪")]})
         assert f"{name}：移送须填写接收机关" in refused.value.errors["handling"]
         with pytest.raises(Forbidden):  # another department's official cannot decide it
-            handling.record_handling(type("Ctx", (), {"user": user("wjw_01"), "campaign": db.session.get(
-                Inspection, inspection_id).campaign, "inspection": db.session.get(Inspection, inspection_id)})(), {})
+            tasks.complete(user("wjw_01"), task["id"], {"handling": [_row(app, task["id"])]})
         db.session.rollback()
         assert db.session.get(Inspection, inspection_id).handling is None
 
