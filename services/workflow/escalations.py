@@ -54,10 +54,11 @@ def sync_instance(instance: WorkflowInstance) -> None:
 
 
 def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[str],
-              created: list[HumanTask]) -> None:
+              created: list) -> None:
     """`sync_instance` for one completion, from what it changed: the completed task, the spiff ids of the
-    tasks it cancelled and the rows it created. The ended tasks' pending escalations are cancelled, the new
-    tasks' deadlines scheduled; a new task never had an escalation, a task without a deadline never got one."""
+    tasks it cancelled and the rows it created (runtime.NewTask: id, campaign_id, due_at). The ended tasks'
+    pending escalations are cancelled, the new tasks' deadlines scheduled; a new task never had an escalation,
+    a task without a deadline never got one."""
     timer = Timer.__table__  # Core: no Timer object is in the session to keep in step
     if cancelled:
         ended = sorted(cancelled) + ([completed.spiff_task_id] if completed.due_at is not None else [])
