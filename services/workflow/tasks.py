@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marshmallow import ValidationError
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -371,14 +371,21 @@ def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None
     # synchronisation did, at a fraction of its CPU.
     values = {"status": "completed", "completed_by_id": user.id, "completed_at": clock.now(),
               "claimed_by_id": user.id, "on_behalf_of_id": on_behalf_of}
-    table = HumanTask.__table__
-    won = db.session.execute(update(table).where(table.c.id == task.id, table.c.status == "open")
-                             .values(values).returning(table.c.id)).all()
+    won = db.session.execute(_MARK_COMPLETED, {**values, "task_id": task.id}).all()
     if len(won) != 1:
         db.session.rollback()
         raise _already_done(user, db.session.get(HumanTask, task.id))
     for name, value in values.items():
         set_committed_value(task, name, value)
+
+
+_tasks = HumanTask.__table__
+# Built once, like runtime._LOCK_BY_ID: building the statement costs more CPU than running it.
+_MARK_COMPLETED = (update(_tasks).where(_tasks.c.id == bindparam("task_id"), _tasks.c.status == "open")
+                   .values(status=bindparam("status"), completed_by_id=bindparam("completed_by_id"),
+                           completed_at=bindparam("completed_at"), claimed_by_id=bindparam("claimed_by_id"),
+                           on_behalf_of_id=bindparam("on_behalf_of_id"))
+                   .returning(_tasks.c.id))
 
 
 def _form_for(task: HumanTask) -> dict:
