@@ -110,6 +110,7 @@ _LOCK_HEAD = (update(_head).where(_head.c.id == 1).values(seq=_head.c.seq)
               .returning(_head.c.seq, _head.c.hash, _head.c.key_id))
 _MOVE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"),
                                                          key_id=bindparam("new_key_id"))
+_INSERT_RECORDS = insert(AuditRecord.__table__)
 
 
 def _write(session: Session, entries: list[Entry], seq: int, head_hash: str, kid: str) -> None:
@@ -123,7 +124,7 @@ def _write(session: Session, entries: list[Entry], seq: int, head_hash: str, kid
         session.execute(insert(records).values(rows).add_cte(move.returning(_head.c.id).cte("moved_head")))
         return
     session.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": head_hash, "new_key_id": kid})
-    session.execute(insert(records), rows)
+    session.execute(_INSERT_RECORDS, rows)
 
 
 def request_checkpoint(reason: str) -> None:

@@ -8,7 +8,7 @@ a later change is a new revision with a reason (services.inspection_revisions).
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from domain import results
 from extensions import db
@@ -217,9 +217,12 @@ def _insert_items(inspection: Inspection, items: list[dict]) -> None:
     """The first recording's item results in one INSERT (the ORM would insert them one by one to learn ids
     nobody reads here); the collection is then read again only if something asks for it. Into the table
     (Core), not the entity: the ORM's bulk path costs more CPU than the statement."""
-    db.session.execute(insert(ItemResult.__table__), [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
+    db.session.execute(_INSERT_ITEMS, [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
                                              "result": row["result"], "note": row.get("note")} for row in items])
     db.session.expire(inspection, ["item_results"])
+
+
+_INSERT_ITEMS = insert(ItemResult.__table__)  # built once
 
 
 def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
@@ -337,10 +340,7 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
     # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
     # Through Core: the loaded campaign is not kept in step either way, and the ORM's update path costs CPU.
-    table = Campaign.__table__
-    pending = db.session.execute(update(table).where(table.c.id == campaign_id)
-                                 .values(pending_inspections=table.c.pending_inspections - 1)
-                                 .returning(table.c.pending_inspections)).scalar_one()
+    pending = db.session.execute(_COUNT_DOWN, {"campaign_id": campaign_id}).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.kind == "complaint" and not _has_process(campaign_id):
@@ -348,6 +348,12 @@ def _report_if_all_submitted(campaign_id: int) -> None:
             campaign.status, campaign.stage, campaign.completed_at = "completed", "closed", clock.now()
             return
         runtime.send_message(runtime.campaign_instance(campaign_id), "inspections_completed")
+
+
+_campaigns = Campaign.__table__
+_COUNT_DOWN = (update(_campaigns).where(_campaigns.c.id == bindparam("campaign_id"))  # built once
+               .values(pending_inspections=_campaigns.c.pending_inspections - 1)
+               .returning(_campaigns.c.pending_inspections))
 
 
 def _has_process(campaign_id: int) -> bool:

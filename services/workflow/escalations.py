@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Iterable
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, WorkflowInstance
@@ -68,13 +68,19 @@ def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[
                                                            HumanTask.spiff_task_id.in_(ended))))
             .values(status="cancelled"))
     elif completed.due_at is not None:  # the usual step: only the completed task's escalation ends
-        db.session.execute(update(timer).where(timer.c.kind == TASK_KIND, timer.c.status == "pending",
-                                               timer.c.task_id == completed.id).values(status="cancelled"))
+        db.session.execute(_CANCEL_TASK_ESCALATION, {"completed_id": completed.id})
     timers.schedule_each(TASK_KIND, [{"due_at": task.due_at, "task_id": task.id, "campaign_id": task.campaign_id,
                                       "subject_type": "human_task", "subject_id": task.id}
                                      for task in created if task.due_at is not None])
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
+
+
+_timers = Timer.__table__
+# Built once: a statement built per call also has its cache key computed per call, which costs more than the run.
+_CANCEL_TASK_ESCALATION = (update(_timers).where(_timers.c.kind == TASK_KIND, _timers.c.status == "pending",
+                                                 _timers.c.task_id == bindparam("completed_id"))
+                           .values(status="cancelled"))
 
 
 def _sync_stage_timers(campaign: Campaign) -> None:

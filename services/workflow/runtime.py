@@ -252,11 +252,12 @@ def _insert_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> NewT
     values, user_ids = _task_values(instance, task)
     task_id = db.session.execute(_INSERT_TASK, values).scalar_one()
     if user_ids:
-        db.session.execute(insert(TaskCandidate.__table__), [{"task_id": task_id, "user_id": u} for u in user_ids])
+        db.session.execute(_INSERT_CANDIDATES, [{"task_id": task_id, "user_id": u} for u in user_ids])
     return NewTask(task_id, values["campaign_id"], values["due_at"])
 
 
 _INSERT_TASK = insert(HumanTask.__table__).returning(HumanTask.__table__.c.id)  # built once
+_INSERT_CANDIDATES = insert(TaskCandidate.__table__)
 
 
 def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> HumanTask:
