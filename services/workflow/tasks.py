@@ -3,9 +3,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marshmallow import ValidationError
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
@@ -18,6 +17,7 @@ from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import task_context
+from services.workflow import task_rows
 from services.workflow import task_views
 from services.workflow.task_context import TaskContext
 from services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -129,7 +129,7 @@ def _campaign_in_scope(user: User, task: HumanTask) -> bool:
 
 def get_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTask:
     """A task the user may see: one they can act on, or one they completed."""
-    task = db.session.get(HumanTask, task_id, options=[joinedload(HumanTask.candidates)])
+    task = task_rows.get_with_candidates(task_id)
     if task is None:
         raise NotFound("任务不存在")
     # A finished task stays visible to those it was meant for: a colleague who submits it a moment after
@@ -371,21 +371,11 @@ def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None
     # synchronisation did, at a fraction of its CPU.
     values = {"status": "completed", "completed_by_id": user.id, "completed_at": clock.now(),
               "claimed_by_id": user.id, "on_behalf_of_id": on_behalf_of}
-    won = db.session.execute(_MARK_COMPLETED, {**values, "task_id": task.id}).all()
-    if len(won) != 1:
+    if not task_rows.complete_if_open(task.id, values):
         db.session.rollback()
         raise _already_done(user, db.session.get(HumanTask, task.id))
     for name, value in values.items():
         set_committed_value(task, name, value)
-
-
-_tasks = HumanTask.__table__
-# Built once, like runtime._LOCK_BY_ID: building the statement costs more CPU than running it.
-_MARK_COMPLETED = (update(_tasks).where(_tasks.c.id == bindparam("task_id"), _tasks.c.status == "open")
-                   .values(status=bindparam("status"), completed_by_id=bindparam("completed_by_id"),
-                           completed_at=bindparam("completed_at"), claimed_by_id=bindparam("claimed_by_id"),
-                           on_behalf_of_id=bindparam("on_behalf_of_id"))
-                   .returning(_tasks.c.id))
 
 
 def _form_for(task: HumanTask) -> dict:
