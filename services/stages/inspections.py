@@ -121,13 +121,16 @@ def flat(data: dict) -> dict:
     return out
 
 
-def snapshot(inspection: Inspection) -> dict:
-    """The recorded result as plain JSON: what a revision keeps and a correction starts from."""
+def snapshot(inspection: Inspection, items: list[dict] | None = None) -> dict:
+    """The recorded result as plain JSON: what a revision keeps and a correction starts from. `items`: the item
+    results as {key, result, note} when the caller has them (a sign-off reads them without ORM objects)."""
+    if items is None:
+        items = [{"key": r.checklist_item_id, "result": r.result, "note": r.note} for r in inspection.item_results]
     return {"result_code": inspection.result_code, "problem_domain": inspection.problem_domain,
             "method": inspection.method, "summary": inspection.summary,
             "inspected_on": inspection.inspected_on.isoformat() if inspection.inspected_on else None,
-            "items": [{"key": r.checklist_item_id, "result": r.result, "note": r.note}
-                      for r in sorted(inspection.item_results, key=lambda r: r.checklist_item_id)]}
+            "items": [{"key": r["key"], "result": r["result"], "note": r["note"]}
+                      for r in sorted(items, key=lambda r: r["key"])]}
 
 
 def inspection_window(inspection: Inspection) -> tuple[date, date]:
@@ -186,12 +189,15 @@ def record_inspection(ctx, data: dict) -> dict:
     if any(s.user_id == user.id for s in inspection.signoffs):
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
     check_rules(data, inspection)
-    before = snapshot(inspection) if inspection.result_code else None
-    columns = signoff_rows.Columns(inspection)
-    if before is not None and not signoff_rows.correct_items(inspection, data["items"]):
-        _apply_items(inspection, data)  # rows come or go (the checklist changed between the signatures): the ORM
+    recorded = signoff_rows.recorded_items(inspection) if inspection.result_code else None
+    before = snapshot(inspection, recorded) if recorded is not None else None
+    columns, items = signoff_rows.Columns(inspection), None
+    if before is not None:
+        items = signoff_rows.correct_items(recorded, data["items"])
+        if items is None:  # rows come or go (the checklist changed between the signatures): through the ORM
+            _apply_items(inspection, data)
     columns.set(**_field_values(data))
-    changed = before is not None and before != snapshot(inspection)
+    changed = before is not None and before != snapshot(inspection, items)
     signoff_rows.add_signoff(inspection, user_id=user.id, department_id=officer.department_id,
                              signed_at=clock.now(), changed=changed)
     audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
@@ -204,7 +210,7 @@ def record_inspection(ctx, data: dict) -> dict:
     if before is None:
         _insert_items(inspection, data["items"])
     if final:
-        _finalize(inspection, user, columns)
+        _finalize(inspection, user, columns, items)
     columns.write()  # the inspection in one UPDATE, whatever the sign-off changed
     db.session.flush()  # what a rarer path left to the ORM (added or removed item rows, notices)
     _discard_draft(inspection, user)
@@ -232,10 +238,12 @@ def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
     return officer
 
 
-def _finalize(inspection: Inspection, user: User, columns: signoff_rows.Columns) -> None:
+def _finalize(inspection: Inspection, user: User, columns: signoff_rows.Columns, items: list[dict] | None) -> None:
+    """`items`: the item results as the sign-off left them, if it has them (else read from the inspection)."""
     now = clock.now()
     columns.set(status="submitted", submitted_by_id=user.id, submitted_at=now, finalized_at=now, revision=1)
-    signoff_rows.add_revision(inspection, number=1, data=snapshot(inspection), created_by_id=user.id, created_at=now)
+    signoff_rows.add_revision(inspection, number=1, data=snapshot(inspection, items), created_by_id=user.id,
+                              created_at=now)
     # 20 working days to publish, counted from the inspection by China's calendar (调休 included).
     due = calendar.deadline(inspection.inspected_on, current_app.config["PUBLICATION_WORKING_DAYS"])
     columns.set(publication_due=due.due, publication_provisional=due.provisional)

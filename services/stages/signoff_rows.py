@@ -6,9 +6,10 @@ items) was about a fifth of a completion, for two or three rows.
 """
 from functools import cache
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from extensions import db
 from models import Inspection, InspectionRevision, InspectionSignoff, ItemResult
@@ -19,6 +20,8 @@ _INSERT_SIGNOFF = insert(InspectionSignoff.__table__).returning(InspectionSignof
 _UPDATE_ITEM = (update(_items).where(_items.c.id == bindparam("item_id"))
                 .values(result=bindparam("result"), note=bindparam("note")))
 _INSERT_REVISION = insert(InspectionRevision.__table__)
+_RECORDED_ITEMS = (select(_items.c.id, _items.c.checklist_item_id, _items.c.result, _items.c.note)
+                   .where(_items.c.inspection_id == bindparam("b_inspection_id")))
 
 
 class Columns(dict):
@@ -62,22 +65,42 @@ def add_signoff(inspection: Inspection, **values) -> InspectionSignoff:
     return signoff
 
 
-def correct_items(inspection: Inspection, rows: list[dict]) -> bool:
-    """The countersign's corrections of the recorded item results: the changed ones in one UPDATE. False (and
-    nothing written) when the rows are not the recorded items one for one; the caller applies them through the
-    ORM then, which also adds and removes rows."""
-    existing = {r.checklist_item_id: r for r in inspection.item_results}
-    if len(rows) != len(existing) or {row["key"] for row in rows} != set(existing):
-        return False
-    changes = [(existing[row["key"]], row["result"], row.get("note")) for row in rows
-               if (existing[row["key"]].result, existing[row["key"]].note) != (row["result"], row.get("note"))]
+def recorded_items(inspection: Inspection) -> list[dict]:
+    """The recorded item results as {id, key, result, note}: from the loaded collection when there is one (a
+    page's form read it), else by one SELECT of their columns (no ORM objects built, none to keep in step)."""
+    if "item_results" in inspection.__dict__:
+        return [{"id": r.id, "key": r.checklist_item_id, "result": r.result, "note": r.note}
+                for r in inspection.item_results]
+    return [{"id": r.id, "key": r.checklist_item_id, "result": r.result, "note": r.note}
+            for r in db.session.execute(_RECORDED_ITEMS, {"b_inspection_id": inspection.id})]
+
+
+def correct_items(recorded: list[dict], rows: list[dict]) -> list[dict] | None:
+    """The countersign's corrections of the recorded items (`recorded_items`): the changed ones in one UPDATE;
+    the items as they now are. None (and nothing written) when the rows are not the recorded items one for
+    one: the caller applies them through the ORM then, which also adds and removes rows."""
+    by_key = {r["key"]: r for r in recorded}
+    if len(rows) != len(by_key) or {row["key"] for row in rows} != set(by_key):
+        return None
+    current = [{"id": by_key[row["key"]]["id"], "key": row["key"], "result": row["result"], "note": row.get("note")}
+           for row in rows]
+    changes = [item for item in current if (by_key[item["key"]]["result"], by_key[item["key"]]["note"])
+               != (item["result"], item["note"])]
     if changes:
-        db.session.execute(_UPDATE_ITEM, [{"item_id": item.id, "result": result, "note": note}
-                                          for item, result, note in changes])
-        for item, result, note in changes:
-            set_committed_value(item, "result", result)
-            set_committed_value(item, "note", note)
-    return True
+        db.session.execute(_UPDATE_ITEM, [{"item_id": i["id"], "result": i["result"], "note": i["note"]}
+                                          for i in changes])
+        _keep_loaded_in_step(changes)
+    return current
+
+
+def _keep_loaded_in_step(changes: list[dict]) -> None:
+    """An ItemResult the session holds shows the corrected values too (a later query in this transaction would
+    hand back that object, not the row)."""
+    for item in changes:
+        loaded = db.session.identity_map.get(identity_key(ItemResult, item["id"]))
+        if loaded is not None:
+            set_committed_value(loaded, "result", item["result"])
+            set_committed_value(loaded, "note", item["note"])
 
 
 def add_revision(inspection: Inspection, **values) -> None:
