@@ -83,7 +83,7 @@ def correct_items(recorded: list[dict], rows: list[dict]) -> list[dict] | None:
     if len(rows) != len(by_key) or {row["key"] for row in rows} != set(by_key):
         return None
     current = [{"id": by_key[row["key"]]["id"], "key": row["key"], "result": row["result"], "note": row.get("note")}
-           for row in rows]
+               for row in rows]
     changes = [item for item in current if (by_key[item["key"]]["result"], by_key[item["key"]]["note"])
                != (item["result"], item["note"])]
     if changes:

@@ -144,8 +144,8 @@ def save(instance: WorkflowInstance, workflow, before: Before | None = None) -> 
 
 def _write_instance(instance: WorkflowInstance, state: str, status: str) -> None:
     """The instance row's UPDATE with the optimistic-lock check the ORM's version counter does, through Core:
-    a completion then leaves nothing for the unit of work to flush (whose fixed cost is most of a small
-    flush). The loaded instance gets the new values as committed, as a flush would have left it."""
+    a completion then leaves nothing for the unit of work to flush (its fixed cost is many times that of a
+    one-row UPDATE). The loaded instance gets the new values as committed, as a flush would have left it."""
     values = {"state": state, "status": status, "updated_at": clock.now(), "lock_version": instance.lock_version + 1}
     if db.session.execute(_UPDATE_INSTANCE, {**values, "instance_id": instance.id,
                                              "old_version": instance.lock_version}).rowcount != 1:
