@@ -17,8 +17,11 @@ the keyed chain keep their sha256-v1 scheme and verify under it.
 `request_checkpoint()` asks for the chain head to be published once this transaction's records are
 in (services/audit_checkpoints publishes them, and the worker once a day).
 """
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask import current_app
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain import audit_chain
@@ -38,13 +41,29 @@ CHECKPOINT_REASONS = ("daily", "draw_commitment", "publication", "manual")
 __all__ = ["Checkpoint", "Verification", "record", "request_checkpoint", "verify"]
 
 
+@dataclass(slots=True)
+class Entry:
+    """A record waiting for the commit: the audit_record row's columns, chained at the append. A plain object,
+    not an AuditRecord: the ORM's instrumented construction and attribute sets would be spent on an object
+    that is written through Core and never kept in the session."""
+    at: datetime
+    actor_id: int | None
+    action: str
+    object_type: str
+    object_id: int
+    campaign_id: int | None
+    detail: dict
+    seq: int | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+    scheme: str | None = None
+    key_id: str | None = None
+
+
 def record(actor: User | None, action: str, object_type: str, object_id: int,
-           campaign_id: int | None = None, **detail) -> AuditRecord:
-    entry = AuditRecord(
-        at=clock.now(), actor_id=actor.id if actor else None, action=action,
-        object_type=object_type, object_id=int(object_id), campaign_id=campaign_id,
-        detail=normalise_detail(detail),
-    )
+           campaign_id: int | None = None, **detail) -> Entry:
+    entry = Entry(at=clock.now(), actor_id=actor.id if actor else None, action=action, object_type=object_type,
+                  object_id=int(object_id), campaign_id=campaign_id, detail=normalise_detail(detail))
     session = db.session()
     if session.get_transaction() is None:
         session.begin()  # so that a rollback or close (after_transaction_end) discards the entry
@@ -63,11 +82,7 @@ def _append_pending(session: Session) -> None:
     session.flush()  # everything else first, so the chain lock is the last lock this transaction takes
     if pending:
         _hold_referenced_rows(session, pending)
-    # A no-op update takes the chain lock (row lock on PostgreSQL, write lock on SQLite) and reads the head.
-    head = session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1).values(seq=AuditChainHead.seq)
-        .returning(AuditChainHead.seq, AuditChainHead.hash, AuditChainHead.key_id)
-        .execution_options(synchronize_session=False)).one_or_none()
+    head = session.execute(_LOCK_HEAD).one_or_none()
     if head is None:
         raise RuntimeError("audit_chain_head has no row: run `flask --app app db upgrade`")
     key = current_key()
@@ -75,9 +90,8 @@ def _append_pending(session: Session) -> None:
     entries = list(pending or [])
     if entries and head.key_id != kid:
         # The first record under a new key says so, in the chain itself: which key ends, which begins.
-        entries.insert(0, AuditRecord(at=entries[0].at, actor_id=None, action=KEY_ROTATED, object_type="audit_chain",
-                                      object_id=1, campaign_id=None,
-                                      detail={"from_key_id": head.key_id, "to_key_id": kid}))
+        entries.insert(0, Entry(at=entries[0].at, actor_id=None, action=KEY_ROTATED, object_type="audit_chain",
+                                object_id=1, campaign_id=None, detail={"from_key_id": head.key_id, "to_key_id": kid}))
     seq, prev = head.seq, head.hash
     for entry in entries:
         seq += 1
@@ -89,21 +103,31 @@ def _append_pending(session: Session) -> None:
         session.add(AuditCheckpoint(seq=seq, hash=prev, at=clock.now(), reason=checkpoint))
 
 
-def _write(session: Session, entries: list[AuditRecord], seq: int, head_hash: str, kid: str) -> None:
+_head = AuditChainHead.__table__
+# Built once (building a statement costs more CPU than running it). A no-op update takes the chain lock (row
+# lock on PostgreSQL, write lock on SQLite) and reads the head.
+_LOCK_HEAD = (update(_head).where(_head.c.id == 1).values(seq=_head.c.seq)
+              .returning(_head.c.seq, _head.c.hash, _head.c.key_id))
+_MOVE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"),
+                                                         key_id=bindparam("new_key_id"))
+_INSERT_RECORDS = insert(AuditRecord.__table__)
+
+
+def _write(session: Session, entries: list[Entry], seq: int, head_hash: str, kid: str) -> None:
     """Move the head and insert the records: one INSERT for all of them (the ORM would insert one by one on
     SQLite to learn ids nobody reads); on PostgreSQL the head's UPDATE rides in the same statement (a
     data-modifying WITH runs exactly once, whether or not the INSERT reads it), a round trip fewer per commit."""
-    head, records = AuditChainHead.__table__, AuditRecord.__table__  # Core: nothing here is an ORM object
-    move = update(head).where(head.c.id == 1).values(seq=seq, hash=head_hash, key_id=kid)
+    records = AuditRecord.__table__  # Core: nothing here is an ORM object
     rows = [_row(entry) for entry in entries]
     if session.get_bind().dialect.name == "postgresql":
         # Parameter sets with RETURNING: SQLAlchemy batches them into one multi-row INSERT ("insertmanyvalues")
         # from a statement it compiles once; `.values(rows)` would have no cache key and compile on every commit.
-        session.execute(insert(records).add_cte(move.returning(head.c.id).cte("moved_head"))
+        move = update(_head).where(_head.c.id == 1).values(seq=seq, hash=head_hash, key_id=kid)
+        session.execute(insert(records).add_cte(move.returning(_head.c.id).cte("moved_head"))
                         .returning(records.c.id), rows)
         return
-    session.execute(move)
-    session.execute(insert(records), rows)
+    session.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": head_hash, "new_key_id": kid})
+    session.execute(_INSERT_RECORDS, rows)
 
 
 def request_checkpoint(reason: str) -> None:
@@ -135,7 +159,7 @@ def verification_keys() -> dict[str, bytes]:
     return {audit_chain.key_id(k): k for k in keys}
 
 
-def _hold_referenced_rows(session: Session, pending: list[AuditRecord]) -> None:
+def _hold_referenced_rows(session: Session, pending: list[Entry]) -> None:
     """Take the foreign-key share locks the inserts will need *before* the chain lock.
 
     Inserting a record referencing campaign X needs FOR KEY SHARE on X. If another transaction
@@ -163,7 +187,7 @@ _COLUMNS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "camp
             "hash", "scheme", "key_id")
 
 
-def _row(entry: AuditRecord) -> dict:
+def _row(entry: Entry) -> dict:
     return {name: getattr(entry, name) for name in _COLUMNS}
 
 

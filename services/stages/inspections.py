@@ -8,13 +8,13 @@ a later change is a new revision with a reason (services.inspection_revisions).
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
-from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Draw, DrawnEnterprise, Inspection, InspectionDraft, InspectionOfficer,
-                    InspectionRevision, InspectionSignoff, ItemResult, Referral, User, WorkflowInstance)
+from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Inspection, InspectionDraft, InspectionOfficer,
+                    ItemResult, Referral, User, WorkflowInstance)
 from services import auditor
 from services import audit
 from services.org import scope
@@ -23,6 +23,7 @@ from services.workflow import clock, escalations
 from services.portal import self_checks
 from services.stages import evidence
 from services.stages import publication
+from services.stages import signoff_rows
 from services.workflow import runtime
 from services.workflow import timers
 from services.errors import Conflict, Forbidden, ValidationFailed
@@ -120,13 +121,16 @@ def flat(data: dict) -> dict:
     return out
 
 
-def snapshot(inspection: Inspection) -> dict:
-    """The recorded result as plain JSON: what a revision keeps and a correction starts from."""
+def snapshot(inspection: Inspection, items: list[dict] | None = None) -> dict:
+    """The recorded result as plain JSON: what a revision keeps and a correction starts from. `items`: the item
+    results as {key, result, note} when the caller has them (a sign-off reads them without ORM objects)."""
+    if items is None:
+        items = [{"key": r.checklist_item_id, "result": r.result, "note": r.note} for r in inspection.item_results]
     return {"result_code": inspection.result_code, "problem_domain": inspection.problem_domain,
             "method": inspection.method, "summary": inspection.summary,
             "inspected_on": inspection.inspected_on.isoformat() if inspection.inspected_on else None,
-            "items": [{"key": r.checklist_item_id, "result": r.result, "note": r.note}
-                      for r in sorted(inspection.item_results, key=lambda r: r.checklist_item_id)]}
+            "items": [{"key": r["key"], "result": r["result"], "note": r["note"]}
+                      for r in sorted(items, key=lambda r: r["key"])]}
 
 
 def inspection_window(inspection: Inspection) -> tuple[date, date]:
@@ -154,6 +158,12 @@ def check_rules(data: dict, inspection: Inspection) -> None:
 
 def apply(inspection: Inspection, data: dict) -> None:
     """Write validated form values onto the inspection (item results replaced in place)."""
+    _apply_items(inspection, data)
+    for name, value in _field_values(data).items():
+        setattr(inspection, name, value)
+
+
+def _apply_items(inspection: Inspection, data: dict) -> None:
     existing = {r.checklist_item_id: r for r in inspection.item_results}
     keep = []
     for row in data["items"]:
@@ -161,17 +171,17 @@ def apply(inspection: Inspection, data: dict) -> None:
         item.result, item.note = row["result"], row.get("note")
         keep.append(item)
     inspection.item_results = keep
-    _apply_fields(inspection, data)
 
 
-def _apply_fields(inspection: Inspection, data: dict) -> None:
-    inspection.result_code = data["result_code"]
-    inspection.problem_domain = data.get("problem_domain") if results.category(data["result_code"]).needs_domain else None
-    inspection.method, inspection.summary, inspection.inspected_on = data["method"], data.get("summary"), data["inspected_on"]
+def _field_values(data: dict) -> dict:
+    return {"result_code": data["result_code"],
+            "problem_domain": data.get("problem_domain") if results.category(data["result_code"]).needs_domain else None,
+            "method": data["method"], "summary": data.get("summary"), "inspected_on": data["inspected_on"]}
 
 
 def record_inspection(ctx, data: dict) -> dict:
-    """One officer's sign-off: record (or correct) the values, then finalize once enough have signed."""
+    """One officer's sign-off: record (or correct) the values, then finalize once enough have signed.
+    Written through Core (services/stages/signoff_rows.py): nothing is left for the ORM to flush."""
     inspection, user = ctx.inspection, ctx.user
     officer = _matched_officer(inspection, user)
     if inspection.status == "submitted":
@@ -179,26 +189,30 @@ def record_inspection(ctx, data: dict) -> dict:
     if any(s.user_id == user.id for s in inspection.signoffs):
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
     check_rules(data, inspection)
-    before = snapshot(inspection) if inspection.result_code else None
-    if before is None:  # the first recording: apply() writes items and result together, so there are no items yet
-        _apply_fields(inspection, data)
-    else:
-        apply(inspection, data)
-    changed = before is not None and before != snapshot(inspection)
-    inspection.signoffs.append(InspectionSignoff(user_id=user.id, department_id=officer.department_id,
-                                                 signed_at=clock.now(), changed=changed))
+    recorded = signoff_rows.recorded_items(inspection) if inspection.result_code else None
+    before = snapshot(inspection, recorded) if recorded is not None else None
+    columns, items = signoff_rows.Columns(inspection), None
+    if before is not None:
+        items = signoff_rows.correct_items(recorded, data["items"])
+        if items is None:  # rows come or go (the checklist changed between the signatures): through the ORM
+            _apply_items(inspection, data)
+    columns.set(**_field_values(data))
+    changed = before is not None and before != snapshot(inspection, items)
+    signoff_rows.add_signoff(inspection, user_id=user.id, department_id=officer.department_id,
+                             signed_at=clock.now(), changed=changed)
     audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, corrected_before_signing=changed, previous=before if changed else None,
                  failed_items=[r["key"] for r in data["items"] if r["result"] == "fail"])
     signers = {s.user_id for s in inspection.signoffs}
     final = len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]
     if not final:
-        inspection.status = "signed"
+        columns.set(status="signed")
     if before is None:
         _insert_items(inspection, data["items"])
     if final:
-        _finalize(inspection, user)
-    db.session.flush()  # the inspection in one UPDATE, with its sign-off
+        _finalize(inspection, user, columns, items)
+    columns.write()  # the inspection in one UPDATE, whatever the sign-off changed
+    db.session.flush()  # what a rarer path left to the ORM (added or removed item rows, notices)
     _discard_draft(inspection, user)
     if final:
         _report_if_all_submitted(inspection.campaign_id)
@@ -209,10 +223,12 @@ def _insert_items(inspection: Inspection, items: list[dict]) -> None:
     """The first recording's item results in one INSERT (the ORM would insert them one by one to learn ids
     nobody reads here); the collection is then read again only if something asks for it. Into the table
     (Core), not the entity: the ORM's bulk path costs more CPU than the statement."""
-    db.session.flush()  # the inspection's own changes first, as the ORM statement's autoflush did
-    db.session.execute(insert(ItemResult.__table__), [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
+    db.session.execute(_INSERT_ITEMS, [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
                                              "result": row["result"], "note": row.get("note")} for row in items])
     db.session.expire(inspection, ["item_results"])
+
+
+_INSERT_ITEMS = insert(ItemResult.__table__)  # built once
 
 
 def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
@@ -222,30 +238,29 @@ def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
     return officer
 
 
-def _finalize(inspection: Inspection, user: User) -> None:
+def _finalize(inspection: Inspection, user: User, columns: signoff_rows.Columns, items: list[dict] | None) -> None:
+    """`items`: the item results as the sign-off left them, if it has them (else read from the inspection)."""
     now = clock.now()
-    inspection.status, inspection.submitted_by_id, inspection.submitted_at = "submitted", user.id, now
-    inspection.finalized_at, inspection.revision = now, 1
-    # Added, not appended: appending would first read the (empty) revisions of an inspection never final.
-    db.session.add(InspectionRevision(inspection=inspection, number=1, data=snapshot(inspection),
-                                      created_by_id=user.id, created_at=now))
+    columns.set(status="submitted", submitted_by_id=user.id, submitted_at=now, finalized_at=now, revision=1)
+    signoff_rows.add_revision(inspection, number=1, data=snapshot(inspection, items), created_by_id=user.id,
+                              created_at=now)
     # 20 working days to publish, counted from the inspection by China's calendar (调休 included).
     due = calendar.deadline(inspection.inspected_on, current_app.config["PUBLICATION_WORKING_DAYS"])
-    inspection.publication_due, inspection.publication_provisional = due.due, due.provisional
+    columns.set(publication_due=due.due, publication_provisional=due.provisional)
     publication.schedule_deadline(inspection)
-    _special_consequences(inspection)
+    _special_consequences(inspection, columns)
     audit.record(user, "inspection.submit", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, publication_due=due.due.isoformat(),
                  provisional=due.provisional, signers=[s.user_id for s in inspection.signoffs])
 
 
-def _special_consequences(inspection: Inspection) -> None:
+def _special_consequences(inspection: Inspection, columns: signoff_rows.Columns) -> None:
     outcome = results.special_outcome(inspection.result_code, inspection.problem_domain)
     campaign = inspection.campaign
     name = inspection.enterprise.name if outcome else None
     if outcome == "not_found":
         due = calendar.deadline(inspection.inspected_on, current_app.config["ABNORMAL_LIST_WORKING_DAYS"])
-        inspection.abnormal_list_due = due.due
+        columns.set(abnormal_list_due=due.due)
         timers.schedule(ABNORMAL_TIMER, clock.end_of_day(due.due), campaign_id=campaign.id,
                         subject_type="inspection", subject_id=inspection.id)
         timers.notify_lead(campaign, f"{name} 通过登记的住所无法联系，请于 {due.due} 前列入经营异常名录"
@@ -333,10 +348,7 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
     # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
     # Through Core: the loaded campaign is not kept in step either way, and the ORM's update path costs CPU.
-    table = Campaign.__table__
-    pending = db.session.execute(update(table).where(table.c.id == campaign_id)
-                                 .values(pending_inspections=table.c.pending_inspections - 1)
-                                 .returning(table.c.pending_inspections)).scalar_one()
+    pending = db.session.execute(_COUNT_DOWN, {"campaign_id": campaign_id}).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.kind == "complaint" and not _has_process(campaign_id):
@@ -344,6 +356,12 @@ def _report_if_all_submitted(campaign_id: int) -> None:
             campaign.status, campaign.stage, campaign.completed_at = "completed", "closed", clock.now()
             return
         runtime.send_message(runtime.campaign_instance(campaign_id), "inspections_completed")
+
+
+_campaigns = Campaign.__table__
+_COUNT_DOWN = (update(_campaigns).where(_campaigns.c.id == bindparam("campaign_id"))  # built once
+               .values(pending_inspections=_campaigns.c.pending_inspections - 1)
+               .returning(_campaigns.c.pending_inspections))
 
 
 def _has_process(campaign_id: int) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Iterable
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from extensions import db
 from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, WorkflowInstance
@@ -54,10 +54,11 @@ def sync_instance(instance: WorkflowInstance) -> None:
 
 
 def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[str],
-              created: list[HumanTask]) -> None:
+              created: list) -> None:
     """`sync_instance` for one completion, from what it changed: the completed task, the spiff ids of the
-    tasks it cancelled and the rows it created. The ended tasks' pending escalations are cancelled, the new
-    tasks' deadlines scheduled; a new task never had an escalation, a task without a deadline never got one."""
+    tasks it cancelled and the rows it created (runtime.NewTask: id, campaign_id, due_at). The ended tasks'
+    pending escalations are cancelled, the new tasks' deadlines scheduled; a new task never had an escalation,
+    a task without a deadline never got one."""
     timer = Timer.__table__  # Core: no Timer object is in the session to keep in step
     if cancelled:
         ended = sorted(cancelled) + ([completed.spiff_task_id] if completed.due_at is not None else [])
@@ -67,13 +68,19 @@ def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[
                                                            HumanTask.spiff_task_id.in_(ended))))
             .values(status="cancelled"))
     elif completed.due_at is not None:  # the usual step: only the completed task's escalation ends
-        db.session.execute(update(timer).where(timer.c.kind == TASK_KIND, timer.c.status == "pending",
-                                               timer.c.task_id == completed.id).values(status="cancelled"))
+        db.session.execute(_CANCEL_TASK_ESCALATION, {"completed_id": completed.id})
     timers.schedule_each(TASK_KIND, [{"due_at": task.due_at, "task_id": task.id, "campaign_id": task.campaign_id,
                                       "subject_type": "human_task", "subject_id": task.id}
                                      for task in created if task.due_at is not None])
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
+
+
+_timers = Timer.__table__
+# Built once: a statement built per call also has its cache key computed per call, which costs more than the run.
+_CANCEL_TASK_ESCALATION = (update(_timers).where(_timers.c.kind == TASK_KIND, _timers.c.status == "pending",
+                                                 _timers.c.task_id == bindparam("completed_id"))
+                           .values(status="cancelled"))
 
 
 def _sync_stage_timers(campaign: Campaign) -> None:

@@ -9,8 +9,9 @@ from datetime import datetime
 
 from flask import current_app
 from SpiffWorkflow.exceptions import WorkflowException
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import runner
@@ -59,6 +60,14 @@ class Before:
     ready: frozenset[str]
     next_due: datetime | None
     completed: HumanTask | None = None
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task row a completion inserted: what its escalation timer is scheduled from."""
+    id: int
+    campaign_id: int | None
+    due_at: datetime | None
 
 
 def complete(task: HumanTask, data: dict) -> None:
@@ -116,10 +125,14 @@ def advance(workflow) -> None:
 
 def save(instance: WorkflowInstance, workflow, before: Before | None = None) -> None:
     """`before`: what the engine held before this step (a completion); without it the rows are read back."""
-    instance.state = _capped_state(workflow)
-    instance.updated_at = clock.now()
-    instance.status = "completed" if runner.is_completed(workflow) else "running"
-    changed = ((), _sync_tasks(instance, workflow)) if before is None else _sync_tasks_after(instance, workflow, before)
+    state = _capped_state(workflow)
+    status = "completed" if runner.is_completed(workflow) else "running"
+    if before is None:
+        instance.state, instance.updated_at, instance.status = state, clock.now(), status
+        changed = ((), _sync_tasks(instance, workflow))
+    else:
+        _write_instance(instance, state, status)
+        changed = _sync_tasks_after(instance, workflow, before)
     if instance.campaign_id is not None and instance.inspection_id is None:
         _sync_stage(instance, workflow)
     try:
@@ -127,6 +140,26 @@ def save(instance: WorkflowInstance, workflow, before: Before | None = None) -> 
     except StaleDataError as exc:
         raise Conflict("该流程刚被其他人更新，请刷新后重试") from exc
     bpmn_timers.after_save(instance, workflow, before, changed)  # timer rows: BPMN timer events, SLA escalations
+
+
+def _write_instance(instance: WorkflowInstance, state: str, status: str) -> None:
+    """The instance row's UPDATE with the optimistic-lock check the ORM's version counter does, through Core:
+    a completion then leaves nothing for the unit of work to flush (its fixed cost is many times that of a
+    one-row UPDATE). The loaded instance gets the new values as committed, as a flush would have left it."""
+    values = {"state": state, "status": status, "updated_at": clock.now(), "lock_version": instance.lock_version + 1}
+    if db.session.execute(_UPDATE_INSTANCE, {**values, "instance_id": instance.id,
+                                             "old_version": instance.lock_version}).rowcount != 1:
+        raise Conflict("该流程刚被其他人更新，请刷新后重试")
+    for name, value in values.items():
+        set_committed_value(instance, name, value)
+
+
+_instances = WorkflowInstance.__table__
+# Built once, like _LOCK_BY_ID.
+_UPDATE_INSTANCE = (update(_instances).where(_instances.c.id == bindparam("instance_id"),
+                                             _instances.c.lock_version == bindparam("old_version"))
+                    .values(state=bindparam("state"), status=bindparam("status"),
+                            updated_at=bindparam("updated_at"), lock_version=bindparam("lock_version")))
 
 
 def _script_engine() -> SandboxedScriptEngine:
@@ -193,7 +226,7 @@ def _sync_tasks(instance: WorkflowInstance, workflow) -> list[HumanTask]:
             if task_id not in known and not _already_recorded(instance.id, task_id)]
 
 
-def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> tuple[list[str], list[HumanTask]]:
+def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> tuple[list[str], list[NewTask]]:
     """The rows a step changed, from the engine's ready tasks before and after it: the tasks no longer ready
     (but the completed one) are cancelled, those newly ready get a row, each in one statement."""
     ready = {t.task_id: t for t in runner.ready_user_tasks(workflow)}
@@ -205,7 +238,7 @@ def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> t
     # A task newly ready in this step never had a row: the engine makes a new task (a new id) for every
     # repetition, loops and multi-instance alike, and only a reset (migration: `save` without `before`, which
     # reconciles by reading) makes an old one ready again. The unique (instance, task id) constraint guards it.
-    return sorted(gone), [_create_task_row(instance, ready[task_id]) for task_id in ready if task_id not in before.ready]
+    return sorted(gone), [_insert_task_row(instance, ready[task_id]) for task_id in ready if task_id not in before.ready]
 
 
 def _already_recorded(instance_id: int, task_id: str) -> bool:
@@ -213,20 +246,38 @@ def _already_recorded(instance_id: int, task_id: str) -> bool:
         HumanTask.instance_id == instance_id, HumanTask.spiff_task_id == task_id)) is not None
 
 
+def _insert_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> NewTask:
+    """`_create_task_row` through Core, for a completion: the task and its candidates in an INSERT each, no ORM
+    object to flush (nothing in the completion reads the new task back as an object; a query finds the row)."""
+    values, user_ids = _task_values(instance, task)
+    task_id = db.session.execute(_INSERT_TASK, values).scalar_one()
+    if user_ids:
+        db.session.execute(_INSERT_CANDIDATES, [{"task_id": task_id, "user_id": u} for u in user_ids])
+    return NewTask(task_id, values["campaign_id"], values["due_at"])
+
+
+_INSERT_TASK = insert(HumanTask.__table__).returning(HumanTask.__table__.c.id)  # built once
+_INSERT_CANDIDATES = insert(TaskCandidate.__table__)
+
+
 def _create_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> HumanTask:
+    values, user_ids = _task_values(instance, task)
+    row = HumanTask(**values)
+    row.candidates = [TaskCandidate(user_id=uid) for uid in user_ids]
+    db.session.add(row)
+    return row
+
+
+def _task_values(instance: WorkflowInstance, task: runner.ReadyTask) -> tuple[dict, list[int]]:
+    """A new task row's columns, and the users named as its candidates."""
     target = assignment.resolve(instance, task)
     now = clock.now()
     due = sla.task_due(instance.campaign_id, task.properties.get("stage"), task.properties.get("slaDays"), now)
-    row = HumanTask(
-        instance_id=instance.id, spiff_task_id=task.task_id, element_id=task.element_id,
-        title=task.title, form_key=task.properties.get("formKey", task.element_id), lane=task.lane,
-        stage=task.properties.get("stage"), campaign_id=instance.campaign_id,
-        inspection_id=instance.inspection_id, department_id=target.department_id, role=target.role,
-        status="open", created_at=now, due_at=due,
-    )
-    row.candidates = [TaskCandidate(user_id=uid) for uid in target.user_ids]
-    db.session.add(row)
-    return row
+    return {"instance_id": instance.id, "spiff_task_id": task.task_id, "element_id": task.element_id,
+            "title": task.title, "form_key": task.properties.get("formKey", task.element_id), "lane": task.lane,
+            "stage": task.properties.get("stage"), "campaign_id": instance.campaign_id,
+            "inspection_id": instance.inspection_id, "department_id": target.department_id, "role": target.role,
+            "status": "open", "created_at": now, "due_at": due}, list(target.user_ids)
 
 
 def _sync_stage(instance: WorkflowInstance, workflow) -> None:

@@ -3,9 +3,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marshmallow import ValidationError
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
@@ -18,6 +17,7 @@ from services.workflow import clock
 from services.workflow import registry
 from services.workflow import runtime
 from services.workflow import task_context
+from services.workflow import task_rows
 from services.workflow import task_views
 from services.workflow.task_context import TaskContext
 from services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -129,7 +129,7 @@ def _campaign_in_scope(user: User, task: HumanTask) -> bool:
 
 def get_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTask:
     """A task the user may see: one they can act on, or one they completed."""
-    task = db.session.get(HumanTask, task_id, options=[joinedload(HumanTask.candidates)])
+    task = task_rows.get_with_candidates(task_id)
     if task is None:
         raise NotFound("任务不存在")
     # A finished task stays visible to those it was meant for: a colleague who submits it a moment after
@@ -371,10 +371,7 @@ def _mark_completed(user: User, task: HumanTask, on_behalf_of: int | None = None
     # synchronisation did, at a fraction of its CPU.
     values = {"status": "completed", "completed_by_id": user.id, "completed_at": clock.now(),
               "claimed_by_id": user.id, "on_behalf_of_id": on_behalf_of}
-    table = HumanTask.__table__
-    won = db.session.execute(update(table).where(table.c.id == task.id, table.c.status == "open")
-                             .values(values).returning(table.c.id)).all()
-    if len(won) != 1:
+    if not task_rows.complete_if_open(task.id, values):
         db.session.rollback()
         raise _already_done(user, db.session.get(HumanTask, task.id))
     for name, value in values.items():

@@ -45,8 +45,10 @@ def schedule_each(kind: str, rows: list[dict]) -> None:
         raise ValueError(f"no timer handler registered for {kind!r}")
     if rows:
         now = clock.now()
-        db.session.execute(insert(Timer.__table__), [{"payload": {}, **row, "kind": kind, "created_at": now}
-                                                      for row in rows])
+        db.session.execute(_INSERT, [{"payload": {}, **row, "kind": kind, "created_at": now} for row in rows])
+
+
+_INSERT = insert(Timer.__table__)  # built once: its cache key is then computed once too
 
 
 def cancel(*, kind: str | None = None, subject_type: str | None = None, subject_id: int | None = None,
