@@ -6,6 +6,7 @@ Screenshots go to tests/browser/artifacts/ (gitignored) or $BROWSER_ARTIFACTS.
 import os
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from werkzeug.serving import make_server
 from demo.county import DEMO_PASSWORD
 from extensions import db
 from models import OutboxMessage
+from tests.conftest import app_on_copy, close_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parent / "artifacts"))
@@ -45,9 +47,9 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def live_server(app):
-    """The app served over HTTP by a real werkzeug server in a thread; yields its base URL."""
+@contextmanager
+def serving(app):
+    """The app served over HTTP by a real werkzeug server in a thread; gives its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -56,6 +58,27 @@ def live_server(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def module_app(template_db, tmp_path_factory):
+    """One app for all the tests of a module that only look at what its fixtures built (the accessibility
+    audits): the state is built once per module and worker instead of once per test."""
+    app = app_on_copy(template_db, tmp_path_factory.mktemp("module") / "test.db")
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def module_server(module_app):
+    with serving(module_app) as base_url:
+        yield base_url
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -101,6 +124,18 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "/auth/login" not in page.url, page.content()[:2000]
+
+
+def signed_in(browser, base_url: str, username: str) -> dict:
+    """`username`'s session as Playwright storage state, signed in once through the login page: a context
+    created with it starts signed in, so a test that looks at a role's pages in several contexts (languages,
+    viewports) does not sign in again for each."""
+    context = browser.new_context(locale="zh-CN")
+    try:
+        login(context.new_page(), base_url, username)
+        return context.storage_state()
+    finally:
+        context.close()
 
 
 def portal_login(app, page, base_url: str, uscc: str, enterprise_id: int, on_login_page=None) -> None:
