@@ -57,7 +57,8 @@ def audit_context(browser, base_url: str, options: dict, lang: str, storage_stat
 
 
 def wait_until_ready(page) -> None:
-    page.wait_for_function(READY)
+    if not page.evaluate(READY):  # most pages are ready once loaded: one round trip, no poller installed
+        page.wait_for_function(READY)
 
 
 def open_ready(page, url: str) -> None:

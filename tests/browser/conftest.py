@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from demo.county import DEMO_PASSWORD
 from extensions import db
-from models import OutboxMessage
+from models import Base, OutboxMessage
 from tests.conftest import app_on_copy, close_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -126,6 +126,14 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "/auth/login" not in page.url, page.content()[:2000]
+
+
+def row_counts(app) -> dict[str, int]:
+    """Rows per table. A module whose tests share one app (`module_app`) checks at its end that they only
+    looked: a test that stores something would change what the tests after it see."""
+    with app.app_context():
+        return {table.name: db.session.scalar(select(func.count()).select_from(table))
+                for table in Base.metadata.sorted_tables}
 
 
 def signed_in(browser, base_url: str, username: str) -> dict:

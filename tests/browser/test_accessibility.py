@@ -14,7 +14,7 @@ from sqlalchemy import select
 from extensions import db
 from models import Draw
 from tests.browser.a11y import audit_context, axe_violations, open_ready, same_origin_links, submit_ready
-from tests.browser.conftest import PHONE, signed_in
+from tests.browser.conftest import PHONE, row_counts, signed_in
 from tests import factories
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -64,8 +64,10 @@ def site(module_app, module_server, browser):
         "inspector": (task["candidates"][0], [f"/inbox/tasks/{task['id']}", "/inbox/"]),
         "designer": ("designer", ["/designer/"]),
     }
-    return module_server, {role: _journey(browser, module_server, user, extra)
-                           for role, (user, extra) in journeys.items()}
+    roles = {role: _journey(browser, module_server, user, extra) for role, (user, extra) in journeys.items()}
+    before = row_counts(app)
+    yield module_server, roles
+    assert row_counts(app) == before, "an audit stored something: the tests after it saw another state"
 
 
 def _audit(page, base: str, journey: Journey, options: dict, lang: str) -> list[str]:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from extensions import db
 from models import User
 from tests.browser.a11y import audit_context, axe_violations, open_ready, submit_ready
-from tests.browser.conftest import PHONE, signed_in
+from tests.browser.conftest import PHONE, row_counts, signed_in
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PDF = {"name": "名单.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not a table"}
@@ -54,8 +54,10 @@ def _visits(app) -> dict:
 @pytest.fixture(scope="module")
 def site(module_app, module_server, browser):
     """Each user's visits and signed-in session, once for the module: every refused form stores nothing."""
-    return module_server, {user: (visits, signed_in(browser, module_server, user))
-                           for user, visits in _visits(module_app).items()}
+    users = {user: (visits, signed_in(browser, module_server, user)) for user, visits in _visits(module_app).items()}
+    before = row_counts(module_app)
+    yield module_server, users
+    assert row_counts(module_app) == before, "a refused form stored something: the tests after it saw another state"
 
 
 def _audit(page, base: str, where: str, visits: list) -> list[str]:
