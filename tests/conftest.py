@@ -5,6 +5,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
@@ -55,18 +56,26 @@ def cheap_demo_passwords() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(template_db, tmp_path):
-    path = tmp_path / "test.db"
+def app_on_copy(template_db: str, path) -> Flask:
+    """An app on a copy of the template database at `path`."""
     shutil.copyfile(template_db, path)
-    app = create_app(_config_for(f"sqlite:///{path}"))
-    # No app context stays pushed: a request would reuse it, and `g` (Flask-Login's user,
-    # the CSRF token) would leak from one test client to another. Use app.app_context().
-    yield app
+    return create_app(_config_for(f"sqlite:///{path}"))
+
+
+def close_app(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
     clock.reset()
+
+
+@pytest.fixture
+def app(template_db, tmp_path):
+    app = app_on_copy(template_db, tmp_path / "test.db")
+    # No app context stays pushed: a request would reuse it, and `g` (Flask-Login's user,
+    # the CSRF token) would leak from one test client to another. Use app.app_context().
+    yield app
+    close_app(app)
 
 
 @pytest.fixture

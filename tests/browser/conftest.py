@@ -1,20 +1,24 @@
 """Browser fixtures shared by browser tests: a real werkzeug server thread on a free port over the per-test
 SQLite copy (tests/conftest.py `app`), and headless Debian chromium driven by Playwright (never downloaded).
 
-Screenshots go to tests/browser/artifacts/ (gitignored) or $BROWSER_ARTIFACTS.
+Screenshots go to tests/browser/artifacts/ (gitignored) or $BROWSER_ARTIFACTS at one image pixel per CSS pixel:
+enough to see what a page showed, and a phone's full page (device pixel ratio 2) is a quarter of the pixels to
+encode, which halves the time the browser tests spend on screenshots.
 """
 import os
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from demo.county import DEMO_PASSWORD
 from extensions import db
-from models import OutboxMessage
+from models import Base, OutboxMessage
+from tests.conftest import app_on_copy, close_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parent / "artifacts"))
@@ -45,9 +49,9 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def live_server(app):
-    """The app served over HTTP by a real werkzeug server in a thread; yields its base URL."""
+@contextmanager
+def serving(app):
+    """The app served over HTTP by a real werkzeug server in a thread; gives its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -56,6 +60,27 @@ def live_server(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app):
+    with serving(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def module_app(template_db, tmp_path_factory):
+    """One app for all the tests of a module that only look at what its fixtures built (the accessibility
+    audits): the state is built once per module and worker instead of once per test."""
+    app = app_on_copy(template_db, tmp_path_factory.mktemp("module") / "test.db")
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def module_server(module_app):
+    with serving(module_app) as base_url:
+        yield base_url
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -70,7 +95,7 @@ def _page(browser, request, **options):
     page.js_errors = errors
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True, scale="css")
     context.close()
     assert not errors, errors
 
@@ -90,7 +115,7 @@ def phone_page(browser, request):
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, scale="css")
     return path
 
 
@@ -101,6 +126,26 @@ def login(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> 
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "/auth/login" not in page.url, page.content()[:2000]
+
+
+def row_counts(app) -> dict[str, int]:
+    """Rows per table. A module whose tests share one app (`module_app`) checks at its end that they only
+    looked: a test that stores something would change what the tests after it see."""
+    with app.app_context():
+        return {table.name: db.session.scalar(select(func.count()).select_from(table))
+                for table in Base.metadata.sorted_tables}
+
+
+def signed_in(browser, base_url: str, username: str) -> dict:
+    """`username`'s session as Playwright storage state, signed in once through the login page: a context
+    created with it starts signed in, so a test that looks at a role's pages in several contexts (languages,
+    viewports) does not sign in again for each."""
+    context = browser.new_context(locale="zh-CN")
+    try:
+        login(context.new_page(), base_url, username)
+        return context.storage_state()
+    finally:
+        context.close()
 
 
 def portal_login(app, page, base_url: str, uscc: str, enterprise_id: int, on_login_page=None) -> None:

@@ -6,12 +6,13 @@ from sqlalchemy import select
 
 from extensions import db
 from models import User
-from tests.browser.a11y import axe_violations
-from tests.browser.conftest import PHONE, login
+from tests.browser.a11y import audit_context, axe_violations, open_ready, submit_ready
+from tests.browser.conftest import PHONE, row_counts, signed_in
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PDF = {"name": "名单.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not a table"}
 HTML = {"name": "流程.bpmn", "mimeType": "application/xml", "buffer": b"<html>a web page</html>"}
+USERS = ("admin", "scjg_admin", "designer", "scjg_01", "supervisor")
 
 
 def _fill(**values):
@@ -50,38 +51,36 @@ def _visits(app) -> dict:
     }
 
 
-def _audit(browser, base: str, user: str, visits: list, options: dict, lang: str) -> list[str]:
-    context = browser.new_context(locale="zh-CN", **options)
-    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors, found = [], []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    where = f"{user} {lang} {options['viewport']['width']}px"
-    try:
-        login(page, base, user)
-        for path, refuse in visits:
-            page.goto(base + path)
-            page.wait_for_load_state("networkidle")
-            found += [f"{where} {path}: {v}" for v in axe_violations(page)]
-            if refuse is None:
-                continue
-            control = refuse(page)
-            page.evaluate("() => document.querySelectorAll('form').forEach(f => f.noValidate = true)")
-            page.locator(f"form:has({control}) button[type=submit]").first.click()
-            page.wait_for_load_state("networkidle")
-            if page.evaluate("() => document.activeElement && document.activeElement.id") != "error-summary":
-                found.append(f"{where} {path}: after a refused submit the error summary does not have the focus")
-            found += [f"{where} {path} refused: {v}" for v in axe_violations(page)]
-    finally:
-        context.close()
-    assert not errors, errors
+@pytest.fixture(scope="module")
+def site(module_app, module_server, browser):
+    """Each user's visits and signed-in session, once for the module: every refused form stores nothing."""
+    users = {user: (visits, signed_in(browser, module_server, user)) for user, visits in _visits(module_app).items()}
+    before = row_counts(module_app)
+    yield module_server, users
+    assert row_counts(module_app) == before, "a refused form stored something: the tests after it saw another state"
+
+
+def _audit(page, base: str, where: str, visits: list) -> list[str]:
+    found = []
+    for path, refuse in visits:
+        open_ready(page, base + path)
+        found += [f"{where} {path}: {v}" for v in axe_violations(page)]
+        if refuse is None:
+            continue
+        control = refuse(page)
+        page.evaluate("() => document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+        submit_ready(page, page.locator(f"form:has({control}) button[type=submit]").first)
+        if page.evaluate("() => document.activeElement && document.activeElement.id") != "error-summary":
+            found.append(f"{where} {path}: after a refused submit the error summary does not have the focus")
+        found += [f"{where} {path} refused: {v}" for v in axe_violations(page)]
     return found
 
 
+@pytest.mark.parametrize("user", USERS)
 @pytest.mark.parametrize("options,lang", [(DESKTOP, "zh_CN"), (PHONE, "en")], ids=["desktop-zh", "phone-en"])
-def test_edit_and_error_pages_have_no_serious_axe_violation(app, live_server, browser, options, lang):
-    found = []
-    for user, visits in _visits(app).items():
-        found += _audit(browser, live_server, user, visits, options, lang)
+def test_edit_and_error_pages_have_no_serious_axe_violation(browser, site, options, lang, user):
+    base, users = site
+    visits, session = users[user]
+    with audit_context(browser, base, options, lang, session) as page:
+        found = _audit(page, base, f"{user} {lang} {options['viewport']['width']}px", visits)
     assert not found, "\n".join(found)
