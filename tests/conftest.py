@@ -99,7 +99,7 @@ def postgres_url() -> str | None:
         if mode == "required":
             pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but not reachable: {error}")
         return None
-    return pgdb.create()
+    return pgdb.create(wait_for_flush=False)
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +128,7 @@ def pg_template() -> str:
 def pg_app(pg_template):
     """An app on a PostgreSQL database created for this test alone (a copy of `pg_template`), with the schema
     and the demo county; the database is dropped afterwards (and no other database is ever touched)."""
-    url = pgdb.create(template=pg_template)
+    url = pgdb.create(template=pg_template, wait_for_flush=False)
     try:
         app = create_app(_config_for(url))
         yield app

@@ -53,9 +53,15 @@ def reachable() -> Exception | None:
         return exc
 
 
-def create(prefix: str | None = None, template: str | None = None) -> str:
+def create(prefix: str | None = None, template: str | None = None, wait_for_flush: bool = True) -> str:
     """CREATE DATABASE <prefix><random>; returns its SQLAlchemy URL. Only such names can be dropped.
-    With `template` (a database this process created, nobody connected to it) the new one is its copy."""
+    With `template` (a database this process created, nobody connected to it) the new one is its copy.
+
+    `wait_for_flush=False` (the tests' databases) sets synchronous_commit = off on the database, for every
+    session on it (the app's, a test's, a gunicorn's or a worker's): a COMMIT returns before its WAL reaches
+    the disk. What any session sees is the same — the commit is visible, locks are released, the order of
+    commits holds; only a crash of the server itself could forget the last fraction of a second of them,
+    and no test crashes this server (tests/pgreplica.py runs its own). Benches keep the default."""
     prefix = prefix or os.environ.get("POSTGRES_TEST_DB_PREFIX", "yiye_test_")
     name = f"{prefix}{secrets.token_hex(5)}"
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
@@ -65,6 +71,8 @@ def create(prefix: str | None = None, template: str | None = None) -> str:
         statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=10) as conn:
         conn.execute(statement)
+        if not wait_for_flush:  # a database's settings are not copied from its template
+            conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(sql.Identifier(name)))
     _created.add(name)
     return server_url().set(database=name).render_as_string(hide_password=False)
 
