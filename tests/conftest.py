@@ -120,6 +120,7 @@ def pg_template() -> str:
             db.engine.dispose()  # a template database takes no copy while anyone is connected to it
         yield make_url(url).database
     finally:
+        pgdb.wait_for_drops()  # the copies' drops (every `pg_app` of this process ends before this)
         pgdb.drop(url)
         clock.reset()
 
@@ -127,7 +128,8 @@ def pg_template() -> str:
 @pytest.fixture
 def pg_app(pg_template):
     """An app on a PostgreSQL database created for this test alone (a copy of `pg_template`), with the schema
-    and the demo county; the database is dropped afterwards (and no other database is ever touched)."""
+    and the demo county; the database is dropped afterwards, while the next test runs (and no other database
+    is ever touched)."""
     url = pgdb.create(template=pg_template, wait_for_flush=False)
     try:
         app = create_app(_config_for(url))
@@ -136,5 +138,5 @@ def pg_app(pg_template):
             db.session.remove()
             db.engine.dispose()
     finally:
-        pgdb.drop(url)
+        pgdb.drop_later(url)
         clock.reset()

@@ -13,6 +13,7 @@ server answers on 127.0.0.1:5432.
 """
 import os
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import psycopg
 from psycopg import sql
@@ -85,6 +86,21 @@ def drop(url: str) -> None:
     with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=10) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     _created.discard(name)
+
+
+_dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pgdb-drop")
+_pending: list[Future] = []
+
+
+def drop_later(url: str) -> None:
+    """`drop()` in a background thread: DROP DATABASE waits for a server checkpoint (seconds on a busy disk),
+    which the next test need not wait for. `wait_for_drops()` waits for them all and raises the first failure."""
+    _pending.append(_dropper.submit(drop, url))
+
+
+def wait_for_drops() -> None:
+    while _pending:
+        _pending.pop(0).result()
 
 
 def bench_database() -> str | None:
