@@ -78,12 +78,12 @@ def create(prefix: str | None = None, template: str | None = None, wait_for_flus
     return server_url().set(database=name).render_as_string(hide_password=False)
 
 
-def drop(url: str) -> None:
+def drop(url: str, admin_dsn: str | None = None) -> None:
     """Drop a database created by `create()` in this process; any other name is refused."""
     name = make_url(url).database
     if name not in _created:
         raise NotOwnedDatabase(f"refusing to drop database {name!r}: this run did not create it")
-    with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=10) as conn:
+    with psycopg.connect(admin_dsn or _admin_dsn(), autocommit=True, connect_timeout=10) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     _created.discard(name)
 
@@ -95,7 +95,8 @@ _pending: list[Future] = []
 def drop_later(url: str) -> None:
     """`drop()` in a background thread: DROP DATABASE waits for a server checkpoint (seconds on a busy disk),
     which the next test need not wait for. `wait_for_drops()` waits for them all and raises the first failure."""
-    _pending.append(_dropper.submit(drop, url))
+    # The server is the one named now: a test running meanwhile may point the environment elsewhere.
+    _pending.append(_dropper.submit(drop, url, _admin_dsn()))
 
 
 def wait_for_drops() -> None:
