@@ -120,9 +120,11 @@ def pg_template() -> str:
             db.engine.dispose()  # a template database takes no copy while anyone is connected to it
         yield make_url(url).database
     finally:
-        pgdb.wait_for_drops()  # the copies' drops (every `pg_app` of this process ends before this)
-        pgdb.drop(url)
-        clock.reset()
+        try:
+            pgdb.wait_for_drops()  # the copies' drops (every `pg_app` of this process ends before this)
+        finally:
+            pgdb.drop(url)
+            clock.reset()
 
 
 @pytest.fixture
