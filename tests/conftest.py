@@ -108,7 +108,7 @@ def postgres_url() -> str | None:
         if mode == "required":
             pytest.fail(f"PostgreSQL required (REQUIRE_POSTGRES=1) but not reachable: {error}")
         return None
-    return pgdb.create()
+    return pgdb.create(wait_for_flush=False)
 
 
 @pytest.fixture(scope="session")
@@ -129,15 +129,19 @@ def pg_template() -> str:
             db.engine.dispose()  # a template database takes no copy while anyone is connected to it
         yield make_url(url).database
     finally:
-        pgdb.drop(url)
-        clock.reset()
+        try:
+            pgdb.wait_for_drops()  # the copies' drops (every `pg_app` of this process ends before this)
+        finally:
+            pgdb.drop(url)
+            clock.reset()
 
 
 @pytest.fixture
 def pg_app(pg_template):
     """An app on a PostgreSQL database created for this test alone (a copy of `pg_template`), with the schema
-    and the demo county; the database is dropped afterwards (and no other database is ever touched)."""
-    url = pgdb.create(template=pg_template)
+    and the demo county; the database is dropped afterwards, while the next test runs (and no other database
+    is ever touched)."""
+    url = pgdb.create(template=pg_template, wait_for_flush=False)
     try:
         app = create_app(_config_for(url))
         yield app
@@ -145,5 +149,5 @@ def pg_app(pg_template):
             db.session.remove()
             db.engine.dispose()
     finally:
-        pgdb.drop(url)
+        pgdb.drop_later(url)
         clock.reset()

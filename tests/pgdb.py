@@ -13,6 +13,7 @@ server answers on 127.0.0.1:5432.
 """
 import os
 import secrets
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import psycopg
 from psycopg import sql
@@ -53,9 +54,15 @@ def reachable() -> Exception | None:
         return exc
 
 
-def create(prefix: str | None = None, template: str | None = None) -> str:
+def create(prefix: str | None = None, template: str | None = None, wait_for_flush: bool = True) -> str:
     """CREATE DATABASE <prefix><random>; returns its SQLAlchemy URL. Only such names can be dropped.
-    With `template` (a database this process created, nobody connected to it) the new one is its copy."""
+    With `template` (a database this process created, nobody connected to it) the new one is its copy.
+
+    `wait_for_flush=False` (the tests' databases) sets synchronous_commit = off on the database, for every
+    session on it (the app's, a test's, a gunicorn's or a worker's): a COMMIT returns before its WAL reaches
+    the disk. What any session sees is the same — the commit is visible, locks are released, the order of
+    commits holds; only a crash of the server itself could forget the last fraction of a second of them,
+    and no test crashes this server (tests/pgreplica.py runs its own). Benches keep the default."""
     prefix = prefix or os.environ.get("POSTGRES_TEST_DB_PREFIX", "yiye_test_")
     name = f"{prefix}{secrets.token_hex(5)}"
     statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
@@ -65,18 +72,36 @@ def create(prefix: str | None = None, template: str | None = None) -> str:
         statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
     with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=10) as conn:
         conn.execute(statement)
+        if not wait_for_flush:  # a database's settings are not copied from its template
+            conn.execute(sql.SQL("ALTER DATABASE {} SET synchronous_commit = off").format(sql.Identifier(name)))
     _created.add(name)
     return server_url().set(database=name).render_as_string(hide_password=False)
 
 
-def drop(url: str) -> None:
+def drop(url: str, admin_dsn: str | None = None) -> None:
     """Drop a database created by `create()` in this process; any other name is refused."""
     name = make_url(url).database
     if name not in _created:
         raise NotOwnedDatabase(f"refusing to drop database {name!r}: this run did not create it")
-    with psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=10) as conn:
+    with psycopg.connect(admin_dsn or _admin_dsn(), autocommit=True, connect_timeout=10) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     _created.discard(name)
+
+
+_dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pgdb-drop")
+_pending: list[Future] = []
+
+
+def drop_later(url: str) -> None:
+    """`drop()` in a background thread: DROP DATABASE waits for a server checkpoint (seconds on a busy disk),
+    which the next test need not wait for. `wait_for_drops()` waits for them all and raises the first failure."""
+    # The server is the one named now: a test running meanwhile may point the environment elsewhere.
+    _pending.append(_dropper.submit(drop, url, _admin_dsn()))
+
+
+def wait_for_drops() -> None:
+    while _pending:
+        _pending.pop(0).result()
 
 
 def bench_database() -> str | None:

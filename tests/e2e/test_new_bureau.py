@@ -2,6 +2,9 @@
 
 Console (APP_ENV=production, as an operator runs it): migrate; `demo load` is refused and writes nothing;
 deploy the bundled workflows; `org import` the region tree and departments; `users create` the first admin.
+The migration runs as the operator types it (`flask --app app db upgrade` in a process of its own, configured
+by the environment); the commands after it run the same `flask` command group in this process, on an app
+built with the production settings (each process start imports the whole app: seconds apiece).
 Then the admin logs in, creates the county's supervisor, imports the officials with their 执法证, fills the
 catalogue and the enterprise directory, and a whole campaign runs in the new county (demo/simulate.py drives
 the same services as the pages).
@@ -17,13 +20,14 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app import create_app
-from config import ProductionConfig
+from config import ProductionConfig, _postgres_options
 from domain.uscc import make_code
 from extensions import db
 from models import Campaign, Department, Inspection, Region, User
 from services import auth
 from services.directory import catalogue
 from services.imports import batch as imports
+from tests import pgdb
 from tests.conftest import _config_for, csrf_token, login, postgres_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,27 +36,32 @@ ADMIN_PASSWORD = "Chuangjian2026q"
 
 @pytest.fixture
 def fresh_url():
-    """A database created for this test and dropped after it: <POSTGRES_TEST_URL's name>_fresh."""
-    base = postgres_url()
-    if base is None:
+    """An empty database created for this test (tests/pgdb.py) and dropped after it."""
+    url = postgres_url()
+    if url is None:
         pytest.skip("PostgreSQL not reachable (set REQUIRE_POSTGRES=1 to make this a failure)")
-    import psycopg
-    server, name = base.rsplit("/", 1)
-    fresh = f"{name}_fresh"
-    admin_dsn = f"{server}/postgres".replace("postgresql+psycopg", "postgresql")
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{fresh}"')
-    yield f"{server}/{fresh}"
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+    yield url
+    pgdb.drop(url)
 
 
-def _flask(url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def _migrate_from_the_console(url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "f" * 64, "AUDIT_HMAC_KEY": "a" * 64,
            "DATABASE_URL": url, "LOG_LEVEL": "WARNING"}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env, input=stdin,
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
+
+
+def _production_app(url: str):
+    """The app as APP_ENV=production builds it, on `url` (ProductionConfig reads its engine options from the
+    environment at import, so they are set here as the console's process would have them)."""
+    return create_app(type("P", (ProductionConfig,), {
+        "SECRET_KEY": "f" * 64, "AUDIT_HMAC_KEY": "a" * 64, "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _postgres_options(), "LOG_LEVEL": "WARNING"}))
+
+
+def _flask(production, *args: str, stdin: str | None = None):
+    """`flask --app app <args>` of the production app, in this process: exit code, stdout and stderr."""
+    return production.test_cli_runner().invoke(args=list(args), input=stdin)
 
 
 def _rows(url: str, table: str) -> int:
@@ -83,19 +92,23 @@ PEOPLE = {"人员": [("账号", "姓名", "执法证号", "执法证有效期至
 
 
 def test_a_new_county_runs_a_campaign_without_demo_data(fresh_url, tmp_path):
-    assert _flask(fresh_url, "db", "upgrade").returncode == 0
-    refused = _flask(fresh_url, "demo", "load")
-    assert refused.returncode != 0 and "生产环境" in refused.stderr
+    migrated = _migrate_from_the_console(fresh_url)
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    production = _production_app(fresh_url)
+    refused = _flask(production, "demo", "load")
+    assert refused.exit_code != 0 and "生产环境" in refused.stderr
     assert [_rows(fresh_url, t) for t in ("region", "department", "user_account", "enterprise", "matter")] == [0] * 5
-    assert _flask(fresh_url, "process", "deploy-bundled").returncode == 0
+    deployed = _flask(production, "process", "deploy-bundled")
+    assert deployed.exit_code == 0, deployed.output
     org = tmp_path / "org.xlsx"
     org.write_bytes(_workbook(ORG))
-    imported = _flask(fresh_url, "org", "import", str(org))
-    assert imported.returncode == 0 and "新增 5" in imported.stdout, imported.stdout + imported.stderr
-    made = _flask(fresh_url, "users", "create", "chief", "--role", "admin", "--password-stdin", stdin=ADMIN_PASSWORD)
-    assert made.returncode == 0 and "全平台" in made.stdout, made.stderr
-    demo_password = _flask(fresh_url, "users", "create", "lazy", "--role", "admin", "--password-stdin", stdin="demo12345")
-    assert demo_password.returncode != 0 and "不能使用演示密码" in demo_password.stderr
+    imported = _flask(production, "org", "import", str(org))
+    assert imported.exit_code == 0 and "新增 5" in imported.stdout, imported.output
+    made = _flask(production, "users", "create", "chief", "--role", "admin", "--password-stdin", stdin=ADMIN_PASSWORD)
+    assert made.exit_code == 0 and "全平台" in made.stdout, made.output
+    demo_password = _flask(production, "users", "create", "lazy", "--role", "admin", "--password-stdin",
+                           stdin="demo12345")
+    assert demo_password.exit_code != 0 and "不能使用演示密码" in demo_password.stderr
 
     app = create_app(_config_for(fresh_url))
     admin = app.test_client()
@@ -143,8 +156,6 @@ def test_a_new_county_runs_a_campaign_without_demo_data(fresh_url, tmp_path):
         db.session.remove()
         db.engine.dispose()
 
-    production = create_app(type("P", (ProductionConfig,), {"SECRET_KEY": "f" * 64, "AUDIT_HMAC_KEY": "a" * 64,
-                                                           "SQLALCHEMY_DATABASE_URI": fresh_url}))
     with production.app_context():
         with pytest.raises(auth.DemoPasswordRefused):
             auth.authenticate("chief", "demo12345")

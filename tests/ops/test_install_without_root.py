@@ -62,7 +62,7 @@ def test_make_run_as_a_new_non_root_user_answers_livez():
                     assert response.status == 200
                     break
             except OSError:
-                time.sleep(3)
+                time.sleep(0.5)  # not serving yet (connection refused): ask again soon
         else:
             pytest.fail(f"no /livez within {INSTALL_TIMEOUT}s:\n{(home / 'make-run.log').read_text()[-4000:]}")
         owners = {p.owner() for p in (checkout / ".venv").rglob("*") if not p.is_symlink()}

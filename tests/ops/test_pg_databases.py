@@ -1,8 +1,10 @@
 """PostgreSQL tests use databases they create and drop only those (tests/pgdb.py)."""
 import psycopg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from extensions import db
 from tests import conftest, pgdb
 
 
@@ -68,3 +70,9 @@ def test_postgres_tests_run_only_when_asked(monkeypatch):
     monkeypatch.setenv("REQUIRE_POSTGRES", "1")
     with pytest.raises(pytest.fail.Exception, match="PostgreSQL required"):
         conftest.postgres_url()
+
+
+def test_the_tests_databases_do_not_wait_for_the_disk_at_commit(pg_app):
+    with pg_app.app_context():
+        assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "off"
+        db.session.remove()

@@ -54,6 +54,12 @@ def _count_where(app, *criteria) -> int:
         return db.session.scalar(select(func.count()).select_from(Timer).where(*criteria))
 
 
+def _has_beaten(app, pid: int) -> bool:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(WorkerHeartbeat).where(
+            WorkerHeartbeat.worker_id.contains(f":{pid}:"))) > 0
+
+
 def test_three_worker_threads_fire_each_timer_exactly_once(pg_app):
     FIRED.clear()
     with pg_app.app_context():
@@ -88,7 +94,9 @@ def test_killed_worker_loses_nothing_and_fires_nothing_twice(pg_app):
         ids = [row.id for row in rows]
     workers = [_worker(url) for _ in range(3)]
     try:
-        # Kill one worker while it is inside a handler (its notice is written but not committed).
+        # Kill one worker while it is inside a handler (its notice is written but not committed): once it has
+        # started (on a busy machine the other two could fire the first timers before it is up) and timers fire.
+        _wait(lambda: _has_beaten(pg_app, workers[0].pid), 60, "the first worker to start")
         _wait(lambda: _count_where(pg_app, Timer.status == "fired") >= 3, 60, "the first timers")
         os.kill(workers[0].pid, signal.SIGKILL)
         workers[0].wait(10)
