@@ -130,18 +130,28 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     settings, where = scope.settings, _scope_filter(scope)
     excluded: dict = {"inactive": {}, "inspected_recently": 0, "open_case": 0, "open_inspection": 0}
     keep = Enterprise.status == ACTIVE_STATUS if settings["exclude_inactive"] else true()
+    found = _exclusion_rules(scope)  # first: their few thousand USCCs are set aside while the scope arrives
+    anywhere = set().union(*(usccs for _, usccs in found))
+    hits: set[str] = set()
     # One string per status and class, joined by the database from the covering scope index: a million-row
     # scope costs no Python object per row until the split. The order inside a string is not relied on:
     # USCCs are sorted in Python, by code point, the same on every database (near O(n) when the rows come
     # in index order; PostgreSQL's ORDER BY would follow the locale's collation).
-    rows = db.session.execute(_joined_by_group(where, keep)).all()
     by_class: dict[str, list[str]] = {}
-    for status, credit_class, count, text in rows:
+    for status, credit_class, count, text in _as_they_come(_joined_by_group(where, keep)):
         if text is None:  # a status left out (注销, 吊销…): only counted
             excluded["inactive"][status] = excluded["inactive"].get(status, 0) + count
-        else:
-            by_class.setdefault(credit_class, []).extend(text.split("\n"))
-    _exclude(scope, by_class, excluded)
+            continue
+        usccs = text.split("\n")
+        present = anywhere.intersection(usccs)
+        if present:
+            usccs = [u for u in usccs if u not in present]
+            hits |= present
+        by_class.setdefault(credit_class, []).extend(usccs)
+    for reason, usccs in found:
+        in_scope = usccs & hits
+        excluded[reason] = len(in_scope)
+        hits -= in_scope
     if settings["mode"] == "random":
         candidates = {algorithm.WHOLE_SCOPE: [u for usccs in by_class.values() for u in usccs]}
     else:
@@ -171,29 +181,31 @@ def _joined_by_group(where, keep):
             .group_by(rows.c.status, rows.c.credit_class))
 
 
-def _exclude(scope: Scope, by_class: dict[str, list[str]], excluded: dict) -> None:
-    """Takes out of `by_class` whom the exclusion rules leave out, each counted under its first reason.
+def _as_they_come(statement):
+    """The statement's rows; on PostgreSQL each as soon as the server sends it (psycopg's single-row mode).
+
+    The server joins a class's string while the client splits and filters the previous one. SQLAlchemy's
+    streaming is a server-side cursor, fetching only once asked: the two would take turns.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(statement)
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    return connection.connection.driver_connection.cursor().stream(str(compiled), compiled.params)
+
+
+def _exclusion_rules(scope: Scope) -> list[tuple[str, set[str]]]:
+    """(reason, USCCs) for each exclusion rule the plan applies, in the order reasons are counted.
 
     Each rule's enterprises are read by id alone (thousands, not the scope's million: with the scope's
-    conditions too, SQLite would walk the whole scope index) and matched to the class lists by set lookups.
+    conditions too, SQLite would walk the whole scope index), to be matched to the scope by set lookups.
     """
     settings, months = scope.settings, int(scope.settings["exclude_inspected_months"])
     rules = [("inspected_recently", _inspected_since(scope.matter_ids, _months_before(clock.today(), months))
               if months else None),
              ("open_case", _open_cases(scope.matter_ids) if settings["exclude_open_case"] else None),
              ("open_inspection", _open_inspections(scope.matter_ids, scope.campaign_id))]
-    found = [(reason, set(db.session.scalars(_usccs_of(ids)))) for reason, ids in rules if ids is not None]
-    anywhere = set().union(*(usccs for _, usccs in found))
-    hits: set[str] = set()
-    for credit_class, usccs in by_class.items():
-        present = anywhere.intersection(usccs)
-        if present:
-            by_class[credit_class] = [u for u in usccs if u not in present]
-            hits |= present
-    for reason, usccs in found:
-        in_scope = usccs & hits
-        excluded[reason] = len(in_scope)
-        hits -= in_scope
+    return [(reason, set(db.session.scalars(_usccs_of(ids)))) for reason, ids in rules if ids is not None]
 
 
 def _months_before(today: date, months: int) -> date:
