@@ -189,9 +189,11 @@ def _as_they_come(statement):
     """
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
-        return connection.execute(statement)
+        yield from connection.execute(statement)
+        return
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    return connection.connection.driver_connection.cursor().stream(str(compiled), compiled.params)
+    with connection.connection.driver_connection.cursor() as cursor:
+        yield from cursor.stream(str(compiled), compiled.params)
 
 
 def _exclusion_rules(scope: Scope) -> list[tuple[str, set[str]]]:
