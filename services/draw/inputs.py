@@ -257,11 +257,14 @@ def under_inspection_elsewhere(campaign: Campaign, usccs: set[str]) -> set[str]:
 
 
 def _usccs_of(ids):
-    """SELECT of the USCCs of the enterprises `ids` (a SELECT of enterprise ids) names, each looked up by its key.
+    """SELECT of the USCCs of the enterprises `ids` (a SELECT of enterprise ids) names.
 
-    As `id IN (…)`, PostgreSQL hash-joins the whole directory (a parallel scan of a million rows) to find
-    the ten thousand a rule names; a scalar subquery per id is an index probe on either database.
+    SQLite looks each id up by rowid. PostgreSQL, given `id IN (…)`, hash-joins the whole directory (a
+    parallel scan of a million rows) to find the ten thousand a rule names: a scalar subquery per id is an
+    index probe instead.
     """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return select(Enterprise.uscc).where(Enterprise.id.in_(ids))
     chosen = ids.distinct().subquery()
     uscc = select(Enterprise.uscc).where(Enterprise.id == list(chosen.c)[0]).correlate(chosen).scalar_subquery()
     return select(uscc).select_from(chosen)
