@@ -130,7 +130,7 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     settings, where = scope.settings, _scope_filter(scope)
     excluded: dict = {"inactive": {}, "inspected_recently": 0, "open_case": 0, "open_inspection": 0}
     keep = Enterprise.status == ACTIVE_STATUS if settings["exclude_inactive"] else true()
-    found = _exclusion_rules(scope)  # first: their few thousand USCCs are set aside while the scope arrives
+    found = _exclusion_rules(scope)  # their few thousand USCCs, taken out of each group as it is split
     anywhere = set().union(*(usccs for _, usccs in found))
     hits: set[str] = set()
     # One string per status and class, joined by the database from the covering scope index: a million-row
@@ -138,7 +138,7 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     # USCCs are sorted in Python, by code point, the same on every database (near O(n) when the rows come
     # in index order; PostgreSQL's ORDER BY would follow the locale's collation).
     by_class: dict[str, list[str]] = {}
-    for status, credit_class, count, text in _as_they_come(_joined_by_group(where, keep)):
+    for status, credit_class, count, text in db.session.execute(_joined_by_group(where, keep)):
         if text is None:  # a status left out (注销, 吊销…): only counted
             excluded["inactive"][status] = excluded["inactive"].get(status, 0) + count
             continue
@@ -179,21 +179,6 @@ def _joined_by_group(where, keep):
     return (select(rows.c.status, rows.c.credit_class, func.count(),
                    func.string_agg(case((rows.c.kept, rows.c.uscc)), literal("\n")))
             .group_by(rows.c.status, rows.c.credit_class))
-
-
-def _as_they_come(statement):
-    """The statement's rows; on PostgreSQL each as soon as the server sends it (psycopg's single-row mode).
-
-    The server joins a class's string while the client splits and filters the previous one. SQLAlchemy's
-    streaming is a server-side cursor, fetching only once asked: the two would take turns.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        yield from connection.execute(statement)
-        return
-    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    with connection.connection.driver_connection.cursor() as cursor:
-        yield from cursor.stream(str(compiled), compiled.params)
 
 
 def _exclusion_rules(scope: Scope) -> list[tuple[str, set[str]]]:
