@@ -1,6 +1,6 @@
 """The draw's candidate lists follow the directory: between two draws enterprises are imported, edited,
 deregistered and reclassified, and the next candidate query sees exactly the directory as it is then, in
-code-point order, on SQLite and on PostgreSQL (where the lists are joined and streamed differently)."""
+code-point order, on SQLite and on PostgreSQL (where the lists are joined differently)."""
 from dataclasses import replace
 
 import pytest
