@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, or_, select, true
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from domain import draw as algorithm
 from extensions import db
@@ -131,19 +130,28 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     settings, where = scope.settings, _scope_filter(scope)
     excluded: dict = {"inactive": {}, "inspected_recently": 0, "open_case": 0, "open_inspection": 0}
     keep = Enterprise.status == ACTIVE_STATUS if settings["exclude_inactive"] else true()
+    found = _exclusion_rules(scope)  # their few thousand USCCs, taken out of each group as it is split
+    anywhere = set().union(*(usccs for _, usccs in found))
+    hits: set[str] = set()
     # One string per status and class, joined by the database from the covering scope index: a million-row
     # scope costs no Python object per row until the split. The order inside a string is not relied on:
-    # USCCs are sorted in Python, by code point, the same on every database (near O(n), as the index
-    # already gives them in order; PostgreSQL's ORDER BY would follow the locale's collation).
-    rows = db.session.execute(select(Enterprise.status, Enterprise.credit_class, func.count(), _joined_usccs(keep))
-                              .where(where).group_by(Enterprise.status, Enterprise.credit_class)).all()
+    # USCCs are sorted in Python, by code point, the same on every database (near O(n) when the rows come
+    # in index order; PostgreSQL's ORDER BY would follow the locale's collation).
     by_class: dict[str, list[str]] = {}
-    for status, credit_class, count, text in rows:
+    for status, credit_class, count, text in db.session.execute(_joined_by_group(where, keep)):
         if text is None:  # a status left out (注销, 吊销…): only counted
             excluded["inactive"][status] = excluded["inactive"].get(status, 0) + count
-        else:
-            by_class.setdefault(credit_class, []).extend(text.split("\n"))
-    _exclude(scope, by_class, excluded)
+            continue
+        usccs = text.split("\n")
+        present = anywhere.intersection(usccs)
+        if present:
+            usccs = [u for u in usccs if u not in present]
+            hits |= present
+        by_class.setdefault(credit_class, []).extend(usccs)
+    for reason, usccs in found:
+        in_scope = usccs & hits
+        excluded[reason] = len(in_scope)
+        hits -= in_scope
     if settings["mode"] == "random":
         candidates = {algorithm.WHOLE_SCOPE: [u for usccs in by_class.values() for u in usccs]}
     else:
@@ -154,43 +162,37 @@ def candidates_for(scope: Scope) -> tuple[dict[str, list[str]], dict]:
     return candidates, excluded
 
 
-def _joined_usccs(keep):
-    """The aggregate joining a group's kept USCCs with newlines (the others give NULL, skipped).
+def _joined_by_group(where, keep):
+    """(status, class, count, kept USCCs joined with newlines or NULL) per status and class of the scope.
 
-    PostgreSQL aggregates a whole scope in heap order, i.e. the import's: asked for the USCC order, it reads
-    the scope index in order instead, and the sort in Python (the guarantee of code-point order) then has
-    nothing to move. SQLite's GROUP BY already walks that index in order.
+    SQLite's GROUP BY walks the scope index, USCCs in order. PostgreSQL would aggregate in heap order (the
+    import's), and asked for an ordered aggregate it sorts each group apart, spilling to disk at a million
+    rows: fed instead by a subquery in index order (status, class, USCC), a one-industry one-region scope is
+    an index-only scan aggregated as it streams, and a wider one is sorted once.
     """
-    uscc = case((keep, Enterprise.uscc))
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.string_agg(uscc, aggregate_order_by(literal("\n"), Enterprise.uscc))
-    return func.group_concat(uscc, "\n")
+    if db.session.get_bind().dialect.name != "postgresql":
+        return (select(Enterprise.status, Enterprise.credit_class, func.count(),
+                       func.group_concat(case((keep, Enterprise.uscc)), "\n"))
+                .where(where).group_by(Enterprise.status, Enterprise.credit_class))
+    rows = (select(Enterprise.status, Enterprise.credit_class, Enterprise.uscc, keep.label("kept")).where(where)
+            .order_by(Enterprise.status, Enterprise.credit_class, Enterprise.uscc).subquery())
+    return (select(rows.c.status, rows.c.credit_class, func.count(),
+                   func.string_agg(case((rows.c.kept, rows.c.uscc)), literal("\n")))
+            .group_by(rows.c.status, rows.c.credit_class))
 
 
-def _exclude(scope: Scope, by_class: dict[str, list[str]], excluded: dict) -> None:
-    """Takes out of `by_class` whom the exclusion rules leave out, each counted under its first reason.
+def _exclusion_rules(scope: Scope) -> list[tuple[str, set[str]]]:
+    """(reason, USCCs) for each exclusion rule the plan applies, in the order reasons are counted.
 
     Each rule's enterprises are read by id alone (thousands, not the scope's million: with the scope's
-    conditions too, SQLite would walk the whole scope index) and matched to the class lists by set lookups.
+    conditions too, SQLite would walk the whole scope index), to be matched to the scope by set lookups.
     """
     settings, months = scope.settings, int(scope.settings["exclude_inspected_months"])
     rules = [("inspected_recently", _inspected_since(scope.matter_ids, _months_before(clock.today(), months))
               if months else None),
              ("open_case", _open_cases(scope.matter_ids) if settings["exclude_open_case"] else None),
              ("open_inspection", _open_inspections(scope.matter_ids, scope.campaign_id))]
-    found = [(reason, set(db.session.scalars(select(Enterprise.uscc).where(Enterprise.id.in_(ids)))))
-             for reason, ids in rules if ids is not None]
-    anywhere = set().union(*(usccs for _, usccs in found))
-    hits: set[str] = set()
-    for credit_class, usccs in by_class.items():
-        present = anywhere.intersection(usccs)
-        if present:
-            by_class[credit_class] = [u for u in usccs if u not in present]
-            hits |= present
-    for reason, usccs in found:
-        in_scope = usccs & hits
-        excluded[reason] = len(in_scope)
-        hits -= in_scope
+    return [(reason, set(db.session.scalars(_usccs_of(ids)))) for reason, ids in rules if ids is not None]
 
 
 def _months_before(today: date, months: int) -> date:
@@ -236,7 +238,21 @@ def under_inspection_elsewhere(campaign: Campaign, usccs: set[str]) -> set[str]:
     if not usccs:
         return set()
     ids = _open_inspections([m.id for m in campaign.matters], campaign.id)
-    return set(db.session.scalars(select(Enterprise.uscc).where(Enterprise.id.in_(ids)))) & usccs
+    return set(db.session.scalars(_usccs_of(ids))) & usccs
+
+
+def _usccs_of(ids):
+    """SELECT of the USCCs of the enterprises `ids` (a SELECT of enterprise ids) names.
+
+    SQLite looks each id up by rowid. PostgreSQL, given `id IN (…)`, hash-joins the whole directory (a
+    parallel scan of a million rows) to find the ten thousand a rule names: a scalar subquery per id is an
+    index probe instead.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return select(Enterprise.uscc).where(Enterprise.id.in_(ids))
+    chosen = ids.distinct().subquery()
+    uscc = select(Enterprise.uscc).where(Enterprise.id == list(chosen.c)[0]).correlate(chosen).scalar_subquery()
+    return select(uscc).select_from(chosen)
 
 
 def _serialize_draws(matter_ids: list[int]) -> None:
