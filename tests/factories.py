@@ -105,6 +105,18 @@ def _inspect_all(app, campaign_id: int) -> None:
         sign_off(app, campaign_id, task, problem=i == 0)
 
 
+def targeted_inspection(app, complaint_id: int) -> tuple[int, int]:
+    """The lead triages a registered complaint to a targeted inspection by two of its officers:
+    (campaign id, inspection id)."""
+    from services.complaints import triage
+    with app.app_context():
+        lead = user("scjg_01")
+        officers = [u.id for u in triage.officers_of(lead.department_id)][:2]
+        complaint = triage.triage(lead, complaint_id, {"decision": "targeted", "reason": "线索具体",
+                                                       "officer_ids": officers})
+        return complaint.inspection.campaign_id, complaint.inspection_id
+
+
 def publish(app, campaign_id: int) -> None:
     """The lead publishes every inspection result of the campaign."""
     [task] = open_tasks(app, campaign_id, "publication_approval")

@@ -22,11 +22,7 @@ SECRETS = ("张三", "13800000000", "消费者反映该店销售过期食品")
 
 def _inspected(app) -> tuple[int, int, int]:
     complaint_id = _register(app, _data(app))
-    with app.app_context():
-        lead = user("scjg_01")
-        officers = [u.id for u in triage.officers_of(lead.department_id)][:2]
-        complaint = triage.triage(lead, complaint_id, {"decision": "targeted", "reason": "线索具体", "officer_ids": officers})
-        campaign_id, inspection_id = complaint.inspection.campaign_id, complaint.inspection_id
+    campaign_id, inspection_id = factories.targeted_inspection(app, complaint_id)
     [task] = factories.open_tasks(app, campaign_id, "joint_inspection")
     factories.sign_off(app, campaign_id, task)
     return complaint_id, campaign_id, inspection_id
@@ -121,12 +117,8 @@ def test_a_targeted_inspection_closed_unpublished_before_the_upgrade_gets_its_pu
     from models import WorkflowInstance
 
     complaint_id = _register(app, _data(app))
+    campaign_id, inspection_id = factories.targeted_inspection(app, complaint_id)
     with app.app_context():
-        lead = user("scjg_01")
-        officers = [u.id for u in triage.officers_of(lead.department_id)][:2]
-        inspection = triage.triage(lead, complaint_id, {"decision": "targeted", "reason": "线索具体",
-                                                        "officer_ids": officers}).inspection
-        campaign_id, inspection_id = inspection.campaign_id, inspection.id
         instance = db.session.scalars(select(WorkflowInstance).where(  # as it was made before: no campaign process
             WorkflowInstance.campaign_id == campaign_id, WorkflowInstance.inspection_id.is_(None))).one()
         db.session.execute(db.delete(Timer).where(Timer.instance_id == instance.id))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Complaint, FollowUp, HandlingDecision, HumanTask, Inspection, WorkflowInstance
-from services.complaints import handling, triage
+from services.complaints import handling
 from services.errors import Forbidden, ValidationFailed
 from services.stages import publication
 from services.workflow import task_views, tasks
@@ -20,12 +20,7 @@ from tests.services.test_complaints import _data, _register
 def _published(app, problem: bool = True) -> tuple[int, int, int]:
     """Complaint → targeted inspection → two officers sign → the lead publishes. Returns ids."""
     complaint_id = _register(app, _data(app))
-    with app.app_context():
-        lead = user("scjg_01")
-        officers = [u.id for u in triage.officers_of(lead.department_id)][:2]
-        inspection = triage.triage(lead, complaint_id, {"decision": "targeted", "reason": "线索具体",
-                                                        "officer_ids": officers}).inspection
-        campaign_id, inspection_id = inspection.campaign_id, inspection.id
+    campaign_id, inspection_id = factories.targeted_inspection(app, complaint_id)
     [task] = factories.open_tasks(app, campaign_id, "joint_inspection")
     factories.sign_off(app, campaign_id, task, problem=problem)
     factories.publish(app, campaign_id)
