@@ -65,8 +65,14 @@ def deploy(path: Path, username: str | None, region_code: str | None) -> None:
 
 
 @process_cli.command("deploy-bundled")
-def deploy_bundled() -> None:
+@click.option("--new-only", is_flag=True,
+              help="Only processes that have no version yet (a release's step: designers' versions stay).")
+def deploy_bundled(new_only: bool) -> None:
     """Deploy every model shipped in workflows/ (idempotent): what a new installation needs without demo data."""
     from services.workflow import deployments
+    if new_only:
+        deployed = deployments.deploy_new_bundled()
+        click.echo(f"已部署新增的内置流程 {len(deployed)} 个")
+        return
     deployed = deployments.deploy_bundled()
     click.echo(f"已部署内置流程与决策表 {len(deployed)} 个")

@@ -18,18 +18,18 @@ from forms.loader import Choice, FormContext, Row
 from domain import results
 from models import Complaint, HumanTask, Inspection, WorkflowInstance
 from services import audit
-from services.errors import Conflict, Forbidden, NotFound
+from services.errors import Conflict, Forbidden
 from services.stages import diagnosis
-from services.workflow import deployments, runtime, timers
+from services.workflow import runtime, timers
 
 PROCESS_ID = FORM_KEY = "targeted_handling"
 
 
-def open_for(inspection: Inspection) -> None:
+def open_for(inspection: Inspection) -> bool:
     """Give a published targeted inspection its handling: a task for the lead department, or "no action" at once
-    when nothing was found and nothing is suggested. Does nothing when it is decided or its task is open."""
+    when nothing was found and nothing is suggested. Does nothing (False) when it is decided or its task is open."""
     if inspection.selection != "targeted" or inspection.handling is not None or _task_open(inspection.id):
-        return
+        return False
     campaign = inspection.campaign
     chosen, _ = diagnosis.problem_rows(campaign.id)
     if inspection not in chosen:
@@ -38,8 +38,7 @@ def open_for(inspection: Inspection) -> None:
         runtime.send_message(runtime.case_instance(inspection.id), "handling_decided", "none")
         audit.record(None, "targeted_handling.none", "inspection", inspection.id, campaign_id=campaign.id,
                      result_code=inspection.result_code)
-        return
-    _ensure_deployed(campaign.region_id)
+        return True
     instance = runtime.start_instance(PROCESS_ID, {"inspection_id": inspection.id,
                                                    "department_id": campaign.lead_department_id},
                                       region_id=campaign.region_id)
@@ -51,6 +50,7 @@ def open_for(inspection: Inspection) -> None:
                        "targeted_handling")
     audit.record(None, "targeted_handling.open", "inspection", inspection.id, campaign_id=campaign.id,
                  instance_id=instance.id)
+    return True
 
 
 def handling_context(ctx) -> FormContext:
@@ -95,22 +95,9 @@ def open_waiting() -> list[int]:
     waiting = list(db.session.scalars(select(Inspection).where(
         Inspection.selection == "targeted", Inspection.status == "submitted", Inspection.published_at.is_not(None),
         Inspection.handling.is_(None), running_case).order_by(Inspection.id)))
-    given = [i.id for i in waiting if not _task_open(i.id)]
-    for inspection in waiting:
-        open_for(inspection)
+    given = [inspection.id for inspection in waiting if open_for(inspection)]
     db.session.commit()
     return given
-
-
-def _ensure_deployed(region_id: int | None) -> None:
-    """An installation upgraded by migrations alone (`flask process deploy-bundled` not run) has no version of
-    this process yet: deploy the bundled model (audited like any deployment) rather than fail the publication."""
-    try:
-        deployments.for_region(PROCESS_ID, region_id)
-    except NotFound:
-        path = deployments.WORKFLOW_DIR / f"{PROCESS_ID}.bpmn"
-        deployments.deploy(path.read_text(encoding="utf-8"), path.name, None,
-                           change_note="首次需要时自动部署（定向检查处置）")
 
 
 def _task_open(inspection_id: int) -> bool:

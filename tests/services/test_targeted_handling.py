@@ -10,7 +10,7 @@ from models import Complaint, FollowUp, HandlingDecision, HumanTask, Inspection,
 from services.complaints import handling
 from services.errors import Forbidden, ValidationFailed
 from services.stages import publication
-from services.workflow import task_views, tasks
+from services.workflow import deployments, task_views, tasks
 from tests import factories
 from tests.e2e.journey import user_client
 from tests.factories import user
@@ -124,17 +124,28 @@ def test_the_targeted_handling_on_postgresql(pg_app):
     test_from_complaint_to_rectification_the_lead_decides_the_handling(pg_app)
 
 
-def test_an_installation_upgraded_without_deploying_the_process_still_publishes_and_gets_the_task(app):
-    """A release that ran only the migrations has no targeted_handling process: publishing deploys the bundled one."""
+def test_a_release_deploys_the_process_it_adds_and_leaves_the_deployed_ones_as_they_are(app):
+    """An installation upgraded from before targeted_handling existed: the release step
+    (`process deploy-bundled --new-only`, yiye-migrate / Procfile) deploys it, publishing then gives the task,
+    and a process a designer changed keeps the designer's version."""
     from models import ProcessDefinition
 
     with app.app_context():
         db.session.execute(db.delete(ProcessDefinition).where(ProcessDefinition.process_id == handling.PROCESS_ID))
+        bundled = deployments.latest("enterprise_case")
+        edited = deployments.deploy(bundled.bpmn_xml.replace('name="', 'name="（本地）', 1), "enterprise_case.bpmn",
+                                    user("designer"), change_note="设计人员的修改")
+        newest_case, bundled_version = edited.version, bundled.version
         db.session.commit()
+    result = app.test_cli_runner().invoke(args=["process", "deploy-bundled", "--new-only"])
+    assert result.exit_code == 0 and "已部署新增的内置流程 1 个" in result.output, result.output
     _, campaign_id, inspection_id = _published(app)
     [task] = factories.open_tasks(app, campaign_id, "targeted_handling")
     assert task["inspection_id"] == inspection_id
     with app.app_context():
         [deployed] = db.session.scalars(select(ProcessDefinition).where(
             ProcessDefinition.process_id == handling.PROCESS_ID)).all()
-        assert deployed.change_note == "首次需要时自动部署（定向检查处置）" and deployed.deployed_by_id is None
+        assert deployed.change_note == "随版本发布的新流程" and deployed.deployed_by_id is None
+        assert deployments.latest("enterprise_case").version == newest_case > bundled_version
+    again = app.test_cli_runner().invoke(args=["process", "deploy-bundled", "--new-only"])
+    assert "已部署新增的内置流程 0 个" in again.output, again.output
