@@ -7,7 +7,7 @@ FLASK   := $(BIN)/flask --app app
 PORT    ?= 5000
 export DATABASE_URL ?=
 
-.PHONY: run test bench mutation install npm migrate demo clean browser run-prod translations
+.PHONY: run test bench mutation install npm migrate demo clean browser run-prod translations bytecode
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,9 +37,16 @@ browser:
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d translations
 
+# The project's modules compiled once into __pycache__ (only those changed since). Where PYTHONDONTWRITEBYTECODE
+# is set (this machine's environment has it) Python never writes them itself, so every process — each gunicorn
+# worker, CLI command and test server the suite starts — compiled ~300 modules from source again.
+PY_SOURCES := app.py config.py extensions.py bench cli demo domain engine forms models schemas services web tests migrations
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q -j 0 $(PY_SOURCES)
+
 # Everything the running app needs, as an ordinary user: Python packages into .venv (the CJK font for
 # documents among them), npm packages into node_modules. Nothing system-wide.
-install: $(STAMP) node_modules/.installed static/build/designer.js translations
+install: $(STAMP) node_modules/.installed static/build/designer.js translations bytecode
 
 migrate: install
 	$(FLASK) db upgrade
