@@ -1,5 +1,6 @@
 """Browser fixtures shared by browser tests: a real werkzeug server thread on a free port over the per-test
-SQLite copy (tests/conftest.py `app`), and headless Debian chromium driven by Playwright (never downloaded).
+SQLite copy (tests/conftest.py `app`), and Debian's chromium-headless-shell driven by Playwright (never downloaded;
+`CHROMIUM=/usr/bin/chromium` runs them in the full browser's headless mode instead).
 
 Screenshots go to tests/browser/artifacts/ (gitignored) or $BROWSER_ARTIFACTS at one image pixel per CSS pixel:
 enough to see what a page showed, and a phone's full page (device pixel ratio 2) is a quarter of the pixels to
@@ -20,15 +21,16 @@ from extensions import db
 from models import Base, OutboxMessage
 from tests.conftest import app_on_copy, close_app
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The headless shell: Blink without the desktop browser around it, what Playwright itself runs headless by default.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium-headless-shell")
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", Path(__file__).resolve().parent / "artifacts"))
 BUILD = Path(__file__).resolve().parent.parent.parent / "static" / "build" / "designer.js"
 
 
 def _missing() -> str | None:
     if not Path(CHROMIUM).exists():
-        return (f"browser tests skipped: {CHROMIUM} is not installed; `make test` installs Debian's chromium "
-                "when run as root (apt-get install chromium fonts-noto-cjk)")
+        return (f"browser tests skipped: {CHROMIUM} is not installed; `make test` installs Debian's "
+                "chromium-headless-shell when run as root (apt-get install chromium-headless-shell fonts-noto-cjk)")
     if not BUILD.exists():
         return "static/build/designer.js not built (make install runs npm run build)"
     return None
