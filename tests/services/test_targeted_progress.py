@@ -70,8 +70,16 @@ def test_published_it_waits_for_the_handling_then_follows_the_rectification_and_
         [row] = [r for r in dashboard.live_campaigns(user("supervisor"), dashboard.Filters()).rows
                  if r.campaign_id == campaign_id]
         assert (row.stage, row.kind, row.sla_days) == ("diagnosis", "complaint", 10)
+        code = db.session.get(Campaign, campaign_id).code
+    supervisor = user_client(app, "supervisor")
+    board = supervisor.get("/dashboard/").get_data(as_text=True).split(code, 1)[1].split("</tr>", 1)[0]
+    assert ">分类处置</td>" in board
+    assert code in supervisor.get("/board/").get_data(as_text=True)  # among the live campaigns' timelines
 
     [task] = factories.open_tasks(app, campaign_id, "targeted_handling")
+    lead = user_client(app, "scjg_01")
+    assert "阶段：分类处置" in lead.get(f"/inbox/tasks/{task['id']}").get_data(as_text=True)
+    assert ">分类处置</td>" in lead.get("/inbox/").get_data(as_text=True)  # the task's stage, in its kind's words
     row = _row(app, task["id"], handling="rectify", deadline_days=10, reinspect=True)
     row["note"] = None if row["handling"] == _row(app, task["id"])["handling"] else "投诉属实，责令限期整改"
     factories.complete(app, "scjg_01", task["id"], {"handling": [row]})
