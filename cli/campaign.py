@@ -3,7 +3,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from services.complaints import handling, triage
+from services.complaints import handling, progress, triage
 from services.errors import DomainError
 from demo.simulate import simulate
 
@@ -37,3 +37,11 @@ def open_targeted_handling_command() -> None:
     for a decision) the lead department's handling task."""
     given = handling.open_waiting()
     click.echo(f"已为 {len(given)} 个投诉举报定向检查开启处置决定")
+
+
+@campaign_cli.command("sync-targeted-stages")
+def sync_targeted_stages_command() -> None:
+    """Set complaint-targeted campaigns where their handling and case stand: those an earlier release closed at
+    publication while the handling or the follow-up went on are reopened at that stage (idempotent)."""
+    changed = progress.repair()
+    click.echo(f"已更新 {len(changed)} 个投诉举报定向检查的阶段")

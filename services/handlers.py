@@ -1,15 +1,17 @@
 """Who handles what: every form key, service-task operation and timer kind, in one table.
 
 The workflow runtime (services.workflow) knows nothing of the stages; the stages plug their
-form handlers, form contexts, service-task operations and timer handlers into it here, and
-nowhere else. `install()` is called once by the app factory. A form key in workflows/ without
-a row here fails a test (tests/services/test_handlers.py).
+form handlers, form contexts, service-task operations, timer handlers and the stage rule of a
+campaign kind whose work outlives its process into it here, and nowhere else. `install()` is
+called once by the app factory. A form key in workflows/ without a row here fails a test
+(tests/services/test_handlers.py).
 """
 from dataclasses import dataclass
 from typing import Callable
 
 from services import audit_checkpoints
 from services.complaints import handling as targeted_handling
+from services.complaints import progress as targeted_progress
 from services.complaints import register as complaints
 from services.complaints import triage as complaint_triage
 from services.draw import stage as draw_stage
@@ -68,6 +70,11 @@ TIMER_KINDS: dict[str, Callable] = {
     complaints.OVERDUE_KIND: complaint_triage.complaint_overdue,
 }
 
+# Campaign kinds whose work goes on after their process ends: who sets their stage (registry.CAMPAIGN_STAGES).
+CAMPAIGN_STAGES: dict[str, Callable] = {
+    targeted_progress.KIND: targeted_progress.follow,
+}
+
 
 def install() -> None:
     """Plug the tables into the runtime, the script engine and the timer worker (idempotent)."""
@@ -77,5 +84,6 @@ def install() -> None:
     registry.FORM_EVIDENCE.update({key: hooks.evidence for key, hooks in FORMS.items() if hooks.evidence})
     registry.FORM_VALIDATION.update({key: hooks.validation for key, hooks in FORMS.items() if hooks.validation})
     registry.OPERATIONS.update(OPERATIONS)
+    registry.CAMPAIGN_STAGES.update(CAMPAIGN_STAGES)
     timers.HANDLERS.update(TIMER_KINDS)
     script_functions.install()

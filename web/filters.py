@@ -12,6 +12,9 @@ STAGE_LABELS = {
     "plan": N_("年度计划"), "initiation": N_("发起与报到"), "draw": N_("双随机抽取"), "joint_inspection": N_("联合检查"),
     "publication": N_("结果公示"), "diagnosis": N_("会诊处置"), "follow_up": N_("后续监管"), "review": N_("绩效考核"), "closed": N_("已闭环"),
 }
+# A complaint's targeted inspection has no 会诊: its "diagnosis" stage is the lead's handling decision
+# (services/complaints/progress.py); services/workflow/escalations.py has the same for stored notices.
+KIND_STAGE_LABELS = {"complaint": {"diagnosis": N_("分类处置")}}
 STATUS_LABELS = {
     "active": N_("进行中"), "completed": N_("已完成"), "rejected": N_("未获批准"), "open": N_("待办"), "cancelled": N_("已取消"),
     "invited": N_("待报到"), "confirmed": N_("已报到"), "declined": N_("不参加"), "draft": N_("待审批"), "approved": N_("已审批"),
@@ -44,6 +47,12 @@ PASS_THROUGH_TEXTS = (
     N_("系统"),  # services.designer.processes: "deployed by" when no user did (the demo's own deployments)
     N_("定向检查"),  # services.stages.publication.TARGETED_TITLE: a complaint's targeted inspection, as published
 )
+
+
+def stage_label(code, kind: str | None = None):
+    """A stage's name in the page's language; `kind`, the campaign's, where a kind names a stage its own way."""
+    text = KIND_STAGE_LABELS.get(kind, {}).get(code) or STAGE_LABELS.get(code)
+    return gettext(text) if text else code
 
 
 def label(text) -> str:
@@ -83,7 +92,7 @@ def draw_stratum(code: str | None) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters["stage"] = lambda v: gettext(STAGE_LABELS[v]) if v in STAGE_LABELS else v
+    app.jinja_env.filters["stage"] = stage_label
     app.jinja_env.filters["status"] = lambda v: gettext(STATUS_LABELS[v]) if v in STATUS_LABELS else v
     app.jinja_env.filters["handling"] = _handling
     app.jinja_env.filters["result"] = _result

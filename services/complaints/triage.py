@@ -5,7 +5,8 @@ campaign of kind "complaint" that holds only it: the two officers named by the d
 the usual case process (joint_inspection, countersign), and the performance review counts it apart from the
 random draws. Its campaign process (workflows/campaign.bpmn, kind "complaint") skips the plan, report-in and
 draw, waits for the inspection, has the result approved for publication (公示, within 20 working days, like
-any campaign's: services/stages/publication.py) and ends there. What is published names the authority and
+any campaign's: services/stages/publication.py) and ends there; the campaign itself stays open through the
+handling decision and the follow-up (services/complaints/progress.py). What is published names the authority and
 the result only: never the complaint, the complainant or their contact.
 """
 from sqlalchemy import exists, select

@@ -146,6 +146,8 @@ class _Lookup:
             entry.department = detail["department"]
         if r.object_type == "campaign_stage":
             entry.stage = self.stages.get(r.object_id) or detail.get("stage")
+        elif r.action == "campaign.stage":  # a targeted inspection's stage set by its handling and case
+            entry.stage = detail.get("stage")
         if len(inspection_ids) == 1 and entry.link is None:
             entry.link = ("inspection", inspection_ids[0])
         if r.action.startswith("draw."):

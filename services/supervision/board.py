@@ -55,6 +55,7 @@ class Timeline:
     due_at: datetime | None          # the current stage's deadline
     days_left: int | None            # working days to the deadline (negative: overdue by)
     state: str
+    kind: str = "plan"               # the campaign's: a kind may name a stage its own way (web/filters.stage_label)
 
 
 def stage_order() -> list[str]:
@@ -131,7 +132,7 @@ def _timeline(row, spans, order: list[str], limits: dict, count: WorkdayCounter,
     current = next((b for b in bars if b.status == "current"), None)
     overall = "late" if any(b.state == "late" for b in bars) else current.state if current else "ok"
     return Timeline(row.id, row.code, row.title, row.region, row.lead, row.stage, bars, row.due_at, days_left,
-                    overall)
+                    overall, row.kind)
 
 
 @dataclass(frozen=True)

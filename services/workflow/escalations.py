@@ -27,6 +27,14 @@ STAGE_LABELS = {
     "plan": "年度计划", "initiation": "发起与报到", "draw": "双随机抽取", "joint_inspection": "联合检查",
     "publication": "结果公示", "diagnosis": "会诊处置", "follow_up": "后续监管", "review": "绩效考核",
 }
+# A complaint's targeted inspection has no 会诊: its "diagnosis" stage is the lead's handling decision.
+KIND_STAGE_LABELS = {"complaint": {"diagnosis": "分类处置"}}
+
+
+def stage_label(stage: str, kind: str | None = None) -> str:
+    return KIND_STAGE_LABELS.get(kind, {}).get(stage) or STAGE_LABELS.get(stage, stage)
+
+
 def stage_sla_days(stage: str) -> int | None:
     return current_app.config["STAGE_SLA_WORKING_DAYS"].get(stage)
 
@@ -50,7 +58,7 @@ def sync_instance(instance: WorkflowInstance) -> None:
     timers.cancel_ids([escalation[t.id][0] for t in own
                        if t.status != "open" and escalation.get(t.id, (None, None))[1] == "pending"])
     if instance.campaign_id is not None and instance.inspection_id is None:
-        _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
+        sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
 
 
 def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[str],
@@ -73,7 +81,7 @@ def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[
                                       "subject_type": "human_task", "subject_id": task.id}
                                      for task in created if task.due_at is not None])
     if instance.campaign_id is not None and instance.inspection_id is None:
-        _sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
+        sync_stage_timers(db.session.get(Campaign, instance.campaign_id))
 
 
 _timers = Timer.__table__
@@ -83,7 +91,8 @@ _CANCEL_TASK_ESCALATION = (update(_timers).where(_timers.c.kind == TASK_KIND, _t
                            .values(status="cancelled"))
 
 
-def _sync_stage_timers(campaign: Campaign) -> None:
+def sync_stage_timers(campaign: Campaign) -> None:
+    """A running stage has its deadline's timer (scheduled once), a stage that is over has none pending."""
     stage_ids = [s.id for s in campaign.stages]
     timed = {t.subject_id: t for t in db.session.scalars(select(Timer).where(
         Timer.subject_type == STAGE_SUBJECT, Timer.subject_id.in_(stage_ids), Timer.kind == STAGE_KIND))}
@@ -137,7 +146,7 @@ def stage_overdue(timer: Timer) -> None:
     if stage is None or stage.left_at is not None or stage.campaign.status != "active":
         return
     campaign = stage.campaign
-    label = STAGE_LABELS.get(stage.stage, stage.stage)
+    label = stage_label(stage.stage, campaign.kind)
     limit = f"{timer.payload['sla_hours']} 小时" if timer.payload.get("sla_hours") else \
         f"{timer.payload.get('sla_days')} 个工作日"
     escalate(f"检查活动「{campaign.title}」（{campaign.code}）在「{label}」阶段已超过 "

@@ -9,6 +9,9 @@
 
 - form validation: for a form whose choices and rows change seldom, (cache key, choices-and-rows builder),
   so a completion validates against a cached schema instead of building the page's whole context.
+- campaign stages: by campaign kind, who sets the stage of a campaign whose work goes on after its own process
+  ends (a complaint's targeted inspection: its handling decision and its enterprise case); called with the
+  campaign when its process ends and after each save of one of its cases.
 The tables are filled by services.handlers.install() (one visible table), which keeps
 runtime.py free of imports from the topic services.
 """
@@ -21,3 +24,4 @@ FORM_DRAFTS: dict[str, Callable] = {}
 FORM_EVIDENCE: dict[str, Callable] = {}
 
 FORM_VALIDATION: dict[str, Callable] = {}
+CAMPAIGN_STAGES: dict[str, Callable] = {}

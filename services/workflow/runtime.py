@@ -140,6 +140,11 @@ def save(instance: WorkflowInstance, workflow, before: Before | None = None) -> 
     except StaleDataError as exc:
         raise Conflict("该流程刚被其他人更新，请刷新后重试") from exc
     bpmn_timers.after_save(instance, workflow, before, changed)  # timer rows: BPMN timer events, SLA escalations
+    # Where a campaign's work outlives its process (registry.CAMPAIGN_STAGES), its kind's rule sets the stage once
+    # the process ended, and again when a case moves: only on a message (a handling decision) or at the case's
+    # end, so an ordinary completion pays nothing for it.
+    if instance.campaign_id is not None and registry.CAMPAIGN_STAGES and (before is None or status == "completed"):
+        _follow(instance, status)
 
 
 def _write_instance(instance: WorkflowInstance, state: str, status: str) -> None:
@@ -280,8 +285,19 @@ def _task_values(instance: WorkflowInstance, task: runner.ReadyTask) -> tuple[di
             "status": "open", "created_at": now, "due_at": due}, list(target.user_ids)
 
 
+def _follow(instance: WorkflowInstance, status: str) -> None:
+    if instance.inspection_id is None and status != "completed":
+        return  # the campaign's own process still runs: _sync_stage keeps its stage
+    campaign = db.session.get(Campaign, instance.campaign_id)
+    follow = registry.CAMPAIGN_STAGES.get(campaign.kind)
+    if follow is not None:
+        follow(campaign)
+
+
 def _sync_stage(instance: WorkflowInstance, workflow) -> None:
     campaign = db.session.get(Campaign, instance.campaign_id)
+    if runner.is_completed(workflow) and campaign.kind in registry.CAMPAIGN_STAGES:
+        return  # its work goes on after its process: the kind's rule (after the save, `_follow`) says where it stands
     stages = runner.active_stage_properties(workflow)
     stage = "closed" if runner.is_completed(workflow) else (stages[0] if stages else campaign.stage)
     if runner.is_completed(workflow) and campaign.status == "active":

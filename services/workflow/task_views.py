@@ -32,6 +32,7 @@ class TaskView:
     urgency: str
     shared_with: int                # other named officers on the same task (a joint inspection team)
     mine: bool
+    campaign_kind: str | None = None  # a kind may name a stage its own way (a targeted inspection's 分类处置)
 
     @property
     def overdue(self) -> bool:
@@ -89,7 +90,8 @@ def describe(tasks: list[HumanTask], user: User | None = None) -> list[TaskView]
             department_name=department.name if department else None,
             campaign_title=campaign.title if campaign else None, campaign_code=campaign.code if campaign else None,
             working_days_left=left, urgency=urgency(t.due_at, now, left),
-            shared_with=len(candidate_ids - ({user.id} if user else set())), mine=mine))
+            shared_with=len(candidate_ids - ({user.id} if user else set())), mine=mine,
+            campaign_kind=campaign.kind if campaign else None))
     return views
 
 

@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from web.filters import STAGE_LABELS
+from web.filters import STAGE_LABELS, stage_label
 from web.i18n import N_
 
 # %(actor)s: who; %(enterprise)s: the enterprise(s); %(department)s, %(task)s, %(stage)s as named.
@@ -59,6 +59,8 @@ SENTENCES = {
     "credit_commitment.add": N_("%(actor)s 登记了 %(enterprise)s 的信用承诺书"),
     "service_record.add": N_("%(actor)s 为 %(enterprise)s 送政策、送法律"),
     "review.close": N_("%(actor)s 完成了绩效考核"),
+    "campaign.stage": N_("检查活动进入“%(stage)s”阶段"),
+    "campaign.close": N_("检查活动已闭环：处置已决定，后续监管已办结"),
     "sla.stage_overdue": N_("“%(stage)s”阶段已超过办理时限"),
     "sla.task_overdue": N_("任务「%(task)s」已超过办理时限"),
     "task.claim": N_("%(actor)s 认领了任务「%(task)s」"),
@@ -90,11 +92,12 @@ def enterprises_text(names: list[str]) -> str:
     return gettext("%(names)s 等 %(n)s 户企业", names=gettext("、").join(names[:ENTERPRISES_SHOWN]), n=len(names))
 
 
-def sentence(entry) -> Markup:
+def sentence(entry, kind: str | None = None) -> Markup:
+    """`kind`: the campaign's, for the stage names its kind gives (a targeted inspection's 分类处置)."""
     template = (ABOUT_ENTERPRISE.get(entry.action) if entry.enterprises else None) or SENTENCES.get(entry.action, FALLBACK)
     values = {"actor": entry.actor or gettext("系统"), "enterprise": enterprises_text(entry.enterprises) or gettext("企业"),
               "department": entry.department or gettext("有关部门"), "task": entry.task or "",
-              "stage": gettext(STAGE_LABELS[entry.stage]) if entry.stage in STAGE_LABELS else gettext("当前")}
+              "stage": stage_label(entry.stage, kind) if entry.stage in STAGE_LABELS else gettext("当前")}
     text = gettext(template, **{k: f"\x00{k}\x00" for k in values})
     # Names are data: escape them, and set them in bold so a reader finds the enterprise at a glance.
     out = escape(text)
