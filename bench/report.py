@@ -19,7 +19,7 @@ from models import (Campaign, CampaignDepartment, ChecklistItem, ChecklistRevisi
                     WorkflowInstance)
 from services.stages import diagnosis
 from services.stages import diagnosis_report as reports
-from services.stages import review
+from services.stages import review_figures
 
 ENTERPRISES = 1000
 T0 = datetime(2026, 3, 2, 1, 0)
@@ -108,7 +108,7 @@ def measure(app) -> dict[str, float]:
         return {
             "report": _median_ms(lambda: reports.build_report(campaign())),
             "xlsx": _median_ms(lambda: reports.report_xlsx(reports.build_report(campaign()))),
-            "figures": _median_ms(lambda: review.campaign_figures(campaign())),
+            "figures": _median_ms(lambda: review_figures.campaign_figures(campaign())),
             "grades": _median_ms(lambda: diagnosis.grade_campaign(campaign_id)),
         }
 

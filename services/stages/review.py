@@ -1,5 +1,5 @@
-"""Performance review (绩效考核, 通报): figures per campaign and per department over a period, computed
-from the tables with grouped queries, a weighted score with the supervisor's weights, and the review task.
+"""Performance review (绩效考核, 通报): figures per campaign (services/stages/review_figures.py) and per
+department over a period, a weighted score with the supervisor's weights, and the review task.
 
 A period covers the campaigns opened within it; every figure of those campaigns counts.
 """
@@ -8,18 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import select
 
-from domain import results
 from extensions import db
 from forms.loader import FormContext
-from domain.workdays import working_days_between
-from models import (CalendarOverride, Campaign, CampaignDepartment, CampaignStage, Department, FollowUp, HumanTask, Inspection,
-                    InspectionOfficer, Referral, Review, ReviewScheme, Transfer, User)
+from models import Campaign, CampaignDepartment, CampaignStage, Department, HumanTask, Review, ReviewScheme, User
 from services import audit
 from services.org import scope
-from services.portal import satisfaction
-from services.stages import case_figures
+from services.stages import case_figures, review_figures
 from services.workflow import clock
 from services.supervision import dashboard
 from services.errors import Forbidden, ValidationFailed
@@ -34,164 +30,6 @@ METRICS = {
     "referrals_in_time_pct": ("移交按时签收率", 5),
     "visits_saved_pct": ("减少上门比例", 10),
 }
-
-
-def pct(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
-
-
-# --- the aggregates, each one grouped query over a set of campaigns ---------------------------------
-
-def _tasks(campaign_ids, by) -> dict:
-    on_time = func.sum(case(((HumanTask.due_at.is_not(None)) & (HumanTask.completed_at <= HumanTask.due_at), 1), else_=0))
-    late = func.sum(case(((HumanTask.due_at.is_not(None)) & (HumanTask.completed_at > HumanTask.due_at), 1), else_=0))
-    rows = db.session.execute(select(by, func.count(), on_time, late).where(
-        HumanTask.campaign_id.in_(campaign_ids), HumanTask.status == "completed").group_by(by)).all()
-    return {k: {"tasks_completed": n, "tasks_on_time": int(o or 0), "tasks_late": int(l or 0)} for k, n, o, l in rows}
-
-
-def _inspections_by_campaign(campaign_ids) -> dict:
-    submitted = Inspection.status == "submitted"
-    problem = submitted & Inspection.result_code.in_([c.code for c in results.CATEGORIES if c.problem])
-    published = Inspection.published_at.is_not(None)
-    rows = db.session.execute(select(
-        Inspection.campaign_id, func.count(), func.sum(case((submitted, 1), else_=0)),
-        func.sum(case((problem, 1), else_=0)), func.sum(case((published, 1), else_=0)),
-        func.count(distinct(case((submitted, Inspection.enterprise_id)))),
-    ).where(Inspection.campaign_id.in_(campaign_ids)).group_by(Inspection.campaign_id)).all()
-    out = {cid: {"enterprises_drawn": n, "enterprises_inspected": int(s or 0), "problems": int(p or 0),
-                 "published": int(pub or 0), "enterprises_checked": e} for cid, n, s, p, pub, e in rows}
-    # Publication deadline is a civil date in China: compare the Beijing date of publication with it.
-    for cid, published_at, due in db.session.execute(select(
-            Inspection.campaign_id, Inspection.published_at, Inspection.publication_due).where(
-            Inspection.campaign_id.in_(campaign_ids), Inspection.published_at.is_not(None))):
-        row = out[cid]
-        on_time = due is not None and clock.local_date(published_at) <= due
-        row["published_on_time"] = row.get("published_on_time", 0) + int(on_time)
-    return out
-
-
-def _visits(campaign_ids, by_department: bool = False) -> dict:
-    """Separate inspections need one visit per department per enterprise; a joint one needs one."""
-    pairs = db.session.execute(select(Inspection.campaign_id, InspectionOfficer.inspection_id,
-                                      InspectionOfficer.department_id)
-                               .join(Inspection, Inspection.id == InspectionOfficer.inspection_id)
-                               .where(Inspection.campaign_id.in_(campaign_ids), Inspection.status == "submitted")
-                               .distinct()).all()
-    out: dict = defaultdict(lambda: {"visits_separate": 0, "visits_joint": 0})
-    joint: dict = defaultdict(set)
-    for campaign_id, inspection_id, _ in pairs:
-        out[campaign_id]["visits_separate"] += 1
-        joint[campaign_id].add(inspection_id)
-    for campaign_id, seen in joint.items():
-        out[campaign_id]["visits_joint"] = len(seen)
-    return dict(out)
-
-
-def _coverage_by_department(campaign_ids) -> dict:
-    """Per department: enterprises its officers were assigned to, and those inspected."""
-    rows = db.session.execute(select(
-        InspectionOfficer.department_id, func.count(distinct(InspectionOfficer.inspection_id)),
-        func.count(distinct(case((Inspection.status == "submitted", InspectionOfficer.inspection_id)))))
-        .join(Inspection, Inspection.id == InspectionOfficer.inspection_id)
-        .where(Inspection.campaign_id.in_(campaign_ids)).group_by(InspectionOfficer.department_id)).all()
-    return {d: {"inspections_assigned": a, "inspections_done": s} for d, a, s in rows}
-
-
-def _follow_ups(campaign_ids) -> dict:
-    rows = db.session.execute(select(FollowUp.campaign_id, func.count(),
-                                     func.sum(case((FollowUp.status == "closed", 1), else_=0)))
-                              .where(FollowUp.campaign_id.in_(campaign_ids)).group_by(FollowUp.campaign_id)).all()
-    out = {cid: {"follow_ups": n, "follow_ups_closed": int(c or 0)} for cid, n, c in rows}
-    transfers = db.session.execute(select(Transfer.campaign_id, func.count(),
-                                          func.sum(case((Transfer.status == "acknowledged", 1), else_=0)))
-                                   .where(Transfer.campaign_id.in_(campaign_ids)).group_by(Transfer.campaign_id)).all()
-    for cid, n, c in transfers:
-        row = out.setdefault(cid, {"follow_ups": 0, "follow_ups_closed": 0})
-        row["follow_ups"] += n
-        row["follow_ups_closed"] += int(c or 0)
-    return out
-
-
-def referral_figures(campaign_ids) -> dict:
-    """Referrals (移交) per campaign and how many the receiving department decided by the deadline."""
-    out: dict = {}
-    for cid, decided_at, due_on in db.session.execute(
-            select(Referral.campaign_id, Referral.decided_at, Referral.due_on).where(Referral.campaign_id.in_(campaign_ids))):
-        row = out.setdefault(cid, {"referrals": 0, "referrals_in_time": 0})
-        row["referrals"] += 1
-        row["referrals_in_time"] += int(decided_at is not None and clock.local_date(decided_at) <= due_on)
-    return out
-
-
-STAGE_ORDER = ("plan", "initiation", "draw", "joint_inspection", "publication", "diagnosis", "follow_up", "review")
-
-
-def stage_durations(campaign_ids) -> dict[int, list[dict]]:
-    """Each campaign's stages as recorded (campaign_stage rows, in order): hours and working days spent, the
-    stage still running counted up to now. A stage passed through more than once adds up."""
-    now = clock.now()
-    overrides = {row.day: row.working for row in db.session.scalars(select(CalendarOverride))}
-    out: dict = defaultdict(dict)
-    for cid, stage, entered, left in db.session.execute(select(
-            CampaignStage.campaign_id, CampaignStage.stage, CampaignStage.entered_at, CampaignStage.left_at)
-            .where(CampaignStage.campaign_id.in_(campaign_ids)).order_by(CampaignStage.id)):
-        end = left or now
-        span = out[cid].setdefault(stage, {"stage": stage, "hours": 0.0, "working_days": 0, "running": False})
-        span["hours"] = round(span["hours"] + (end - entered).total_seconds() / 3600, 1)
-        span["working_days"] += working_days_between(clock.local_date(entered), clock.local_date(end), overrides)
-        span["running"] = left is None
-    return {cid: list(stages.values()) for cid, stages in out.items()}
-
-
-def _finish(row: dict) -> dict:
-    """Derived percentages of one row of counts (a campaign, a department, a period)."""
-    g = row.get
-    row["problem_rate"] = pct(g("problems", 0), g("enterprises_inspected", 0)) or 0.0
-    row["on_time_pct"] = pct(g("tasks_on_time", 0), g("tasks_on_time", 0) + g("tasks_late", 0))
-    row["coverage_pct"] = pct(g("inspections_done", g("enterprises_inspected", 0)),
-                              g("inspections_assigned", g("enterprises_drawn", 0)))
-    row["published_on_time_pct"] = pct(g("published_on_time", 0), g("published", 0))
-    row["follow_ups_closed_pct"] = pct(g("follow_ups_closed", 0), g("follow_ups", 0))
-    row["referrals_in_time_pct"] = pct(g("referrals_in_time", 0), g("referrals", 0)) if "referrals" in row else None
-    sep, joint = g("visits_separate", 0), g("visits_joint", 0)
-    row["visits_saved_pct"] = pct(sep - joint, sep) or 0.0
-    return row
-
-
-def _campaign_rows(campaign_ids: list[int]) -> dict[int, dict]:
-    rows: dict[int, dict] = {cid: {"tasks_completed": 0, "tasks_on_time": 0, "tasks_late": 0, "enterprises_drawn": 0,
-                                   "enterprises_inspected": 0, "problems": 0, "published": 0, "published_on_time": 0,
-                                   "follow_ups": 0, "follow_ups_closed": 0, "visits_separate": 0, "visits_joint": 0,
-                                   "enterprises_checked": 0}
-                             for cid in campaign_ids}
-    for cid in campaign_ids:
-        rows[cid].update(case_figures.EMPTY)
-    referrals = referral_figures(campaign_ids)
-    for part in (_tasks(campaign_ids, HumanTask.campaign_id), _inspections_by_campaign(campaign_ids),
-                 _follow_ups(campaign_ids), _visits(campaign_ids), referrals, case_figures.by_campaign(campaign_ids)):
-        for cid, values in part.items():
-            rows[cid].update(values)
-    for cid in campaign_ids:
-        rows[cid].setdefault("referrals", 0)
-        rows[cid].setdefault("referrals_in_time", 0)
-        _finish(rows[cid])
-    return rows
-
-
-def campaign_figures(campaign: Campaign) -> dict:
-    """One campaign's figures (the campaign page, the review task and the stored review)."""
-    row = _campaign_rows([campaign.id])[campaign.id]
-    row["results"] = {label: n for _, label, n in _results(campaign.id)}
-    row["stages"] = stage_durations([campaign.id]).get(campaign.id, [])
-    row.update(satisfaction.by_campaign([campaign.id]).get(campaign.id, {"ratings": 0, "satisfaction_mean": None}))
-    return row
-
-
-def _results(campaign_id: int):
-    counts = dict(db.session.execute(select(Inspection.result_code, func.count()).where(
-        Inspection.campaign_id == campaign_id, Inspection.status == "submitted").group_by(Inspection.result_code)).all())
-    return [(c.code, c.zh, counts[c.code]) for c in results.CATEGORIES if counts.get(c.code)]
 
 
 # --- the period review -------------------------------------------------------------------------------
@@ -243,14 +81,14 @@ def period_review(user: User, start: date, end: date, department_id: int | None 
         raise ValidationFailed({"end": ["结束日期不能早于开始日期"]})
     campaigns = _campaigns_in(start, end, department_id, user)
     ids = [c.id for c in campaigns]
-    rows = _campaign_rows(ids) if ids else {}
+    rows = review_figures.campaign_rows(ids) if ids else {}
     weights = current_weights()
     due_ids = [c.id for c in campaigns if is_due(c)]
     for cid, row in rows.items():
         row["due"] = cid in due_ids
         row["score"] = score(row, weights) if row["due"] else None  # not yet due: nothing to answer for
-    totals = _finish(_sum(rows.values()))
-    totals["score"] = score(_finish(_sum(rows[cid] for cid in due_ids)), weights) if due_ids else None
+    totals = review_figures.finish(_sum(rows.values()))
+    totals["score"] = score(review_figures.finish(_sum(rows[cid] for cid in due_ids)), weights) if due_ids else None
     previous = _previous_year(start, end, department_id, user)
     return PeriodReview(
         start=start, end=end, weights=weights, campaigns=[(c, rows[c.id]) for c in campaigns],
@@ -268,7 +106,7 @@ def _previous_year(start: date, end: date, department_id: int | None, user: User
     except ValueError:  # 29 February
         start, end = start - timedelta(days=365), end - timedelta(days=365)
     ids = [c.id for c in _campaigns_in(start, end, department_id, user)]
-    return _sum(_campaign_rows(ids).values()) if ids else {}
+    return _sum(review_figures.campaign_rows(ids).values()) if ids else {}
 
 
 def _change(now: int, before: int) -> float | None:
@@ -281,12 +119,12 @@ def _department_rows(campaign_ids: list[int], weights: dict, only: int | None,
     the totals are, so that the rows add up to them."""
     if not campaign_ids and not cases:
         return []
-    tasks = _tasks(campaign_ids, HumanTask.department_id)
-    coverage = _coverage_by_department(campaign_ids)
+    tasks = review_figures.tasks_by(campaign_ids, HumanTask.department_id)
+    coverage = review_figures.coverage_by_department(campaign_ids)
     # A lead department answers for its campaigns' publication and follow-up.
     lead_of = dict(db.session.execute(select(Campaign.id, Campaign.lead_department_id)
                                       .where(Campaign.id.in_(campaign_ids))).all())
-    per_campaign = _campaign_rows(campaign_ids)
+    per_campaign = review_figures.campaign_rows(campaign_ids)
     led: dict = defaultdict(list)
     for cid, row in per_campaign.items():
         led[lead_of[cid]].append(row)
@@ -303,7 +141,7 @@ def _department_rows(campaign_ids: list[int], weights: dict, only: int | None,
                **coverage.get(department_id, {"inspections_assigned": 0, "inspections_done": 0}),
                "campaigns_led": len(led.get(department_id, [])), "campaigns_declined": declined.get(department_id, 0),
                **cases.get(department_id, case_figures.EMPTY)}
-        _finish(row)
+        review_figures.finish(row)
         if row["visits_separate"] == 0:
             row["visits_saved_pct"] = None  # visits are counted for the departments leading campaigns
         row["score"] = score(row, weights)
@@ -342,7 +180,8 @@ def _stage_medians(campaign_ids: list[int]) -> dict[str, float]:
                                                           CampaignStage.left_at).where(
             CampaignStage.campaign_id.in_(campaign_ids or [0]), CampaignStage.left_at.is_not(None))):
         spans[stage].append((left - entered).total_seconds() / 3600)
-    ordered = sorted(spans, key=lambda st: STAGE_ORDER.index(st) if st in STAGE_ORDER else len(STAGE_ORDER))
+    order = review_figures.STAGE_ORDER
+    ordered = sorted(spans, key=lambda st: order.index(st) if st in order else len(order))
     return {stage: round(median(spans[stage]), 1) for stage in ordered}
 
 
@@ -398,14 +237,14 @@ def score(row: dict, weights: dict) -> float | None:
 # --- the review task -----------------------------------------------------------------------------------
 
 def review_context(ctx) -> FormContext:
-    figures = campaign_figures(ctx.campaign)
+    figures = review_figures.campaign_figures(ctx.campaign)
     weights = current_weights()
     figures["score"] = score(figures, weights)
     return FormContext(info={"figures": figures, "weights": weights})
 
 
 def record_review(ctx, data: dict) -> dict:
-    figures = campaign_figures(ctx.campaign)
+    figures = review_figures.campaign_figures(ctx.campaign)
     weights = current_weights()
     review = Review(campaign_id=ctx.campaign.id, figures=figures, score=score(figures, weights), weights=weights,
                     comments=data["comments"], closed_by_id=ctx.user.id, closed_at=clock.now())

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from extensions import db
 from models import Campaign, Case, Department, Transfer
 from services.errors import Conflict, ValidationFailed
-from services.stages import cases, follow_up, review
+from services.stages import cases, follow_up, review, review_figures
 from tests import factories
 from tests.e2e.journey import user_client
 
@@ -24,7 +24,7 @@ def _decide(app, handling: dict) -> int:
 
 def _figures(app, campaign_id: int) -> dict:
     with app.app_context():
-        return review.campaign_figures(db.session.get(Campaign, campaign_id))
+        return review_figures.campaign_figures(db.session.get(Campaign, campaign_id))
 
 
 def test_a_case_counts_under_its_procedure(app):

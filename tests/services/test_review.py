@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import AuditRecord, Campaign, Department, Inspection, Referral, User
-from services.stages import review
+from services.stages import review, review_figures
 from services.errors import Forbidden, ValidationFailed
 from tests.conftest import csrf_token, login
 from tests.services import report_dataset
@@ -22,7 +22,7 @@ def _user(name: str) -> User:
 def test_campaign_figures_and_visits_saved(app):
     with app.app_context():
         ids = report_dataset.build()
-        f = review.campaign_figures(db.session.get(Campaign, ids["campaign_id"]))
+        f = review_figures.campaign_figures(db.session.get(Campaign, ids["campaign_id"]))
         assert (f["visits_separate"], f["visits_joint"], f["visits_saved_pct"]) == (
             EXPECTED["visits_separate"], EXPECTED["visits_joint"], EXPECTED["visits_saved_pct"])
         # tasks: 2 h, 4 h, 6 h within their due times, 30 h against 24 h late
@@ -110,7 +110,7 @@ def test_referral_figure_counts_decisions_by_the_deadline(app):
     with app.app_context():
         ids = report_dataset.build()
         cid = ids["campaign_id"]
-        assert review.referral_figures([cid]) == {}
+        assert review_figures.referral_figures([cid]) == {}
         inspection = db.session.scalars(select(Inspection).where(Inspection.campaign_id == cid)).first()
         scjg, wjw = (db.session.scalars(select(Department).where(Department.code == c)).one() for c in ("scjg", "wjw"))
         creator = db.session.scalars(select(User).where(User.username == "scjg_01")).one()
@@ -124,6 +124,6 @@ def test_referral_figure_counts_decisions_by_the_deadline(app):
         referral(datetime(2026, 3, 9, 16, 30))  # 00:30 the next day in China: late
         referral(None)                          # never decided
         db.session.commit()
-        assert review.referral_figures([cid]) == {cid: {"referrals": 3, "referrals_in_time": 1}}
-        f = review.campaign_figures(db.session.get(Campaign, cid))
+        assert review_figures.referral_figures([cid]) == {cid: {"referrals": 3, "referrals_in_time": 1}}
+        f = review_figures.campaign_figures(db.session.get(Campaign, cid))
         assert f["referrals_in_time_pct"] == 33.3

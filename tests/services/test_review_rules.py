@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Campaign, CampaignDepartment, Inspection, User
-from services.stages import review
+from services.stages import review, review_figures
 from services.workflow import clock
 from tests import factories
 from tests.e2e.journey import user_client
@@ -62,7 +62,7 @@ def test_stage_durations_from_stage_records_with_labels(app):
     _, campaign_id = _declined_campaign(app)
     clock.advance(timedelta(days=14))
     with app.app_context():
-        figures = review.campaign_figures(db.session.get(Campaign, campaign_id))
+        figures = review_figures.campaign_figures(db.session.get(Campaign, campaign_id))
     spans = {st["stage"]: st for st in figures["stages"]}
     assert spans["joint_inspection"]["running"] and spans["joint_inspection"]["hours"] >= 14 * 24
     assert 8 <= spans["joint_inspection"]["working_days"] <= 11  # two calendar weeks, holidays aside

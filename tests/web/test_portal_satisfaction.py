@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Campaign, Inspection, SatisfactionRating
-from services.stages import review
+from services.stages import review_figures
 from tests import factories
 from tests.conftest import csrf_token
 from tests.web.test_portal import _login
@@ -32,7 +32,7 @@ def test_closed_inspection_rated_once_and_counted_in_the_review(app):
     assert again.status_code == 409 and "每次检查只能评价一次" in again.get_data(as_text=True)
     with app.app_context():
         assert [r.score for r in db.session.scalars(select(SatisfactionRating))] == [4]
-        figures = review.campaign_figures(db.session.get(Campaign, campaign_id))
+        figures = review_figures.campaign_figures(db.session.get(Campaign, campaign_id))
         assert figures["ratings"] == 1 and figures["satisfaction_mean"] == 4.0
 
 

@@ -10,7 +10,7 @@ from schemas.task import (DraftSavedSchema, EvidenceSchema, TaskAboutSchema, Tas
                           TaskDraftSchema, TaskSchema, TokenRequestSchema, TokenSchema)
 from services import auth
 from services.stages import initiation as campaigns
-from services.stages import review
+from services.stages import review_figures
 from services.workflow import tasks
 from services.errors import ValidationFailed
 from web.api.auth import token_required
@@ -131,6 +131,6 @@ def list_campaigns():
 def get_campaign(campaign_id: int):
     campaign = campaigns.get_campaign(g.api_user, campaign_id)
     out = CampaignDetailSchema(exclude=("figures",)).dump(campaign)
-    out["figures"] = review.campaign_figures(campaign)
+    out["figures"] = review_figures.campaign_figures(campaign)
     return out
 

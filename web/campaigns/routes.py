@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from services.directory import catalogue
 from services.stages import initiation as campaigns
 from services.stages import history
-from services.stages import review
+from services.stages import review_figures
 from services.stages import areas
 from services.stages import invitations
 from services.stages import kinds
@@ -35,7 +35,7 @@ def detail(campaign_id: int):
     campaign = campaigns.get_campaign(current_user, campaign_id)
     return render_template("campaigns/detail.html", campaign=campaign, history=history.campaign_history(campaign),
                            sentence=history_text.sentence, history_link=history_text.link,
-                           tasks=task_views.describe(campaigns.campaign_tasks(campaign), current_user), figures=review.campaign_figures(campaign),
+                           tasks=task_views.describe(campaigns.campaign_tasks(campaign), current_user), figures=review_figures.campaign_figures(campaign),
                            theme=themes.summary(campaign.id))
 
 

@@ -10,7 +10,7 @@ from services import credit_records, exports
 from services.stages import initiation as campaigns
 from services.workflow import clock
 from services.stages import diagnosis_report as reports
-from services.stages import review
+from services.stages import review, review_figures
 from services.supervision import selection_kpis
 from services.errors import ValidationFailed
 from web.filters import data_label
@@ -91,7 +91,7 @@ def review_weights():
 @login_required
 def campaign_notice(campaign_id: int):
     campaign = campaigns.get_campaign(current_user, campaign_id)
-    figures = review.campaign_figures(campaign)
+    figures = review_figures.campaign_figures(campaign)
     figures["score"] = review.score(figures, review.current_weights()) if review.is_due(campaign) else None
     figures["due"] = review.is_due(campaign)
     return render_template("reports/notice.html", campaign=campaign, figures=figures, metrics=review.METRICS,
