@@ -33,9 +33,16 @@ def _to_inspection(app) -> dict:
     return task
 
 
+def _focused(page, name: str) -> None:
+    """The field named `name` has the focus. The browser applies `autofocus` at a rendering step after the page
+    has loaded (the headless shell sometimes later than `load`), so this waits for it, up to 5 s."""
+    page.wait_for_function("name => document.activeElement && document.activeElement.name === name", arg=name,
+                           timeout=5_000)
+
+
 def _keyboard_login(page, base: str, username: str) -> None:
     page.goto(f"{base}/auth/login")
-    assert page.evaluate("document.activeElement.name") == "username"  # autofocus: type straight away
+    _focused(page, "username")  # autofocus: type straight away
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type("wrong-password")
@@ -43,7 +50,7 @@ def _keyboard_login(page, base: str, username: str) -> None:
         page.keyboard.press("Enter")
     # A failed login keeps the username and puts the focus in the password field.
     assert page.input_value("input[name=username]") == username
-    assert page.evaluate("document.activeElement.name") == "password"
+    _focused(page, "password")
     page.keyboard.type(DEMO_PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
