@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from domain import results
 from extensions import db
 from forms.loader import Choice, FormContext, Row
-from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Inspection, InspectionDraft, InspectionOfficer,
+from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Inspection, InspectionDraft,
                     ItemResult, Referral, User, WorkflowInstance)
 from services import auditor
 from services import audit
@@ -183,7 +183,7 @@ def record_inspection(ctx, data: dict) -> dict:
     """One officer's sign-off: record (or correct) the values, then finalize once enough have signed.
     Written through Core (services/stages/signoff_rows.py): nothing is left for the ORM to flush."""
     inspection, user = ctx.inspection, ctx.user
-    officer = _matched_officer(inspection, user)
+    department_id = _officer_department(inspection, user)
     if inspection.status == "submitted":
         raise Conflict("检查记录已定稿锁定；如需更正请提交更正并说明理由")
     if any(s.user_id == user.id for s in inspection.signoffs):
@@ -198,7 +198,7 @@ def record_inspection(ctx, data: dict) -> dict:
             _apply_items(inspection, data)
     columns.set(**_field_values(data))
     changed = before is not None and before != snapshot(inspection, items)
-    signoff_rows.add_signoff(inspection, user_id=user.id, department_id=officer.department_id,
+    signoff_rows.add_signoff(inspection, user_id=user.id, department_id=department_id,
                              signed_at=clock.now(), changed=changed)
     audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, corrected_before_signing=changed, previous=before if changed else None,
@@ -231,11 +231,12 @@ def _insert_items(inspection: Inspection, items: list[dict]) -> None:
 _INSERT_ITEMS = insert(ItemResult.__table__)  # built once
 
 
-def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
-    officer = next((o for o in inspection.officers if o.user_id == user.id), None)
-    if officer is None:
+def _officer_department(inspection: Inspection, user: User) -> int:
+    """The department the user inspects this enterprise for; Forbidden unless they are one of its officers."""
+    department_id = inspection.officer_departments.get(user.id)
+    if department_id is None:
         raise Forbidden("只有抽中匹配到该企业的检查人员可以签字")
-    return officer
+    return department_id
 
 
 def _finalize(inspection: Inspection, user: User, columns: signoff_rows.Columns, items: list[dict] | None) -> None:
@@ -297,7 +298,7 @@ def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:
 def save_draft(user: User, inspection_id: int, data: dict) -> InspectionDraft:
     """Keep what an officer typed so far, unvalidated, until they sign."""
     inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
-    _matched_officer(inspection, user)
+    _officer_department(inspection, user)
     if inspection.status == "submitted":
         raise Conflict("检查记录已定稿锁定，不能再保存草稿")
     draft = _draft(inspection, user) or InspectionDraft(inspection_id=inspection.id, user_id=user.id)
@@ -322,7 +323,7 @@ def _json_safe(data: dict) -> dict:
 
 
 def _discard_draft(inspection: Inspection, user: User) -> None:
-    if not any(d.user_id == user.id for d in inspection.drafts):  # loaded with the campaign (task_context._locked_context)
+    if user.id not in inspection.draft_user_ids:  # read with the campaign (task_context._locked_context)
         return
     db.session.execute(delete(InspectionDraft).where(InspectionDraft.inspection_id == inspection.id,
                                                      InspectionDraft.user_id == user.id)

@@ -113,8 +113,8 @@ def can_act(user: User, task: HumanTask, acting: Acting | None = None) -> bool:
 
 def _addressed_to(user: User, task: HumanTask, acting: Acting | None = None) -> bool:
     """Whether the task was meant for this user (named, their department's or their role's), claims aside."""
-    if task.candidates:
-        named = {c.user_id for c in task.candidates}
+    named = task.named_user_ids
+    if named:
         return user.id in named or any(i in named for i in (acting or Acting(user)).ids)
     if task.department_id is not None:
         return user.department_id == task.department_id and user.has_role(task.role or "official")
@@ -350,7 +350,7 @@ def _principal_of(user: User, task: HumanTask, acting: Acting) -> int | None:
     """The colleague on leave this completion is for (代办), when the task was theirs and not the user's."""
     if task.claimed_by_id not in (None, user.id):
         return task.claimed_by_id
-    named = [c.user_id for c in task.candidates]
+    named = task.named_user_ids
     if named and user.id not in named:
         return next((p for p in acting.ids[1:] if p in named), None)
     return None
