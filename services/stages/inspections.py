@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from domain import results
-from extensions import db
+from extensions import db, execute_core
 from forms.loader import Choice, FormContext, Row
 from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Inspection, InspectionDraft,
                     ItemResult, Referral, User, WorkflowInstance)
@@ -223,7 +223,7 @@ def _insert_items(inspection: Inspection, items: list[dict]) -> None:
     """The first recording's item results in one INSERT (the ORM would insert them one by one to learn ids
     nobody reads here); the collection is then read again only if something asks for it. Into the table
     (Core), not the entity: the ORM's bulk path costs more CPU than the statement."""
-    db.session.execute(_INSERT_ITEMS, [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
+    execute_core(_INSERT_ITEMS, [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
                                              "result": row["result"], "note": row.get("note")} for row in items])
     db.session.expire(inspection, ["item_results"])
 
@@ -349,7 +349,7 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
     # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
     # Through Core: the loaded campaign is not kept in step either way, and the ORM's update path costs CPU.
-    pending = db.session.execute(_COUNT_DOWN, {"campaign_id": campaign_id}).scalar_one()
+    pending = execute_core(_COUNT_DOWN, {"campaign_id": campaign_id}).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.kind == "complaint" and not _has_process(campaign_id):

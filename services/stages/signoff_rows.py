@@ -11,7 +11,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from extensions import db
+from extensions import db, execute_core
 from models import Inspection, InspectionRevision, InspectionSignoff, ItemResult
 
 _inspections, _items = Inspection.__table__, ItemResult.__table__
@@ -40,7 +40,7 @@ class Columns(dict):
     def write(self) -> None:
         """One UPDATE of what was set since the last write."""
         if self:
-            db.session.execute(_update_statement(frozenset(self)), {**self, "inspection_id": self.inspection.id})
+            execute_core(_update_statement(frozenset(self)), {**self, "inspection_id": self.inspection.id})
             self.clear()
 
 
@@ -58,7 +58,7 @@ def add_signoff(inspection: Inspection, **values) -> InspectionSignoff:
     The object is detached, not in the session: nothing is pending for a flush, and a rollback (which expires
     the collection) leaves no object behind for a row that was never kept. Only its columns are read (the
     collection is read afresh after the commit)."""
-    row_id = db.session.execute(_INSERT_SIGNOFF, {"inspection_id": inspection.id, **values}).scalar_one()
+    row_id = execute_core(_INSERT_SIGNOFF, {"inspection_id": inspection.id, **values}).scalar_one()
     signoff = InspectionSignoff(id=row_id, inspection_id=inspection.id, **values)
     make_transient_to_detached(signoff)
     set_committed_value(inspection, "signoffs", [*inspection.signoffs, signoff])
@@ -72,7 +72,7 @@ def recorded_items(inspection: Inspection) -> list[dict]:
         return [{"id": r.id, "key": r.checklist_item_id, "result": r.result, "note": r.note}
                 for r in inspection.item_results]
     return [{"id": r.id, "key": r.checklist_item_id, "result": r.result, "note": r.note}
-            for r in db.session.execute(_RECORDED_ITEMS, {"b_inspection_id": inspection.id})]
+            for r in execute_core(_RECORDED_ITEMS, {"b_inspection_id": inspection.id})]
 
 
 def correct_items(recorded: list[dict], rows: list[dict]) -> list[dict] | None:
@@ -87,7 +87,7 @@ def correct_items(recorded: list[dict], rows: list[dict]) -> list[dict] | None:
     changes = [item for item in current if (by_key[item["key"]]["result"], by_key[item["key"]]["note"])
                != (item["result"], item["note"])]
     if changes:
-        db.session.execute(_UPDATE_ITEM, [{"item_id": i["id"], "result": i["result"], "note": i["note"]}
+        execute_core(_UPDATE_ITEM, [{"item_id": i["id"], "result": i["result"], "note": i["note"]}
                                           for i in changes])
         _keep_loaded_in_step(changes)
     return current
@@ -105,7 +105,7 @@ def _keep_loaded_in_step(changes: list[dict]) -> None:
 
 def add_revision(inspection: Inspection, **values) -> None:
     """Insert a revision; `inspection.revisions`, if loaded at all (a sign-off does not), is read again."""
-    db.session.execute(_INSERT_REVISION, {"inspection_id": inspection.id, "reason": None, "published_at": None,
+    execute_core(_INSERT_REVISION, {"inspection_id": inspection.id, "reason": None, "published_at": None,
                                           **values})
     if "revisions" in inspection.__dict__:
         db.session.expire(inspection, ["revisions"])

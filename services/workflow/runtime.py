@@ -20,7 +20,7 @@ from engine import timer_events
 from engine.runner import TaskNotReady
 from engine.sandbox import SandboxedScriptEngine
 from engine.serializer import dump_data, dump_state, load_state
-from extensions import db
+from extensions import db, execute_core
 from models import Campaign, CampaignStage, HumanTask, ProcessDefinition, TaskCandidate, WorkflowInstance
 from services.workflow import assignment
 from services.workflow import bpmn_timers
@@ -90,7 +90,7 @@ class InstanceRow:
 
 
 def complete(task: HumanTask, data: dict) -> None:
-    instance = InstanceRow(**db.session.execute(_LOCK_ROW, {"instance_id": task.instance_id}).one()._mapping)
+    instance = InstanceRow(**execute_core(_LOCK_ROW, {"instance_id": task.instance_id}).one()._mapping)
     workflow = load_state(instance.state, deployments.parsed_by_key(instance.definition_id, instance.content_hash,
                                                                     instance.process_id))
     workflow.script_engine = _script_engine()
@@ -180,7 +180,7 @@ def _write_instance(instance: InstanceRow, state: str, status: str) -> None:
     one-row UPDATE). A WorkflowInstance the session holds for the row gets the new values as committed, as a
     flush would have left it."""
     values = {"state": state, "status": status, "updated_at": clock.now(), "lock_version": instance.lock_version + 1}
-    if db.session.execute(_UPDATE_INSTANCE, {**values, "instance_id": instance.id,
+    if execute_core(_UPDATE_INSTANCE, {**values, "instance_id": instance.id,
                                              "old_version": instance.lock_version}).rowcount != 1:
         raise Conflict("该流程刚被其他人更新，请刷新后重试")
     held = db.session.identity_map.get(identity_key(WorkflowInstance, instance.id))
@@ -285,9 +285,9 @@ def _insert_task_row(instance: WorkflowInstance, task: runner.ReadyTask) -> NewT
     """`_create_task_row` through Core, for a completion: the task and its candidates in an INSERT each, no ORM
     object to flush (nothing in the completion reads the new task back as an object; a query finds the row)."""
     values, user_ids = _task_values(instance, task)
-    task_id = db.session.execute(_INSERT_TASK, values).scalar_one()
+    task_id = execute_core(_INSERT_TASK, values).scalar_one()
     if user_ids:
-        db.session.execute(_INSERT_CANDIDATES, [{"task_id": task_id, "user_id": u} for u in user_ids])
+        execute_core(_INSERT_CANDIDATES, [{"task_id": task_id, "user_id": u} for u in user_ids])
     return NewTask(task_id, values["campaign_id"], values["due_at"])
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import undefer
 from sqlalchemy.orm.util import identity_key
 
-from extensions import db
+from extensions import db, execute_core
 from models import HumanTask
 
 _tasks = HumanTask.__table__
@@ -28,4 +28,4 @@ def get_with_candidates(task_id: int) -> HumanTask | None:
 
 def complete_if_open(task_id: int, values: dict) -> bool:
     """Write the completion's values unless the task is no longer open; whether it was (RETURNING tells)."""
-    return len(db.session.execute(_COMPLETE_IF_OPEN, {**values, "task_id": task_id}).all()) == 1
+    return len(execute_core(_COMPLETE_IF_OPEN, {**values, "task_id": task_id}).all()) == 1
