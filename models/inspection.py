@@ -2,10 +2,10 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, cast, func, select
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, cast, func, or_, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from models.base import Base
+from models.base import COMMA, Base
 from models.campaign import Campaign
 from models.catalogue import ChecklistItem
 from models.draw import Draw, DrawnEnterprise
@@ -65,7 +65,8 @@ class Inspection(Base):
     # inspection cannot be dated before it. Deferred: loaded only by those who ask (the completion does).
     drawn_at: Mapped[Optional[datetime]] = column_property(
         select(func.min(Draw.drawn_at)).join(DrawnEnterprise, DrawnEnterprise.draw_id == Draw.id)
-        .where(Draw.campaign_id == campaign_id, Draw.status.in_(("drawn", "superseded")),
+        # Two comparisons, not in_(): an IN list of values is expanded into the SQL on every execution.
+        .where(Draw.campaign_id == campaign_id, or_(Draw.status == "drawn", Draw.status == "superseded"),
                DrawnEnterprise.enterprise_id == enterprise_id).scalar_subquery(), deferred=True)
 
     @property
@@ -129,10 +130,10 @@ _officers, _drafts = InspectionOfficer.__table__, InspectionDraft.__table__
 # Read through Inspection.officer_departments and Inspection.draft_user_ids.
 Inspection.officer_list = column_property(
     select(func.aggregate_strings(cast(_officers.c.id, String) + ":" + cast(_officers.c.user_id, String) + ":"
-                                  + cast(_officers.c.department_id, String), ","))
+                                  + cast(_officers.c.department_id, String), COMMA))
     .where(_officers.c.inspection_id == Inspection.__table__.c.id).scalar_subquery(), deferred=True)
 Inspection.draft_list = column_property(
-    select(func.aggregate_strings(cast(_drafts.c.user_id, String), ","))
+    select(func.aggregate_strings(cast(_drafts.c.user_id, String), COMMA))
     .where(_drafts.c.inspection_id == Inspection.__table__.c.id).scalar_subquery(), deferred=True)
 
 

@@ -9,7 +9,7 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, cast, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from models.base import Base
+from models.base import COMMA, Base
 from models.org import Region, User
 
 
@@ -102,7 +102,7 @@ class TaskCandidate(Base):
 # in the task's own row, where a joined load of `candidates` returned one row (and built one object) per
 # candidate: ten officers, ten rows. Read through HumanTask.named_user_ids.
 HumanTask.candidate_list = column_property(
-    select(func.aggregate_strings(cast(TaskCandidate.__table__.c.user_id, String), ","))
+    select(func.aggregate_strings(cast(TaskCandidate.__table__.c.user_id, String), COMMA))
     .where(TaskCandidate.__table__.c.task_id == HumanTask.__table__.c.id).scalar_subquery(), deferred=True)
 
 
