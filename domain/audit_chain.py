@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 from datetime import datetime
+from functools import lru_cache
 
 LEGACY = "sha256-v1"
 KEYED = "hmac-sha256-v2"
@@ -45,6 +46,7 @@ def record_hash(fields: dict) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 
+@lru_cache(maxsize=16)  # asked at every append (each commit with audit records) of the same few keys
 def key_id(key: bytes) -> str:
     """A public name for a key: 16 hex digits of a labelled digest (not usable to forge anything)."""
     return hashlib.sha256(_KEY_ID_LABEL + key).hexdigest()[:16]

@@ -212,7 +212,8 @@ def _capped_state(workflow) -> str:
     except ValueError as exc:  # e.g. an integer too long to print, from data no script made
         raise DomainError("流程数据无法保存：其中有无法保存的值（例如过长的整数）") from exc
     limit = current_app.config["INSTANCE_DATA_MAX_BYTES"]
-    size = len(state.encode("utf-8"))
+    # UTF-8 takes at most 4 bytes a character: a state that short is under the limit without encoding it.
+    size = 0 if len(state) * 4 <= limit else len(state.encode("utf-8"))
     if size > limit:
         raise DomainError(f"流程数据超过上限（{limit // 1024} KB）：任务{_largest_task(workflow)}的数据过大"
                           f"（整个流程约 {size // 1024} KB），本次更改未保存")
