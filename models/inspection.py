@@ -79,6 +79,16 @@ class Inspection(Base):
         return {o.user_id: o.department_id for o in self.officers}
 
     @property
+    def signer_ids(self) -> list[int]:
+        """Who has signed, in signing order: from the loaded `signoffs`, else from `signoff_list` when that was
+        read with the inspection (a completion's read; services/stages/signoff_rows.add_signoff keeps either in
+        step), else `signoffs` is loaded."""
+        if "signoffs" not in self.__dict__ and "signoff_list" in self.__dict__:
+            rows = sorted(tuple(int(n) for n in part.split(":")) for part in (self.signoff_list or "").split(",") if part)
+            return [user_id for _, user_id in rows]
+        return [s.user_id for s in self.signoffs]
+
+    @property
     def draft_user_ids(self) -> set[int]:
         """Who has a draft: from the loaded `drafts`, else from `draft_list` when that was read with the
         inspection, else `drafts` is loaded."""
@@ -121,20 +131,6 @@ class InspectionDraft(Base):
     data: Mapped[dict] = mapped_column(JSON)
     saved_at: Mapped[datetime]
 
-
-_officers, _drafts = InspectionOfficer.__table__, InspectionDraft.__table__
-# The officers as "id:user_id:department_id,…" and the users with a draft as "8,11" (any order), deferred: what
-# a completion reads of them (services/workflow/task_context.py: who may sign, for which department, who is
-# asked to countersign, whose draft goes), in the inspection's own row. Joined loads of `officers` and `drafts`
-# returned one row per officer (times drafts) and built an object for each: ten officers cost the ORM ~0.2 ms.
-# Read through Inspection.officer_departments and Inspection.draft_user_ids.
-Inspection.officer_list = column_property(
-    select(func.aggregate_strings(cast(_officers.c.id, String) + ":" + cast(_officers.c.user_id, String) + ":"
-                                  + cast(_officers.c.department_id, String), COMMA))
-    .where(_officers.c.inspection_id == Inspection.__table__.c.id).scalar_subquery(), deferred=True)
-Inspection.draft_list = column_property(
-    select(func.aggregate_strings(cast(_drafts.c.user_id, String), COMMA))
-    .where(_drafts.c.inspection_id == Inspection.__table__.c.id).scalar_subquery(), deferred=True)
 
 
 class InspectionSignoff(Base):
@@ -181,3 +177,22 @@ class Evidence(Base):
     original_name: Mapped[str] = mapped_column(String(200))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[datetime]
+
+
+_officers, _drafts, _signoffs = InspectionOfficer.__table__, InspectionDraft.__table__, InspectionSignoff.__table__
+# The officers as "id:user_id:department_id,…", the sign-offs as "id:user_id,…" and the users with a draft as
+# "8,11" (any order), deferred: what a completion reads of them (services/workflow/task_context.py: who may sign,
+# for which department, who signed already, who is asked to countersign, whose draft goes), in the inspection's
+# own row. Joined loads of `officers`, `signoffs` and `drafts` returned one row per officer (times sign-offs,
+# times drafts) and built an object for each: ten officers cost the ORM ~0.2 ms.
+# Read through Inspection.officer_departments, Inspection.signer_ids and Inspection.draft_user_ids.
+Inspection.officer_list = column_property(
+    select(func.aggregate_strings(cast(_officers.c.id, String) + ":" + cast(_officers.c.user_id, String) + ":"
+                                  + cast(_officers.c.department_id, String), COMMA))
+    .where(_officers.c.inspection_id == Inspection.__table__.c.id).scalar_subquery(), deferred=True)
+Inspection.signoff_list = column_property(
+    select(func.aggregate_strings(cast(_signoffs.c.id, String) + ":" + cast(_signoffs.c.user_id, String), COMMA))
+    .where(_signoffs.c.inspection_id == Inspection.__table__.c.id).scalar_subquery(), deferred=True)
+Inspection.draft_list = column_property(
+    select(func.aggregate_strings(cast(_drafts.c.user_id, String), COMMA))
+    .where(_drafts.c.inspection_id == Inspection.__table__.c.id).scalar_subquery(), deferred=True)

@@ -186,7 +186,7 @@ def record_inspection(ctx, data: dict) -> dict:
     department_id = _officer_department(inspection, user)
     if inspection.status == "submitted":
         raise Conflict("检查记录已定稿锁定；如需更正请提交更正并说明理由")
-    if any(s.user_id == user.id for s in inspection.signoffs):
+    if user.id in inspection.signer_ids:
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
     check_rules(data, inspection)
     recorded = signoff_rows.recorded_items(inspection) if inspection.result_code else None
@@ -203,7 +203,7 @@ def record_inspection(ctx, data: dict) -> dict:
     audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, corrected_before_signing=changed, previous=before if changed else None,
                  failed_items=[r["key"] for r in data["items"] if r["result"] == "fail"])
-    signers = {s.user_id for s in inspection.signoffs}
+    signers = set(inspection.signer_ids)
     final = len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]
     if not final:
         columns.set(status="signed")
@@ -252,7 +252,7 @@ def _finalize(inspection: Inspection, user: User, columns: signoff_rows.Columns,
     _special_consequences(inspection, columns)
     audit.record(user, "inspection.submit", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, publication_due=due.due.isoformat(),
-                 provisional=due.provisional, signers=[s.user_id for s in inspection.signoffs])
+                 provisional=due.provisional, signers=inspection.signer_ids)
 
 
 def _special_consequences(inspection: Inspection, columns: signoff_rows.Columns) -> None:

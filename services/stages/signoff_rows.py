@@ -51,18 +51,21 @@ def _update_statement(names: frozenset[str]):
             .values({name: bindparam(name) for name in sorted(names)}))
 
 
-def add_signoff(inspection: Inspection, **values) -> InspectionSignoff:
-    """Insert the sign-off and show it in `inspection.signoffs` as if loaded: the two-officer count and the
-    countersign task's assignment (services/workflow/assignment.py) read that collection later on.
-
-    The object is detached, not in the session: nothing is pending for a flush, and a rollback (which expires
-    the collection) leaves no object behind for a row that was never kept. Only its columns are read (the
-    collection is read afresh after the commit)."""
+def add_signoff(inspection: Inspection, **values) -> None:
+    """Insert the sign-off and show it in what the inspection holds of its sign-offs, as if loaded: the two-officer
+    count and the countersign task's assignment (services/workflow/assignment.py) read Inspection.signer_ids
+    later on. A completion read the signers as `signoff_list` (services/workflow/task_context.py): the new one is
+    added to it, no object built; a page's form loaded `signoffs`: a detached object is added to that collection.
+    Neither leaves anything pending for a flush, and a rollback expires both. Were neither loaded, a later read
+    finds the row (this transaction inserted it)."""
     row_id = execute_core(_INSERT_SIGNOFF, {"inspection_id": inspection.id, **values}).scalar_one()
-    signoff = InspectionSignoff(id=row_id, inspection_id=inspection.id, **values)
-    make_transient_to_detached(signoff)
-    set_committed_value(inspection, "signoffs", [*inspection.signoffs, signoff])
-    return signoff
+    if "signoffs" in inspection.__dict__:
+        signoff = InspectionSignoff(id=row_id, inspection_id=inspection.id, **values)
+        make_transient_to_detached(signoff)
+        set_committed_value(inspection, "signoffs", [*inspection.signoffs, signoff])
+    if "signoff_list" in inspection.__dict__:
+        listed = [inspection.signoff_list] if inspection.signoff_list else []
+        set_committed_value(inspection, "signoff_list", ",".join([*listed, f"{row_id}:{values['user_id']}"]))
 
 
 def recorded_items(inspection: Inspection) -> list[dict]:

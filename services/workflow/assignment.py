@@ -47,5 +47,5 @@ def resolve(instance: WorkflowInstance, task: ReadyTask) -> Assignment:
     inspection = db.session.get(Inspection, instance.inspection_id)
     signed = set()
     if task.properties.get("excludeSigners") == "true":  # a countersignature must come from another officer
-        signed = {s.user_id for s in inspection.signoffs}
+        signed = set(inspection.signer_ids)
     return Assignment(role="official", user_ids=[u for u in inspection.officer_departments if u not in signed])

@@ -44,8 +44,8 @@ def _locked_context(user: User, task: HumanTask) -> tuple[Campaign, Inspection |
     references, is locked alike; the audit append then need not lock either again. No-op on SQLite.
 
     In the same statement (not locked): the campaign's matter ids (a form's cached schema is keyed by them)
-    and the task's inspection with what its handler reads: sign-offs, officers and who has a draft (each as one
-    aggregated column, not a joined row per officer: Inspection.officer_list), the draw date."""
+    and the task's inspection with what its handler reads: officers, sign-offs and who has a draft (each as one
+    aggregated column, not a joined row and object each: Inspection.officer_list), the draw date."""
     params = {"campaign_id": task.campaign_id, "user_id": user.id, "inspection_id": task.inspection_id}
     row = db.session.execute(_locked_context_query(task.inspection_id is not None), params).unique().one()
     audit.note_key_shared(Campaign, row[0].id)
@@ -60,6 +60,6 @@ def _locked_context_query(with_inspection: bool):
              .where(Campaign.id == bindparam("campaign_id")).options(undefer(Campaign.matter_ids)))
     if with_inspection:
         query = query.add_columns(Inspection).join(Inspection, Inspection.id == bindparam("inspection_id")).options(
-            joinedload(Inspection.signoffs), undefer(Inspection.drawn_at), undefer(Inspection.officer_list),
+            undefer(Inspection.drawn_at), undefer(Inspection.officer_list), undefer(Inspection.signoff_list),
             undefer(Inspection.draft_list))
     return query.with_for_update(read=True, key_share=True, of=[Campaign, User])
