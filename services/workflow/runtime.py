@@ -94,8 +94,7 @@ def complete(task: HumanTask, data: dict) -> None:
     workflow = load_state(instance.state, deployments.parsed_by_key(instance.definition_id, instance.content_hash,
                                                                     instance.process_id))
     workflow.script_engine = _script_engine()
-    before = Before(frozenset(t.task_id for t in runner.ready_user_tasks(workflow)),
-                    timer_events.next_due(workflow), task)
+    before = Before(runner.ready_user_task_ids(workflow), timer_events.next_due(workflow), task)
     _step(lambda: runner.complete_task(workflow, task.spiff_task_id, data))
     save(instance, workflow, before)
 
@@ -265,8 +264,8 @@ def _sync_tasks(instance: WorkflowInstance, workflow) -> list[HumanTask]:
 def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> tuple[list[str], list[NewTask]]:
     """The rows a step changed, from the engine's ready tasks before and after it: the tasks no longer ready
     (but the completed one) are cancelled, those newly ready get a row, each in one statement."""
-    ready = {t.task_id: t for t in runner.ready_user_tasks(workflow)}
-    gone = before.ready - set(ready) - {before.completed.spiff_task_id}
+    ready = runner.ready_user_task_ids(workflow)
+    gone = before.ready - ready - {before.completed.spiff_task_id}
     if gone:
         db.session.execute(update(HumanTask).where(
             HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(sorted(gone)), HumanTask.status == "open")
@@ -274,7 +273,8 @@ def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> t
     # A task newly ready in this step never had a row: the engine makes a new task (a new id) for every
     # repetition, loops and multi-instance alike, and only a reset (migration: `save` without `before`, which
     # reconciles by reading) makes an old one ready again. The unique (instance, task id) constraint guards it.
-    return sorted(gone), [_insert_task_row(instance, ready[task_id]) for task_id in ready if task_id not in before.ready]
+    # Only the new ones are described (their data copied): the others already have their row.
+    return sorted(gone), [_insert_task_row(instance, task) for task in runner.ready_user_tasks(workflow, ready - before.ready)]
 
 
 def _already_recorded(instance_id: int, task_id: str) -> bool:
