@@ -224,7 +224,7 @@ def _insert_items(inspection: Inspection, items: list[dict]) -> None:
     nobody reads here); the collection is then read again only if something asks for it. Into the table
     (Core), not the entity: the ORM's bulk path costs more CPU than the statement."""
     execute_core(_INSERT_ITEMS, [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
-                                             "result": row["result"], "note": row.get("note")} for row in items])
+                                  "result": row["result"], "note": row.get("note")} for row in items])
     db.session.expire(inspection, ["item_results"])
 
 

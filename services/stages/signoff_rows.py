@@ -91,7 +91,7 @@ def correct_items(recorded: list[dict], rows: list[dict]) -> list[dict] | None:
                != (item["result"], item["note"])]
     if changes:
         execute_core(_UPDATE_ITEM, [{"item_id": i["id"], "result": i["result"], "note": i["note"]}
-                                          for i in changes])
+                                    for i in changes])
         _keep_loaded_in_step(changes)
     return current
 

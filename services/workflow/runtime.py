@@ -180,7 +180,7 @@ def _write_instance(instance: InstanceRow, state: str, status: str) -> None:
     flush would have left it."""
     values = {"state": state, "status": status, "updated_at": clock.now(), "lock_version": instance.lock_version + 1}
     if execute_core(_UPDATE_INSTANCE, {**values, "instance_id": instance.id,
-                                             "old_version": instance.lock_version}).rowcount != 1:
+                                       "old_version": instance.lock_version}).rowcount != 1:
         raise Conflict("该流程刚被其他人更新，请刷新后重试")
     held = db.session.identity_map.get(identity_key(WorkflowInstance, instance.id))
     for name, value in values.items():
