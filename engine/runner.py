@@ -44,9 +44,17 @@ def advance(workflow: BpmnWorkflow) -> None:
     workflow.do_engine_steps()
 
 
-def ready_user_tasks(workflow: BpmnWorkflow) -> list[ReadyTask]:
+def ready_user_task_ids(workflow: BpmnWorkflow) -> frozenset[str]:
+    """The ids of `ready_user_tasks`, without describing each (nor deep-copying its data)."""
+    return frozenset(str(task.id) for task in workflow.get_tasks(state=TaskState.READY, manual=True))
+
+
+def ready_user_tasks(workflow: BpmnWorkflow, only: frozenset[str] | None = None) -> list[ReadyTask]:
+    """Each task waiting for a person; with `only`, those of these ids."""
     tasks = []
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        if only is not None and str(task.id) not in only:
+            continue
         spec = task.task_spec
         extensions = getattr(spec, "extensions", {}) or {}
         tasks.append(ReadyTask(

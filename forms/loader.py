@@ -11,6 +11,8 @@ from pathlib import Path
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from forms import fast_load
+
 FORM_DIR = Path(__file__).resolve().parent
 
 
@@ -111,11 +113,26 @@ def _row_schema(spec: dict, context: FormContext) -> type[Schema]:
 
 def build_schema(form: dict, context: FormContext) -> Schema:
     members: dict = {spec["name"]: _field(spec, context) for spec in form["fields"]}
-    conditional = [s for s in form["fields"] if "required_if" in s]
-    rows = [s for s in form["fields"] if s["type"] == "rows"]
+    cross_field = _cross_field_errors(form, context)
 
     @validates_schema
     def _cross_field(self, data, **kwargs):
+        errors = cross_field(data)
+        if errors:
+            raise ValidationError(errors)
+
+    members["_cross_field"] = _cross_field
+    schema = type(f"{form['key']}_form", (Schema,), members)()
+    schema.cross_field = cross_field  # for forms/fast_load.py
+    return schema
+
+
+def _cross_field_errors(form: dict, context: FormContext):
+    """The form's rules across fields (required_if, each row once), checked once every field is valid."""
+    conditional = [s for s in form["fields"] if "required_if" in s]
+    rows = [s for s in form["fields"] if s["type"] == "rows"]
+
+    def errors_of(data: dict) -> dict:
         errors = {}
         for spec in conditional:
             rule = spec["required_if"]
@@ -126,11 +143,8 @@ def build_schema(form: dict, context: FormContext) -> Schema:
             given = [row["key"] for row in data.get(spec["name"], [])]
             if sorted(given) != sorted(expected):
                 errors[spec["name"]] = [N_("每一行都必须填写且只填写一次")]
-        if errors:
-            raise ValidationError(errors)
-
-    members["_cross_field"] = _cross_field
-    return type(f"{form['key']}_form", (Schema,), members)()
+        return errors
+    return errors_of
 
 
 _SCHEMAS: dict = {}
@@ -139,13 +153,16 @@ SCHEMA_CACHE_SIZE = 256
 
 def cached_schema(form: dict, key, build_context) -> Schema:
     """The form's schema for the choices and rows that `key` identifies; `build_context()` only on a miss.
-    The key must change whenever those choices or rows would (e.g. a checklist revision and its matters)."""
+    The key must change whenever those choices or rows would (e.g. a checklist revision and its matters).
+    A cached schema also gets its quick path (forms/fast_load.py), which pays off only when reused."""
     full_key = (form["key"], key)
     schema = _SCHEMAS.get(full_key)
     if schema is None:
         if len(_SCHEMAS) >= SCHEMA_CACHE_SIZE:
             _SCHEMAS.pop(next(iter(_SCHEMAS)))  # the oldest entry
-        schema = _SCHEMAS[full_key] = build_schema(form, build_context())
+        schema = build_schema(form, build_context())
+        schema.fast_load = fast_load.compile_loader(schema, schema.cross_field)
+        _SCHEMAS[full_key] = schema
     return schema
 
 
@@ -153,7 +170,10 @@ def validate_submission(form: dict, context: FormContext | None, data: dict, sch
     """Return the cleaned data or raise marshmallow.ValidationError with per-field messages."""
     if not isinstance(data, dict):
         raise ValidationError({"_schema": [N_("提交内容必须是对象")]})
-    return (schema or build_schema(form, context)).load(data)
+    schema = schema or build_schema(form, context)
+    quick = getattr(schema, "fast_load", None)
+    loaded = quick(data) if quick is not None else None
+    return loaded if loaded is not None else schema.load(data)
 
 
 def from_html(form: dict, context: FormContext, formdata) -> dict:

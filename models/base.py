@@ -1,7 +1,7 @@
 """Declarative base with a constraint naming convention, so Alembic names are stable."""
 from datetime import datetime, timezone
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, literal_column
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -22,3 +22,9 @@ def utc_naive(moment: datetime) -> datetime:
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment
+
+
+# The separator of func.aggregate_strings as SQL text. Given as a Python string it becomes a literal-execute
+# parameter, rendered into the SQL on every execution (a regular-expression pass over the statement's text);
+# as SQL text it is part of the statement compiled once.
+COMMA = literal_column("','")

@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, cast, func, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from models.base import Base
+from models.base import COMMA, Base
 from models.catalogue import ChecklistRevision, Industry, Matter
 from models.org import Department, Region
 from models.plan import PlanEntry
@@ -53,7 +53,7 @@ class Campaign(Base):
     # The matters' ids as "3,1,2" (any order), deferred: what a cached form schema is keyed by, read with the
     # campaign in the same row instead of loading the matters.
     matter_ids: Mapped[Optional[str]] = column_property(
-        select(func.aggregate_strings(cast(campaign_matter.c.matter_id, String), ","))
+        select(func.aggregate_strings(cast(campaign_matter.c.matter_id, String), COMMA))
         .where(campaign_matter.c.campaign_id == id).scalar_subquery(), deferred=True)
     departments: Mapped[list["CampaignDepartment"]] = relationship(
         back_populates="campaign", order_by="CampaignDepartment.id", cascade="all, delete-orphan")

@@ -6,10 +6,10 @@ deadlines and dashboards query, so nothing outside the runtime deserializes a wo
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, cast, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from models.base import Base
+from models.base import COMMA, Base
 from models.org import Region, User
 
 
@@ -82,12 +82,28 @@ class HumanTask(Base):
     on_behalf_of: Mapped[Optional[User]] = relationship(foreign_keys=[on_behalf_of_id])
     candidates: Mapped[list["TaskCandidate"]] = relationship(cascade="all, delete-orphan")
 
+    @property
+    def named_user_ids(self) -> set[int]:
+        """The named candidates' user ids: from the loaded `candidates`, else from `candidate_list` when that was
+        read with the task (a completion's read, services/workflow/task_rows.py), else `candidates` is loaded."""
+        if "candidates" not in self.__dict__ and "candidate_list" in self.__dict__:
+            return {int(i) for i in (self.candidate_list or "").split(",") if i}
+        return {c.user_id for c in self.candidates}
+
 
 class TaskCandidate(Base):
     """Named people who may take a task (the officers matched to an enterprise)."""
     __tablename__ = "task_candidate"
     task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True, index=True)
+
+
+# The named candidates' user ids as "8,11" (any order), deferred: what authorizing a completion reads of them,
+# in the task's own row, where a joined load of `candidates` returned one row (and built one object) per
+# candidate: ten officers, ten rows. Read through HumanTask.named_user_ids.
+HumanTask.candidate_list = column_property(
+    select(func.aggregate_strings(cast(TaskCandidate.__table__.c.user_id, String), COMMA))
+    .where(TaskCandidate.__table__.c.task_id == HumanTask.__table__.c.id).scalar_subquery(), deferred=True)
 
 
 class ProcessDraft(Base):

@@ -82,7 +82,8 @@ def _append_pending(session: Session) -> None:
     session.flush()  # everything else first, so the chain lock is the last lock this transaction takes
     if pending:
         _hold_referenced_rows(session, pending)
-    head = session.execute(_LOCK_HEAD).one_or_none()
+    connection = session.connection()  # the chain's statements are Core: run on it (extensions.execute_core)
+    head = connection.execute(_LOCK_HEAD).one_or_none()
     if head is None:
         raise RuntimeError("audit_chain_head has no row: run `flask --app app db upgrade`")
     key = current_key()
@@ -98,7 +99,7 @@ def _append_pending(session: Session) -> None:
         entry.seq, entry.prev_hash, entry.scheme, entry.key_id = seq, prev, audit_chain.KEYED, kid
         entry.hash = prev = audit_chain.keyed_hash(_fields(entry), key)
     if entries:
-        _write(session, entries, seq, prev, kid)
+        _write(connection, entries, seq, prev, kid)
     if checkpoint:
         session.add(AuditCheckpoint(seq=seq, hash=prev, at=clock.now(), reason=checkpoint))
 
@@ -113,21 +114,21 @@ _MOVE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"
 _INSERT_RECORDS = insert(AuditRecord.__table__)
 
 
-def _write(session: Session, entries: list[Entry], seq: int, head_hash: str, kid: str) -> None:
+def _write(connection, entries: list[Entry], seq: int, head_hash: str, kid: str) -> None:
     """Move the head and insert the records: one INSERT for all of them (the ORM would insert one by one on
     SQLite to learn ids nobody reads); on PostgreSQL the head's UPDATE rides in the same statement (a
     data-modifying WITH runs exactly once, whether or not the INSERT reads it), a round trip fewer per commit."""
     records = AuditRecord.__table__  # Core: nothing here is an ORM object
     rows = [_row(entry) for entry in entries]
-    if session.get_bind().dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql":
         # Parameter sets with RETURNING: SQLAlchemy batches them into one multi-row INSERT ("insertmanyvalues")
         # from a statement it compiles once; `.values(rows)` would have no cache key and compile on every commit.
         move = update(_head).where(_head.c.id == 1).values(seq=seq, hash=head_hash, key_id=kid)
-        session.execute(insert(records).add_cte(move.returning(_head.c.id).cte("moved_head"))
-                        .returning(records.c.id), rows)
+        connection.execute(insert(records).add_cte(move.returning(_head.c.id).cte("moved_head"))
+                           .returning(records.c.id), rows)
         return
-    session.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": head_hash, "new_key_id": kid})
-    session.execute(_INSERT_RECORDS, rows)
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": head_hash, "new_key_id": kid})
+    connection.execute(_INSERT_RECORDS, rows)
 
 
 def request_checkpoint(reason: str) -> None:

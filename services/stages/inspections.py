@@ -11,9 +11,9 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from domain import results
-from extensions import db
+from extensions import db, execute_core
 from forms.loader import Choice, FormContext, Row
-from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Inspection, InspectionDraft, InspectionOfficer,
+from models import (Campaign, ChecklistItem, ChecklistRevision, Department, Inspection, InspectionDraft,
                     ItemResult, Referral, User, WorkflowInstance)
 from services import auditor
 from services import audit
@@ -183,10 +183,10 @@ def record_inspection(ctx, data: dict) -> dict:
     """One officer's sign-off: record (or correct) the values, then finalize once enough have signed.
     Written through Core (services/stages/signoff_rows.py): nothing is left for the ORM to flush."""
     inspection, user = ctx.inspection, ctx.user
-    officer = _matched_officer(inspection, user)
+    department_id = _officer_department(inspection, user)
     if inspection.status == "submitted":
         raise Conflict("检查记录已定稿锁定；如需更正请提交更正并说明理由")
-    if any(s.user_id == user.id for s in inspection.signoffs):
+    if user.id in inspection.signer_ids:
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
     check_rules(data, inspection)
     recorded = signoff_rows.recorded_items(inspection) if inspection.result_code else None
@@ -198,12 +198,12 @@ def record_inspection(ctx, data: dict) -> dict:
             _apply_items(inspection, data)
     columns.set(**_field_values(data))
     changed = before is not None and before != snapshot(inspection, items)
-    signoff_rows.add_signoff(inspection, user_id=user.id, department_id=officer.department_id,
+    signoff_rows.add_signoff(inspection, user_id=user.id, department_id=department_id,
                              signed_at=clock.now(), changed=changed)
     audit.record(user, "inspection.sign", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, corrected_before_signing=changed, previous=before if changed else None,
                  failed_items=[r["key"] for r in data["items"] if r["result"] == "fail"])
-    signers = {s.user_id for s in inspection.signoffs}
+    signers = set(inspection.signer_ids)
     final = len(signers) >= current_app.config["MIN_OFFICERS_PER_ENTERPRISE"]
     if not final:
         columns.set(status="signed")
@@ -223,19 +223,20 @@ def _insert_items(inspection: Inspection, items: list[dict]) -> None:
     """The first recording's item results in one INSERT (the ORM would insert them one by one to learn ids
     nobody reads here); the collection is then read again only if something asks for it. Into the table
     (Core), not the entity: the ORM's bulk path costs more CPU than the statement."""
-    db.session.execute(_INSERT_ITEMS, [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
-                                             "result": row["result"], "note": row.get("note")} for row in items])
+    execute_core(_INSERT_ITEMS, [{"inspection_id": inspection.id, "checklist_item_id": row["key"],
+                                  "result": row["result"], "note": row.get("note")} for row in items])
     db.session.expire(inspection, ["item_results"])
 
 
 _INSERT_ITEMS = insert(ItemResult.__table__)  # built once
 
 
-def _matched_officer(inspection: Inspection, user: User) -> InspectionOfficer:
-    officer = next((o for o in inspection.officers if o.user_id == user.id), None)
-    if officer is None:
+def _officer_department(inspection: Inspection, user: User) -> int:
+    """The department the user inspects this enterprise for; Forbidden unless they are one of its officers."""
+    department_id = inspection.officer_departments.get(user.id)
+    if department_id is None:
         raise Forbidden("只有抽中匹配到该企业的检查人员可以签字")
-    return officer
+    return department_id
 
 
 def _finalize(inspection: Inspection, user: User, columns: signoff_rows.Columns, items: list[dict] | None) -> None:
@@ -251,7 +252,7 @@ def _finalize(inspection: Inspection, user: User, columns: signoff_rows.Columns,
     _special_consequences(inspection, columns)
     audit.record(user, "inspection.submit", "inspection", inspection.id, campaign_id=inspection.campaign_id,
                  result_code=inspection.result_code, publication_due=due.due.isoformat(),
-                 provisional=due.provisional, signers=[s.user_id for s in inspection.signoffs])
+                 provisional=due.provisional, signers=inspection.signer_ids)
 
 
 def _special_consequences(inspection: Inspection, columns: signoff_rows.Columns) -> None:
@@ -297,7 +298,7 @@ def mark_abnormal_listed(user: User, inspection_id: int) -> Inspection:
 def save_draft(user: User, inspection_id: int, data: dict) -> InspectionDraft:
     """Keep what an officer typed so far, unvalidated, until they sign."""
     inspection = get_or_404(Inspection, inspection_id, "检查记录不存在")
-    _matched_officer(inspection, user)
+    _officer_department(inspection, user)
     if inspection.status == "submitted":
         raise Conflict("检查记录已定稿锁定，不能再保存草稿")
     draft = _draft(inspection, user) or InspectionDraft(inspection_id=inspection.id, user_id=user.id)
@@ -322,7 +323,7 @@ def _json_safe(data: dict) -> dict:
 
 
 def _discard_draft(inspection: Inspection, user: User) -> None:
-    if not any(d.user_id == user.id for d in inspection.drafts):  # loaded with the campaign (task_context._locked_context)
+    if user.id not in inspection.draft_user_ids:  # read with the campaign (task_context._locked_context)
         return
     db.session.execute(delete(InspectionDraft).where(InspectionDraft.inspection_id == inspection.id,
                                                      InspectionDraft.user_id == user.id)
@@ -348,7 +349,7 @@ def _report_if_all_submitted(campaign_id: int) -> None:
     # referencing the campaign (timers, audit records) take first; FOR UPDATE would deadlock with those.
     # The UPDATE takes that lock (FOR NO KEY UPDATE: the counter is no key) and counts down in one statement.
     # Through Core: the loaded campaign is not kept in step either way, and the ORM's update path costs CPU.
-    pending = db.session.execute(_COUNT_DOWN, {"campaign_id": campaign_id}).scalar_one()
+    pending = execute_core(_COUNT_DOWN, {"campaign_id": campaign_id}).scalar_one()
     if pending == 0:
         campaign = db.session.get(Campaign, campaign_id)
         if campaign.kind == "complaint" and not _has_process(campaign_id):

@@ -40,7 +40,7 @@ def _member(ctx) -> tuple[int | None, Expert | None]:
     if ctx.task.department_id is not None:
         return ctx.task.department_id, None
     expert = db.session.scalars(select(Expert).where(
-        Expert.user_id.in_([c.user_id for c in ctx.task.candidates]))).first()
+        Expert.user_id.in_(sorted(ctx.task.named_user_ids)))).first()
     if expert is None:
         raise Forbidden("该会诊任务没有对应的专家")
     return None, expert

@@ -11,7 +11,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from extensions import db
+from extensions import db, execute_core
 from models import Inspection, InspectionRevision, InspectionSignoff, ItemResult
 
 _inspections, _items = Inspection.__table__, ItemResult.__table__
@@ -40,7 +40,7 @@ class Columns(dict):
     def write(self) -> None:
         """One UPDATE of what was set since the last write."""
         if self:
-            db.session.execute(_update_statement(frozenset(self)), {**self, "inspection_id": self.inspection.id})
+            execute_core(_update_statement(frozenset(self)), {**self, "inspection_id": self.inspection.id})
             self.clear()
 
 
@@ -51,18 +51,21 @@ def _update_statement(names: frozenset[str]):
             .values({name: bindparam(name) for name in sorted(names)}))
 
 
-def add_signoff(inspection: Inspection, **values) -> InspectionSignoff:
-    """Insert the sign-off and show it in `inspection.signoffs` as if loaded: the two-officer count and the
-    countersign task's assignment (services/workflow/assignment.py) read that collection later on.
-
-    The object is detached, not in the session: nothing is pending for a flush, and a rollback (which expires
-    the collection) leaves no object behind for a row that was never kept. Only its columns are read (the
-    collection is read afresh after the commit)."""
-    row_id = db.session.execute(_INSERT_SIGNOFF, {"inspection_id": inspection.id, **values}).scalar_one()
-    signoff = InspectionSignoff(id=row_id, inspection_id=inspection.id, **values)
-    make_transient_to_detached(signoff)
-    set_committed_value(inspection, "signoffs", [*inspection.signoffs, signoff])
-    return signoff
+def add_signoff(inspection: Inspection, **values) -> None:
+    """Insert the sign-off and show it in what the inspection holds of its sign-offs, as if loaded: the two-officer
+    count and the countersign task's assignment (services/workflow/assignment.py) read Inspection.signer_ids
+    later on. A completion read the signers as `signoff_list` (services/workflow/task_context.py): the new one is
+    added to it, no object built; a page's form loaded `signoffs`: a detached object is added to that collection.
+    Neither leaves anything pending for a flush, and a rollback expires both. Were neither loaded, a later read
+    finds the row (this transaction inserted it)."""
+    row_id = execute_core(_INSERT_SIGNOFF, {"inspection_id": inspection.id, **values}).scalar_one()
+    if "signoffs" in inspection.__dict__:
+        signoff = InspectionSignoff(id=row_id, inspection_id=inspection.id, **values)
+        make_transient_to_detached(signoff)
+        set_committed_value(inspection, "signoffs", [*inspection.signoffs, signoff])
+    if "signoff_list" in inspection.__dict__:
+        listed = [inspection.signoff_list] if inspection.signoff_list else []
+        set_committed_value(inspection, "signoff_list", ",".join([*listed, f"{row_id}:{values['user_id']}"]))
 
 
 def recorded_items(inspection: Inspection) -> list[dict]:
@@ -72,7 +75,7 @@ def recorded_items(inspection: Inspection) -> list[dict]:
         return [{"id": r.id, "key": r.checklist_item_id, "result": r.result, "note": r.note}
                 for r in inspection.item_results]
     return [{"id": r.id, "key": r.checklist_item_id, "result": r.result, "note": r.note}
-            for r in db.session.execute(_RECORDED_ITEMS, {"b_inspection_id": inspection.id})]
+            for r in execute_core(_RECORDED_ITEMS, {"b_inspection_id": inspection.id})]
 
 
 def correct_items(recorded: list[dict], rows: list[dict]) -> list[dict] | None:
@@ -87,8 +90,8 @@ def correct_items(recorded: list[dict], rows: list[dict]) -> list[dict] | None:
     changes = [item for item in current if (by_key[item["key"]]["result"], by_key[item["key"]]["note"])
                != (item["result"], item["note"])]
     if changes:
-        db.session.execute(_UPDATE_ITEM, [{"item_id": i["id"], "result": i["result"], "note": i["note"]}
-                                          for i in changes])
+        execute_core(_UPDATE_ITEM, [{"item_id": i["id"], "result": i["result"], "note": i["note"]}
+                                    for i in changes])
         _keep_loaded_in_step(changes)
     return current
 
@@ -105,7 +108,7 @@ def _keep_loaded_in_step(changes: list[dict]) -> None:
 
 def add_revision(inspection: Inspection, **values) -> None:
     """Insert a revision; `inspection.revisions`, if loaded at all (a sign-off does not), is read again."""
-    db.session.execute(_INSERT_REVISION, {"inspection_id": inspection.id, "reason": None, "published_at": None,
+    execute_core(_INSERT_REVISION, {"inspection_id": inspection.id, "reason": None, "published_at": None,
                                           **values})
     if "revisions" in inspection.__dict__:
         db.session.expire(inspection, ["revisions"])

@@ -42,10 +42,10 @@ def resolve(instance: WorkflowInstance, task: ReadyTask) -> Assignment:
         return Assignment(role="expert", user_ids=[int(member["user_id"])])
     if rule == "receiving_department":  # the department a request is addressed to (an enterprise's objection)
         return Assignment(department_id=int(task.data["department_id"]), role="official")
-    # The inspection is usually in the session already, with its officers (and sign-offs) loaded by the
+    # The inspection is usually in the session already, with its officers (and sign-offs) read by the
     # completion or the draw that got here: no statement then. Sign-offs of this transaction count too.
     inspection = db.session.get(Inspection, instance.inspection_id)
     signed = set()
     if task.properties.get("excludeSigners") == "true":  # a countersignature must come from another officer
-        signed = {s.user_id for s in inspection.signoffs}
-    return Assignment(role="official", user_ids=[o.user_id for o in inspection.officers if o.user_id not in signed])
+        signed = set(inspection.signer_ids)
+    return Assignment(role="official", user_ids=[u for u in inspection.officer_departments if u not in signed])

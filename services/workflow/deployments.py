@@ -119,6 +119,17 @@ def _parse_cached(definition_id: int, content_hash: str, bpmn_xml: str, process_
     return parse_process(bpmn_xml, process_id)
 
 
+@lru_cache(maxsize=64)
+def parsed_by_key(definition_id: int, content_hash: str, process_id: str) -> ParsedProcess:
+    """`parsed` for a caller that read the definition's id, hash and process id but not its XML (a completion:
+    fetching, hashing and comparing the XML as a cache key was work on every call). The hash is the XML's
+    sha256 (`deploy`), so the key names the model as surely as the XML does; the row is read only on a miss."""
+    definition = db.session.get(ProcessDefinition, definition_id)
+    if definition is None or (definition.content_hash, definition.process_id) != (content_hash, process_id):
+        raise LookupError(f"process definition {definition_id} is not {process_id} {content_hash[:12]}")
+    return parsed(definition)
+
+
 # DMN decision tables are versioned like processes, under the id "dmn:<decision id>", so a designer
 # edits grade.dmn as any other model and each HandlingDecision records the version that suggested it.
 DECISION_PREFIX = "dmn:"

@@ -11,7 +11,7 @@ from typing import Iterable
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 
-from extensions import db
+from extensions import db, execute_core
 from models import Campaign, CampaignStage, HumanTask, Inspection, Timer, User, WorkflowInstance
 from services import audit
 from services.org import scope
@@ -76,7 +76,7 @@ def sync_step(instance: WorkflowInstance, completed: HumanTask, cancelled: list[
                                                            HumanTask.spiff_task_id.in_(ended))))
             .values(status="cancelled"))
     elif completed.due_at is not None:  # the usual step: only the completed task's escalation ends
-        db.session.execute(_CANCEL_TASK_ESCALATION, {"completed_id": completed.id})
+        execute_core(_CANCEL_TASK_ESCALATION, {"completed_id": completed.id})
     timers.schedule_each(TASK_KIND, [{"due_at": task.due_at, "task_id": task.id, "campaign_id": task.campaign_id,
                                       "subject_type": "human_task", "subject_id": task.id}
                                      for task in created if task.due_at is not None])

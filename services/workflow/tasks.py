@@ -113,8 +113,8 @@ def can_act(user: User, task: HumanTask, acting: Acting | None = None) -> bool:
 
 def _addressed_to(user: User, task: HumanTask, acting: Acting | None = None) -> bool:
     """Whether the task was meant for this user (named, their department's or their role's), claims aside."""
-    if task.candidates:
-        named = {c.user_id for c in task.candidates}
+    named = task.named_user_ids
+    if named:
         return user.id in named or any(i in named for i in (acting or Acting(user)).ids)
     if task.department_id is not None:
         return user.department_id == task.department_id and user.has_role(task.role or "official")
@@ -132,13 +132,17 @@ def get_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTas
     task = task_rows.get_with_candidates(task_id)
     if task is None:
         raise NotFound("任务不存在")
+    _check_visible(user, task, acting)
+    return task
+
+
+def _check_visible(user: User, task: HumanTask, acting: Acting | None = None) -> None:
     # A finished task stays visible to those it was meant for: a colleague who submits it a moment after
     # someone else gets "already done" (409), not "not yours" (403).
     finished_for_me = task.status != "open" and _addressed_to(user, task, acting)
     if not (can_act(user, task, acting) or finished_for_me or task.completed_by_id == user.id
             or (user.has_role("supervisor") and _campaign_in_scope(user, task))):
         raise Forbidden("这不是您或您所在部门的任务")
-    return task
 
 
 def claim(user: User, task_id: int) -> HumanTask:
@@ -259,8 +263,13 @@ def _earlier(user: User, task_id: int, key: str) -> Completion | None:
 
 def _complete(user: User, task_id: int, submission: dict, key: str | None, view: TaskForm | None) -> HumanTask:
     acting = Acting(user)
-    task = _open_task(user, task_id, acting)
-    ctx = task_context.load(user, task, key_share=True)
+    ctx = task_context.load_with_task(user, task_id)  # a campaign's task: the task and its context at once
+    if ctx is None:
+        task = _open_task(user, task_id, acting)
+        ctx = task_context.load(user, task, key_share=True)
+    else:
+        task = ctx.task
+        _check_open(user, task, acting)
     if view is not None and view.task.id == task.id:  # the page built the context already: validate against it
         try:
             data = validate_submission(view.form, view.context, submission)
@@ -327,9 +336,15 @@ def attach_evidence(user: User, task_id: int, uploads: list, required: bool = Fa
 def _open_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTask:
     """A task the user may act on now: 403 when it is not theirs, 409 when it is already done."""
     task = get_task(user, task_id, acting)
+    _check_open(user, task, acting)
+    return task
+
+
+def _check_open(user: User, task: HumanTask, acting: Acting | None = None) -> None:
+    """`_open_task`'s checks of a task read already."""
+    _check_visible(user, task, acting)
     if not can_act(user, task, acting):
         raise _already_done(user, task) if task.status != "open" else Forbidden("无权办理该任务")
-    return task
 
 
 def _validated(ctx: TaskContext, form: dict, submission: dict) -> dict:
@@ -350,7 +365,7 @@ def _principal_of(user: User, task: HumanTask, acting: Acting) -> int | None:
     """The colleague on leave this completion is for (代办), when the task was theirs and not the user's."""
     if task.claimed_by_id not in (None, user.id):
         return task.claimed_by_id
-    named = [c.user_id for c in task.candidates]
+    named = task.named_user_ids
     if named and user.id not in named:
         return next((p for p in acting.ids[1:] if p in named), None)
     return None

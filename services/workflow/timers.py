@@ -15,7 +15,7 @@ from typing import Callable
 
 from sqlalchemy import insert, select, update
 
-from extensions import db
+from extensions import db, execute_core
 from models import Notification, Timer, WorkerHeartbeat
 from services.workflow import clock
 
@@ -45,7 +45,7 @@ def schedule_each(kind: str, rows: list[dict]) -> None:
         raise ValueError(f"no timer handler registered for {kind!r}")
     if rows:
         now = clock.now()
-        db.session.execute(_INSERT, [{"payload": {}, **row, "kind": kind, "created_at": now} for row in rows])
+        execute_core(_INSERT, [{"payload": {}, **row, "kind": kind, "created_at": now} for row in rows])
 
 
 _INSERT = insert(Timer.__table__)  # built once: its cache key is then computed once too

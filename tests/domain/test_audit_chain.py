@@ -107,3 +107,14 @@ def test_normalise_detail_is_what_the_json_column_gives_back():
     assert normalise_detail(detail) == {"values": [1, 2], "3": "三", "when": "2026-01-02 03:04:05",
                                         "nested": {"a": ["b"]}}
 
+
+def test_normalise_detail_copies_plain_detail_as_the_round_trip_would():
+    import json
+    plain = {"form_key": "joint_inspection", "inspection_id": 7, "ok": True, "none": None, "ratio": 0.25,
+             "failed_items": [3, 5], "previous": {"items": [{"key": 1, "note": "说明\ud800"}], "code": "02"}, "big": 10 ** 30}
+    copied = normalise_detail(plain)
+    assert copied == json.loads(json.dumps(plain)) and list(copied) == list(plain)
+    assert copied["previous"] is not plain["previous"] and copied["failed_items"] is not plain["failed_items"]
+    for odd in ({"n": [1, (2, 3)]}, {"n": {1: "a"}}, {"n": [{"d": datetime(2026, 1, 2)}]}, {"n": True.__class__}):
+        assert normalise_detail(odd) == json.loads(json.dumps(odd, default=str))
+

@@ -12,7 +12,7 @@ from services import audit
 
 # (first signature, countersign). The issue's bound is 15 on PostgreSQL; these keep what was won below it
 # (PostgreSQL moves the audit chain head in the records' INSERT, SQLite needs a statement of its own).
-BOUNDS = {"sqlite": (15, 15), "postgresql": (14, 14)}
+BOUNDS = {"sqlite": (14, 14), "postgresql": (13, 13)}
 
 
 def _check(app, database: str) -> None:
