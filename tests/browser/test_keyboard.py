@@ -1,7 +1,6 @@
 """Issue 21 with the keyboard only, on a phone: log in, skip to the content, open the menu, complete a joint
 inspection; every focused element stays within the visible viewport and out from under the sticky action
 bar; after a failed submit the error summary has the focus and its links lead to the fields."""
-from sqlalchemy import select
 
 from demo.county import DEMO_PASSWORD
 from extensions import db
