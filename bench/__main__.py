@@ -32,7 +32,10 @@ METHOD = """\
   never completed. Statements: `before_cursor_execute` events of one first signature and its countersign after
   a warm-up inspection (bench/statements.py; on PostgreSQL in a yiye_bench_* database with the demo county).
 - Bare engine: `enterprise_case.bpmn` in memory; load a case waiting at joint_inspection (or at
-  joint_inspection_countersign), complete it, engine steps, dump; median of 200 each. Simulate: `demo.simulate.simulate(N)` on a fresh copy of the template, 1000
+  joint_inspection_countersign), complete it, engine steps, dump; median of 200 each. The service completion
+  is CPU-bound (its CPU time equals its wall time) and its CPU per completion moves with the shared host's load
+  while the bare engine's does not: the same code measured 1.9-2.8 ms of CPU per completion in consecutive runs
+  on 2026-12-04, the engine 0.25 ms in all of them, so the ratio rows read 7.4x-13x for one build. Simulate: `demo.simulate.simulate(N)` on a fresh copy of the template, 1000
   only if 12 x the time for 100 fits the budget. Draw (bench/draw.py): 1,000,000 valid synthetic USCCs inserted
   in random order in one scope of a scratch SQLite file (and, with BENCH_POSTGRES=1, a yiye_bench_* database,
   vacuumed and analysed after the import as autovacuum would), classes dealt at random, 1% deregistered, 1%
