@@ -132,7 +132,6 @@ class InspectionDraft(Base):
     saved_at: Mapped[datetime]
 
 
-
 class InspectionSignoff(Base):
     """One matched officer's signature on the inspection record (two-officer rule)."""
     __tablename__ = "inspection_signoff"
