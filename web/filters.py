@@ -55,6 +55,14 @@ def stage_label(code, kind: str | None = None):
     return gettext(text) if text else code
 
 
+def stage_choice(code, kinds=()) -> str:
+    """A stage filter's choice: the stage's name as each of `kinds` (the campaign kinds of its tasks) says it,
+    e.g. 会诊处置 / 分类处置 where a complaint's handling waits beside a diagnosis."""
+    names = [stage_label(code, kind or None) for kind in (kinds or [None])]
+    plain = stage_label(code)
+    return " / ".join(dict.fromkeys(([plain] if plain in names else []) + names))  # the stage's own name first
+
+
 def label(text) -> str:
     """A form definition's {"zh": …, "en": …} label in the page's language."""
     return localized(text, "en" if is_english() else "zh")
@@ -93,6 +101,7 @@ def draw_stratum(code: str | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["stage"] = stage_label
+    app.jinja_env.filters["stage_choice"] = stage_choice
     app.jinja_env.filters["status"] = lambda v: gettext(STATUS_LABELS[v]) if v in STATUS_LABELS else v
     app.jinja_env.filters["handling"] = _handling
     app.jinja_env.filters["result"] = _result

@@ -1,5 +1,5 @@
 """The inbox: list, claim, show and complete human tasks, with authorization on each."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from marshmallow import ValidationError
@@ -84,6 +84,9 @@ class Inbox:
     pool: list[task_views.TaskView]
     campaigns: list[tuple[int, str, str]]   # (id, code, title) of the campaigns the open tasks belong to
     stages: list[str]
+    # The campaign kinds of the tasks at each stage: a kind may name a stage its own way (a complaint's 分类处置
+    # is stage "diagnosis"), and the filter's choice names every way its tasks are labelled.
+    stage_kinds: dict[str, list[str]] = field(default_factory=dict)
     campaign_id: int | None = None
     stage: str | None = None
 
@@ -94,12 +97,17 @@ def inbox_page(user: User, campaign_id: int | None = None, stage: str | None = N
     campaigns = sorted({(v.task.campaign_id, v.campaign_code, v.campaign_title) for v in views if v.task.campaign_id},
                        key=lambda c: c[1])
     stages = sorted({v.task.stage for v in views if v.task.stage})
+    stage_kinds: dict[str, set] = {}
+    for view in views:
+        if view.task.stage:
+            stage_kinds.setdefault(view.task.stage, set()).add(view.campaign_kind or "")
     chosen = [v for v in views if (campaign_id is None or v.task.campaign_id == campaign_id)
               and (stage is None or v.task.stage == stage)]
     mine_ids = {t.id for t in boxes["mine"]}
     return Inbox(mine=task_views.by_urgency([v for v in chosen if v.task.id in mine_ids]),
                  pool=task_views.by_urgency([v for v in chosen if v.task.id not in mine_ids]),
-                 campaigns=campaigns, stages=stages, campaign_id=campaign_id, stage=stage)
+                 campaigns=campaigns, stages=stages, campaign_id=campaign_id, stage=stage,
+                 stage_kinds={code: sorted(found) for code, found in stage_kinds.items()})
 
 
 def can_act(user: User, task: HumanTask, acting: Acting | None = None) -> bool:

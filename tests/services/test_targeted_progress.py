@@ -117,6 +117,23 @@ def test_published_it_waits_for_the_handling_then_follows_the_rectification_and_
                                    dashboard.live_campaigns(user("supervisor"), dashboard.Filters()).rows]
 
 
+def test_the_inbox_stage_filter_names_the_handling_as_each_kind_of_task_says_it(app):
+    """A lead with a complaint's handling (分类处置) and an ordinary campaign's diagnosis (会诊处置) open: both are
+    stage "diagnosis", and the filter's choice names both, in zh-CN and in English; with the handling alone, it
+    reads 分类处置."""
+    _published(app)
+    option = '<option value="diagnosis" >'
+    inbox = user_client(app, "scjg_01").get("/inbox/").get_data(as_text=True)
+    assert option + "分类处置</option>" in inbox
+    ordinary, _ = factories.campaign_at(app, "published")
+    factories.give_opinions(app, ordinary)
+    assert factories.open_tasks(app, ordinary, "diagnosis")
+    lead = user_client(app, "scjg_01")
+    assert option + "会诊处置 / 分类处置</option>" in lead.get("/inbox/").get_data(as_text=True)
+    english = lead.get("/inbox/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert option + "Diagnosis and handling / Handling decision</option>" in english
+
+
 def test_nothing_found_closes_it_once_its_case_ends(app):
     complaint_id, campaign_id, _ = _published(app, problem=False)
     assert _state(app, campaign_id) == ("closed", "completed", True)
