@@ -14,7 +14,6 @@ from forms.loader import FormContext
 from models import (Campaign, CampaignDepartment, CreditCommitment, Diagnosis, FollowUp, Inspection,
                     ServiceRecord, Transfer, User)
 from services import audit
-from services.complaints import progress as targeted_progress
 from services.portal import claims
 from services.stages import cases
 from services.stages import evidence, participation
@@ -155,8 +154,7 @@ def acknowledge_transfer(user: User, transfer_id: int, *, acknowledged_by: str, 
                  acknowledged_by=transfer.acknowledged_by, receipt_no=transfer.receipt_no)
     db.session.flush()
     _count_down(transfer.campaign_id)
-    if campaign.kind == targeted_progress.KIND:  # no diagnosis counts its transfers: the receipt may close it
-        targeted_progress.follow(campaign)
+    runtime.follow_stage(campaign)  # a kind whose stage follows its work (a complaint's): the receipt may close it
     db.session.commit()
     return transfer
 

@@ -109,6 +109,6 @@ def _keep_loaded_in_step(changes: list[dict]) -> None:
 def add_revision(inspection: Inspection, **values) -> None:
     """Insert a revision; `inspection.revisions`, if loaded at all (a sign-off does not), is read again."""
     execute_core(_INSERT_REVISION, {"inspection_id": inspection.id, "reason": None, "published_at": None,
-                                          **values})
+                                    **values})
     if "revisions" in inspection.__dict__:
         db.session.expire(inspection, ["revisions"])

@@ -48,7 +48,11 @@ def start_instance(process_id: str, data: dict, *, campaign_id: int | None = Non
 
 
 def load(instance: WorkflowInstance):
-    workflow = load_state(instance.state, deployments.parsed(instance.definition))
+    return _loaded(instance.state, deployments.parsed(instance.definition))
+
+
+def _loaded(state: str, parsed):
+    workflow = load_state(state, parsed)
     workflow.script_engine = _script_engine()  # not serialized by SpiffWorkflow
     return workflow
 
@@ -91,9 +95,8 @@ class InstanceRow:
 
 def complete(task: HumanTask, data: dict) -> None:
     instance = InstanceRow(**execute_core(_LOCK_ROW, {"instance_id": task.instance_id}).one()._mapping)
-    workflow = load_state(instance.state, deployments.parsed_by_key(instance.definition_id, instance.content_hash,
-                                                                    instance.process_id))
-    workflow.script_engine = _script_engine()
+    workflow = _loaded(instance.state, deployments.parsed_by_key(instance.definition_id, instance.content_hash,
+                                                                 instance.process_id))
     before = Before(runner.ready_user_task_ids(workflow), timer_events.next_due(workflow), task)
     _step(lambda: runner.complete_task(workflow, task.spiff_task_id, data))
     save(instance, workflow, before)
@@ -324,7 +327,12 @@ def _task_values(instance: WorkflowInstance, task: runner.ReadyTask) -> tuple[di
 def _follow(instance: WorkflowInstance, status: str) -> None:
     if instance.inspection_id is None and status != "completed":
         return  # the campaign's own process still runs: _sync_stage keeps its stage
-    campaign = db.session.get(Campaign, instance.campaign_id)
+    follow_stage(db.session.get(Campaign, instance.campaign_id))
+
+
+def follow_stage(campaign: Campaign) -> None:
+    """Where the campaign's kind has work that outlives its process (registry.CAMPAIGN_STAGES), set its stage as
+    that work stands; nothing for the other kinds. Also for a change outside the workflow (a transfer's receipt)."""
     follow = registry.CAMPAIGN_STAGES.get(campaign.kind)
     if follow is not None:
         follow(campaign)

@@ -96,7 +96,6 @@ def inbox_page(user: User, campaign_id: int | None = None, stage: str | None = N
     views = task_views.describe(boxes["mine"] + boxes["pool"], user)
     campaigns = sorted({(v.task.campaign_id, v.campaign_code, v.campaign_title) for v in views if v.task.campaign_id},
                        key=lambda c: c[1])
-    stages = sorted({v.task.stage for v in views if v.task.stage})
     stage_kinds: dict[str, set] = {}
     for view in views:
         if view.task.stage:
@@ -106,7 +105,7 @@ def inbox_page(user: User, campaign_id: int | None = None, stage: str | None = N
     mine_ids = {t.id for t in boxes["mine"]}
     return Inbox(mine=task_views.by_urgency([v for v in chosen if v.task.id in mine_ids]),
                  pool=task_views.by_urgency([v for v in chosen if v.task.id not in mine_ids]),
-                 campaigns=campaigns, stages=stages, campaign_id=campaign_id, stage=stage,
+                 campaigns=campaigns, stages=sorted(stage_kinds), campaign_id=campaign_id, stage=stage,
                  stage_kinds={code: sorted(found) for code, found in stage_kinds.items()})
 
 
@@ -137,10 +136,15 @@ def _campaign_in_scope(user: User, task: HumanTask) -> bool:
 
 def get_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTask:
     """A task the user may see: one they can act on, or one they completed."""
+    task = _read_task(task_id)
+    _check_visible(user, task, acting)
+    return task
+
+
+def _read_task(task_id: int) -> HumanTask:
     task = task_rows.get_with_candidates(task_id)
     if task is None:
         raise NotFound("任务不存在")
-    _check_visible(user, task, acting)
     return task
 
 
@@ -343,7 +347,7 @@ def attach_evidence(user: User, task_id: int, uploads: list, required: bool = Fa
 
 def _open_task(user: User, task_id: int, acting: Acting | None = None) -> HumanTask:
     """A task the user may act on now: 403 when it is not theirs, 409 when it is already done."""
-    task = get_task(user, task_id, acting)
+    task = _read_task(task_id)
     _check_open(user, task, acting)
     return task
 
