@@ -62,9 +62,11 @@ run: demo
 
 # Two test processes (this machine has 2 cores; much of the suite waits on browsers, servers and PostgreSQL);
 # worksteal keeps both busy when a long test lands late. TEST_WORKERS=0 runs in one process.
+# PYTHONDONTWRITEBYTECODE (set in this machine's environment) also stops pytest from caching the test modules it
+# rewrites for its assertions: every worker then parsed and rewrote all of them again on every run (~5 CPU-s each).
 TEST_WORKERS ?= 2
 test: install browser
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 # PostgreSQL parts run in yiye_bench_* databases the benches create and drop (tests/pgdb.py).
 bench: install
