@@ -123,3 +123,12 @@ def test_ready_ids_from_the_task_tables_are_those_of_the_tree_walk(path):
         except Exception:  # a gateway wanting other data: the states so far were compared
             break
     assert runner.ready_user_task_ids(workflow) == _walked_ready_ids(workflow)
+
+
+def test_one_ready_task_is_described_as_the_walk_describes_it():
+    parsed = parse_process((WORKFLOWS[0].parent / "enterprise_case.bpmn").read_text(encoding="utf-8"))
+    workflow = runner.new_workflow(parsed, _engine(), {"inspection_id": 1})
+    runner.advance(workflow)
+    [walked] = runner.ready_user_tasks(workflow)
+    assert runner.ready_user_tasks(workflow, frozenset({walked.task_id})) == [walked]
+    assert runner.ready_user_tasks(workflow, frozenset({"no-such-task"})) == []
