@@ -1,5 +1,6 @@
-"""The completion rows alone (issue 18): both signatures via services per N, the bare engine, their ratio and
-the statements per completion, without the rest of `python -m bench` (about 4 minutes with N=10,000).
+"""The completion rows alone (issue 18): both signatures via services per N, the bare engine (in a tight loop,
+and interleaved with the service completions of the same rounds), the two service / engine ratios and the
+statements per completion, without the rest of `python -m bench` (about 4 minutes with N=10,000).
 
     python -m bench.completion            # N=10 and N=10,000
     python -m bench.completion 10 1000    # other sizes (the ratio rows need 10 and the largest)
