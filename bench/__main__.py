@@ -32,10 +32,13 @@ METHOD = """\
   never completed. Statements: `before_cursor_execute` events of one first signature and its countersign after
   a warm-up inspection (bench/statements.py; on PostgreSQL in a yiye_bench_* database with the demo county).
 - Bare engine: `enterprise_case.bpmn` in memory; load a case waiting at joint_inspection (or at
-  joint_inspection_countersign), complete it, engine steps, dump; median of 200 each. The service completion
-  is CPU-bound (its CPU time equals its wall time) and its CPU per completion moves with the shared host's load
-  while the bare engine's does not: the same code measured 1.9-2.8 ms of CPU per completion in consecutive runs
-  on 2026-12-04, the engine 0.25 ms in all of them, so the ratio rows read 7.4x-13x for one build. Simulate: `demo.simulate.simulate(N)` on a fresh copy of the template, 1000
+  joint_inspection_countersign), complete it, engine steps, dump. Two figures each: "tight loop", the median of
+  200 cycles in a row after the service measurements; "interleaved", one cycle timed right before or right after
+  (alternately) each timed service completion of the same signature, in the same rounds (median of 48 per N), so
+  engine and service see the same host state. The ratio rows divide the service's median by each. The service
+  completion is CPU-bound and its CPU per completion moves with the shared host's load more than the tight
+  loop's does (1.9-2.8 ms for one build in consecutive runs on 2026-12-04 against 0.25 ms, ratios 7.4x-13x):
+  the interleaved ratio is the one that compares like with like. Simulate: `demo.simulate.simulate(N)` on a fresh copy of the template, 1000
   only if 12 x the time for 100 fits the budget. Draw (bench/draw.py): 1,000,000 valid synthetic USCCs inserted
   in random order in one scope of a scratch SQLite file (and, with BENCH_POSTGRES=1, a yiye_bench_* database,
   vacuumed and analysed after the import as autovacuum would), classes dealt at random, 1% deregistered, 1%
@@ -91,7 +94,7 @@ def measure(workdir: Path, start: float) -> list[tuple[str, str, str]]:
     phase(start, "templates built; opening one campaign per size")
     fixtures = db.fixtures(scope_template, workdir, SIZES)
     phase(start, "campaigns opened; timing both signatures via services")
-    ms = db.signature_ms(fixtures)
+    ms = db.signature_ms(fixtures, engine=memory.engine_cycles())
     counted = fixtures[0].statements()
     phase(start, "timing completions via the API")
     api_rows = http_sizes.rows(fixtures)

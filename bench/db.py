@@ -146,18 +146,37 @@ class CampaignFixture:
             raise SystemExit(f"N={self.n}: too few open tasks for {count} completions")
         return ids[:count]
 
-    def signatures_round(self, timed_count: int, seed: int) -> tuple[list[float], list[float]]:
+    def signatures_round(self, timed_count: int, seed: int, engine=None) -> dict[str, list[float]]:
         """Like `round`, timing both signatures of each inspection: the first (records the values) and the
         countersign (finalises the inspection, counts down the campaign's pending inspections under its lock).
-        The warm-up inspection is signed twice untimed."""
+        The warm-up inspection is signed twice untimed. With `engine` (memory.engine_cycles: the bare engine's
+        cycle at each signature), each timed completion is paired with a timed engine cycle of its signature,
+        run right before it or right after it (alternately), so both see the same host state.
+        Samples by kind: "first", "countersign" and, with `engine`, "engine first", "engine countersign"."""
         close(self.app)
         copy_db(self.snapshot, self.path)
-        rng, firsts, countersigns = random.Random(seed), [], []
+        rng, samples = random.Random(seed), {}
         with self.app.app_context():
-            for task_id in self.open_task_ids(timed_count + 1):
-                firsts.append(self._complete(task_id, rng))
-                countersigns.append(self._complete(self.countersign_of(task_id), rng))
-        return firsts[1:], countersigns[1:]
+            for i, task_id in enumerate(self.open_task_ids(timed_count + 1)):
+                for k, (label, target) in enumerate((("first", lambda: task_id),
+                                                     ("countersign", lambda: self.countersign_of(task_id)))):
+                    cycle = engine[k] if engine is not None and i > 0 else None
+                    service, bare = self._paired(target(), rng, cycle, engine_first=(i + k) % 2 == 0)
+                    if i > 0:
+                        samples.setdefault(label, []).append(service)
+                        if cycle is not None:
+                            samples.setdefault(f"engine {label}", []).append(bare)
+        return samples
+
+    @staticmethod
+    def _paired(task_id: int, rng: random.Random, cycle, engine_first: bool) -> tuple[float, float | None]:
+        """A timed service completion and, given `cycle`, a timed engine cycle before or after it."""
+        actor, payload = CampaignFixture._payload(task_id, rng)  # built outside the timers
+        bare = timed(cycle) if cycle is not None and engine_first else None
+        service = timed(lambda: tasks.complete(actor, task_id, payload))
+        if cycle is not None and not engine_first:
+            bare = timed(cycle)
+        return service, bare
 
     @staticmethod
     def countersign_of(task_id: int) -> int:
@@ -216,18 +235,19 @@ def completion_ms(fixtures: list[CampaignFixture], rounds: int = 6, per_round: i
     return {n: statistics.median(s) * 1000 for n, s in samples.items()}
 
 
-def signature_ms(fixtures: list[CampaignFixture], rounds: int = 6, per_round: int = 8) -> dict[int, tuple[float, float]]:
-    """Median ms of the first signature and of the countersign for each size; sizes interleaved and rotated."""
-    firsts: dict[int, list[float]] = {f.n: [] for f in fixtures}
-    countersigns: dict[int, list[float]] = {f.n: [] for f in fixtures}
+def signature_ms(fixtures: list[CampaignFixture], rounds: int = 6, per_round: int = 8,
+                 engine=None) -> dict[int, dict[str, float]]:
+    """Median ms per size of the first signature and of the countersign (and, with `engine`, of the bare engine's
+    cycles interleaved with them: see `CampaignFixture.signatures_round`); sizes interleaved and rotated."""
+    samples: dict[int, dict[str, list[float]]] = {f.n: {} for f in fixtures}
     for r in range(rounds):
         for fixture in fixtures[r % len(fixtures):] + fixtures[:r % len(fixtures)]:
-            first, second = fixture.signatures_round(per_round, seed=r)
-            firsts[fixture.n] += first
-            countersigns[fixture.n] += second
+            for label, each in fixture.signatures_round(per_round, seed=r, engine=engine).items():
+                samples[fixture.n].setdefault(label, []).extend(each)
     for fixture in fixtures:
         close(fixture.app)
-    return {n: (statistics.median(firsts[n]) * 1000, statistics.median(countersigns[n]) * 1000) for n in firsts}
+    return {n: {label: statistics.median(each) * 1000 for label, each in by_label.items()}
+            for n, by_label in samples.items()}
 
 
 def simulate_seconds(template: Path, workdir: Path, n: int) -> float:

@@ -74,7 +74,7 @@ class Inspection(Base):
         """The officers' departments by user id, in the officers' order: from the loaded `officers`, else from
         `officer_list` when that was read with the inspection (a completion's read), else `officers` is loaded."""
         if "officers" not in self.__dict__ and "officer_list" in self.__dict__:
-            rows = sorted(tuple(int(n) for n in part.split(":")) for part in (self.officer_list or "").split(",") if part)
+            rows = sorted(tuple(map(int, part.split(":"))) for part in (self.officer_list or "").split(",") if part)
             return {user_id: department_id for _, user_id, department_id in rows}
         return {o.user_id: o.department_id for o in self.officers}
 
@@ -84,7 +84,7 @@ class Inspection(Base):
         read with the inspection (a completion's read; services/stages/signoff_rows.add_signoff keeps either in
         step), else `signoffs` is loaded."""
         if "signoffs" not in self.__dict__ and "signoff_list" in self.__dict__:
-            rows = sorted(tuple(int(n) for n in part.split(":")) for part in (self.signoff_list or "").split(",") if part)
+            rows = sorted(tuple(map(int, part.split(":"))) for part in (self.signoff_list or "").split(",") if part)
             return [user_id for _, user_id in rows]
         return [s.user_id for s in self.signoffs]
 

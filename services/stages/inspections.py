@@ -61,8 +61,15 @@ def validation_context(ctx):
     because ids restart in another one."""
     campaign, inspection = ctx.campaign, ctx.inspection
     matters = tuple(sorted(int(i) for i in (campaign.matter_ids or "").split(",") if i))
-    key = (str(db.engine.url), theme_scope.revision_id_for(inspection), matters)
+    key = (str(db.engine.url), theme_scope.revision_id_for(inspection, _held_campaign(ctx)), matters)
     return key, lambda: _choices_and_rows(campaign, theme_scope.revision_for(inspection))
+
+
+def _held_campaign(ctx) -> Campaign | None:
+    """The context's campaign when it is the inspection's (always, for a joint inspection's tasks), so the theme
+    lookups need not find it again through the session; else None and they do."""
+    campaign = ctx.campaign
+    return campaign if campaign is not None and campaign.id == ctx.inspection.campaign_id else None
 
 
 def form_context(inspection: Inspection, user: User | None) -> FormContext:
@@ -141,8 +148,9 @@ def inspection_window(inspection: Inspection) -> tuple[date, date]:
     return clock.local_date(start), clock.today()
 
 
-def check_rules(data: dict, inspection: Inspection) -> None:
-    """Rules beyond the form's shape: results consistent with items, a date within the inspection window."""
+def check_rules(data: dict, inspection: Inspection, campaign: Campaign | None = None) -> None:
+    """Rules beyond the form's shape: results consistent with items, a date within the inspection window.
+    `campaign`: the inspection's, when the caller holds it."""
     failed = [row for row in data["items"] if row["result"] == "fail"]
     if failed and not results.is_problem(data["result_code"]):
         raise ValidationFailed({"result_code": ["清单中有不符合项，检查结果应为发现问题的类别"]})
@@ -151,7 +159,7 @@ def check_rules(data: dict, inspection: Inspection) -> None:
         raise ValidationFailed({"inspected_on": ["检查日期不能晚于今天"]})
     if data["inspected_on"] < first:
         raise ValidationFailed({"inspected_on": ["检查日期不能早于该企业被抽取的日期"]})
-    themed = theme_scope.window(inspection.campaign_id)
+    themed = theme_scope.window(inspection.campaign_id, campaign)
     if themed and not themed[0] <= data["inspected_on"] <= themed[1]:
         raise ValidationFailed({"inspected_on": ["检查日期应在专项（板块）行动的期间内"]})
 
@@ -188,7 +196,7 @@ def record_inspection(ctx, data: dict) -> dict:
         raise Conflict("检查记录已定稿锁定；如需更正请提交更正并说明理由")
     if user.id in inspection.signer_ids:
         raise Forbidden("您已签字，需由另一名匹配的检查人员复核签字")
-    check_rules(data, inspection)
+    check_rules(data, inspection, _held_campaign(ctx))
     recorded = signoff_rows.recorded_items(inspection) if inspection.result_code else None
     before = snapshot(inspection, recorded) if recorded is not None else None
     columns, items = signoff_rows.Columns(inspection), None

@@ -10,10 +10,11 @@ from extensions import db
 from models import Campaign, ChecklistRevision, Industry, Inspection, ThemedAction
 
 
-def of_campaign(campaign_id: int) -> ThemedAction | None:
+def of_campaign(campaign_id: int, campaign: Campaign | None = None) -> ThemedAction | None:
+    """`campaign`: the campaign of that id when the caller holds it (a completion's context), else it is looked up."""
     # Only special actions can be themed: the campaign usually sits in the session already, so a completion
     # in any other campaign pays no query for this.
-    campaign = db.session.get(Campaign, campaign_id)
+    campaign = campaign if campaign is not None else db.session.get(Campaign, campaign_id)
     if campaign is None or campaign.kind != "special":
         return None
     return db.session.scalars(select(ThemedAction).where(ThemedAction.campaign_id == campaign_id)).first()
@@ -34,14 +35,16 @@ def revision_for(inspection: Inspection) -> ChecklistRevision:
     return db.session.get(ChecklistRevision, revision_id_for(inspection))
 
 
-def revision_id_for(inspection: Inspection) -> int:
-    """The id of revision_for(inspection), without loading the revision."""
-    action = of_campaign(inspection.campaign_id)
+def revision_id_for(inspection: Inspection, campaign: Campaign | None = None) -> int:
+    """The id of revision_for(inspection), without loading the revision. `campaign`: the inspection's, when the
+    caller holds it (a completion's context: no identity-map lookups through the session and the relationship)."""
+    campaign = campaign if campaign is not None else inspection.campaign
+    action = of_campaign(inspection.campaign_id, campaign)
     pinned = (action.checklist_revision_ids or {}).get(str(inspection.enterprise.industry_id)) if action else None
-    return pinned or inspection.campaign.checklist_revision_id
+    return pinned or campaign.checklist_revision_id
 
 
-def window(campaign_id: int) -> tuple[date, date] | None:
+def window(campaign_id: int, campaign: Campaign | None = None) -> tuple[date, date] | None:
     """The themed action's time window (first and last day), or None for a campaign without one."""
-    action = of_campaign(campaign_id)
+    action = of_campaign(campaign_id, campaign)
     return (action.starts_on, action.ends_on) if action else None

@@ -281,8 +281,10 @@ def _sync_tasks_after(instance: WorkflowInstance, workflow, before: Before) -> t
     # A task newly ready in this step never had a row: the engine makes a new task (a new id) for every
     # repetition, loops and multi-instance alike, and only a reset (migration: `save` without `before`, which
     # reconciles by reading) makes an old one ready again. The unique (instance, task id) constraint guards it.
-    # Only the new ones are described (their data copied): the others already have their row.
-    return sorted(gone), [_insert_task_row(instance, task) for task in runner.ready_user_tasks(workflow, ready - before.ready)]
+    # Only the new ones are described (their data copied): the others already have their row. Several are
+    # described in the task tree's order (the rows' order); none, nothing to describe.
+    new = ready - before.ready
+    return sorted(gone), [_insert_task_row(instance, task) for task in runner.ready_user_tasks(workflow, new)] if new else []
 
 
 def _already_recorded(instance_id: int, task_id: str) -> bool:
