@@ -1,4 +1,5 @@
 """Application factory: config, extensions, blueprints, and the stages plugged into the runtime."""
+import gc
 import os
 from pathlib import Path
 
@@ -8,6 +9,25 @@ from config import CONFIGS, Config
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
+    # The cyclic garbage collector paused while the app is built: importing ~1,000 modules allocates a quarter of
+    # a million long-lived objects and almost no garbage (a few hundred objects), yet every allocation threshold
+    # crossed walks the young heap again (0.2-0.3 s of a start-up's CPU). Reference counting still frees what it can.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        app = _build_app(config_class)
+    finally:
+        if enabled:
+            gc.enable()
+    if not gc.get_freeze_count():
+        # The first app of a process: what it imported lives as long as the process, so later collections (and
+        # the ones at exit, ~0.5 s) skip it. Reference counting still frees these objects; only a cycle among
+        # them would never be collected. Later apps (tests build many) stay collectable.
+        gc.freeze()
+    return app
+
+
+def _build_app(config_class: type[Config] | None) -> Flask:
     config_class = config_class or CONFIGS[os.environ.get("APP_ENV", "development")]
     if hasattr(config_class, "check"):
         config_class.check()

@@ -2,9 +2,9 @@
 import sqlite3
 from contextvars import ContextVar
 
+import click
 from flask_compress import Compress
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import CSRFProtect
@@ -87,7 +87,53 @@ def execute_core(statement, params=None):
 
 
 _CORE_CONNECTION = "core_connection"  # (root transaction, its connection); a later transaction is another object
-migrate = Migrate()
+
+
+class LazyMigrate:
+    """Flask-Migrate, imported when first used. Importing flask_migrate imports Alembic (~0.5 s of CPU), which
+    only `flask db …`, a migration and /healthz's head check need, not every web worker and CLI command. Until
+    then the app holds a stand-in for app.extensions["migrate"] and for the `db` command group; the first read of
+    either binds the real flask_migrate.Migrate with the same arguments, which replaces both."""
+
+    def init_app(self, app, db, **kwargs) -> None:
+        app.extensions["migrate"] = _PendingMigrate(app, db, kwargs)
+        app.cli.add_command(_LazyDbGroup(app), "db")
+
+
+def _bind_migrate(app):
+    """The real Migrate bound to app (once), with the arguments LazyMigrate.init_app received."""
+    pending = app.extensions["migrate"]
+    if isinstance(pending, _PendingMigrate):
+        from flask_migrate import Migrate
+        Migrate(app, pending._db, **pending._kwargs)  # sets app.extensions["migrate"] and the `db` command group
+    return app.extensions["migrate"]
+
+
+class _PendingMigrate:
+    """app.extensions["migrate"] until read: any attribute read binds Flask-Migrate and answers from its config."""
+
+    def __init__(self, app, db, kwargs: dict):
+        self._app, self._db, self._kwargs = app, db, kwargs
+
+    def __getattr__(self, name: str):
+        return getattr(_bind_migrate(self._app), name)
+
+
+class _LazyDbGroup(click.Group):
+    """`flask db`, Flask-Migrate's group once run: click makes every command's context through make_context,
+    and the context made by the real group is the one click then invokes, options and subcommands included."""
+
+    def __init__(self, app):
+        super().__init__("db", help="Perform database migrations.")
+        self.app = app
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        _bind_migrate(self.app)
+        from flask_migrate.cli import db as real_group
+        return real_group.make_context(info_name, args, parent=parent, **extra)
+
+
+migrate = LazyMigrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 compress = Compress()

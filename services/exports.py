@@ -13,15 +13,25 @@ import io
 import tempfile
 from typing import IO, Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 # Excel limits a sheet to 1,048,576 rows; the header takes one.
 MAX_ROWS = 1_048_575
+
+
+def workbook(write_only: bool = False):
+    """A new openpyxl workbook. openpyxl is imported on the first export, not with this module: importing it
+    costs ~0.15 s of CPU, which every process importing a service that can export (every web worker, every CLI
+    command) would otherwise pay."""
+    from openpyxl import Workbook
+    return Workbook(write_only=write_only)
+
+
+def bold():
+    """The font of a header cell."""
+    from openpyxl.styles import Font  # imported on first use, as in workbook()
+    return Font(bold=True)
 
 
 def inert(value):
@@ -52,7 +62,7 @@ def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
 
 def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable]) -> bytes:
     """A one-sheet workbook in memory, for exports of one campaign's size."""
-    book = Workbook(write_only=True)
+    book = workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     append(sheet, header)
     for row in rows:
@@ -63,12 +73,14 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable]) -> bytes
 def xlsx_file(title: str, headers: list[str], rows: Iterable[Iterable]) -> IO[bytes]:
     """One sheet streamed to a temporary file (a whole province's directory keeps memory flat); rewound, and
     deleted when closed."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    from openpyxl.cell import WriteOnlyCell  # imported on first use, as in workbook()
+
+    book = workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
     header_cells = []
     for text in headers:
         cell = WriteOnlyCell(sheet, value=inert(text))
-        cell.font = Font(bold=True)
+        cell.font = bold()
         header_cells.append(cell)
     sheet.append(header_cells)
     for count, row in enumerate(rows, start=1):
@@ -76,12 +88,12 @@ def xlsx_file(title: str, headers: list[str], rows: Iterable[Iterable]) -> IO[by
             break
         append(sheet, row)
     out = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(out)
+    book.save(out)
     out.seek(0)
     return out
 
 
-def workbook_bytes(book: Workbook) -> bytes:
+def workbook_bytes(book) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,8 +6,6 @@ checks only read, and leave the session as they found it (a failed probe is roll
 from datetime import timedelta
 from functools import lru_cache
 
-from alembic.config import Config as AlembicConfig
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import func, select, text
 
@@ -27,6 +25,11 @@ def database() -> dict:
 
 @lru_cache(maxsize=4)
 def _heads(directory: str) -> tuple[str, ...]:
+    # Imported here, once per process (the result is cached): Alembic costs ~0.5 s of CPU to import, which
+    # every process importing the health checks would pay at start-up, not only those asked for /healthz.
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
     config = AlembicConfig()
     config.set_main_option("script_location", directory)
     return tuple(sorted(ScriptDirectory.from_config(config).get_heads()))

@@ -3,14 +3,18 @@ system fonts, no root. The header (authority, title, number, enterprise, campaig
 signatures with their hashes) are fixed here; the body comes from the document's template
 (services.documents.templates), so no template can leave the number or the hash off. The same frozen data
 always renders the same text."""
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from services.documents.numbering import KINDS
 from services.fonts import cjk_font_path
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 MARGIN = 18
 HEADING = "## "
@@ -28,6 +32,10 @@ class Signature:
 
 def render_pdf(number: str, kind: str, authority: str, issued_at: datetime, data: dict, lines: list[str],
                record_sha256: str, voided: str | None = None, signatures: list[Signature] = ()) -> bytes:
+    # Imported here: fpdf2 and its fontTools cost ~0.5 s of CPU to import, paid by every process that
+    # imports the documents services (every web worker, every CLI command) though few ever render a PDF.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_creation_date(issued_at)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)

@@ -9,7 +9,6 @@ shows the platform's recomputation from its stored inputs, and its lists go only
 import io
 import re
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from domain import draw_v3
@@ -104,7 +103,7 @@ def xlsx(draw_id: int) -> bytes:
     """The public workbook: the draw's facts and its per-class table; no names."""
     record = records.get(draw_id)
     data = export(draw_id)
-    book = Workbook(write_only=True)
+    book = exports.workbook(write_only=True)
     info = book.create_sheet("抽取信息")
     beacon = (record.commitment_doc or {}).get("beacon") or {}
     for label, value in (("检查活动", f"{data['campaign']['code']} {data['campaign']['title']}"),

@@ -7,7 +7,6 @@ services/draw/disclosure.py, following docs/disclosure.md.
 """
 from dataclasses import dataclass
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from domain import draw as algorithm
@@ -141,7 +140,7 @@ def xlsx(draw_id: int) -> bytes:
     """The drawn list (enterprises and officers) for publication and for the inspection teams."""
     record = get(draw_id)
     campaign = db.session.get(Campaign, record.campaign_id)
-    book = Workbook(write_only=True)
+    book = exports.workbook(write_only=True)
     sheet = book.create_sheet("抽取结果")
     exports.append(sheet, ["序号", "统一社会信用代码", "经营主体名称", "信用风险等级", "执法检查人员（部门：姓名 执法证号）", "专家"])
     for row in drawn_rows(record):

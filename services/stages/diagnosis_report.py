@@ -5,8 +5,6 @@ Every figure is an aggregate query (a handful per report whatever the campaign's
 """
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import case, distinct, func, select
 
 from domain import results
@@ -181,7 +179,7 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
 
 def report_xlsx(report: Report) -> bytes:
     """The report as a workbook, one sheet per table, for the bureau's own analysis and filing."""
-    book = Workbook()
+    book = exports.workbook()
     s = report.summary
     sheet = book.active
     sheet.title = "概况"
@@ -207,7 +205,7 @@ def report_xlsx(report: Report) -> bytes:
 def _rows(sheet, header: list[str], rows: list[list]) -> None:
     exports.append(sheet, header)
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = exports.bold()
     for row in rows:
         exports.append(sheet, row)
     sheet.column_dimensions["A"].width = 40
@@ -226,7 +224,7 @@ def chart_series(report: Report) -> dict[str, list[tuple[str, float]]]:
 def review_xlsx(review) -> bytes:
     """The period review (通报) as a workbook: totals, campaigns, departments, stage medians."""
     from services.stages.review import METRICS  # the review owns its metric list
-    book = Workbook()
+    book = exports.workbook()
     sheet = book.active
     sheet.title = "总体"
     t, p = review.totals, review.previous_totals

@@ -41,7 +41,7 @@ def load_with_task(user: User, task_id: int) -> TaskContext | None:
     of a campaign: the task's own SELECT was a statement and an ORM query of its own per completion. None when
     the task has no campaign (or does not exist): the caller reads the task alone and `load`s the context then.
     The caller checks the task (who may complete it) as it would have before reading the context."""
-    row = db.session.execute(_TASK_AND_CONTEXT, {"task_id": task_id, "user_id": user.id}).one_or_none()
+    row = db.session.execute(_task_and_context_query(), {"task_id": task_id, "user_id": user.id}).one_or_none()
     if row is None:
         return None
     task, campaign, _, inspection = row
@@ -79,14 +79,18 @@ def _locked_context_query(with_inspection: bool):
     return query.with_for_update(read=True, key_share=True, of=[Campaign, User])
 
 
-# `_locked_context_query` with the task: its campaign joined (a task without one gives no row), its inspection
-# outer-joined (a campaign's own tasks have none); the lock as there, on the campaign and the actor only.
-_TASK_AND_CONTEXT = (
-    select(HumanTask, Campaign, User.id, Inspection)
-    .join(Campaign, Campaign.id == HumanTask.campaign_id)
-    .join(User, User.id == bindparam("user_id"))
-    .outerjoin(Inspection, Inspection.id == HumanTask.inspection_id)
-    .where(HumanTask.id == bindparam("task_id"))
-    .options(undefer(HumanTask.candidate_list), undefer(Campaign.matter_ids), undefer(Inspection.drawn_at),
-             undefer(Inspection.officer_list), undefer(Inspection.signoff_list), undefer(Inspection.draft_list))
-    .with_for_update(read=True, key_share=True, of=[Campaign, User]))
+@cache
+def _task_and_context_query():
+    """`_locked_context_query` with the task: its campaign joined (a task without one gives no row), its
+    inspection outer-joined (a campaign's own tasks have none); the lock as there, on the campaign and the actor
+    only. Built on first use, as that one: its undefer() options configure every mapper (~0.4 s of CPU), which
+    a process that never completes a task need not pay at import."""
+    return (select(HumanTask, Campaign, User.id, Inspection)
+            .join(Campaign, Campaign.id == HumanTask.campaign_id)
+            .join(User, User.id == bindparam("user_id"))
+            .outerjoin(Inspection, Inspection.id == HumanTask.inspection_id)
+            .where(HumanTask.id == bindparam("task_id"))
+            .options(undefer(HumanTask.candidate_list), undefer(Campaign.matter_ids), undefer(Inspection.drawn_at),
+                     undefer(Inspection.officer_list), undefer(Inspection.signoff_list),
+                     undefer(Inspection.draft_list))
+            .with_for_update(read=True, key_share=True, of=[Campaign, User]))

@@ -1,8 +1,14 @@
 """`make run` as an ordinary user (issue 23): nothing installed system-wide, no root, no browser.
 
 The dry run is cheap and always runs. The real install runs as a freshly created non-root user in a
-temporary home, from a copy of this checkout, up to the app answering /livez: it downloads every package,
-so it is slow (bounded by INSTALL_TIMEOUT) and needs root to create the user; otherwise it is skipped.
+temporary home, from a copy of this checkout, up to the app answering /livez: the user's `make run` creates the
+checkout's .venv and node_modules and installs every package into them itself, so it is slow (bounded by
+INSTALL_TIMEOUT) and needs root to create the user; otherwise it is skipped.
+
+The new user's home gets a copy of the invoking user's npm download cache, and npm is told to prefer it
+(npm_config_prefer_offline): that spares only the downloads this machine has made already. npm still installs
+every package into the checkout's node_modules itself, and fetches whatever the cache lacks. pip gets no such
+help, nor needs it: its time goes to unpacking and installing the packages into .venv, not to downloading them.
 """
 import os
 import shutil
@@ -47,10 +53,12 @@ def test_make_run_as_a_new_non_root_user_answers_livez():
     process = None
     try:
         checkout = _copy_checkout(home / "app")
+        _copy_npm_cache(home)
         subprocess.run(["chown", "-R", f"{user}:{user}", str(home)], check=True)
         port = _free_port()
         log = (home / "make-run.log").open("w")
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
+               "npm_config_prefer_offline": "true"}
         process = subprocess.Popen([shutil.which("runuser"), "-u", user, "--", "make", "run", f"PORT={port}"], cwd=checkout,
                                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + INSTALL_TIMEOUT
@@ -88,6 +96,14 @@ def _copy_checkout(target: Path) -> Path:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     return target
+
+
+def _copy_npm_cache(home: Path) -> None:
+    """The invoking user's npm download cache, copied into the new user's home (see the module's docstring): a
+    copy, which the new user owns, so the invoking user's own cache stays untouched."""
+    cache = Path.home() / ".npm" / "_cacache"
+    if cache.is_dir():
+        shutil.copytree(cache, home / ".npm" / "_cacache", symlinks=True)
 
 
 def _free_port() -> int:
