@@ -11,6 +11,10 @@ its outcome depends on is the same as when the copy was made, and it drives when
   equal, write-ahead log empty), no connection of the app checked out (no transaction open in it);
 - the arguments of the call, the app's whole configuration (but the file's own name) and the process's environment
   (but pytest's per-test variable);
+- the test's own directory (the database file's): it holds nothing but the database, and a setting naming a path in
+  it (EVIDENCE_DIR = tmp_path / "evidence") is keyed by the path's place in it. A copy is kept only if driving
+  left the directory so and the database holds no trace of the directory's name: driving neither read nor wrote
+  anything there nor recorded where it is, so it would do the same in another test's directory;
 - the clock: the same Beijing date and the same total offset (in-process and shared, to the second), so deadlines,
   periods and years come out the same (the stored times are those of the first drive, earlier by the seconds since);
 - the code: the same process, and no test that patches anything (`monkeypatch`: those tests always drive).
@@ -60,11 +64,19 @@ def reuse_or_drive(app, call: tuple, drive: Callable[[], object]):
     result = drive()
     stats["driven"] += 1
     if key is not None:
-        kept = sqlite3.connect(":memory:", check_same_thread=False)
-        with closing(sqlite3.connect(_database_file(app))) as source:
-            source.backup(kept)
-        _kept[key] = (kept, copy.deepcopy(result))
+        _keep(key, _database_file(app), result)
     return result
+
+
+def _keep(key: tuple, path: str, result) -> None:
+    kept = sqlite3.connect(":memory:", check_same_thread=False)
+    with closing(sqlite3.connect(path)) as source:
+        source.backup(kept)
+    directory = os.path.basename(os.path.dirname(path)).encode()
+    if _alone(path) and directory not in kept.serialize():
+        _kept[key] = (kept, copy.deepcopy(result))
+    else:
+        kept.close()
 
 
 def _database_file(app) -> str | None:
@@ -76,14 +88,22 @@ def _state_key(app, call: tuple) -> tuple | None:
     """Everything the call's outcome depends on, or None when the database is not an untouched template copy."""
     path = _database_file(app)
     template = _copies.get(path)
-    if _patching or template is None or not _untouched(app, path, template):
+    if _patching or template is None or not _alone(path) or not _untouched(app, path, template):
         return None
-    config = tuple(sorted((k, repr(v)) for k, v in app.config.items() if k != "SQLALCHEMY_DATABASE_URI"))
+    home = os.path.dirname(path) + os.sep
+    config = tuple(sorted((k, repr(v).replace(home, "<test directory>/")) for k, v in app.config.items()
+                          if k != "SQLALCHEMY_DATABASE_URI"))
     environment = tuple(sorted((k, v) for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"))
     with app.app_context():
         shift = clock.now() - datetime.now(timezone.utc).replace(tzinfo=None)
         moment = (clock.today(), round(shift.total_seconds()))
     return (template, call, config, environment, moment)
+
+
+def _alone(path: str) -> bool:
+    """The database's directory holds the database (and its log and index) and nothing else."""
+    name = os.path.basename(path)
+    return set(os.listdir(os.path.dirname(path))) <= {name, f"{name}-wal", f"{name}-shm", f"{name}-journal"}
 
 
 def _untouched(app, path: str, template: str) -> bool:
