@@ -19,7 +19,7 @@ from models import Base, User
 from services.workflow import clock
 from services.workflow import deployments
 from demo.county import DEMO_PASSWORD, load_demo
-from tests import pgdb
+from tests import factory_snapshots, pgdb
 from tests import shared_caches
 
 shared_caches.install()
@@ -31,6 +31,12 @@ gc.set_threshold(50_000, 20, 100)
 # (hundreds of seconds over the suite). The demo accounts of the test databases get a one-round pbkdf2 hash of
 # the same password: every login still checks a real hash, and accounts the services create keep the default.
 CHEAP_DEMO_HASH = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    """Before the test's fixtures: a test that patches code (monkeypatch) always drives its factories."""
+    factory_snapshots.set_patching(bool({"monkeypatch", "mocker"} & set(item.fixturenames)))
 
 
 def _config_for(url: str) -> type[TestConfig]:
@@ -64,6 +70,7 @@ def cheap_demo_passwords() -> None:
 def app_on_copy(template_db: str, path) -> Flask:
     """An app on a copy of the template database at `path`."""
     shutil.copyfile(template_db, path)
+    factory_snapshots.note_copy(path, template_db)
     return create_app(_config_for(f"sqlite:///{path}"))
 
 

@@ -13,6 +13,7 @@ from extensions import db
 from models import Campaign, Department, HumanTask, User
 from services.stages import plans
 from services.workflow import clock, tasks
+from tests import factory_snapshots
 from tests.e2e.journey import scope  # noqa: F401 - the scope is plain reads, shared with the journeys
 
 STAGES = ("planned", "initiated", "drawn", "inspected", "published", "diagnosed", "rectified", "closed")
@@ -88,7 +89,13 @@ def sign_off(app, campaign_id: int, task: dict, problem: bool = False) -> None:
 
 
 def campaign_at(app, stage: str, enterprises: int = 4, expert_field: str | None = None) -> tuple[int, dict]:
-    """A campaign brought to `stage` (one of STAGES); the first enterprise has a problem. Returns (id, scope)."""
+    """A campaign brought to `stage` (one of STAGES); the first enterprise has a problem. Returns (id, scope).
+    On an untouched copy of the template the state may come from an identical earlier call (factory_snapshots)."""
+    return factory_snapshots.reuse_or_drive(app, ("campaign_at", stage, enterprises, expert_field),
+                                            lambda: _drive_campaign(app, stage, enterprises, expert_field))
+
+
+def _drive_campaign(app, stage: str, enterprises: int, expert_field: str | None) -> tuple[int, dict]:
     s = scope(app, enterprises)
     campaign_id = plan_and_approve(app, s, expert_field)
     steps = [lambda: initiate(app, s, campaign_id), lambda: report_in(app, s, campaign_id),

@@ -1,10 +1,11 @@
 """Work every test's fresh app repeats, done once per test process.
 
 Every test builds its own app (tests/conftest.py `app`), and each new app recompiled the same things:
-werkzeug's two URL builders per route (ast + compile(), ~220 routes: most of create_app's time), every
+werkzeug's parse of each rule's text and two URL builders per route (ast + compile(), ~220 routes: most of
+create_app's time), every
 Jinja template a test renders (a new environment has an empty cache) and every SQL statement it runs (a
 new engine has an empty compiled-statement cache). The results depend only on their sources — a rule's
-text, trace and defaults; a template's source, checked by its checksum; a statement and a dialect
+text and converter classes, its trace and defaults; a template's source, checked by its checksum; a statement and a dialect
 configured alike — so one compilation serves every app of the process; each app still binds its own
 Rule, renders with its own environment and connects through its own engine and pool.
 
@@ -37,6 +38,51 @@ def _share_url_builders() -> None:
 
     compile_builder.shared = True
     Rule._compile_builder = compile_builder
+
+
+_parsed_rules: dict = {}
+
+
+def _share_rule_parsing() -> None:
+    """Rule._parse_rule (a regex walk over the rule's text: two thirds of what was left of create_app) yields the
+    same parts for the same text and converter classes. Its side effects are replayed on each Rule: the trace,
+    the rule's arguments, and converters built anew for the rule's own map (the same calls the parse made)."""
+    original = Rule._parse_rule
+    if getattr(original, "shared", False):
+        return
+
+    def parse_rule(self, rule: str):
+        key = (rule, tuple(self.map.converters.items()))
+        if key not in _parsed_rules:
+            _parsed_rules[key] = _parse_recording(self, rule, original)
+            return list(_parsed_rules[key][0])
+        parts, trace, converters = _parsed_rules[key]
+        self._trace.extend(trace)
+        for variable, name, args, kwargs in converters:
+            self._converters[variable] = self.get_converter(variable, name, args, kwargs)
+            self.arguments.add(variable)
+        return list(parts)
+
+    parse_rule.shared = True
+    Rule._parse_rule = parse_rule
+
+
+def _parse_recording(rule_object: Rule, rule: str, original) -> tuple[tuple, list, list]:
+    """The original parse, noting the trace it appends and the converters it asks its rule for."""
+    converters = []
+    get_converter = rule_object.get_converter
+
+    def recording(variable, name, args, kwargs):
+        converters.append((variable, name, args, kwargs))
+        return get_converter(variable, name, args, kwargs)
+
+    start = len(rule_object._trace)
+    rule_object.get_converter = recording  # an attribute of this one Rule, removed below
+    try:
+        parts = tuple(original(rule_object, rule))
+    finally:
+        del rule_object.get_converter
+    return parts, rule_object._trace[start:], converters
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -90,6 +136,7 @@ def _share_compiled_statements() -> None:
 
 
 def install() -> None:
+    _share_rule_parsing()
     _share_url_builders()
     _share_compiled_statements()
     if "bytecode_cache" not in Flask.jinja_options:
