@@ -44,7 +44,7 @@ class DrawInputs:
 def scope_of(campaign: Campaign) -> Scope:
     settings = draw_rules.effective(campaign.plan_entry.draw_settings if campaign.plan_entry else None)
     lists = [k.id for k in key_lists.lists_of(campaign.id)]
-    action = theme_scope.of_campaign(campaign.id)
+    action = theme_scope.of_campaign(campaign)
     if action is not None:  # a themed action (专项/板块): its industries and areas are the scope
         return Scope(list(action.industry_ids), list(action.region_ids) or [campaign.region_id],
                      [m.id for m in campaign.matters], settings, campaign.id, key_list_ids=lists,

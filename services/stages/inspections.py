@@ -159,7 +159,7 @@ def check_rules(data: dict, inspection: Inspection, campaign: Campaign | None = 
         raise ValidationFailed({"inspected_on": ["检查日期不能晚于今天"]})
     if data["inspected_on"] < first:
         raise ValidationFailed({"inspected_on": ["检查日期不能早于该企业被抽取的日期"]})
-    themed = theme_scope.window(inspection.campaign_id, campaign)
+    themed = theme_scope.window(campaign if campaign is not None else inspection.campaign)
     if themed and not themed[0] <= data["inspected_on"] <= themed[1]:
         raise ValidationFailed({"inspected_on": ["检查日期应在专项（板块）行动的期间内"]})
 

@@ -10,19 +10,16 @@ from extensions import db
 from models import Campaign, ChecklistRevision, Industry, Inspection, ThemedAction
 
 
-def of_campaign(campaign_id: int, campaign: Campaign | None = None) -> ThemedAction | None:
-    """`campaign`: the campaign of that id when the caller holds it (a completion's context), else it is looked up."""
-    # Only special actions can be themed: the campaign usually sits in the session already, so a completion
-    # in any other campaign pays no query for this.
-    campaign = campaign if campaign is not None else db.session.get(Campaign, campaign_id)
+def of_campaign(campaign: Campaign | None) -> ThemedAction | None:
+    # Only special actions can be themed: a completion in any other campaign pays no query for this.
     if campaign is None or campaign.kind != "special":
         return None
-    return db.session.scalars(select(ThemedAction).where(ThemedAction.campaign_id == campaign_id)).first()
+    return db.session.scalars(select(ThemedAction).where(ThemedAction.campaign_id == campaign.id)).first()
 
 
 def industries_of(campaign: Campaign) -> list[Industry]:
     """The campaign's industries: the themed action's (its own first), or its one industry."""
-    action = of_campaign(campaign.id)
+    action = of_campaign(campaign)
     if action is None:
         return [campaign.industry]
     found = {i.id: i for i in db.session.scalars(select(Industry).where(Industry.id.in_(action.industry_ids)))}
@@ -39,12 +36,12 @@ def revision_id_for(inspection: Inspection, campaign: Campaign | None = None) ->
     """The id of revision_for(inspection), without loading the revision. `campaign`: the inspection's, when the
     caller holds it (a completion's context: no identity-map lookups through the session and the relationship)."""
     campaign = campaign if campaign is not None else inspection.campaign
-    action = of_campaign(inspection.campaign_id, campaign)
+    action = of_campaign(campaign)
     pinned = (action.checklist_revision_ids or {}).get(str(inspection.enterprise.industry_id)) if action else None
     return pinned or campaign.checklist_revision_id
 
 
-def window(campaign_id: int, campaign: Campaign | None = None) -> tuple[date, date] | None:
+def window(campaign: Campaign) -> tuple[date, date] | None:
     """The themed action's time window (first and last day), or None for a campaign without one."""
-    action = of_campaign(campaign_id, campaign)
+    action = of_campaign(campaign)
     return (action.starts_on, action.ends_on) if action else None

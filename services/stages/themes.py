@@ -80,7 +80,7 @@ def area_label(action: ThemedAction) -> str:
 
 
 def summary(campaign_id: int) -> Summary | None:
-    action = of_campaign(campaign_id)
+    action = of_campaign(db.session.get(Campaign, campaign_id))
     return _summary(action) if action else None
 
 
